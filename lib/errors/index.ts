@@ -1,0 +1,2 @@
+export { EventfoldError, isEventfoldError } from './eventfold-error';
+export { InvalidArgumentError } from './invalid-argument-error';

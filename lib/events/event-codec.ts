@@ -1,0 +1,78 @@
+import { instanceToPlain, plainToInstance } from 'class-transformer';
+import type { EventDefinition } from './event-class';
+import type { EventRegistry } from './event-registry';
+import { parseJsonSafely } from './safe-json';
+import { CorruptEventError, UnknownEventTypeError, type StoredEventLocation } from './undecodable-event-error';
+
+/** Serializes an event instance to the JSON text stored as its payload. */
+export function encodePayload(event: object): string {
+  return JSON.stringify(instanceToPlain(event));
+}
+
+/**
+ * Turns a stored payload back into an instance of the registered class, upcasting it first when
+ * it was written by an older schema version.
+ */
+export function decodePayload(
+  registry: EventRegistry,
+  location: StoredEventLocation,
+  schemaVersion: number,
+  payloadText: string,
+): object {
+  const definition = registry.definitionNamed(location.type);
+  if (!definition) throw new UnknownEventTypeError(location);
+  let plain: unknown;
+  try {
+    plain = parseJsonSafely(payloadText);
+  } catch (cause) {
+    throw new CorruptEventError(location, `its payload is not valid JSON (${(cause as Error).message}).`, { cause });
+  }
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    throw new CorruptEventError(location, 'its payload is not a JSON object.');
+  }
+  const current = upcast(definition, location, schemaVersion, plain as Record<string, unknown>);
+  try {
+    return plainToInstance(definition.eventClass, current) as object;
+  } catch (cause) {
+    throw new CorruptEventError(location, `class-transformer could not build ${definition.eventClass.name} from it (${(cause as Error).message}).`, { cause });
+  }
+}
+
+function upcast(
+  definition: EventDefinition,
+  location: StoredEventLocation,
+  schemaVersion: number,
+  payload: Record<string, unknown>,
+): Record<string, unknown> {
+  if (schemaVersion === definition.version) return payload;
+  if (!Number.isInteger(schemaVersion) || schemaVersion < 1) {
+    throw new CorruptEventError(location, `its schema version ${schemaVersion} is not a positive integer.`);
+  }
+  if (schemaVersion > definition.version) {
+    throw new CorruptEventError(
+      location,
+      `it was written at schema version ${schemaVersion}, but ${definition.eventClass.name} is at version ${definition.version}. ` +
+        'Deploy the code that wrote it, or raise the version in @DomainEvent.',
+    );
+  }
+  let upgraded = payload;
+  for (let from = schemaVersion; from < definition.version; from++) {
+    const upcaster = definition.upcasters[from];
+    if (!upcaster) {
+      throw new CorruptEventError(
+        location,
+        `it is at schema version ${from} and no upcaster turns version ${from} into ${from + 1}. ` +
+          `Add upcasters: { ${from}: (payload) => ... } to @DomainEvent('${definition.name}').`,
+      );
+    }
+    try {
+      upgraded = upcaster(upgraded);
+    } catch (cause) {
+      throw new CorruptEventError(location, `the upcaster from version ${from} threw: ${(cause as Error).message}`, { cause });
+    }
+    if (typeof upgraded !== 'object' || upgraded === null) {
+      throw new CorruptEventError(location, `the upcaster from version ${from} returned ${String(upgraded)} instead of an object.`);
+    }
+  }
+  return upgraded;
+}

@@ -1,0 +1,66 @@
+import { EventfoldError } from '../errors/eventfold-error';
+
+/** Where in the log an event that could not be decoded is stored. */
+export interface StoredEventLocation {
+  readonly position: number;
+  readonly type: string;
+  readonly streamType: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+}
+
+/**
+ * A stored event could not be turned back into an instance. The fields say where it is stored,
+ * so it can be inspected or repaired; readers can pass `onUndecodable: 'skip'` to go past it.
+ */
+export abstract class UndecodableEventError extends EventfoldError {
+  readonly position: number;
+  readonly type: string;
+  readonly streamType: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+
+  constructor(location: StoredEventLocation, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.position = location.position;
+    this.type = location.type;
+    this.streamType = location.streamType;
+    this.streamId = location.streamId;
+    this.streamVersion = location.streamVersion;
+  }
+}
+
+function describe(location: StoredEventLocation): string {
+  return `event at position ${location.position} (type '${location.type}', stream ${location.streamType}/${location.streamId} version ${location.streamVersion})`;
+}
+
+/** The stored event's type name is not registered with the store reading it. */
+export class UnknownEventTypeError extends UndecodableEventError {
+  readonly code = 'EVENTFOLD_UNKNOWN_EVENT_TYPE';
+
+  constructor(location: StoredEventLocation) {
+    super(
+      location,
+      `Cannot decode ${describe(location)}: no registered class is named '${location.type}'. ` +
+        `Register it (EventStore.open({ events: [...] }) or store.registerEvents(...)), ` +
+        `or read with onUndecodable: 'skip' to pass over it.`,
+    );
+  }
+}
+
+/**
+ * The stored event's payload or metadata is not valid JSON, cannot be upcast, or was written by
+ * a newer schema version than the code knows.
+ */
+export class CorruptEventError extends UndecodableEventError {
+  readonly code = 'EVENTFOLD_CORRUPT_EVENT';
+
+  constructor(
+    location: StoredEventLocation,
+    /** What was wrong with the stored row. */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(location, `Cannot decode ${describe(location)}: ${reason}`, options);
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * eventfold: event sourcing for TypeScript.
+ *
+ * Declare events with `@DomainEvent`, aggregates with `@Aggregate` and `@Apply`, open an
+ * {@link EventStore} and load and save aggregates through its repositories.
+ *
+ * @packageDocumentation
+ */
+import 'reflect-metadata';
+
+export * from './aggregates';
+export * from './errors';
+export * from './events';
+export * from './store';

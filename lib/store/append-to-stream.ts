@@ -1,0 +1,149 @@
+import type { Kysely } from 'kysely';
+import { ConcurrencyError } from './concurrency-error';
+import { EventIdConflictError } from './event-id-conflict-error';
+import { matchesExpectedVersion, type ExpectedVersion } from './expected-version';
+import type { AppendResult } from './new-event';
+import type { PreparedEvent } from './prepare-events';
+import type { RecordedEvent } from './recorded-event';
+import { EVENTS_TABLE, type EventfoldTables } from './schema';
+import type { StreamRef } from './stream-ref';
+import { uniqueViolationOf } from './unique-violation';
+import { inWriteTransaction } from './write-transaction';
+
+/** Rows per INSERT statement: well under SQLite's limit of 32,766 bound parameters. */
+const ROWS_PER_INSERT = 1000;
+
+/**
+ * Appends prepared events to one stream in one transaction, checking the expected version under
+ * the write lock. When the append fails because its events are already there (a retry of an
+ * append that did commit), it succeeds with what is stored instead of writing them twice.
+ */
+export async function appendToStream(
+  db: Kysely<EventfoldTables>,
+  sqlite: boolean,
+  stream: StreamRef,
+  expected: ExpectedVersion,
+  events: readonly PreparedEvent[],
+): Promise<AppendResult> {
+  const recordedAt = new Date();
+  try {
+    return await inWriteTransaction(db, sqlite, async (trx) => {
+      const actual = await currentVersion(trx, stream);
+      if (!matchesExpectedVersion(expected, actual)) throw new ConcurrencyError(stream, expected, actual);
+      const positions = await insertEvents(trx, stream, actual, events, recordedAt.toISOString());
+      return {
+        nextExpectedVersion: actual + events.length,
+        events: toRecorded(stream, actual, events, positions, recordedAt),
+        alreadyStored: false,
+      };
+    });
+  } catch (error) {
+    const violation = uniqueViolationOf(error);
+    if (!(error instanceof ConcurrencyError) && !violation) throw error;
+    const stored = await findStoredAppend(db, stream, events);
+    if (stored) return stored;
+    if (violation === 'stream-version') {
+      // Only reachable where the version check does not run under a lock (PostgreSQL): the
+      // unique stream index caught the race instead.
+      throw new ConcurrencyError(stream, expected, await currentVersion(db, stream));
+    }
+    throw error;
+  }
+}
+
+/** The version of a stream's last event, 0 if it has none. */
+export async function currentVersion(db: Kysely<EventfoldTables>, stream: StreamRef): Promise<number> {
+  const row = await db
+    .selectFrom(EVENTS_TABLE)
+    .select((eb) => eb.fn.max('stream_version').as('version'))
+    .where('stream_type', '=', stream.type)
+    .where('stream_id', '=', stream.id)
+    .executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
+async function insertEvents(
+  trx: Kysely<EventfoldTables>,
+  stream: StreamRef,
+  fromVersion: number,
+  events: readonly PreparedEvent[],
+  recordedAt: string,
+): Promise<number[]> {
+  const positions: number[] = [];
+  for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
+    const rows = events.slice(start, start + ROWS_PER_INSERT).map((event, offset) => ({
+      event_id: event.id,
+      stream_type: stream.type,
+      stream_id: stream.id,
+      stream_version: fromVersion + start + offset + 1,
+      event_type: event.type,
+      schema_version: event.schemaVersion,
+      payload: event.payload,
+      metadata: event.metadataText,
+      recorded_at: recordedAt,
+    }));
+    // RETURNING promises no row order, so positions are matched to events by id.
+    const inserted = await trx.insertInto(EVENTS_TABLE).values(rows).returning(['event_id', 'position']).execute();
+    const positionOf = new Map(inserted.map((row) => [row.event_id, Number(row.position)]));
+    for (const row of rows) positions.push(positionOf.get(row.event_id) as number);
+  }
+  return positions;
+}
+
+/**
+ * Looks for the append's event ids in the log. All of them stored in this stream, in order, means
+ * an earlier attempt committed: the append is answered from the log. Some of them stored in
+ * another way means ids were reused for different events, which is refused.
+ */
+async function findStoredAppend(
+  db: Kysely<EventfoldTables>,
+  stream: StreamRef,
+  events: readonly PreparedEvent[],
+): Promise<AppendResult | undefined> {
+  const ids = events.map((event) => event.id);
+  const rows = await db
+    .selectFrom(EVENTS_TABLE)
+    .select(['event_id', 'stream_type', 'stream_id', 'stream_version', 'position', 'recorded_at'])
+    .where('event_id', 'in', ids)
+    .orderBy('position')
+    .execute();
+  if (rows.length === 0) return undefined;
+  const first = rows[0];
+  const sameAppend =
+    rows.length === ids.length &&
+    rows.every(
+      (row, index) =>
+        row.event_id === ids[index] &&
+        row.stream_type === stream.type &&
+        row.stream_id === stream.id &&
+        Number(row.stream_version) === Number(first.stream_version) + index,
+    );
+  if (!sameAppend) throw new EventIdConflictError(rows.map((row) => row.event_id));
+  const fromVersion = Number(first.stream_version) - 1;
+  return {
+    nextExpectedVersion: fromVersion + events.length,
+    events: toRecorded(stream, fromVersion, events, rows.map((row) => Number(row.position)), new Date(first.recorded_at)),
+    alreadyStored: true,
+  };
+}
+
+function toRecorded(
+  stream: StreamRef,
+  fromVersion: number,
+  events: readonly PreparedEvent[],
+  positions: readonly number[],
+  recordedAt: Date,
+): RecordedEvent[] {
+  return events.map((event, index) => ({
+    position: positions[index],
+    eventId: event.id,
+    streamType: stream.type,
+    streamId: stream.id,
+    streamVersion: fromVersion + index + 1,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    event: event.event,
+    metadata: event.metadata,
+    recordedAt,
+  }));
+}

@@ -1,0 +1,307 @@
+import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
+import type { AggregateClass } from '../aggregates/aggregate-class';
+import { readAggregateDefinition } from '../aggregates/aggregate.decorator';
+import type { AggregateRoot } from '../aggregates/aggregate-root';
+import { readApplyHandlers } from '../aggregates/apply.decorator';
+import { Repository } from '../aggregates/repository';
+import { SnapshotStore } from '../aggregates/snapshot-store';
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import type { EventClass } from '../events/event-class';
+import { EventRegistry } from '../events/event-registry';
+import { appendToStream, currentVersion } from './append-to-stream';
+import { DatabaseOpenError } from './database-open-error';
+import type { EventStoreOptions } from './event-store-options';
+import { assertExpectedVersion, ANY_VERSION } from './expected-version';
+import { migrateToLatest } from './migrations/migrate-to-latest';
+import type { AppendOptions, AppendResult, NewEvent } from './new-event';
+import { prepareEvents } from './prepare-events';
+import { pageOfLog, pageOfStream, readPaged, type UndecodableHandling } from './read-events';
+import type { RecordedEvent } from './recorded-event';
+import { EVENTS_TABLE, type EventfoldTables } from './schema';
+import { openSqliteDatabase } from './sqlite/open-sqlite-database';
+import { StatementCache } from './sqlite/statement-cache';
+import { StoreClosedError } from './store-closed-error';
+import { assertStreamRef, type StreamRef } from './stream-ref';
+
+/** Options of {@link EventStore.readAll}. */
+export interface ReadAllOptions {
+  /** First position to read (inclusive). Defaults to 1, the start of the log. */
+  from?: number;
+  /** Last position to read (inclusive). Defaults to the head of the log. */
+  to?: number;
+  /** Rows per query. Defaults to the store's `pageSize`. */
+  pageSize?: number;
+  /** What to do with events that cannot be decoded. Defaults to `'throw'`. */
+  onUndecodable?: UndecodableHandling;
+}
+
+/** Options of {@link EventStore.readStream}. */
+export interface ReadStreamOptions {
+  /** First version to read (inclusive). Defaults to 1. */
+  fromVersion?: number;
+  /** Last version to read (inclusive). Defaults to the stream's last event. */
+  toVersion?: number;
+  /** Rows per query. Defaults to the store's `pageSize`. */
+  pageSize?: number;
+  /** What to do with events that cannot be decoded. Defaults to `'throw'`. */
+  onUndecodable?: UndecodableHandling;
+}
+
+const DEFAULT_PAGE_SIZE = 500;
+
+/**
+ * The event log: an append-only, globally ordered table of events, grouped into streams, in a
+ * database reached through Kysely. Open one per process and share it.
+ *
+ * @example
+ * ```ts
+ * const store = await EventStore.open({ sqlite: 'app.db', aggregates: [Order] });
+ * const orders = store.repository(Order);
+ * await orders.save(Order.place('o-1', 'KRW-BTC'));
+ * for await (const recorded of store.readAll()) console.log(recorded.position, recorded.type);
+ * await store.close();
+ * ```
+ */
+export class EventStore {
+  private readonly registry = new EventRegistry();
+  private readonly snapshots: SnapshotStore;
+  private readonly repositories = new Map<Function, Repository<AggregateRoot>>();
+  private readonly pageSize: number;
+  private readonly onSnapshotError: (error: unknown) => void;
+  private closed = false;
+
+  private constructor(
+    /**
+     * The Kysely instance over the store's database. Applications may run their own queries on
+     * it (read models in the same file, for instance); eventfold's tables are its own to write.
+     */
+    readonly db: Kysely<EventfoldTables>,
+    private readonly sqlite: boolean,
+    options: EventStoreOptions,
+  ) {
+    this.snapshots = new SnapshotStore(db);
+    this.pageSize = validPageSize(options.pageSize ?? DEFAULT_PAGE_SIZE, 'options.pageSize');
+    this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
+    this.registerEvents(...(options.events ?? []));
+    for (const aggregateClass of options.aggregates ?? []) this.registerAggregate(aggregateClass);
+  }
+
+  /**
+   * Opens a store and brings its schema up to date.
+   *
+   * @example
+   * ```ts
+   * const embedded = await EventStore.open({ sqlite: 'trading.db', durability: 'full' });
+   * const inMemory = await EventStore.open({ sqlite: ':memory:' });
+   * const viaKysely = await EventStore.open({ dialect: new SqliteDialect({ database: new Database('x.db') }) });
+   * ```
+   * @throws {@link DatabaseOpenError} if the database cannot be opened or migrated.
+   */
+  static async open(options: EventStoreOptions): Promise<EventStore> {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('options', "expected { sqlite: 'file.db' } or { dialect }.");
+    }
+    const { db, sqlite, label } = connect(options);
+    let store: EventStore;
+    try {
+      store = new EventStore(db, sqlite, options);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+    if (options.migrate !== false) {
+      try {
+        await migrateToLatest(db);
+      } catch (cause) {
+        await db.destroy();
+        throw new DatabaseOpenError(label, `its schema could not be created or upgraded: ${(cause as Error).message}`, { cause });
+      }
+    }
+    return store;
+  }
+
+  /**
+   * Registers event classes so that reading can decode them. Classes are also registered when
+   * first appended and when a repository of an aggregate that applies them is created.
+   */
+  registerEvents(...eventClasses: EventClass[]): void {
+    this.registry.register(...eventClasses);
+  }
+
+  /** The registered event names, sorted. */
+  eventTypes(): string[] {
+    return this.registry.names();
+  }
+
+  /**
+   * Appends events to one stream, all or nothing. With `expectedVersion`, the append succeeds only
+   * if the stream is at that version. Retrying an append whose events carry the same ids (as a
+   * repository's save does) returns the stored result instead of storing them twice.
+   *
+   * @example
+   * ```ts
+   * const { nextExpectedVersion } = await store.append(
+   *   { type: 'Order', id: 'o-1' },
+   *   [new OrderPlaced('o-1', 'KRW-BTC')],
+   *   { expectedVersion: NO_STREAM, metadata: { correlationId: 'req-1' } },
+   * );
+   * ```
+   * @throws {@link ConcurrencyError} if the stream is not at the expected version.
+   * @throws {@link InvalidArgumentError} or {@link UnregisteredEventError} for bad input; nothing is written.
+   */
+  async append(stream: StreamRef, events: ReadonlyArray<object | NewEvent>, options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen('append events');
+    assertStreamRef(stream);
+    const expected = options.expectedVersion ?? ANY_VERSION;
+    assertExpectedVersion(expected, 'options.expectedVersion');
+    const prepared = prepareEvents(this.registry, events, options.metadata);
+    return appendToStream(this.db, this.sqlite, { type: stream.type, id: stream.id }, expected, prepared);
+  }
+
+  /**
+   * Reads one stream in version order, a page at a time.
+   *
+   * @example
+   * ```ts
+   * for await (const recorded of store.readStream({ type: 'Order', id: 'o-1' }, { fromVersion: 2 })) {
+   *   console.log(recorded.streamVersion, recorded.event);
+   * }
+   * ```
+   */
+  readStream(stream: StreamRef, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen('read a stream');
+    assertStreamRef(stream);
+    const from = validPosition(options.fromVersion ?? 1, 'options.fromVersion');
+    const to = options.toVersion === undefined ? undefined : validPosition(options.toVersion, 'options.toVersion');
+    const pageSize = validPageSize(options.pageSize ?? this.pageSize, 'options.pageSize');
+    const ref = { type: stream.type, id: stream.id };
+    return readPaged(this.registry, pageOfStream(this.db, ref, to, pageSize), from - 1, 'stream_version', pageSize, validHandling(options.onUndecodable));
+  }
+
+  /**
+   * Reads the whole log in position order from `from`, a page at a time, so memory stays flat
+   * however long the log is.
+   *
+   * @example
+   * ```ts
+   * for await (const recorded of store.readAll({ from: checkpoint + 1 })) project(recorded);
+   * ```
+   */
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen('read the log');
+    const from = validPosition(options.from ?? 1, 'options.from');
+    const to = options.to === undefined ? undefined : validPosition(options.to, 'options.to');
+    const pageSize = validPageSize(options.pageSize ?? this.pageSize, 'options.pageSize');
+    return readPaged(this.registry, pageOfLog(this.db, to, pageSize), from - 1, 'position', pageSize, validHandling(options.onUndecodable));
+  }
+
+  /**
+   * The version of a stream's last event (0 if it has none), or with `at`, of its last event
+   * recorded at or before that moment.
+   */
+  async streamVersion(stream: StreamRef, options: { at?: Date } = {}): Promise<number> {
+    this.assertOpen('read a stream version');
+    assertStreamRef(stream);
+    if (options.at === undefined) return currentVersion(this.db, stream);
+    const row = await this.db
+      .selectFrom(EVENTS_TABLE)
+      .select((eb) => eb.fn.max('stream_version').as('version'))
+      .where('stream_type', '=', stream.type)
+      .where('stream_id', '=', stream.id)
+      .where('recorded_at', '<=', options.at.toISOString())
+      .executeTakeFirst();
+    return Number(row?.version ?? 0);
+  }
+
+  /** The position of the last event in the log, 0 when it is empty. */
+  async headPosition(): Promise<number> {
+    this.assertOpen('read the head position');
+    const row = await this.db
+      .selectFrom(EVENTS_TABLE)
+      .select((eb) => eb.fn.max('position').as('position'))
+      .executeTakeFirst();
+    return Number(row?.position ?? 0);
+  }
+
+  /**
+   * The repository of an aggregate class, registering the events it applies.
+   *
+   * @example
+   * ```ts
+   * const orders = store.repository(Order);
+   * ```
+   */
+  repository<T extends AggregateRoot>(aggregateClass: AggregateClass<T>): Repository<T> {
+    this.assertOpen('create a repository');
+    let repository = this.repositories.get(aggregateClass);
+    if (!repository) {
+      const definition = this.registerAggregate(aggregateClass);
+      repository = new Repository(this, this.snapshots, aggregateClass, definition, this.onSnapshotError) as Repository<AggregateRoot>;
+      this.repositories.set(aggregateClass, repository);
+    }
+    return repository as unknown as Repository<T>;
+  }
+
+  /** Closes the database. Later calls on the store throw {@link StoreClosedError}; closing twice is harmless. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+  }
+
+  private registerAggregate(aggregateClass: AggregateClass) {
+    const definition = readAggregateDefinition(aggregateClass);
+    this.registry.register(...([...readApplyHandlers(aggregateClass).keys()] as EventClass[]));
+    return definition;
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.closed) throw new StoreClosedError(operation);
+  }
+}
+
+function connect(options: EventStoreOptions): { db: Kysely<EventfoldTables>; sqlite: boolean; label: string } {
+  if ('sqlite' in options) {
+    if (typeof options.sqlite !== 'string' || options.sqlite === '') {
+      throw new InvalidArgumentError('options.sqlite', "expected a file name or ':memory:'.");
+    }
+    if (options.durability !== undefined && options.durability !== 'normal' && options.durability !== 'full') {
+      throw new InvalidArgumentError('options.durability', `expected 'normal' or 'full', got ${JSON.stringify(options.durability)}.`);
+    }
+    const database = openSqliteDatabase(options);
+    const db = new Kysely<EventfoldTables>({ dialect: new SqliteDialect({ database: new StatementCache(database) }) });
+    return { db, sqlite: true, label: options.sqlite };
+  }
+  if ('dialect' in options && options.dialect && typeof options.dialect.createDriver === 'function') {
+    const db = new Kysely<EventfoldTables>({ dialect: options.dialect });
+    const sqlite = options.dialect.createAdapter() instanceof SqliteAdapter;
+    return { db, sqlite, label: `(${options.dialect.constructor.name})` };
+  }
+  throw new InvalidArgumentError('options', "expected { sqlite: 'file.db' } or { dialect } with a Kysely dialect.");
+}
+
+function validPosition(value: number, argument: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(argument, `expected a whole number >= 1, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function validPageSize(value: number, argument: string): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > 10_000) {
+    throw new InvalidArgumentError(argument, `expected a whole number from 1 to 10000, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function validHandling(value: UndecodableHandling | undefined): UndecodableHandling {
+  if (value === undefined) return 'throw';
+  if (value === 'throw' || value === 'skip' || typeof value === 'function') return value;
+  throw new InvalidArgumentError('options.onUndecodable', `expected 'throw', 'skip' or a function, got ${JSON.stringify(value)}.`);
+}
+
+function warnSnapshotFailed(error: unknown): void {
+  process.emitWarning(`eventfold could not write a snapshot; loads replay more events until the next one: ${(error as Error).message}`, {
+    code: 'EVENTFOLD_SNAPSHOT_FAILED',
+  });
+}

@@ -1,0 +1,36 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
+
+/** Expected version meaning "the stream must not exist yet". Same as expecting version 0. */
+export const NO_STREAM = 'no-stream';
+/** Expected version meaning "append whatever the stream's version is" (no concurrency check). */
+export const ANY_VERSION = 'any';
+
+/**
+ * What a writer believes a stream's version to be when it appends: the version of its last
+ * event (a number; 0 and {@link NO_STREAM} both mean "no events yet"), or {@link ANY_VERSION}
+ * to skip the check. Versions count events: the first event of a stream is version 1.
+ *
+ * @example
+ * ```ts
+ * await store.append(stream, [placed], { expectedVersion: NO_STREAM });
+ * await store.append(stream, [filled], { expectedVersion: 1 });
+ * ```
+ */
+export type ExpectedVersion = number | typeof NO_STREAM | typeof ANY_VERSION;
+
+/** Throws {@link InvalidArgumentError} unless `expected` is a valid {@link ExpectedVersion}. */
+export function assertExpectedVersion(expected: unknown, argument = 'expectedVersion'): asserts expected is ExpectedVersion {
+  if (expected === NO_STREAM || expected === ANY_VERSION) return;
+  if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0) return;
+  throw new InvalidArgumentError(
+    argument,
+    `expected a whole number >= 0, '${NO_STREAM}' or '${ANY_VERSION}', got ${typeof expected === 'string' ? `'${expected}'` : String(expected)}.`,
+  );
+}
+
+/** Tells whether a stream at version `actual` (0 when it has no events) satisfies `expected`. */
+export function matchesExpectedVersion(expected: ExpectedVersion, actual: number): boolean {
+  if (expected === ANY_VERSION) return true;
+  if (expected === NO_STREAM) return actual === 0;
+  return expected === actual;
+}

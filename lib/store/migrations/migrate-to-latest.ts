@@ -1,0 +1,54 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- migrations run before the schema they create exists */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { createEventLog } from './0001-create-event-log';
+
+/** Every schema migration eventfold ships, by name; names sort in the order they apply. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_create_event_log': createEventLog,
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};
+
+/**
+ * Creates or upgrades eventfold's tables with Kysely's Migrator. Its bookkeeping lives in its own
+ * tables, so an application may run its own Kysely migrations in the same database.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  // Processes that open a new file at the same moment race to create the tables. SQLite may
+  // refuse the loser's lock upgrade at once (SQLITE_BUSY) instead of waiting; the retry then
+  // finds the schema up to date.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db);
+    } catch (error) {
+      if (attempt >= 5 || !isBusy(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) return true;
+    if (/already exists/.test(String((current as Error).message))) return true;
+  }
+  return false;
+}
+
+async function migrateOnce(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'eventfold_migration',
+    migrationLockTableName: 'eventfold_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(failed ? `migration ${failed} failed: ${reason}` : reason, { cause: error });
+  }
+}

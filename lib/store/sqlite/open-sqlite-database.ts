@@ -1,0 +1,56 @@
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { DatabaseOpenError } from '../database-open-error';
+
+/**
+ * How hard SQLite works to keep committed events across a power loss.
+ * - `'normal'` (default): with WAL, a commit survives a crash of the process; a power loss may
+ *   lose the last commits, never corrupt the file.
+ * - `'full'`: every commit is synced to disk before `append` resolves; slower.
+ */
+export type Durability = 'normal' | 'full';
+
+/** Options of an embedded SQLite store. */
+export interface SqliteOptions {
+  /** A file name, or `':memory:'` for a store that lives and dies with the process. */
+  sqlite: string;
+  /** See {@link Durability}. Defaults to `'normal'`. */
+  durability?: Durability;
+  /**
+   * How long a write waits for another process's write to finish before failing with
+   * `DatabaseBusyError`, in milliseconds. Defaults to 5000.
+   */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating if needed) an SQLite file for the event log, with the settings that let several
+ * processes share it: write-ahead logging, so readers never block the writer, and a busy timeout,
+ * so a second writer waits its turn instead of failing at once.
+ */
+export function openSqliteDatabase(options: SqliteOptions): Database {
+  const file = options.sqlite;
+  let database: Database;
+  try {
+    database = new BetterSqlite3(file);
+  } catch (cause) {
+    throw new DatabaseOpenError(file, `${(cause as Error).message}. Check that the folder exists and is writable.`, { cause });
+  }
+  try {
+    database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    // Reading the journal mode is the first read of the file header: a file that is not an
+    // SQLite database fails here, not in the middle of an append.
+    if (file !== ':memory:') database.pragma('journal_mode = WAL');
+    database.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  } catch (cause) {
+    database.close();
+    const notADatabase = (cause as { code?: string }).code === 'SQLITE_NOTADB';
+    throw new DatabaseOpenError(
+      file,
+      notADatabase
+        ? 'the file exists but is not an SQLite database. Point the store at a new file name or at an eventfold database.'
+        : (cause as Error).message,
+      { cause },
+    );
+  }
+  return database;
+}

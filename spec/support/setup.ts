@@ -1,0 +1,5 @@
+// Loaded by mocha before any spec (see .mocharc.json).
+import 'reflect-metadata';
+import chai from 'chai';
+
+chai.config.truncateThreshold = 0;
