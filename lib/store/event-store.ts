@@ -152,7 +152,7 @@ export class EventStore {
   async append(stream: StreamRef, events: ReadonlyArray<object | NewEvent>, options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen('append events');
     assertStreamRef(stream);
-    const expected = options.expectedVersion ?? ANY_VERSION;
+    const expected = options.expectedVersion === undefined ? ANY_VERSION : options.expectedVersion;
     assertExpectedVersion(expected, 'options.expectedVersion');
     const prepared = prepareEvents(this.registry, events, options.metadata);
     return appendToStream(this.db, this.sqlite, { type: stream.type, id: stream.id }, expected, prepared);

@@ -1,0 +1,167 @@
+import { expect } from 'chai';
+import {
+  AggregateNotFoundError,
+  ConcurrencyError,
+  InvalidArgumentError,
+  UnregisteredAggregateError,
+  AggregateRoot,
+} from '../../lib';
+import { forEachBackend } from '../support/backends';
+import { Order, OrderFilled } from '../support/domain';
+import { collect, expectRejection } from '../support/expect-rejection';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+forEachBackend('Repository', (backend) => {
+  it('saves pending events and loads the same state back', async () => {
+    const store = await backend.open();
+    const orders = store.repository(Order);
+    const order = Order.place('o-1', 'KRW-BTC', 5);
+    order.fill(2);
+    const result = await orders.save(order, { metadata: { correlationId: 'req-1' } });
+
+    expect(result?.nextExpectedVersion).to.equal(2);
+    expect(order.version).to.equal(2);
+    expect(order.pendingEvents).to.have.length(0);
+    const loaded = await orders.load('o-1');
+    expect(loaded).to.be.instanceOf(Order);
+    expect(loaded).to.deep.include({ market: 'KRW-BTC', volume: 5, filled: 2, status: 'open', fills: [2] });
+    expect(loaded.version).to.equal(2);
+    const stored = await collect(store.readStream({ type: 'Order', id: 'o-1' }));
+    expect(stored.map((e) => e.metadata.correlationId)).to.deep.equal(['req-1', 'req-1']);
+  });
+
+  it('throws AggregateNotFoundError for a stream with no events, and find() gives undefined', async () => {
+    const store = await backend.open();
+    const orders = store.repository(Order);
+    const error = await expectRejection(orders.load('missing'), AggregateNotFoundError);
+    expect(error).to.include({ code: 'EVENTFOLD_AGGREGATE_NOT_FOUND', aggregateType: 'Order', aggregateId: 'missing' });
+    expect(await orders.find('missing')).to.equal(undefined);
+  });
+
+  it('saves with the loaded version as expected version, so a stale copy fails with ConcurrencyError', async () => {
+    const store = await backend.open();
+    const orders = store.repository(Order);
+    await orders.save(Order.place('o-1', 'KRW-BTC', 5));
+    const first = await orders.load('o-1');
+    const second = await orders.load('o-1');
+    first.fill(1);
+    second.fill(2);
+    await orders.save(first);
+
+    const error = await expectRejection(orders.save(second), ConcurrencyError);
+
+    expect(error).to.include({ expected: 1, actual: 2 });
+    expect(second.version).to.equal(1);
+    expect(second.pendingEvents).to.have.length(1);
+    expect((await orders.load('o-1')).fills).to.deep.equal([1]);
+  });
+
+  it('does not store events twice when a save that committed is retried after its reply was lost', async () => {
+    const store = await backend.open();
+    const orders = store.repository(Order);
+    const append = store.append.bind(store);
+    let loseReply = true;
+    store.append = async (...args) => {
+      const result = await append(...args);
+      if (loseReply) {
+        loseReply = false;
+        throw new Error('connection lost after commit');
+      }
+      return result;
+    };
+    const order = Order.place('o-1', 'KRW-BTC', 5);
+    order.fill(1);
+    await expectRejection(orders.save(order), Error);
+    expect(order.pendingEvents).to.have.length(2);
+
+    const retried = await orders.save(order);
+
+    expect(retried?.alreadyStored).to.equal(true);
+    expect(order.version).to.equal(2);
+    expect(await store.streamVersion({ type: 'Order', id: 'o-1' })).to.equal(2);
+  });
+
+  it('loads the state as it was at a version', async () => {
+    const store = await backend.open();
+    const orders = store.repository(Order);
+    const order = Order.place('o-1', 'KRW-BTC', 10);
+    [1, 2, 3].forEach((volume) => order.fill(volume));
+    await orders.save(order);
+
+    const atTwo = await orders.load('o-1', { version: 2 });
+
+    expect(atTwo.version).to.equal(2);
+    expect(atTwo.fills).to.deep.equal([1]);
+    await expectRejection(orders.load('o-1', { version: 9 }), InvalidArgumentError);
+    await expectRejection(orders.load('o-1', { version: 0 }), InvalidArgumentError);
+  });
+
+  it('loads the state as it was at a moment in time', async () => {
+    const store = await backend.open();
+    const orders = store.repository(Order);
+    const order = Order.place('o-1', 'KRW-BTC', 10);
+    await orders.save(order);
+    await sleep(15);
+    const between = new Date();
+    await sleep(15);
+    order.fill(4);
+    await orders.save(order);
+
+    const then = await orders.load('o-1', { at: between });
+    const now = await orders.load('o-1', { at: new Date() });
+
+    expect(then).to.deep.include({ filled: 0, version: 1 });
+    expect(now).to.deep.include({ filled: 4, version: 2 });
+    const error = await expectRejection(orders.load('o-1', { at: new Date('2000-01-01') }), AggregateNotFoundError);
+    expect(error.message).to.contain('did not exist yet at 2000-01-01');
+  });
+
+  it('yields each event of the history with the state right after it', async () => {
+    const store = await backend.open();
+    const orders = store.repository(Order);
+    const order = Order.place('o-1', 'KRW-BTC', 3);
+    order.fill(1);
+    order.fill(2);
+    await orders.save(order);
+
+    const steps = await collect(orders.history('o-1'));
+
+    expect(steps.map((step) => [step.recorded.streamVersion, step.recorded.type, step.state.filled, step.state.status])).to.deep.equal([
+      [1, 'OrderPlaced', 0, 'open'],
+      [2, 'OrderFilled', 1, 'open'],
+      [3, 'OrderFilled', 3, 'filled'],
+    ]);
+    expect(steps[0].state).to.be.instanceOf(Order);
+    expect(steps[0].state.fills).to.deep.equal([]);
+    expect((await collect(orders.history('o-1', { version: 2 }))).map((step) => step.state.version)).to.deep.equal([1, 2]);
+  });
+
+  it('rejects an aggregate class without @Aggregate, an empty id and a foreign aggregate', async () => {
+    const store = await backend.open();
+    class Plain extends AggregateRoot {}
+    expect(() => store.repository(Plain)).to.throw(UnregisteredAggregateError, /decorate it with @Aggregate\('Plain'\)/);
+    await expectRejection(store.repository(Order).load(''), InvalidArgumentError);
+    await expectRejection(store.repository(Order).save({} as Order), InvalidArgumentError);
+  });
+
+  it('saves nothing when there are no pending events', async () => {
+    const store = await backend.open();
+    const orders = store.repository(Order);
+    await orders.save(Order.place('o-1', 'KRW-BTC', 1));
+    const loaded = await orders.load('o-1');
+    expect(await orders.save(loaded)).to.equal(undefined);
+    expect(await store.headPosition()).to.equal(1);
+  });
+
+  it('registers the events an aggregate applies, so a fresh store can read them', async () => {
+    const store = await backend.open();
+    await store.repository(Order).save(Order.place('o-1', 'KRW-BTC', 1));
+    const fresh = await backend.reopen();
+    expect(() => fresh.repository(Order)).not.to.throw();
+    expect(fresh.eventTypes()).to.include.members(['OrderPlaced', 'OrderFilled', 'OrderCancelled']);
+    const [recorded] = await collect(fresh.readAll());
+    expect(recorded.event.constructor.name).to.equal('OrderPlaced');
+    expect(OrderFilled).to.be.a('function');
+  });
+});

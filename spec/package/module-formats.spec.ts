@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { temporaryFolder } from '../support/backends';
+
+const run = promisify(execFile);
+const packageRoot = resolve(__dirname, '..', '..', '..');
+
+const consumer = (load: string) => `
+${load}
+const { EventStore, DomainEvent, ConcurrencyError } = eventfold;
+class Ping { constructor(n) { this.n = n; } }
+DomainEvent('Ping')(Ping);
+const store = await EventStore.open({ sqlite: ':memory:' });
+await store.append({ type: 'Pinger', id: 'p-1' }, [new Ping(1)], { expectedVersion: 'no-stream' });
+const read = [];
+for await (const recorded of store.readAll()) read.push(recorded.event.n);
+await store.close();
+console.log(JSON.stringify({ read, concurrency: typeof ConcurrencyError }));
+`;
+
+describe('The published package', function () {
+  this.timeout(60_000);
+  let folder: ReturnType<typeof temporaryFolder>;
+  before(() => {
+    folder = temporaryFolder();
+    mkdirSync(join(folder.path, 'node_modules'));
+    symlinkSync(packageRoot, join(folder.path, 'node_modules', 'eventfold'), 'dir');
+  });
+  after(() => folder.remove());
+
+  it('works from a CommonJS project through require()', async () => {
+    const file = join(folder.path, 'consumer.cjs');
+    writeFileSync(file, `(async () => {${consumer("const eventfold = require('eventfold');")}})();`);
+    const { stdout } = await run(process.execPath, [file]);
+    expect(JSON.parse(stdout)).to.deep.equal({ read: [1], concurrency: 'function' });
+  });
+
+  it('works from an ES module project through import, sharing the classes require() gives', async () => {
+    const file = join(folder.path, 'consumer.mjs');
+    writeFileSync(
+      file,
+      `import * as eventfold from 'eventfold';
+import { createRequire } from 'node:module';
+if (createRequire(import.meta.url)('eventfold').EventStore !== eventfold.EventStore) throw new Error('two copies of EventStore');
+${consumer('')}`,
+    );
+    const { stdout } = await run(process.execPath, [file]);
+    expect(JSON.parse(stdout)).to.deep.equal({ read: [1], concurrency: 'function' });
+  });
+
+  it('ships type declarations that an ES module TypeScript project can compile against', async () => {
+    const file = join(folder.path, 'consumer.mts');
+    writeFileSync(
+      file,
+      `import { EventStore, NO_STREAM, type RecordedEvent } from 'eventfold';
+export async function head(file: string): Promise<number> {
+  const store = await EventStore.open({ sqlite: file });
+  const seen: RecordedEvent[] = [];
+  for await (const recorded of store.readAll()) seen.push(recorded);
+  return seen.length + (NO_STREAM === 'no-stream' ? 0 : 1);
+}
+`,
+    );
+    const tsc = join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const args = [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--skipLibCheck', '--types', 'node', '--typeRoots', join(packageRoot, 'node_modules', '@types'), file];
+    await run(process.execPath, args, { cwd: folder.path });
+  });
+});
