@@ -1,13 +1,7 @@
-import { instanceToPlain, plainToInstance } from 'class-transformer';
 import type { EventDefinition } from './event-class';
 import type { EventRegistry } from './event-registry';
 import { parseJsonSafely } from './safe-json';
 import { CorruptEventError, UnknownEventTypeError, type StoredEventLocation } from './undecodable-event-error';
-
-/** Serializes an event instance to the JSON text stored as its payload. */
-export function encodePayload(event: object): string {
-  return JSON.stringify(instanceToPlain(event));
-}
 
 /**
  * Turns a stored payload back into an instance of the registered class, upcasting it first when
@@ -19,8 +13,9 @@ export function decodePayload(
   schemaVersion: number,
   payloadText: string,
 ): object {
-  const definition = registry.definitionNamed(location.type);
-  if (!definition) throw new UnknownEventTypeError(location);
+  const registered = registry.named(location.type);
+  if (!registered) throw new UnknownEventTypeError(location);
+  const { definition, codec } = registered;
   let plain: unknown;
   try {
     plain = parseJsonSafely(payloadText);
@@ -32,7 +27,7 @@ export function decodePayload(
   }
   const current = upcast(definition, location, schemaVersion, plain as Record<string, unknown>);
   try {
-    return plainToInstance(definition.eventClass, current) as object;
+    return codec.decode(current);
   } catch (cause) {
     throw new CorruptEventError(location, `class-transformer could not build ${definition.eventClass.name} from it (${(cause as Error).message}).`, { cause });
   }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { EventLogQueries, InsertValues } from './event-log-queries';
 import { ConcurrencyError } from './concurrency-error';
 import { EventIdConflictError } from './event-id-conflict-error';
 import { matchesExpectedVersion, type ExpectedVersion } from './expected-version';
@@ -20,6 +21,7 @@ const ROWS_PER_INSERT = 1000;
  */
 export async function appendToStream(
   db: Kysely<EventfoldTables>,
+  queries: EventLogQueries,
   sqlite: boolean,
   stream: StreamRef,
   expected: ExpectedVersion,
@@ -28,9 +30,9 @@ export async function appendToStream(
   const recordedAt = new Date();
   try {
     return await inWriteTransaction(db, sqlite, async (trx) => {
-      const actual = await currentVersion(trx, stream);
+      const actual = await currentVersion(trx, queries, stream);
       if (!matchesExpectedVersion(expected, actual)) throw new ConcurrencyError(stream, expected, actual);
-      const positions = await insertEvents(trx, stream, actual, events, recordedAt.toISOString());
+      const positions = await insertEvents(trx, queries, sqlite, stream, actual, events, recordedAt.toISOString());
       return {
         nextExpectedVersion: actual + events.length,
         events: toRecorded(stream, actual, events, positions, recordedAt),
@@ -45,25 +47,22 @@ export async function appendToStream(
     if (violation === 'stream-version') {
       // Only reachable where the version check does not run under a lock (PostgreSQL): the
       // unique stream index caught the race instead.
-      throw new ConcurrencyError(stream, expected, await currentVersion(db, stream));
+      throw new ConcurrencyError(stream, expected, await currentVersion(db, queries, stream));
     }
     throw error;
   }
 }
 
 /** The version of a stream's last event, 0 if it has none. */
-export async function currentVersion(db: Kysely<EventfoldTables>, stream: StreamRef): Promise<number> {
-  const row = await db
-    .selectFrom(EVENTS_TABLE)
-    .select((eb) => eb.fn.max('stream_version').as('version'))
-    .where('stream_type', '=', stream.type)
-    .where('stream_id', '=', stream.id)
-    .executeTakeFirst();
-  return Number(row?.version ?? 0);
+export async function currentVersion(db: Kysely<EventfoldTables>, queries: EventLogQueries, stream: StreamRef): Promise<number> {
+  const { rows } = await db.executeQuery(queries.streamVersion(stream));
+  return Number(rows[0]?.version ?? 0);
 }
 
 async function insertEvents(
   trx: Kysely<EventfoldTables>,
+  queries: EventLogQueries,
+  sqlite: boolean,
   stream: StreamRef,
   fromVersion: number,
   events: readonly PreparedEvent[],
@@ -71,21 +70,31 @@ async function insertEvents(
 ): Promise<number[]> {
   const positions: number[] = [];
   for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
-    const rows = events.slice(start, start + ROWS_PER_INSERT).map((event, offset) => ({
-      event_id: event.id,
-      stream_type: stream.type,
-      stream_id: stream.id,
-      stream_version: fromVersion + start + offset + 1,
-      event_type: event.type,
-      schema_version: event.schemaVersion,
-      payload: event.payload,
-      metadata: event.metadataText,
-      recorded_at: recordedAt,
-    }));
-    // RETURNING promises no row order, so positions are matched to events by id.
-    const inserted = await trx.insertInto(EVENTS_TABLE).values(rows).returning(['event_id', 'position']).execute();
-    const positionOf = new Map(inserted.map((row) => [row.event_id, Number(row.position)]));
-    for (const row of rows) positions.push(positionOf.get(row.event_id) as number);
+    const chunk = events.slice(start, start + ROWS_PER_INSERT);
+    const rows = chunk.map(
+      (event, offset): InsertValues => [
+        event.id,
+        stream.type,
+        stream.id,
+        fromVersion + start + offset + 1,
+        event.type,
+        event.schemaVersion,
+        event.payload,
+        event.metadataText,
+        recordedAt,
+      ],
+    );
+    const result = await trx.executeQuery(queries.insert(rows));
+    if (sqlite) {
+      // Under the write lock SQLite gives the rows of one INSERT consecutive rowids, so the
+      // last one fixes them all; this saves RETURNING a row per event.
+      const last = Number(result.insertId);
+      for (let offset = chunk.length - 1; offset >= 0; offset--) positions.push(last - offset);
+    } else {
+      // RETURNING promises no row order, so positions are matched to events by id.
+      const positionOf = new Map(result.rows.map((row) => [row.event_id, Number(row.position)]));
+      for (const event of chunk) positions.push(positionOf.get(event.id) as number);
+    }
   }
   return positions;
 }

@@ -1,4 +1,4 @@
-import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, type CompiledQuery } from 'kysely';
 import type { AggregateClass } from '../aggregates/aggregate-class';
 import { readAggregateDefinition } from '../aggregates/aggregate.decorator';
 import type { AggregateRoot } from '../aggregates/aggregate-root';
@@ -15,9 +15,10 @@ import { assertExpectedVersion, ANY_VERSION } from './expected-version';
 import { migrateToLatest } from './migrations/migrate-to-latest';
 import type { AppendOptions, AppendResult, NewEvent } from './new-event';
 import { prepareEvents } from './prepare-events';
-import { pageOfLog, pageOfStream, readPaged, type UndecodableHandling } from './read-events';
+import { EventLogQueries } from './event-log-queries';
+import { readPaged, type UndecodableHandling } from './read-events';
 import type { RecordedEvent } from './recorded-event';
-import { EVENTS_TABLE, type EventfoldTables } from './schema';
+import type { EventfoldTables } from './schema';
 import { openSqliteDatabase } from './sqlite/open-sqlite-database';
 import { StatementCache } from './sqlite/statement-cache';
 import { StoreClosedError } from './store-closed-error';
@@ -65,6 +66,7 @@ const DEFAULT_PAGE_SIZE = 500;
 export class EventStore {
   private readonly registry = new EventRegistry();
   private readonly snapshots: SnapshotStore;
+  private readonly queries: EventLogQueries;
   private readonly repositories = new Map<Function, Repository<AggregateRoot>>();
   private readonly pageSize: number;
   private readonly onSnapshotError: (error: unknown) => void;
@@ -80,6 +82,7 @@ export class EventStore {
     options: EventStoreOptions,
   ) {
     this.snapshots = new SnapshotStore(db);
+    this.queries = new EventLogQueries(db, !sqlite);
     this.pageSize = validPageSize(options.pageSize ?? DEFAULT_PAGE_SIZE, 'options.pageSize');
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     this.registerEvents(...(options.events ?? []));
@@ -155,7 +158,7 @@ export class EventStore {
     const expected = options.expectedVersion === undefined ? ANY_VERSION : options.expectedVersion;
     assertExpectedVersion(expected, 'options.expectedVersion');
     const prepared = prepareEvents(this.registry, events, options.metadata);
-    return appendToStream(this.db, this.sqlite, { type: stream.type, id: stream.id }, expected, prepared);
+    return appendToStream(this.db, this.queries, this.sqlite, { type: stream.type, id: stream.id }, expected, prepared);
   }
 
   /**
@@ -175,7 +178,8 @@ export class EventStore {
     const to = options.toVersion === undefined ? undefined : validPosition(options.toVersion, 'options.toVersion');
     const pageSize = validPageSize(options.pageSize ?? this.pageSize, 'options.pageSize');
     const ref = { type: stream.type, id: stream.id };
-    return readPaged(this.registry, pageOfStream(this.db, ref, to, pageSize), from - 1, 'stream_version', pageSize, validHandling(options.onUndecodable));
+    const fetchPage = (after: number) => this.fetch(this.queries.pageOfStream(ref, after, to, pageSize));
+    return readPaged(this.registry, fetchPage, from - 1, 'stream_version', pageSize, validHandling(options.onUndecodable));
   }
 
   /**
@@ -192,7 +196,8 @@ export class EventStore {
     const from = validPosition(options.from ?? 1, 'options.from');
     const to = options.to === undefined ? undefined : validPosition(options.to, 'options.to');
     const pageSize = validPageSize(options.pageSize ?? this.pageSize, 'options.pageSize');
-    return readPaged(this.registry, pageOfLog(this.db, to, pageSize), from - 1, 'position', pageSize, validHandling(options.onUndecodable));
+    const fetchPage = (after: number) => this.fetch(this.queries.pageOfLog(after, to, pageSize));
+    return readPaged(this.registry, fetchPage, from - 1, 'position', pageSize, validHandling(options.onUndecodable));
   }
 
   /**
@@ -202,24 +207,15 @@ export class EventStore {
   async streamVersion(stream: StreamRef, options: { at?: Date } = {}): Promise<number> {
     this.assertOpen('read a stream version');
     assertStreamRef(stream);
-    if (options.at === undefined) return currentVersion(this.db, stream);
-    const row = await this.db
-      .selectFrom(EVENTS_TABLE)
-      .select((eb) => eb.fn.max('stream_version').as('version'))
-      .where('stream_type', '=', stream.type)
-      .where('stream_id', '=', stream.id)
-      .where('recorded_at', '<=', options.at.toISOString())
-      .executeTakeFirst();
+    if (options.at === undefined) return currentVersion(this.db, this.queries, stream);
+    const [row] = await this.fetch(this.queries.streamVersionAt(stream, options.at.toISOString()));
     return Number(row?.version ?? 0);
   }
 
   /** The position of the last event in the log, 0 when it is empty. */
   async headPosition(): Promise<number> {
     this.assertOpen('read the head position');
-    const row = await this.db
-      .selectFrom(EVENTS_TABLE)
-      .select((eb) => eb.fn.max('position').as('position'))
-      .executeTakeFirst();
+    const [row] = await this.fetch(this.queries.headPosition());
     return Number(row?.position ?? 0);
   }
 
@@ -247,6 +243,10 @@ export class EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.db.destroy();
+  }
+
+  private async fetch<R>(query: CompiledQuery<R>): Promise<R[]> {
+    return (await this.db.executeQuery(query)).rows;
   }
 
   private registerAggregate(aggregateClass: AggregateClass) {

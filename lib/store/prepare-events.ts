@@ -1,6 +1,5 @@
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
-import { encodePayload } from '../events/event-codec';
 import type { EventMetadata } from '../events/event-metadata';
 import type { EventRegistry } from '../events/event-registry';
 import { encodeMetadata } from '../events/encode-metadata';
@@ -34,7 +33,7 @@ export function prepareEvents(
   return events.map((item, index) => {
     const envelope = isEnvelope(item) ? item : undefined;
     const event = envelope ? envelope.event : item;
-    const definition = registry.definitionOf(event);
+    const { definition, codec } = registry.of(event);
     const id = envelope?.id ?? uuidv7();
     if (envelope?.id !== undefined && (typeof id !== 'string' || !isUuid(id))) {
       throw new InvalidArgumentError(`events[${index}].id`, `expected a UUID, got ${JSON.stringify(id)}.`);
@@ -56,7 +55,7 @@ export function prepareEvents(
       id,
       type: definition.name,
       schemaVersion: definition.version,
-      payload: encodePayload(event),
+      payload: codec.encode(event),
       metadataText,
       event,
       metadata,

@@ -1,12 +1,10 @@
-import type { Kysely } from 'kysely';
 import { decodePayload } from '../events/event-codec';
 import type { EventMetadata } from '../events/event-metadata';
 import type { EventRegistry } from '../events/event-registry';
 import { parseJsonSafely } from '../events/safe-json';
 import { CorruptEventError, UndecodableEventError } from '../events/undecodable-event-error';
 import type { RecordedEvent } from './recorded-event';
-import { EVENTS_TABLE, type EventfoldTables, type EventRow } from './schema';
-import type { StreamRef } from './stream-ref';
+import type { StoredRow } from './event-log-queries';
 
 /**
  * What a reader does with a stored event it cannot decode (unknown type, corrupt payload):
@@ -14,8 +12,6 @@ import type { StreamRef } from './stream-ref';
  * a function is told about it and the event is skipped.
  */
 export type UndecodableHandling = 'throw' | 'skip' | ((error: UndecodableEventError) => void);
-
-type StoredRow = Omit<EventRow, 'position'> & { position: number | string | bigint };
 
 /** Reads rows in pages of `pageSize`, keyed on a column that increases, and decodes them. */
 export async function* readPaged(
@@ -36,29 +32,6 @@ export async function* readPaged(
     if (rows.length < pageSize) return;
     cursor = Number(rows[rows.length - 1][key]);
   }
-}
-
-/** One page of the whole log after `after`, up to position `to`. */
-export function pageOfLog(db: Kysely<EventfoldTables>, to: number | undefined, pageSize: number) {
-  return (after: number) => {
-    let query = db.selectFrom(EVENTS_TABLE).selectAll().where('position', '>', after);
-    if (to !== undefined) query = query.where('position', '<=', to);
-    return query.orderBy('position').limit(pageSize).execute();
-  };
-}
-
-/** One page of a stream after version `after`, up to version `to`. */
-export function pageOfStream(db: Kysely<EventfoldTables>, stream: StreamRef, to: number | undefined, pageSize: number) {
-  return (after: number) => {
-    let query = db
-      .selectFrom(EVENTS_TABLE)
-      .selectAll()
-      .where('stream_type', '=', stream.type)
-      .where('stream_id', '=', stream.id)
-      .where('stream_version', '>', after);
-    if (to !== undefined) query = query.where('stream_version', '<=', to);
-    return query.orderBy('stream_version').limit(pageSize).execute();
-  };
 }
 
 function decodeRowOrHandle(registry: EventRegistry, row: StoredRow, onUndecodable: UndecodableHandling): RecordedEvent | undefined {

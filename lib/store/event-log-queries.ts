@@ -1,0 +1,116 @@
+import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { EVENTS_TABLE, type EventfoldTables, type EventRow } from './schema';
+import type { StreamRef } from './stream-ref';
+
+/** Columns written by an insert, in the order their parameters are bound. */
+const INSERT_COLUMNS = [
+  'event_id',
+  'stream_type',
+  'stream_id',
+  'stream_version',
+  'event_type',
+  'schema_version',
+  'payload',
+  'metadata',
+  'recorded_at',
+] as const;
+
+/** The values of one event row, in {@link INSERT_COLUMNS} order. */
+export type InsertValues = readonly [string, string, string, number, string, number, string, string, string];
+
+/** A stored row as the database returns it (PostgreSQL returns bigint columns as strings). */
+export type StoredRow = Omit<EventRow, 'position'> & { position: number | string | bigint };
+
+/**
+ * The event log's hot queries, built with Kysely once and then run with fresh parameters.
+ *
+ * Building and compiling a query costs more than SQLite takes to run it, and append, load and
+ * catch-up run the same few queries millions of times. Each query's SQL is compiled once per
+ * shape by Kysely, for whatever dialect the store uses, and reused as a parameterized statement.
+ */
+export class EventLogQueries {
+  private readonly versionSql: string;
+  private readonly versionAtSql: string;
+  private readonly headSql: string;
+  private readonly insertSql = new Map<number, string>();
+  private readonly pageSql = new Map<string, string>();
+
+  constructor(
+    private readonly db: Kysely<EventfoldTables>,
+    /** SQLite reports the last rowid; other databases return positions with RETURNING. */
+    private readonly returnsPositions: boolean,
+  ) {
+    const stream = db.selectFrom(EVENTS_TABLE).where('stream_type', '=', '').where('stream_id', '=', '');
+    this.versionSql = sqlOf(stream.select((eb) => eb.fn.max('stream_version').as('version')), 2);
+    this.versionAtSql = sqlOf(stream.select((eb) => eb.fn.max('stream_version').as('version')).where('recorded_at', '<=', ''), 3);
+    this.headSql = sqlOf(db.selectFrom(EVENTS_TABLE).select((eb) => eb.fn.max('position').as('position')), 0);
+  }
+
+  /** `{ version }` of the stream's last event (null when it has none). */
+  streamVersion(stream: StreamRef): CompiledQuery<{ version: number | string | null }> {
+    return CompiledQuery.raw(this.versionSql, [stream.type, stream.id]);
+  }
+
+  /** `{ version }` of the stream's last event recorded at or before `at`. */
+  streamVersionAt(stream: StreamRef, at: string): CompiledQuery<{ version: number | string | null }> {
+    return CompiledQuery.raw(this.versionAtSql, [stream.type, stream.id, at]);
+  }
+
+  /** `{ position }` of the last event in the log (null when empty). */
+  headPosition(): CompiledQuery<{ position: number | string | null }> {
+    return CompiledQuery.raw(this.headSql, []);
+  }
+
+  /** Inserts rows; where {@link returnsPositions}, the result rows carry `event_id` and `position`. */
+  insert(rows: readonly InsertValues[]): CompiledQuery<{ event_id: string; position: number | string }> {
+    let sql = this.insertSql.get(rows.length);
+    if (sql === undefined) {
+      const placeholderRow = Object.fromEntries(INSERT_COLUMNS.map((column) => [column, column.endsWith('version') ? 0 : ''])) as never;
+      const insert = this.db.insertInto(EVENTS_TABLE).values(Array.from({ length: rows.length }, () => placeholderRow));
+      sql = sqlOf(this.returnsPositions ? insert.returning(['event_id', 'position']) : insert, rows.length * INSERT_COLUMNS.length);
+      this.insertSql.set(rows.length, sql);
+    }
+    return CompiledQuery.raw(sql, rows.flat());
+  }
+
+  /** Up to `limit` rows of the whole log after position `after`, up to position `to`. */
+  pageOfLog(after: number, to: number | undefined, limit: number): CompiledQuery<StoredRow> {
+    const key = to === undefined ? 'log' : 'log-to';
+    let sql = this.pageSql.get(key);
+    if (sql === undefined) {
+      let query = this.db.selectFrom(EVENTS_TABLE).selectAll().where('position', '>', 0);
+      if (to !== undefined) query = query.where('position', '<=', 0);
+      sql = sqlOf(query.orderBy('position').limit(0), to === undefined ? 2 : 3);
+      this.pageSql.set(key, sql);
+    }
+    return CompiledQuery.raw(sql, to === undefined ? [after, limit] : [after, to, limit]);
+  }
+
+  /** Up to `limit` rows of one stream after version `after`, up to version `to`. */
+  pageOfStream(stream: StreamRef, after: number, to: number | undefined, limit: number): CompiledQuery<StoredRow> {
+    const key = to === undefined ? 'stream' : 'stream-to';
+    let sql = this.pageSql.get(key);
+    if (sql === undefined) {
+      let query = this.db
+        .selectFrom(EVENTS_TABLE)
+        .selectAll()
+        .where('stream_type', '=', '')
+        .where('stream_id', '=', '')
+        .where('stream_version', '>', 0);
+      if (to !== undefined) query = query.where('stream_version', '<=', 0);
+      sql = sqlOf(query.orderBy('stream_version').limit(0), to === undefined ? 4 : 5);
+      this.pageSql.set(key, sql);
+    }
+    const parameters = to === undefined ? [stream.type, stream.id, after, limit] : [stream.type, stream.id, after, to, limit];
+    return CompiledQuery.raw(sql, parameters);
+  }
+}
+
+/** Compiles a query once, checking it binds the parameters the caller will supply. */
+function sqlOf(query: Compilable, parameterCount: number): string {
+  const compiled = query.compile();
+  if (compiled.parameters.length !== parameterCount) {
+    throw new Error(`eventfold query compiled with ${compiled.parameters.length} parameters, expected ${parameterCount}: ${compiled.sql}`);
+  }
+  return compiled.sql;
+}
