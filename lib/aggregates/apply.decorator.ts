@@ -1,11 +1,11 @@
-import 'reflect-metadata';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventClass } from '../events/event-class';
+import { readEventMethods, recordEventMethod, type EventMethodMap } from '../metadata/event-method-map';
 
 const APPLY_HANDLERS = Symbol.for('eventfold:apply-handlers');
 
 /** Apply methods of one aggregate class, by event class. */
-export type ApplyHandlers = ReadonlyMap<Function, string | symbol>;
+export type ApplyHandlers = EventMethodMap;
 
 /**
  * Marks a method as the one that changes the aggregate's state when `eventClass` happens. It
@@ -24,19 +24,7 @@ export function Apply(eventClass: EventClass): MethodDecorator {
   if (typeof eventClass !== 'function') {
     throw new InvalidArgumentError('@Apply event class', 'pass the event class, e.g. @Apply(OrderPlaced).');
   }
-  return (prototype, method) => {
-    const aggregateClass = prototype.constructor;
-    const own = new Map<Function, string | symbol>(Reflect.getOwnMetadata(APPLY_HANDLERS, aggregateClass) ?? []);
-    const taken = own.get(eventClass);
-    if (taken !== undefined) {
-      throw new InvalidArgumentError(
-        `@Apply(${eventClass.name}) on ${aggregateClass.name}.${String(method)}`,
-        `${aggregateClass.name}.${String(taken)} already applies ${eventClass.name}; an event has one apply method.`,
-      );
-    }
-    own.set(eventClass, method);
-    Reflect.defineMetadata(APPLY_HANDLERS, own, aggregateClass);
-  };
+  return (prototype, method) => recordEventMethod(APPLY_HANDLERS, 'Apply', prototype, method, eventClass);
 }
 
 /**
@@ -44,14 +32,5 @@ export function Apply(eventClass: EventClass): MethodDecorator {
  * wins for the same event).
  */
 export function readApplyHandlers(aggregateClass: Function): ApplyHandlers {
-  const chain: Function[] = [];
-  for (let current: unknown = aggregateClass; typeof current === 'function' && current !== Function.prototype; current = Object.getPrototypeOf(current)) {
-    chain.unshift(current as Function);
-  }
-  const handlers = new Map<Function, string | symbol>();
-  for (const cls of chain) {
-    const own = Reflect.getOwnMetadata(APPLY_HANDLERS, cls) as Map<Function, string | symbol> | undefined;
-    own?.forEach((method, eventClass) => handlers.set(eventClass, method));
-  }
-  return handlers;
+  return readEventMethods(APPLY_HANDLERS, aggregateClass);
 }

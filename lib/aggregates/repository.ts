@@ -3,6 +3,7 @@ import type { EventMetadata } from '../events/event-metadata';
 import type { EventStore } from '../store/event-store';
 import type { AppendResult } from '../store/new-event';
 import type { RecordedEvent } from '../store/recorded-event';
+import { StoreClosedError } from '../store/store-closed-error';
 import type { StreamRef } from '../store/stream-ref';
 import type { AggregateClass } from './aggregate-class';
 import { type AggregateDefinition } from './aggregate.decorator';
@@ -74,6 +75,7 @@ export class Repository<T extends AggregateRoot> {
 
   /** Like {@link Repository.load}, but resolves to `undefined` when the aggregate does not exist. */
   async find(id: string, options: LoadOptions = {}): Promise<T | undefined> {
+    this.assertStoreOpen('load an aggregate');
     const stream = this.streamOf(id);
     const target = await this.targetVersion(stream, options);
     if (target === 0) return undefined;
@@ -83,9 +85,7 @@ export class Repository<T extends AggregateRoot> {
       aggregate[replayEvent](recorded.event, recorded.streamVersion);
     }
     if (aggregate.version === 0) return undefined;
-    if (options.version !== undefined && aggregate.version < options.version) {
-      throw new InvalidArgumentError('options.version', `${this.definition.name} '${id}' has only ${aggregate.version} events, so it has no version ${options.version}.`);
-    }
+    this.assertVersionReached(aggregate, options);
     return aggregate;
   }
 
@@ -122,13 +122,29 @@ export class Repository<T extends AggregateRoot> {
    * ```
    */
   async *history(id: string, options: Omit<LoadOptions, 'snapshot'> = {}): AsyncGenerator<HistoryStep<T>> {
+    this.assertStoreOpen('read a history');
     const stream = this.streamOf(id);
     const target = await this.targetVersion(stream, options);
+    if (target === 0) return;
     const aggregate = new this.aggregateClass(id);
     for await (const recorded of this.store.readStream(stream, { toVersion: target })) {
       aggregate[replayEvent](recorded.event, recorded.streamVersion);
       yield { recorded, state: copyAggregate(aggregate) };
     }
+    if (aggregate.version > 0) this.assertVersionReached(aggregate, options);
+  }
+
+  private assertVersionReached(aggregate: T, options: LoadOptions): void {
+    if (options.version !== undefined && aggregate.version < options.version) {
+      throw new InvalidArgumentError(
+        'options.version',
+        `${this.definition.name} '${aggregate.id}' has only ${aggregate.version} events, so it has no version ${options.version}.`,
+      );
+    }
+  }
+
+  private assertStoreOpen(operation: string): void {
+    if (this.store.isClosed) throw new StoreClosedError(operation);
   }
 
   private streamOf(id: string): StreamRef {
@@ -162,7 +178,8 @@ export class Repository<T extends AggregateRoot> {
   private async fromSnapshot(stream: StreamRef, target: number): Promise<T | undefined> {
     if (this.definition.snapshotEvery === undefined) return undefined;
     const snapshot = await this.snapshots.latest(stream);
-    // A snapshot of another shape version is ignored rather than trusted; the next save replaces it.
+    // A snapshot of another shape version is ignored rather than trusted; the next snapshot
+    // that falls due replaces it.
     if (!snapshot || snapshot.snapshotVersion !== this.definition.snapshotVersion || snapshot.streamVersion > target) return undefined;
     return restoreState(this.aggregateClass, stream.id, snapshot.streamVersion, snapshot.state);
   }

@@ -25,8 +25,9 @@ export class EventRegistry {
 
   /** The registration of an event object's class, registering the class on first sight. */
   of(event: object): RegisteredEvent {
-    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-      throw new UnregisteredEventError(describeValue(event));
+    const prototype = typeof event === 'object' && event !== null ? Object.getPrototypeOf(event) : undefined;
+    if (!prototype || prototype === Object.prototype || Array.isArray(event)) {
+      throw new UnregisteredEventError(describeValue(event), false);
     }
     return this.byClass.get(event.constructor) ?? this.ofClass(event.constructor as EventClass);
   }
@@ -36,7 +37,10 @@ export class EventRegistry {
     const known = this.byClass.get(eventClass);
     if (known) return known;
     const definition = typeof eventClass === 'function' ? readEventDefinition(eventClass) : undefined;
-    if (!definition) throw new UnregisteredEventError(eventClass?.name || describeValue(eventClass));
+    if (!definition) {
+      if (typeof eventClass === 'function' && eventClass.name) throw new UnregisteredEventError(eventClass.name);
+      throw new UnregisteredEventError(describeValue(eventClass), false);
+    }
     const holder = this.byName.get(definition.name);
     if (holder && holder.definition.eventClass !== eventClass) {
       throw new EventNameConflictError(definition.name, holder.definition.eventClass.name, eventClass.name);

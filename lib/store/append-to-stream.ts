@@ -27,9 +27,10 @@ export async function appendToStream(
   expected: ExpectedVersion,
   events: readonly PreparedEvent[],
 ): Promise<AppendResult> {
-  const recordedAt = new Date();
   try {
     return await inWriteTransaction(db, sqlite, async (trx) => {
+      // Taken under the write lock, so that recording times follow the order of the log.
+      const recordedAt = new Date();
       const actual = await currentVersion(trx, queries, stream);
       if (!matchesExpectedVersion(expected, actual)) throw new ConcurrencyError(stream, expected, actual);
       const positions = await insertEvents(trx, queries, sqlite, stream, actual, events, recordedAt.toISOString());

@@ -20,10 +20,23 @@ export interface CommonStoreOptions {
   onSnapshotError?: (error: unknown) => void;
 }
 
+/**
+ * A Kysely dialect, described by shape so that one made with Kysely's ES module build type-checks
+ * as well as one made with its CommonJS build.
+ */
+export type KyselyDialect =
+  | Dialect
+  | {
+      createDriver(): unknown;
+      createQueryCompiler(): unknown;
+      createAdapter(): object;
+      createIntrospector(db: never): unknown;
+    };
+
 /** Options of a store on any Kysely dialect. */
 export interface DialectOptions {
   /** The Kysely dialect to reach the database through. The store owns it and closes it. */
-  dialect: Dialect;
+  dialect: KyselyDialect;
 }
 
 /**

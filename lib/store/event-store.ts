@@ -1,4 +1,4 @@
-import { Kysely, SqliteAdapter, SqliteDialect, type CompiledQuery } from 'kysely';
+import { Kysely, SqliteDialect, type CompiledQuery, type Dialect } from 'kysely';
 import type { AggregateClass } from '../aggregates/aggregate-class';
 import { readAggregateDefinition } from '../aggregates/aggregate.decorator';
 import type { AggregateRoot } from '../aggregates/aggregate-root';
@@ -7,13 +7,14 @@ import { Repository } from '../aggregates/repository';
 import { SnapshotStore } from '../aggregates/snapshot-store';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventClass } from '../events/event-class';
+import type { EventMetadata } from '../events/event-metadata';
 import { EventRegistry } from '../events/event-registry';
 import { appendToStream, currentVersion } from './append-to-stream';
 import { DatabaseOpenError } from './database-open-error';
 import type { EventStoreOptions } from './event-store-options';
 import { assertExpectedVersion, ANY_VERSION } from './expected-version';
 import { migrateToLatest } from './migrations/migrate-to-latest';
-import type { AppendOptions, AppendResult, NewEvent } from './new-event';
+import { isNewEvent, type AppendOptions, type AppendResult, type NewEvent } from './new-event';
 import { prepareEvents } from './prepare-events';
 import { EventLogQueries } from './event-log-queries';
 import { readPaged, type UndecodableHandling } from './read-events';
@@ -22,6 +23,7 @@ import type { EventfoldTables } from './schema';
 import { openSqliteDatabase } from './sqlite/open-sqlite-database';
 import { StatementCache } from './sqlite/statement-cache';
 import { StoreClosedError } from './store-closed-error';
+import { inWriteTransaction } from './write-transaction';
 import { assertStreamRef, type StreamRef } from './stream-ref';
 
 /** Options of {@link EventStore.readAll}. */
@@ -50,6 +52,20 @@ export interface ReadStreamOptions {
 
 const DEFAULT_PAGE_SIZE = 500;
 
+/** Told about the events of every append right after it commits, in commit order. */
+export type AppendListener = (events: readonly RecordedEvent[]) => void;
+
+/** Options of {@link EventStore.publish}. */
+export interface PublishOptions {
+  /** The stream to record the event in. Defaults to `{ type: '$bus', id: <event name> }`. */
+  stream?: StreamRef;
+  /** Metadata stored with the event. */
+  metadata?: EventMetadata;
+}
+
+/** Stream type of events published without a stream of their own. */
+export const BUS_STREAM_TYPE = '$bus';
+
 /**
  * The event log: an append-only, globally ordered table of events, grouped into streams, in a
  * database reached through Kysely. Open one per process and share it.
@@ -70,6 +86,7 @@ export class EventStore {
   private readonly repositories = new Map<Function, Repository<AggregateRoot>>();
   private readonly pageSize: number;
   private readonly onSnapshotError: (error: unknown) => void;
+  private readonly appendListeners = new Set<AppendListener>();
   private closed = false;
 
   private constructor(
@@ -158,7 +175,66 @@ export class EventStore {
     const expected = options.expectedVersion === undefined ? ANY_VERSION : options.expectedVersion;
     assertExpectedVersion(expected, 'options.expectedVersion');
     const prepared = prepareEvents(this.registry, events, options.metadata);
-    return appendToStream(this.db, this.queries, this.sqlite, { type: stream.type, id: stream.id }, expected, prepared);
+    const result = await appendToStream(this.db, this.queries, this.sqlite, { type: stream.type, id: stream.id }, expected, prepared);
+    if (!result.alreadyStored) this.announce(result.events);
+    return result;
+  }
+
+  /**
+   * Records an event that belongs to no aggregate (a market tick, a request to notify someone)
+   * and hands it to subscribers like any other: this is the event bus of the application.
+   *
+   * @example
+   * ```ts
+   * await store.publish(new PriceTicked('KRW-BTC', 91_500_000));
+   * await store.publish(new NotificationRequested('u-7', 'filled'), { metadata: { correlationId } });
+   * ```
+   */
+  async publish(event: object | NewEvent, options: PublishOptions = {}): Promise<RecordedEvent> {
+    this.assertOpen('publish an event');
+    const stream = options.stream ?? { type: BUS_STREAM_TYPE, id: this.registry.of(isNewEvent(event) ? event.event : event).definition.name };
+    const { events } = await this.append(stream, [event], { metadata: options.metadata });
+    return events[0];
+  }
+
+  /**
+   * Listens to every append this store commits, right after the commit. Used by the dispatcher
+   * for live delivery; returns a function that stops listening.
+   */
+  onAppended(listener: AppendListener): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
+  /**
+   * Runs `work` in one write transaction on the store's database: everything it writes commits
+   * together or not at all. On SQLite the transaction holds the write lock from its start, so it
+   * never fails half-way for lack of it.
+   *
+   * @example
+   * ```ts
+   * await store.transaction(async (trx) => {
+   *   await trx.insertInto('open_orders').values(row).execute();
+   * });
+   * ```
+   */
+  transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
+    this.assertOpen('run a transaction');
+    return inWriteTransaction(this.db, this.sqlite, work);
+  }
+
+  private announce(events: readonly RecordedEvent[]): void {
+    for (const listener of this.appendListeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        // The append has committed and must be reported as such; a listener's bug surfaces on
+        // its own instead of failing the caller's append.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   /**
@@ -238,6 +314,11 @@ export class EventStore {
     return repository as unknown as Repository<T>;
   }
 
+  /** True once {@link EventStore.close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Closes the database. Later calls on the store throw {@link StoreClosedError}; closing twice is harmless. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -268,16 +349,32 @@ function connect(options: EventStoreOptions): { db: Kysely<EventfoldTables>; sql
     if (options.durability !== undefined && options.durability !== 'normal' && options.durability !== 'full') {
       throw new InvalidArgumentError('options.durability', `expected 'normal' or 'full', got ${JSON.stringify(options.durability)}.`);
     }
+    const busy = options.busyTimeoutMs;
+    if (busy !== undefined && (!Number.isSafeInteger(busy) || busy < 0)) {
+      throw new InvalidArgumentError('options.busyTimeoutMs', `expected whole milliseconds >= 0, got ${String(busy)}.`);
+    }
     const database = openSqliteDatabase(options);
     const db = new Kysely<EventfoldTables>({ dialect: new SqliteDialect({ database: new StatementCache(database) }) });
     return { db, sqlite: true, label: options.sqlite };
   }
   if ('dialect' in options && options.dialect && typeof options.dialect.createDriver === 'function') {
-    const db = new Kysely<EventfoldTables>({ dialect: options.dialect });
-    const sqlite = options.dialect.createAdapter() instanceof SqliteAdapter;
-    return { db, sqlite, label: `(${options.dialect.constructor.name})` };
+    const dialect = options.dialect as Dialect;
+    const db = new Kysely<EventfoldTables>({ dialect });
+    return { db, sqlite: isSqliteAdapter(dialect.createAdapter()), label: `(${dialect.constructor.name})` };
   }
   throw new InvalidArgumentError('options', "expected { sqlite: 'file.db' } or { dialect } with a Kysely dialect.");
+}
+
+/**
+ * Whether a dialect's adapter is Kysely's SQLite adapter or derives from it. Compared by class
+ * name along the prototype chain, because a dialect made with Kysely's ES module build is not an
+ * instance of the CommonJS class this package imports.
+ */
+function isSqliteAdapter(adapter: object): boolean {
+  for (let prototype = Object.getPrototypeOf(adapter); prototype; prototype = Object.getPrototypeOf(prototype)) {
+    if (prototype.constructor?.name === 'SqliteAdapter') return true;
+  }
+  return false;
 }
 
 function validPosition(value: number, argument: string): number {

@@ -2,13 +2,23 @@ export { ConcurrencyError } from './concurrency-error';
 export { DatabaseBusyError } from './database-busy-error';
 export { DatabaseOpenError } from './database-open-error';
 export { EventIdConflictError } from './event-id-conflict-error';
-export { EventStore, type ReadAllOptions, type ReadStreamOptions } from './event-store';
-export type { CommonStoreOptions, DialectOptions, EventStoreOptions } from './event-store-options';
+export { BUS_STREAM_TYPE, EventStore, type AppendListener, type PublishOptions, type ReadAllOptions, type ReadStreamOptions } from './event-store';
+export type { CommonStoreOptions, DialectOptions, EventStoreOptions, KyselyDialect } from './event-store-options';
 export { ANY_VERSION, NO_STREAM, type ExpectedVersion } from './expected-version';
 export type { AppendOptions, AppendResult, NewEvent } from './new-event';
 export type { UndecodableHandling } from './read-events';
 export type { RecordedEvent } from './recorded-event';
-export { EVENTS_TABLE, SNAPSHOTS_TABLE, type EventfoldTables, type EventRow, type SnapshotRow } from './schema';
+export {
+  DEAD_LETTERS_TABLE,
+  EVENTS_TABLE,
+  SNAPSHOTS_TABLE,
+  SUBSCRIPTIONS_TABLE,
+  type DeadLetterRow,
+  type EventfoldTables,
+  type EventRow,
+  type SnapshotRow,
+  type SubscriptionRow,
+} from './schema';
 export type { Durability, SqliteOptions } from './sqlite/open-sqlite-database';
 export { StoreClosedError } from './store-closed-error';
 export type { StreamRef } from './stream-ref';

@@ -37,3 +37,8 @@ export interface AppendResult {
   /** True when every event was already stored by an earlier attempt of the same append. */
   readonly alreadyStored: boolean;
 }
+
+/** A plain object with an `event` field is a {@link NewEvent}; registered events are class instances. */
+export function isNewEvent(item: object | NewEvent): item is NewEvent {
+  return typeof item === 'object' && item !== null && Object.getPrototypeOf(item) === Object.prototype && 'event' in item;
+}

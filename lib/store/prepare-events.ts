@@ -2,8 +2,21 @@ import { v7 as uuidv7, validate as isUuid } from 'uuid';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventMetadata } from '../events/event-metadata';
 import type { EventRegistry } from '../events/event-registry';
+import type { PayloadCodec } from '../events/payload-codec';
 import { encodeMetadata } from '../events/encode-metadata';
-import type { NewEvent } from './new-event';
+import { isNewEvent, type NewEvent } from './new-event';
+
+function encodeOrExplain(codec: PayloadCodec, event: object, index: number): string {
+  try {
+    return codec.encode(event);
+  } catch (cause) {
+    throw new InvalidArgumentError(
+      `events[${index}]`,
+      `${event.constructor.name} cannot be serialized to JSON (${(cause as Error).message}). ` +
+        'Convert such fields with class-transformer, e.g. @Transform for a bigint or @Exclude for a handle that is not data.',
+    );
+  }
+}
 
 /** An event ready to be stored: everything but its stream version and position. */
 export interface PreparedEvent {
@@ -31,7 +44,7 @@ export function prepareEvents(
   const batchMetadataText = encodeMetadata(batchMetadata, 'options.metadata');
   const seenIds = new Set<string>();
   return events.map((item, index) => {
-    const envelope = isEnvelope(item) ? item : undefined;
+    const envelope = isNewEvent(item) ? item : undefined;
     const event = envelope ? envelope.event : item;
     const { definition, codec } = registry.of(event);
     const id = envelope?.id ?? uuidv7();
@@ -55,15 +68,10 @@ export function prepareEvents(
       id,
       type: definition.name,
       schemaVersion: definition.version,
-      payload: codec.encode(event),
+      payload: encodeOrExplain(codec, event, index),
       metadataText,
       event,
       metadata,
     };
   });
-}
-
-/** A plain object with an `event` field is an envelope; registered events are class instances. */
-function isEnvelope(item: object | NewEvent): item is NewEvent {
-  return typeof item === 'object' && item !== null && Object.getPrototypeOf(item) === Object.prototype && 'event' in item;
 }

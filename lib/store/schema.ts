@@ -5,6 +5,11 @@ export const EVENTS_TABLE = 'eventfold_events';
 /** Snapshot table name. */
 export const SNAPSHOTS_TABLE = 'eventfold_snapshots';
 
+/** Checkpoints, status and leases of subscribers. */
+export const SUBSCRIPTIONS_TABLE = 'eventfold_subscriptions';
+/** Events that a subscriber gave up on after its last retry. */
+export const DEAD_LETTERS_TABLE = 'eventfold_dead_letters';
+
 /** One row of the event log. JSON columns hold text. */
 export interface EventRow {
   position: Generated<number>;
@@ -29,8 +34,41 @@ export interface SnapshotRow {
   taken_at: string;
 }
 
+/** The durable state of one subscriber. */
+export interface SubscriptionRow {
+  name: string;
+  kind: string;
+  /** Every event at or before this position is finished. */
+  position: number;
+  /** JSON array of finished positions after `position` (finished out of order). */
+  ahead: string;
+  status: string;
+  status_reason: string | null;
+  lease_owner: string | null;
+  /** Milliseconds since the epoch. */
+  lease_expires_at: number | null;
+  updated_at: string;
+}
+
+/** One dead letter. */
+export interface DeadLetterRow {
+  id: Generated<number>;
+  subscriber: string;
+  position: number;
+  event_id: string;
+  event_type: string;
+  stream_type: string;
+  stream_id: string;
+  error_message: string;
+  error_stack: string | null;
+  attempts: number;
+  failed_at: string;
+}
+
 /** The tables eventfold owns, as Kysely sees them. */
 export interface EventfoldTables {
   [EVENTS_TABLE]: EventRow;
   [SNAPSHOTS_TABLE]: SnapshotRow;
+  [SUBSCRIPTIONS_TABLE]: SubscriptionRow;
+  [DEAD_LETTERS_TABLE]: DeadLetterRow;
 }

@@ -59,7 +59,7 @@ describe('AggregateRoot.raise', () => {
         @Apply(NoteAdded) two(): void {}
       }
       return Twice;
-    }).to.throw(InvalidArgumentError, /already applies NoteAdded/);
+    }).to.throw(InvalidArgumentError, /already takes NoteAdded/);
   });
 
   it('keeps the id, version and pending events out of the state fields', () => {

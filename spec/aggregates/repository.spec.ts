@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   UnregisteredAggregateError,
   AggregateRoot,
+  StoreClosedError,
 } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { Order, OrderFilled } from '../support/domain';
@@ -135,6 +136,24 @@ forEachBackend('Repository', (backend) => {
     expect(steps[0].state).to.be.instanceOf(Order);
     expect(steps[0].state.fills).to.deep.equal([]);
     expect((await collect(orders.history('o-1', { version: 2 }))).map((step) => step.state.version)).to.deep.equal([1, 2]);
+  });
+
+  it('yields no history before the first event, and refuses a version past the end as load does', async () => {
+    const store = await backend.open();
+    const orders = store.repository(Order);
+    await orders.save(Order.place('o-1', 'KRW-BTC', 3));
+    expect(await collect(orders.history('o-1', { at: new Date('2000-01-01') }))).to.deep.equal([]);
+    await expectRejection(collect(orders.history('o-1', { version: 5 })), InvalidArgumentError);
+  });
+
+  it('refuses to load or read a history once the store is closed', async () => {
+    const store = await backend.open();
+    const orders = store.repository(Order);
+    await orders.save(Order.place('o-1', 'KRW-BTC', 3));
+    await store.close();
+    const error = await expectRejection(orders.load('o-1'), StoreClosedError);
+    expect(error.code).to.equal('EVENTFOLD_STORE_CLOSED');
+    await expectRejection(collect(orders.history('o-1')), StoreClosedError);
   });
 
   it('rejects an aggregate class without @Aggregate, an empty id and a foreign aggregate', async () => {

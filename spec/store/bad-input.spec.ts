@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { EventStore, InvalidArgumentError, UnregisteredEventError, isEventfoldError, type ExpectedVersion, type StreamRef } from '../../lib';
+import { DomainEvent, EventStore, InvalidArgumentError, UnregisteredEventError, isEventfoldError, type ExpectedVersion, type StreamRef } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { OrderPlaced } from '../support/domain';
 import { collect, expectRejection } from '../support/expect-rejection';
@@ -44,9 +44,22 @@ forEachBackend('Bad input to the store', (backend) => {
     }
     const error = await expectRejection(() => store.append(order, [new PriceTicked(1)]), UnregisteredEventError);
     expect(error.message).to.contain('PriceTicked is not a registered event').and.contain("@DomainEvent('PriceTicked')");
-    await expectRejection(() => store.append(order, [{ price: 1 }]), UnregisteredEventError);
+    const plain = await expectRejection(() => store.append(order, [{ price: 1 }]), UnregisteredEventError);
+    expect(plain.message).to.equal("a plain object is not an event: events are instances of classes decorated with @DomainEvent('Name').");
     await expectRejection(() => store.append(order, ['text' as unknown as object]), UnregisteredEventError);
     expect(() => store.registerEvents(PriceTicked)).to.throw(UnregisteredEventError);
+  });
+
+  it('rejects an event with a field JSON cannot hold, naming the class and the fix', async () => {
+    const store = await backend.open();
+    @DomainEvent('Counted')
+    class Counted {
+      constructor(readonly total: bigint) {}
+    }
+    const error = await expectRejection(() => store.append(order, [new Counted(1n)]), InvalidArgumentError);
+    expect(error.argument).to.equal('events[0]');
+    expect(error.message).to.contain('Counted cannot be serialized').and.contain('@Transform');
+    expect(await store.headPosition()).to.equal(0);
   });
 
   it('rejects an empty event list and a duplicated or malformed event id', async () => {
@@ -113,5 +126,9 @@ forEachBackend('Bad input to the store', (backend) => {
     await expectRejection(() => EventStore.open({ sqlite: '' }), InvalidArgumentError);
     await expectRejection(() => EventStore.open({ sqlite: ':memory:', durability: 'extra' as never }), InvalidArgumentError);
     await expectRejection(() => EventStore.open({ sqlite: ':memory:', pageSize: -1 }), InvalidArgumentError);
+    for (const busyTimeoutMs of [-1, Number.NaN, '5000; drop table x' as never]) {
+      const error = await expectRejection(() => EventStore.open({ sqlite: ':memory:', busyTimeoutMs }), InvalidArgumentError);
+      expect(error.argument).to.equal('options.busyTimeoutMs');
+    }
   });
 });

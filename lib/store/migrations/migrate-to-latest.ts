@@ -1,10 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run before the schema they create exists */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { createEventLog } from './0001-create-event-log';
+import { createSubscriptions } from './0002-create-subscriptions';
 
 /** Every schema migration eventfold ships, by name; names sort in the order they apply. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_create_event_log': createEventLog,
+  '0002_create_subscriptions': createSubscriptions,
 };
 
 const provider: MigrationProvider = {

@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import type { EventClass } from '../events/event-class';
+import { retryPolicyOf, type RetryPolicy } from './retry-policy';
+import type { HandlerContext, ProjectionContext } from './subscriber-context';
+import { readOnHandlers, readSubscriberMetadata, type SubscriberKind } from './subscriber.decorators';
+import type { FailureMode } from './subscriber-options';
+import { UnregisteredSubscriberError } from './subscriber-errors';
+
+/** One `@On` method, bound to its subscriber instance. */
+export type BoundHandler = (event: object, context: HandlerContext | ProjectionContext) => unknown;
+
+/** A subscriber instance with its metadata read and its options checked and completed. */
+export interface BoundSubscriber {
+  readonly name: string;
+  readonly kind: SubscriberKind;
+  readonly instance: object;
+  readonly priority: number;
+  readonly concurrency: number;
+  readonly batchSize: number;
+  readonly retry: RetryPolicy;
+  readonly onFailure: FailureMode;
+  readonly startFrom: 'beginning' | 'now';
+  readonly bufferSize: number;
+  /** The handler for an event's class, or undefined when the subscriber ignores it. */
+  readonly handlers: ReadonlyMap<Function, BoundHandler>;
+  readonly eventClasses: readonly EventClass[];
+  /** The projection's `reset(db)`, if it has one. */
+  readonly reset?: (db: Kysely<never>) => Promise<void>;
+}
+
+/** Reads a subscriber instance's decorators; throws a typed error naming what is wrong. */
+export function bindSubscriber(instance: object): BoundSubscriber {
+  const subscriberClass = typeof instance === 'object' && instance !== null ? instance.constructor : undefined;
+  const metadata = subscriberClass && readSubscriberMetadata(subscriberClass);
+  if (!subscriberClass || !metadata) {
+    throw new UnregisteredSubscriberError(subscriberClass?.name ?? String(instance));
+  }
+  const { name, kind, options } = metadata;
+  const methods = readOnHandlers(subscriberClass);
+  if (methods.size === 0) {
+    throw new InvalidArgumentError(`subscriber '${name}'`, `${subscriberClass.name} has no @On(EventClass) methods, so it would never receive anything.`);
+  }
+  const handlers = new Map<Function, BoundHandler>();
+  methods.forEach((method, eventClass) => {
+    const handler = (instance as Record<string | symbol, unknown>)[method];
+    if (typeof handler !== 'function') throw new InvalidArgumentError(`subscriber '${name}'`, `${String(method)} is not a method.`);
+    handlers.set(eventClass, handler.bind(instance) as BoundHandler);
+  });
+  const reset = (instance as { reset?: unknown }).reset;
+  return Object.freeze({
+    name,
+    kind,
+    instance,
+    priority: finiteNumber(options.priority ?? 0, 'priority', name),
+    concurrency: kind === 'projection' ? 1 : wholeNumber(options.concurrency ?? 1, 'concurrency', name),
+    batchSize: kind === 'projection' ? wholeNumber(options.batchSize ?? 1, 'batchSize', name) : 1,
+    retry: retryPolicyOf(options.retry, name),
+    onFailure: failureMode(options.onFailure ?? (kind === 'projection' ? 'halt' : 'park'), name),
+    startFrom: startFrom(options.startFrom ?? 'beginning', name),
+    bufferSize: wholeNumber(options.bufferSize ?? 2000, 'bufferSize', name),
+    handlers,
+    eventClasses: [...methods.keys()] as EventClass[],
+    reset: typeof reset === 'function' ? (reset.bind(instance) as BoundSubscriber['reset']) : undefined,
+  });
+}
+
+function wholeNumber(value: number, option: string, subscriber: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(`${option} of subscriber '${subscriber}'`, `expected a whole number >= 1, got ${String(value)}.`);
+  return value;
+}
+
+function finiteNumber(value: number, option: string, subscriber: string): number {
+  if (!Number.isFinite(value)) throw new InvalidArgumentError(`${option} of subscriber '${subscriber}'`, `expected a number, got ${String(value)}.`);
+  return value;
+}
+
+function failureMode(value: string, subscriber: string): FailureMode {
+  if (value !== 'park' && value !== 'halt') throw new InvalidArgumentError(`onFailure of subscriber '${subscriber}'`, `expected 'park' or 'halt', got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+function startFrom(value: string, subscriber: string): 'beginning' | 'now' {
+  if (value !== 'beginning' && value !== 'now') throw new InvalidArgumentError(`startFrom of subscriber '${subscriber}'`, `expected 'beginning' or 'now', got ${JSON.stringify(value)}.`);
+  return value;
+}

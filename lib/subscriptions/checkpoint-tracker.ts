@@ -1,0 +1,73 @@
+/**
+ * Knows which positions of the log a subscriber has finished, and so how far its checkpoint may
+ * go.
+ *
+ * Events are taken in position order but may finish out of order (different streams run in
+ * parallel; a retried event finishes late). The checkpoint is the last position before the
+ * oldest unfinished one, so a slow event is never skipped on restart; positions that finished
+ * beyond it are kept as `ahead`, saved with the checkpoint, so they are not run again either.
+ */
+export class CheckpointTracker {
+  private taken: number[] = [];
+  private head = 0;
+  private readonly finishedAhead = new Set<number>();
+  private position: number;
+
+  constructor(checkpoint: number, ahead: readonly number[] = []) {
+    this.position = checkpoint;
+    for (const finished of ahead) if (finished > checkpoint) this.finishedAhead.add(finished);
+  }
+
+  /** Every position up to and including this one is finished. */
+  get checkpoint(): number {
+    return this.position;
+  }
+
+  /** Finished positions after the checkpoint, ascending. */
+  get ahead(): number[] {
+    return [...this.finishedAhead].sort((a, b) => a - b);
+  }
+
+  /** The highest position taken so far (or the checkpoint, if higher). */
+  get highestTaken(): number {
+    return this.taken.length > this.head ? this.taken[this.taken.length - 1] : Math.max(this.position, ...this.finishedAhead);
+  }
+
+  /** Whether a position needs no more work (finished before, perhaps in an earlier run). */
+  isFinished(position: number): boolean {
+    return position <= this.position || this.finishedAhead.has(position);
+  }
+
+  /** Records that work on `position` started; positions must be taken in ascending order. */
+  take(position: number): void {
+    this.taken.push(position);
+  }
+
+  /** Records that `position` is finished and moves the checkpoint as far as it may go. */
+  finish(position: number): void {
+    this.finishedAhead.add(position);
+    while (this.head < this.taken.length && this.finishedAhead.has(this.taken[this.head])) {
+      this.position = this.taken[this.head];
+      this.finishedAhead.delete(this.position);
+      this.head++;
+    }
+    if (this.head === this.taken.length) {
+      this.taken = [];
+      this.head = 0;
+      // Nothing is in progress, so positions saved as ahead by an earlier run that are now
+      // contiguous with the checkpoint can be folded into it.
+      while (this.finishedAhead.has(this.position + 1)) this.finishedAhead.delete(++this.position);
+    } else if (this.head > 1024) {
+      this.taken = this.taken.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Forgets everything and starts again at `checkpoint` (a projection being rebuilt). */
+  reset(checkpoint: number): void {
+    this.taken = [];
+    this.head = 0;
+    this.finishedAhead.clear();
+    this.position = checkpoint;
+  }
+}

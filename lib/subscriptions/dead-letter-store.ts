@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely';
+import type { RecordedEvent } from '../store/recorded-event';
+import { DEAD_LETTERS_TABLE, type DeadLetterRow, type EventfoldTables } from '../store/schema';
+
+/** An event a subscriber gave up on after its last attempt. */
+export interface DeadLetter {
+  readonly id: number;
+  readonly subscriber: string;
+  readonly position: number;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly streamType: string;
+  readonly streamId: string;
+  readonly errorMessage: string;
+  readonly errorStack: string | null;
+  readonly attempts: number;
+  readonly failedAt: Date;
+}
+
+/** The dead-letter table. One row per subscriber and position: failing again updates it. */
+export class DeadLetterStore {
+  constructor(private readonly db: Kysely<EventfoldTables>) {}
+
+  /** Records a failure, inside the caller's transaction when `db` is one. */
+  async record(db: Kysely<EventfoldTables>, subscriber: string, recorded: RecordedEvent, error: unknown, attempts: number): Promise<void> {
+    const { message, stack } = describeError(error);
+    const failure = { error_message: message, error_stack: stack, attempts, failed_at: new Date().toISOString() };
+    await db
+      .insertInto(DEAD_LETTERS_TABLE)
+      .values({
+        subscriber,
+        position: recorded.position,
+        event_id: recorded.eventId,
+        event_type: recorded.type,
+        stream_type: recorded.streamType,
+        stream_id: recorded.streamId,
+        ...failure,
+      })
+      .onConflict((conflict) => conflict.columns(['subscriber', 'position']).doUpdateSet(failure))
+      .execute();
+  }
+
+  async list(subscriber?: string): Promise<DeadLetter[]> {
+    let query = this.db.selectFrom(DEAD_LETTERS_TABLE).selectAll();
+    if (subscriber !== undefined) query = query.where('subscriber', '=', subscriber);
+    return (await query.orderBy('id').execute()).map(toDeadLetter);
+  }
+
+  async get(id: number): Promise<DeadLetter | undefined> {
+    const row = await this.db.selectFrom(DEAD_LETTERS_TABLE).selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toDeadLetter(row);
+  }
+
+  /** Removes the dead letter of a subscriber at a position (it has now succeeded). */
+  async remove(db: Kysely<EventfoldTables>, subscriber: string, position: number): Promise<void> {
+    await db.deleteFrom(DEAD_LETTERS_TABLE).where('subscriber', '=', subscriber).where('position', '=', position).execute();
+  }
+
+  /** Removes every dead letter of a subscriber (its projection is being rebuilt). */
+  async removeAll(db: Kysely<EventfoldTables>, subscriber: string): Promise<void> {
+    await db.deleteFrom(DEAD_LETTERS_TABLE).where('subscriber', '=', subscriber).execute();
+  }
+
+  async countBySubscriber(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom(DEAD_LETTERS_TABLE)
+      .select(['subscriber', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('subscriber')
+      .execute();
+    return new Map(rows.map((row) => [row.subscriber, Number(row.count)]));
+  }
+}
+
+function toDeadLetter(row: { [K in keyof DeadLetterRow]: K extends 'id' ? number : DeadLetterRow[K] }): DeadLetter {
+  return {
+    id: Number(row.id),
+    subscriber: row.subscriber,
+    position: Number(row.position),
+    eventId: row.event_id,
+    eventType: row.event_type,
+    streamType: row.stream_type,
+    streamId: row.stream_id,
+    errorMessage: row.error_message,
+    errorStack: row.error_stack,
+    attempts: Number(row.attempts),
+    failedAt: new Date(row.failed_at),
+  };
+}
+
+function describeError(error: unknown): { message: string; stack: string | null } {
+  if (error instanceof Error) return { message: error.message || error.name, stack: error.stack ?? null };
+  return { message: String(error), stack: null };
+}

@@ -1,0 +1,157 @@
+import type { UndecodableEventError } from '../events/undecodable-event-error';
+import type { EventStore } from '../store/event-store';
+import type { RecordedEvent } from '../store/recorded-event';
+
+/**
+ * Stands in, as the `event` of a feed item, for a stored event that could not be decoded, so
+ * that a subscriber handling its type can dead-letter it instead of silently missing it.
+ */
+export class UndecodableEvent {
+  constructor(readonly error: UndecodableEventError) {}
+}
+
+/**
+ * The ordered supply of events for one subscriber: live events straight from memory while the
+ * subscriber keeps up, pages of the log whenever it may have missed any.
+ *
+ * The feed knows the last position it handed out. A live batch is accepted only when it carries
+ * on from exactly there and fits the buffer; anything else (a full buffer, a batch from another
+ * process that was never announced here, a batch that arrives while a page is being read) marks
+ * the feed as behind, and the next read of the log fills the gap. So catching up switches to live
+ * delivery without a gap or a duplicate at the seam, appends never wait for a slow subscriber,
+ * and memory stays bounded by the buffer size.
+ */
+export class EventFeed {
+  private readonly buffer: RecordedEvent[] = [];
+  private bufferHead = 0;
+  private lastPosition: number;
+  private behind = true;
+  private missedWhileReading = 0;
+  private reading: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    after: number,
+    private readonly capacity: number,
+    private readonly pageSize: number,
+  ) {
+    this.lastPosition = after;
+  }
+
+  /** Events waiting in memory. */
+  get size(): number {
+    return this.buffer.length - this.bufferHead;
+  }
+
+  /** Position of the last event the feed handed out or holds. */
+  get position(): number {
+    return this.lastPosition;
+  }
+
+  /** True when the feed holds nothing and knows of nothing more in the log. */
+  get drained(): boolean {
+    return !this.behind && this.size === 0 && !this.reading;
+  }
+
+  /** Whether the log may hold events the feed has not read yet. */
+  get isBehind(): boolean {
+    return this.behind;
+  }
+
+  /** Offers freshly committed events (live delivery). */
+  offer(events: readonly RecordedEvent[]): void {
+    if (this.behind || this.reading) {
+      this.missedWhileReading++;
+      this.behind = true;
+      return;
+    }
+    let start = 0;
+    while (start < events.length && events[start].position <= this.lastPosition) start++;
+    if (start === events.length) return;
+    if (events[start].position !== this.lastPosition + 1 || this.size + events.length - start > this.capacity) {
+      this.behind = true;
+      return;
+    }
+    for (let index = start; index < events.length; index++) this.buffer.push(events[index]);
+    this.lastPosition = events[events.length - 1].position;
+  }
+
+  /** Notes that the log reaches `head`, for appends this process was not told about. */
+  noticeHead(head: number): void {
+    if (head > this.lastPosition) this.behind = true;
+  }
+
+  /** Takes the next event, if one is in memory. */
+  next(): RecordedEvent | undefined {
+    if (this.bufferHead === this.buffer.length) return undefined;
+    const event = this.buffer[this.bufferHead++];
+    if (this.bufferHead > 1024 && this.bufferHead * 2 > this.buffer.length) {
+      this.buffer.splice(0, this.bufferHead);
+      this.bufferHead = 0;
+    }
+    return event;
+  }
+
+  /** Looks at the event at `offset` from the front without taking it. */
+  peek(offset = 0): RecordedEvent | undefined {
+    return this.buffer[this.bufferHead + offset];
+  }
+
+  /** Takes the event at `offset` from the front (used to skip past a busy stream). */
+  takeAt(offset: number): RecordedEvent {
+    if (offset === 0) return this.next() as RecordedEvent;
+    return this.buffer.splice(this.bufferHead + offset, 1)[0];
+  }
+
+  /**
+   * Reads the next page of the log when the feed is behind and has room. Resolves when the read
+   * is done (at once if none was needed).
+   */
+  fill(): Promise<void> {
+    if (this.reading || !this.behind || this.size >= this.capacity / 2) return this.reading ?? Promise.resolve();
+    this.reading = this.readPage().finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  /** Drops what is in memory and starts again after `position` (a rebuild). */
+  restartAfter(position: number): void {
+    this.buffer.length = 0;
+    this.bufferHead = 0;
+    this.lastPosition = position;
+    this.behind = true;
+  }
+
+  private async readPage(): Promise<void> {
+    const missedBefore = this.missedWhileReading;
+    const limit = Math.min(this.pageSize, this.capacity - this.size);
+    let count = 0;
+    const keep = (recorded: RecordedEvent) => {
+      this.buffer.push(recorded);
+      this.lastPosition = recorded.position;
+      count++;
+    };
+    const onUndecodable = (error: UndecodableEventError) => keep(placeholderFor(error));
+    for await (const recorded of this.store.readAll({ from: this.lastPosition + 1, pageSize: limit, onUndecodable })) {
+      keep(recorded);
+      if (count >= limit) break;
+    }
+    // A short page means the head was reached, unless live events were turned away during the
+    // read: they may have committed after the page was read, so look again.
+    if (count < limit && this.missedWhileReading === missedBefore) this.behind = false;
+  }
+}
+
+function placeholderFor(error: UndecodableEventError): RecordedEvent {
+  return {
+    position: error.position,
+    eventId: '',
+    streamType: error.streamType,
+    streamId: error.streamId,
+    streamVersion: error.streamVersion,
+    type: error.type,
+    schemaVersion: 0,
+    event: new UndecodableEvent(error),
+    metadata: {},
+    recordedAt: new Date(0),
+  };
+}

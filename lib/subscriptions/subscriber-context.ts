@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import type { EventMetadata } from '../events/event-metadata';
+import type { EventStore } from '../store/event-store';
+import type { RecordedEvent } from '../store/recorded-event';
+
+/**
+ * What an `@On` method of an event handler receives besides the event.
+ *
+ * @example
+ * ```ts
+ * @On(OrderFilled)
+ * async filled(event: OrderFilled, { eventId, attempt, signal }: HandlerContext) {
+ *   await mailer.send(message(event), { idempotencyKey: eventId, signal });
+ * }
+ * ```
+ */
+export interface HandlerContext {
+  /** The event as stored: position, stream, metadata, time. */
+  readonly recorded: RecordedEvent;
+  /** Stable id of the event; the same on every redelivery, so use it to deduplicate side effects. */
+  readonly eventId: string;
+  /** Position of the event in the log. */
+  readonly position: number;
+  /** Metadata stored with the event. */
+  readonly metadata: EventMetadata;
+  /** 1 on the first attempt, 2 on the first retry, and so on. */
+  readonly attempt: number;
+  /** Aborted when the attempt timed out or the dispatcher is stopping: pass it to I/O that accepts one. */
+  readonly signal: AbortSignal;
+  /** The store, for handlers that publish follow-up events. */
+  readonly store: EventStore;
+}
+
+/**
+ * What an `@On` method of a projection receives: a handler's context plus `db`, the transaction
+ * that also records the projection's checkpoint. Write the read model only through `db`.
+ *
+ * @example
+ * ```ts
+ * @On(OrderPlaced)
+ * async placed(event: OrderPlaced, { db }: ProjectionContext<ReadModels>) {
+ *   await db.insertInto('open_orders').values({ id: event.orderId, market: event.market }).execute();
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ProjectionContext<DB = any> extends HandlerContext {
+  readonly db: Kysely<DB>;
+}

@@ -1,0 +1,68 @@
+import { EventfoldError } from '../errors/eventfold-error';
+
+/** An object given to the dispatcher is not a subscriber. */
+export class UnregisteredSubscriberError extends EventfoldError {
+  readonly code = 'EVENTFOLD_UNREGISTERED_SUBSCRIBER';
+
+  constructor(readonly className: string) {
+    super(
+      `${className} is not a subscriber: decorate its class with @EventHandler('name') or @Projection('name') ` +
+        'and mark its methods with @On(EventClass).',
+    );
+  }
+}
+
+/** Two subscribers given to one dispatcher share a name (and so would share a checkpoint). */
+export class DuplicateSubscriberError extends EventfoldError {
+  readonly code = 'EVENTFOLD_DUPLICATE_SUBSCRIBER';
+
+  constructor(readonly subscriber: string) {
+    super(`Two subscribers are named '${subscriber}'. Names key checkpoints, so each subscriber needs its own.`);
+  }
+}
+
+/** A name given to the dispatcher (rebuild, resume) names no subscriber it runs. */
+export class UnknownSubscriberError extends EventfoldError {
+  readonly code = 'EVENTFOLD_UNKNOWN_SUBSCRIBER';
+
+  constructor(
+    readonly subscriber: string,
+    /** The names the dispatcher knows. */
+    readonly known: readonly string[],
+  ) {
+    super(`No subscriber is named '${subscriber}'. Known subscribers: ${known.length ? known.join(', ') : '(none)'}.`);
+  }
+}
+
+/** A projection without a `reset(db)` method was asked to rebuild. */
+export class RebuildNotSupportedError extends EventfoldError {
+  readonly code = 'EVENTFOLD_REBUILD_NOT_SUPPORTED';
+
+  constructor(readonly subscriber: string) {
+    super(
+      `Projection '${subscriber}' cannot be rebuilt: it has no reset(db) method. ` +
+        'Add async reset(db) { ... } that empties its read model; it runs in the rebuild transaction.',
+    );
+  }
+}
+
+/** An attempt to handle an event took longer than the retry policy's `timeoutMs`. */
+export class HandlerTimeoutError extends EventfoldError {
+  readonly code = 'EVENTFOLD_HANDLER_TIMEOUT';
+
+  constructor(
+    readonly subscriber: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Subscriber '${subscriber}' took longer than ${timeoutMs} ms on one event; raise retry.timeoutMs if that is expected.`);
+  }
+}
+
+/** The dispatcher was used after `stop()`. */
+export class DispatcherStoppedError extends EventfoldError {
+  readonly code = 'EVENTFOLD_DISPATCHER_STOPPED';
+
+  constructor(readonly operation: string) {
+    super(`Cannot ${operation}: the dispatcher is stopped. Start a new one with Dispatcher.start(...).`);
+  }
+}

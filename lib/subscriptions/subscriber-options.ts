@@ -1,0 +1,35 @@
+import type { RetryOptions } from './retry-policy';
+
+/** What a subscriber does with an event that failed its last attempt. */
+export type FailureMode = 'park' | 'halt';
+
+/** Options shared by `@EventHandler` and `@Projection`. */
+export interface SubscriberOptions {
+  /** Higher runs first: of two subscribers, the higher-priority one receives each live event first. Defaults to 0. */
+  priority?: number;
+  /** Events of different streams handled at once. Events of one stream are always handled in order. Defaults to 1. */
+  concurrency?: number;
+  /** Retry policy for failing events. */
+  retry?: RetryOptions;
+  /**
+   * After the last attempt the event goes to the dead letters, and then the subscriber either
+   * moves on (`'park'`) or stops and reports itself halted (`'halt'`).
+   */
+  onFailure?: FailureMode;
+  /** Where a subscriber with no checkpoint yet starts: the first event of the log, or the head. Defaults to `'beginning'`. */
+  startFrom?: 'beginning' | 'now';
+  /** Events buffered in memory before the subscriber reads from the log instead. Defaults to 2000. */
+  bufferSize?: number;
+}
+
+/** Options of `@EventHandler`. Handlers default to `onFailure: 'park'`. */
+export type EventHandlerOptions = SubscriberOptions;
+
+/** Options of `@Projection`. Projections default to `onFailure: 'halt'`. */
+export interface ProjectionOptions extends SubscriberOptions {
+  /**
+   * Handle up to this many events in one transaction. Large batches make catching up and
+   * rebuilding fast; 1 (the default) gives each event its own transaction.
+   */
+  batchSize?: number;
+}

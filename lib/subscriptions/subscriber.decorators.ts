@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import type { EventClass } from '../events/event-class';
+import { readEventMethods, recordEventMethod, type EventMethodMap } from '../metadata/event-method-map';
+import type { EventHandlerOptions, ProjectionOptions } from './subscriber-options';
+
+const SUBSCRIBER = Symbol.for('eventfold:subscriber');
+const ON_HANDLERS = Symbol.for('eventfold:on-handlers');
+
+/** The two kinds of subscriber: side effects at least once, or read models exactly once. */
+export type SubscriberKind = 'handler' | 'projection';
+
+/** What `@EventHandler` or `@Projection` recorded on a class. */
+export interface SubscriberMetadata {
+  readonly kind: SubscriberKind;
+  readonly name: string;
+  readonly options: ProjectionOptions;
+}
+
+/**
+ * Declares a class as an event handler: its `@On` methods perform side effects (send a message,
+ * call a service) and run at least once per event, so they should deduplicate with
+ * `context.eventId`. Failing events are retried, then parked as dead letters by default.
+ *
+ * @example
+ * ```ts
+ * @EventHandler('fill-notifier', { concurrency: 4, retry: { maxAttempts: 3 } })
+ * class FillNotifier {
+ *   constructor(private readonly sender: Sender) {}
+ *
+ *   @On(OrderFilled)
+ *   async filled(event: OrderFilled, context: HandlerContext) {
+ *     await this.sender.send(`order ${event.orderId} filled`, { idempotencyKey: context.eventId });
+ *   }
+ * }
+ * ```
+ */
+export function EventHandler(name: string, options: EventHandlerOptions = {}): ClassDecorator {
+  return subscriberDecorator('handler', name, options);
+}
+
+/**
+ * Declares a class as a projection: its `@On` methods write a read model through
+ * `context.db`, in the same transaction that records the projection's checkpoint, so each event
+ * is reflected exactly once even across crashes. Implement `reset(db)` to allow rebuilds.
+ *
+ * @example
+ * ```ts
+ * @Projection('open-orders', { batchSize: 500 })
+ * class OpenOrders {
+ *   @On(OrderPlaced)
+ *   async placed(event: OrderPlaced, { db }: ProjectionContext) {
+ *     await db.insertInto('open_orders').values({ id: event.orderId }).execute();
+ *   }
+ *
+ *   async reset(db: Kysely<any>) {
+ *     await db.deleteFrom('open_orders').execute();
+ *   }
+ * }
+ * ```
+ */
+export function Projection(name: string, options: ProjectionOptions = {}): ClassDecorator {
+  return subscriberDecorator('projection', name, options);
+}
+
+function subscriberDecorator(kind: SubscriberKind, name: string, options: ProjectionOptions): ClassDecorator {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new InvalidArgumentError(`${kind} name`, `give @${kind === 'handler' ? 'EventHandler' : 'Projection'} a non-empty name; it keys the checkpoint, so keep it stable.`);
+  }
+  const metadata: SubscriberMetadata = Object.freeze({ kind, name, options: Object.freeze({ ...options }) });
+  return (target) => Reflect.defineMetadata(SUBSCRIBER, metadata, target);
+}
+
+/**
+ * Marks a method of an `@EventHandler` or `@Projection` class as the one that handles
+ * `eventClass`. It receives the event and a context; it may be async.
+ */
+export function On(eventClass: EventClass): MethodDecorator {
+  if (typeof eventClass !== 'function') {
+    throw new InvalidArgumentError('@On event class', 'pass the event class, e.g. @On(OrderFilled).');
+  }
+  return (prototype, method) => recordEventMethod(ON_HANDLERS, 'On', prototype, method, eventClass);
+}
+
+/** What `@EventHandler`/`@Projection` recorded on a class, if anything. */
+export function readSubscriberMetadata(subscriberClass: Function): SubscriberMetadata | undefined {
+  return Reflect.getOwnMetadata(SUBSCRIBER, subscriberClass) as SubscriberMetadata | undefined;
+}
+
+/** The `@On` methods of a class and its ancestors, by event class. */
+export function readOnHandlers(subscriberClass: Function): EventMethodMap {
+  return readEventMethods(ON_HANDLERS, subscriberClass);
+}

@@ -1,0 +1,106 @@
+import type { Kysely } from 'kysely';
+import { SUBSCRIPTIONS_TABLE, type EventfoldTables } from '../store/schema';
+
+/** Whether a subscriber is working, or why not. */
+export type SubscriberStatus = 'running' | 'halted' | 'stopped';
+
+/** The durable state of one subscriber. */
+export interface SavedSubscription {
+  readonly name: string;
+  readonly kind: string;
+  readonly position: number;
+  readonly ahead: number[];
+  readonly status: SubscriberStatus;
+  readonly statusReason: string | null;
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: number | null;
+}
+
+/**
+ * Reads and writes subscriber checkpoints and leases. A lease says which process runs a
+ * subscriber; checkpoint writes name the owner, so a process that lost its lease (it stalled
+ * past the expiry and another took over) can no longer move the checkpoint.
+ */
+export class SubscriptionStore {
+  constructor(private readonly db: Kysely<EventfoldTables>) {}
+
+  async load(name: string): Promise<SavedSubscription | undefined> {
+    const row = await this.db.selectFrom(SUBSCRIPTIONS_TABLE).selectAll().where('name', '=', name).executeTakeFirst();
+    return row && toSaved(row);
+  }
+
+  async list(): Promise<SavedSubscription[]> {
+    const rows = await this.db.selectFrom(SUBSCRIPTIONS_TABLE).selectAll().orderBy('name').execute();
+    return rows.map(toSaved);
+  }
+
+  /** Creates the subscriber's row at `position` unless it exists. */
+  async ensure(name: string, kind: string, position: number): Promise<void> {
+    await this.db
+      .insertInto(SUBSCRIPTIONS_TABLE)
+      .values({ name, kind, position, ahead: '[]', status: 'stopped', status_reason: null, lease_owner: null, lease_expires_at: null, updated_at: now() })
+      .onConflict((conflict) => conflict.column('name').doNothing())
+      .execute();
+  }
+
+  /** Takes or renews the lease if it is free, expired or already ours. */
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const time = Date.now();
+    const result = await this.db
+      .updateTable(SUBSCRIPTIONS_TABLE)
+      .set({ lease_owner: owner, lease_expires_at: time + ttlMs })
+      .where('name', '=', name)
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_expires_at', '<', time)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.db
+      .updateTable(SUBSCRIPTIONS_TABLE)
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('name', '=', name)
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  /**
+   * Moves the checkpoint, inside the caller's transaction when `db` is one. Returns false, and
+   * writes nothing, when `owner` no longer holds the lease.
+   */
+  async saveCheckpoint(db: Kysely<EventfoldTables>, name: string, owner: string, position: number, ahead: readonly number[]): Promise<boolean> {
+    const result = await db
+      .updateTable(SUBSCRIPTIONS_TABLE)
+      .set({ position, ahead: JSON.stringify(ahead), updated_at: now() })
+      .where('name', '=', name)
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Resets a subscriber to `position` with nothing ahead (a rebuild), inside the caller's transaction. */
+  async resetCheckpoint(db: Kysely<EventfoldTables>, name: string, position: number): Promise<void> {
+    await db.updateTable(SUBSCRIPTIONS_TABLE).set({ position, ahead: '[]', updated_at: now() }).where('name', '=', name).execute();
+  }
+
+  async setStatus(name: string, status: SubscriberStatus, reason: string | null = null): Promise<void> {
+    await this.db.updateTable(SUBSCRIPTIONS_TABLE).set({ status, status_reason: reason, updated_at: now() }).where('name', '=', name).execute();
+  }
+}
+
+function toSaved(row: EventfoldTables[typeof SUBSCRIPTIONS_TABLE]): SavedSubscription {
+  return {
+    name: row.name,
+    kind: row.kind,
+    position: Number(row.position),
+    ahead: JSON.parse(row.ahead) as number[],
+    status: row.status as SubscriberStatus,
+    statusReason: row.status_reason,
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at === null ? null : Number(row.lease_expires_at),
+  };
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
