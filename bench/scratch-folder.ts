@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A temporary folder for the bench's database files, removed when the run ends. */
+export interface ScratchFolder {
+  /** A path for a new file in the folder. */
+  file(name: string): string;
+  /** Deletes an SQLite database of the folder with its `-wal` and `-shm` companions. */
+  discardDatabase(name: string): void;
+  /** Deletes the folder and everything in it; calling it again is harmless. */
+  remove(): void;
+}
+
+/**
+ * Creates a fresh folder under the system's temporary directory.
+ *
+ * @example
+ * ```ts
+ * const scratch = createScratchFolder();
+ * try { await run(scratch.file('batched.db')); } finally { scratch.remove(); }
+ * ```
+ */
+export function createScratchFolder(): ScratchFolder {
+  const path = mkdtempSync(join(tmpdir(), 'eventfold-bench-'));
+  return {
+    file: (name) => join(path, name),
+    discardDatabase: (name) => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(join(path, `${name}${suffix}`), { force: true });
+    },
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,29 @@
+import { performance } from 'node:perf_hooks';
+
+/**
+ * Starts a clock; the returned function tells the milliseconds since.
+ *
+ * @example
+ * ```ts
+ * const elapsed = startClock();
+ * await work();
+ * console.log(`${elapsed().toFixed(1)} ms`);
+ * ```
+ */
+export function startClock(): () => number {
+  const start = performance.now();
+  return () => performance.now() - start;
+}
+
+/** The middle value of a non-empty list (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Events per second, with a detail line for the results table. */
+export function throughput(events: number, milliseconds: number): { value: number; detail: string } {
+  const seconds = milliseconds / 1000;
+  return { value: events / seconds, detail: `${events.toLocaleString('en-US')} events in ${seconds.toFixed(2)} s` };
+}

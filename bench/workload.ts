@@ -1,0 +1,54 @@
+import type { Durability } from '../lib';
+
+/** Which implementation runs a workload: the library, or hand-written better-sqlite3 code. */
+export type Side = 'eventfold' | 'raw';
+
+/** What one worker process is asked to do. */
+export interface WorkloadRun {
+  /** The SQLite file to work in; `prepare` and `measure` of one side get the same file. */
+  readonly file: string;
+  readonly durability: Durability;
+  /** Smaller counts, for a fast check rather than figures to quote. */
+  readonly quick: boolean;
+}
+
+/** The figure one side of a workload produced. */
+export interface Measurement {
+  /** In the workload's unit. */
+  readonly value: number;
+  /** What was measured, e.g. `'100,000 events in 0.84 s'`. */
+  readonly detail: string;
+  /** A fingerprint of the result, equal on both sides when they did the same work. */
+  readonly checksum?: string;
+}
+
+/** One side of a workload. */
+export interface WorkloadSide {
+  /** Builds what `measure` needs, in a process of its own so that its memory is not counted. */
+  prepare?(run: WorkloadRun): Promise<void>;
+  /** Runs the timed work and reports the figure. */
+  measure(run: WorkloadRun): Promise<Measurement>;
+}
+
+/** A figure to reach: at least `value` when higher is better, below it when lower is. */
+export interface Target {
+  readonly value: number;
+  readonly better: 'higher' | 'lower';
+}
+
+/** A workload, done once by eventfold and once by raw better-sqlite3. */
+export interface Workload {
+  /** Identifier, used on the command line (`--only=batched-append`) and by the worker. */
+  readonly name: string;
+  /** How the workload reads in the results table. */
+  label(quick: boolean): string;
+  readonly unit: 'events/s' | 'ms';
+  /** The durabilities to run it at; durability only matters to writes. */
+  readonly durabilities: readonly Durability[];
+  /** How the workload is done, for the notes under the results table. */
+  note(quick: boolean): string;
+  /** The figure eventfold should reach at a durability, if any. */
+  target(durability: Durability): Target | undefined;
+  readonly eventfold: WorkloadSide;
+  readonly raw: WorkloadSide;
+}

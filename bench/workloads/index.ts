@@ -1,0 +1,14 @@
+import type { Workload } from '../workload';
+import { loadByReplay, loadFromSnapshot } from './aggregate-load';
+import { batchedAppend } from './batched-append';
+import { singleAppend } from './single-append';
+
+/** Every workload, in the order the results table lists them. */
+export const WORKLOADS: readonly Workload[] = [batchedAppend, singleAppend, loadByReplay, loadFromSnapshot];
+
+/** The workload called `name`; throws with the known names when there is none. */
+export function workloadNamed(name: string): Workload {
+  const workload = WORKLOADS.find((candidate) => candidate.name === name);
+  if (!workload) throw new Error(`unknown workload '${name}'; known: ${WORKLOADS.map((known) => known.name).join(', ')}`);
+  return workload;
+}
