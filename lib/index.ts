@@ -12,3 +12,4 @@ export * from './aggregates';
 export * from './errors';
 export * from './events';
 export * from './store';
+export * from './subscriptions';

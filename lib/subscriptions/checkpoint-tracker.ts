@@ -63,6 +63,23 @@ export class CheckpointTracker {
     }
   }
 
+  /**
+   * The checkpoint and ahead list as they would be once `positions` (all taken) finish, without
+   * changing anything: what a projection writes in the transaction that finishes them.
+   */
+  preview(positions: readonly number[]): { checkpoint: number; ahead: number[] } {
+    const finished = new Set([...this.finishedAhead, ...positions]);
+    let checkpoint = this.position;
+    let index = this.head;
+    while (index < this.taken.length && finished.has(this.taken[index])) {
+      checkpoint = this.taken[index];
+      finished.delete(checkpoint);
+      index++;
+    }
+    if (index === this.taken.length) while (finished.has(checkpoint + 1)) finished.delete(++checkpoint);
+    return { checkpoint, ahead: [...finished].sort((a, b) => a - b) };
+  }
+
   /** Forgets everything and starts again at `checkpoint` (a projection being rebuilt). */
   reset(checkpoint: number): void {
     this.taken = [];

@@ -65,15 +65,17 @@ export class SubscriptionStore {
   }
 
   /**
-   * Moves the checkpoint, inside the caller's transaction when `db` is one. Returns false, and
-   * writes nothing, when `owner` no longer holds the lease.
+   * Moves the checkpoint from `from` to `to`, inside the caller's transaction when `db` is one.
+   * Returns false, and writes nothing, when `owner` no longer holds the lease or the stored
+   * checkpoint is no longer `from` (someone else moved it): the caller's view is stale.
    */
-  async saveCheckpoint(db: Kysely<EventfoldTables>, name: string, owner: string, position: number, ahead: readonly number[]): Promise<boolean> {
+  async saveCheckpoint(db: Kysely<EventfoldTables>, name: string, owner: string, from: number, to: number, ahead: readonly number[]): Promise<boolean> {
     const result = await db
       .updateTable(SUBSCRIPTIONS_TABLE)
-      .set({ position, ahead: JSON.stringify(ahead), updated_at: now() })
+      .set({ position: to, ahead: JSON.stringify(ahead), updated_at: now() })
       .where('name', '=', name)
       .where('lease_owner', '=', owner)
+      .where('position', '=', from)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

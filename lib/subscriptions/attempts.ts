@@ -1,0 +1,79 @@
+import { retryDelay, type RetryPolicy } from './retry-policy';
+import { HandlerTimeoutError } from './subscriber-errors';
+
+/** How a series of attempts ended. */
+export type AttemptOutcome =
+  | { readonly kind: 'succeeded'; readonly attempts: number }
+  | { readonly kind: 'failed'; readonly attempts: number; readonly error: unknown }
+  /** The dispatcher began stopping while waiting to retry: the event stays unfinished. */
+  | { readonly kind: 'stopped'; readonly attempts: number };
+
+/** Counters a series of attempts reports to. */
+export interface AttemptObserver {
+  failed(error: unknown, attempt: number): void;
+  retrying(attempt: number, delayMs: number): void;
+}
+
+/**
+ * Runs `work` until it succeeds or the policy's attempts run out, waiting with exponential
+ * backoff and jitter between attempts. Each attempt gets its own abort signal, aborted when the
+ * attempt exceeds `timeoutMs`; `stopping` cuts a wait between attempts short.
+ */
+export async function attemptWithRetries(
+  policy: RetryPolicy,
+  subscriber: string,
+  stopping: AbortSignal,
+  observer: AttemptObserver,
+  work: (attempt: number, signal: AbortSignal) => Promise<void>,
+  isRetryable: (error: unknown) => boolean = () => true,
+): Promise<AttemptOutcome> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    try {
+      await withTimeout(policy.timeoutMs, subscriber, (signal) => work(attempt, signal));
+      return { kind: 'succeeded', attempts: attempt };
+    } catch (error) {
+      if (!isRetryable(error)) return { kind: 'failed', attempts: attempt, error };
+      lastError = error;
+      observer.failed(error, attempt);
+    }
+    if (attempt === policy.maxAttempts) break;
+    const delay = retryDelay(policy, attempt);
+    observer.retrying(attempt, delay);
+    if (!(await sleep(delay, stopping))) return { kind: 'stopped', attempts: attempt };
+  }
+  return { kind: 'failed', attempts: policy.maxAttempts, error: lastError };
+}
+
+async function withTimeout(timeoutMs: number, subscriber: string, run: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new HandlerTimeoutError(subscriber, timeoutMs);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([run(controller.signal), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Waits `ms`; resolves false at once if `signal` aborts first. */
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

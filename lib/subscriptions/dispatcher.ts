@@ -1,0 +1,212 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import type { EventStore } from '../store/event-store';
+import { bindSubscriber, type BoundSubscriber } from './bound-subscriber';
+import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
+import type { DispatcherOptions } from './dispatcher-options';
+import { HandlerRunner } from './handler-runner';
+import { ProjectionRunner, type RebuildOptions, type RebuildProgress } from './projection-runner';
+import { DispatcherStoppedError, DuplicateSubscriberError, UnknownSubscriberError } from './subscriber-errors';
+import type { RunnerEnvironment, SubscriberRunner } from './subscriber-runner';
+import type { SubscriberStats } from './subscriber-stats';
+import { SubscriptionStore } from './subscription-store';
+
+/**
+ * Delivers the store's events to subscribers (`@EventHandler` and `@Projection` instances).
+ *
+ * On start every subscriber catches up from its checkpoint, redelivering whatever it had not
+ * finished when the process last stopped or crashed, then receives each append right after it
+ * commits. Start one dispatcher per process; where several processes share a database, each
+ * subscriber runs in one of them at a time.
+ *
+ * @example
+ * ```ts
+ * const dispatcher = await Dispatcher.start(store, [new OpenOrders(), new FillNotifier(mailer)]);
+ * await orders.save(order);      // subscribers receive the events right after the commit
+ * await dispatcher.idle();       // every subscriber has caught up with the log
+ * console.table(dispatcher.stats());
+ * await dispatcher.stop();
+ * ```
+ */
+export class Dispatcher {
+  private stopping: Promise<void> | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private unsubscribe: () => void = () => undefined;
+
+  private constructor(
+    private readonly store: EventStore,
+    /** Highest priority first: live events are offered in this order. */
+    private readonly runners: readonly SubscriberRunner[],
+    private readonly deadLetterStore: DeadLetterStore,
+  ) {}
+
+  /**
+   * Starts delivering events to `subscribers`. Resolves once each subscriber has taken its lease
+   * (or is standing by for it) and begun catching up.
+   *
+   * @throws {@link UnregisteredSubscriberError} for an object that is not a subscriber.
+   * @throws {@link DuplicateSubscriberError} when two subscribers share a name.
+   */
+  static async start(store: EventStore, subscribers: readonly object[], options: DispatcherOptions = {}): Promise<Dispatcher> {
+    if (!Array.isArray(subscribers)) throw new InvalidArgumentError('subscribers', 'expected an array of @EventHandler or @Projection instances.');
+    const bound = bindAll(subscribers);
+    for (const subscriber of bound) store.registerEvents(...subscriber.eventClasses);
+    const env: RunnerEnvironment = {
+      store,
+      subscriptions: new SubscriptionStore(store.db),
+      deadLetters: new DeadLetterStore(store.db),
+      owner: options.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      leaseMs: positive(options.leaseMs ?? 5000, 'options.leaseMs'),
+      pageSize: positive(options.pageSize ?? 500, 'options.pageSize'),
+      onError: options.onError ?? warn,
+    };
+    const runners = bound
+      .map((subscriber) => (subscriber.kind === 'projection' ? new ProjectionRunner(env, subscriber) : new HandlerRunner(env, subscriber)))
+      .sort((a, b) => b.subscriber.priority - a.subscriber.priority);
+    const dispatcher = new Dispatcher(store, runners, env.deadLetters);
+    dispatcher.unsubscribe = store.onAppended((events) => {
+      for (const runner of runners) runner.offer(events);
+    });
+    try {
+      await Promise.all(runners.map((runner) => runner.start()));
+    } catch (error) {
+      await dispatcher.stop();
+      throw error;
+    }
+    dispatcher.pollTimer = setInterval(() => void dispatcher.poll(), positive(options.pollIntervalMs ?? 250, 'options.pollIntervalMs'));
+    return dispatcher;
+  }
+
+  /** Names of the subscribers, highest priority first. */
+  get subscriberNames(): string[] {
+    return this.runners.map((runner) => runner.name);
+  }
+
+  /**
+   * Resolves when every running subscriber has finished every event up to the log's head as it
+   * is now, and has saved its checkpoint. Halted subscribers, and those another process runs,
+   * are not waited for.
+   */
+  async idle(): Promise<void> {
+    this.assertRunning('wait for idle');
+    const head = await this.store.headPosition();
+    await Promise.all(this.runners.map((runner) => runner.waitFor(head)));
+    await Promise.all(this.runners.map((runner) => runner.flush()));
+  }
+
+  /** Lets in-flight work finish, saves checkpoints, gives up leases. A second call is harmless. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.unsubscribe();
+      clearInterval(this.pollTimer);
+      await Promise.all(this.runners.map((runner) => runner.stop()));
+    })();
+    return this.stopping;
+  }
+
+  /** Figures per subscriber, highest priority first. */
+  stats(): SubscriberStats[] {
+    return this.runners.map((runner) => runner.snapshot());
+  }
+
+  /** Dead letters, oldest first, of one subscriber or of all. */
+  deadLetters(subscriber?: string): Promise<DeadLetter[]> {
+    if (subscriber !== undefined) this.runnerNamed(subscriber);
+    return this.deadLetterStore.list(subscriber);
+  }
+
+  /**
+   * Runs a dead letter's event through its subscriber again (with the retry policy). On success
+   * the dead letter is removed and a subscriber halted on it resumes. Resolves to whether it
+   * succeeded this time.
+   */
+  async retryDeadLetter(id: number): Promise<boolean> {
+    this.assertRunning('retry a dead letter');
+    const letter = await this.deadLetterNamed(id);
+    return this.runnerNamed(letter.subscriber).retryDeadLetter(letter);
+  }
+
+  /** Removes a dead letter for good; a subscriber halted on it moves past the event and resumes. */
+  async discardDeadLetter(id: number): Promise<void> {
+    this.assertRunning('discard a dead letter');
+    const letter = await this.deadLetterNamed(id);
+    await this.runnerNamed(letter.subscriber).discardDeadLetter(letter);
+  }
+
+  /** Resumes a halted subscriber at the event it halted on (after a fix was deployed, say). */
+  resume(subscriber: string): void {
+    this.assertRunning('resume a subscriber');
+    this.runnerNamed(subscriber).resume();
+  }
+
+  /**
+   * Rebuilds a projection: empties its read model with its `reset(db)`, replays the whole log
+   * into it in large batches with progress reports, then carries on live.
+   *
+   * @example
+   * ```ts
+   * await dispatcher.rebuild('open-orders', {
+   *   onProgress: ({ done, total, rate }) => console.log(`${done}/${total} at ${Math.round(rate)}/s`),
+   * });
+   * ```
+   */
+  async rebuild(projection: string, options: RebuildOptions = {}): Promise<RebuildProgress> {
+    this.assertRunning('rebuild a projection');
+    const runner = this.runnerNamed(projection);
+    if (!(runner instanceof ProjectionRunner)) {
+      throw new InvalidArgumentError('projection', `'${projection}' is an event handler; only projections can be rebuilt.`);
+    }
+    return runner.rebuild(options);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.stopping) return;
+    this.polling = true;
+    try {
+      const head = await this.store.headPosition();
+      for (const runner of this.runners) runner.noticeHead(head);
+    } catch (error) {
+      if (!this.store.isClosed) warn(error, '(dispatcher)');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private runnerNamed(name: string): SubscriberRunner {
+    const runner = this.runners.find((candidate) => candidate.name === name);
+    if (!runner) throw new UnknownSubscriberError(name, this.subscriberNames);
+    return runner;
+  }
+
+  private async deadLetterNamed(id: number): Promise<DeadLetter> {
+    const letter = Number.isSafeInteger(id) ? await this.deadLetterStore.get(id) : undefined;
+    if (!letter) throw new InvalidArgumentError('id', `no dead letter has id ${String(id)}; list them with dispatcher.deadLetters().`);
+    return letter;
+  }
+
+  private assertRunning(operation: string): void {
+    if (this.stopping) throw new DispatcherStoppedError(operation);
+  }
+}
+
+function bindAll(subscribers: readonly object[]): BoundSubscriber[] {
+  const bound = subscribers.map(bindSubscriber);
+  const names = new Set<string>();
+  for (const { name } of bound) {
+    if (names.has(name)) throw new DuplicateSubscriberError(name);
+    names.add(name);
+  }
+  return bound;
+}
+
+function positive(value: number, argument: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(argument, `expected a whole number >= 1, got ${String(value)}.`);
+  return value;
+}
+
+function warn(error: unknown, subscriber: string): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.emitWarning(`eventfold subscriber '${subscriber}': ${message}`, { code: 'EVENTFOLD_SUBSCRIBER_ERROR' });
+}

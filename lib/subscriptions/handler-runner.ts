@@ -1,0 +1,91 @@
+import type { RecordedEvent } from '../store/recorded-event';
+import { SubscriberRunner } from './subscriber-runner';
+
+/**
+ * Runs an `@EventHandler`: events of one stream one after another, events of different streams
+ * side by side up to the handler's concurrency.
+ */
+export class HandlerRunner extends SubscriberRunner {
+  /** Events taken but not started, per stream, in order. */
+  private readonly queues = new Map<string, RecordedEvent[]>();
+  /** Streams with a queued event and nothing running, in the order they became ready. */
+  private readonly ready: string[] = [];
+  private readonly busy = new Set<string>();
+  private queued = 0;
+  private halted: RecordedEvent | undefined;
+
+  protected dispatch(): void {
+    // Take events while there is room, so that a busy stream does not hold back the others.
+    while (this.queued < this.subscriber.bufferSize) {
+      const recorded = this.takeNext();
+      if (!recorded) break;
+      this.enqueue(recorded);
+    }
+    while (this.busy.size < this.subscriber.concurrency && this.ready.length > 0) {
+      const stream = this.ready.shift() as string;
+      const queue = this.queues.get(stream) as RecordedEvent[];
+      const recorded = queue.shift() as RecordedEvent;
+      if (queue.length === 0) this.queues.delete(stream);
+      this.queued--;
+      this.busy.add(stream);
+      this.track(this.handle(stream, recorded));
+    }
+  }
+
+  protected haltedOn(position: number): boolean {
+    return this.halted?.position === position;
+  }
+
+  protected async skipHaltedEvent(position: number): Promise<void> {
+    const halted = this.halted;
+    if (!halted || halted.position !== position) return;
+    this.halted = undefined;
+    await this.env.deadLetters.remove(this.env.store.db, this.name, position);
+    this.release(streamOf(halted));
+    this.finished([halted], false);
+  }
+
+  protected onResume(): void {
+    const halted = this.halted;
+    if (!halted) return;
+    this.halted = undefined;
+    const stream = streamOf(halted);
+    this.queues.set(stream, [halted, ...(this.queues.get(stream) ?? [])]);
+    this.queued++;
+    this.busy.delete(stream);
+    this.ready.unshift(stream);
+  }
+
+  private enqueue(recorded: RecordedEvent): void {
+    const stream = streamOf(recorded);
+    const queue = this.queues.get(stream);
+    if (queue) queue.push(recorded);
+    else {
+      this.queues.set(stream, [recorded]);
+      if (!this.busy.has(stream)) this.ready.push(stream);
+    }
+    this.queued++;
+  }
+
+  private async handle(stream: string, recorded: RecordedEvent): Promise<void> {
+    const outcome = await this.attempt(recorded);
+    if (outcome.kind === 'stopped') return;
+    if (outcome.kind === 'succeeded') {
+      this.finished([recorded], true);
+    } else if (!(await this.giveUp(recorded, outcome))) {
+      // Halted: the stream stays busy so nothing after the event runs before it.
+      this.halted = recorded;
+      return;
+    }
+    this.release(stream);
+  }
+
+  private release(stream: string): void {
+    this.busy.delete(stream);
+    if (this.queues.has(stream)) this.ready.push(stream);
+  }
+}
+
+function streamOf(recorded: RecordedEvent): string {
+  return `${recorded.streamType}\u0000${recorded.streamId}`;
+}

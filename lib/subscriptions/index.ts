@@ -1,0 +1,17 @@
+export type { DeadLetter } from './dead-letter-store';
+export { Dispatcher } from './dispatcher';
+export type { DispatcherOptions } from './dispatcher-options';
+export type { RebuildOptions, RebuildProgress } from './projection-runner';
+export type { RetryOptions, RetryPolicy } from './retry-policy';
+export type { HandlerContext, ProjectionContext } from './subscriber-context';
+export {
+  DispatcherStoppedError,
+  DuplicateSubscriberError,
+  HandlerTimeoutError,
+  RebuildNotSupportedError,
+  UnknownSubscriberError,
+  UnregisteredSubscriberError,
+} from './subscriber-errors';
+export type { EventHandlerOptions, FailureMode, ProjectionOptions, SubscriberOptions } from './subscriber-options';
+export type { RunnerState, SubscriberStats } from './subscriber-stats';
+export { EventHandler, On, Projection, readSubscriberMetadata, type SubscriberKind, type SubscriberMetadata } from './subscriber.decorators';
