@@ -40,6 +40,7 @@ export class HandlerRunner extends SubscriberRunner {
     const halted = this.halted;
     if (!halted || halted.position !== position) return;
     this.halted = undefined;
+    this.haltedPosition = undefined;
     await this.env.deadLetters.remove(this.env.store.db, this.name, position);
     this.release(streamOf(halted));
     this.finished([halted], false);
@@ -71,6 +72,7 @@ export class HandlerRunner extends SubscriberRunner {
     const outcome = await this.attempt(recorded);
     if (outcome.kind === 'stopped') return;
     if (outcome.kind === 'succeeded') {
+      await this.clearHaltedLetter(this.env.store.db, [recorded.position]);
       this.finished([recorded], true);
     } else if (!(await this.giveUp(recorded, outcome))) {
       // Halted: the stream stays busy so nothing after the event runs before it.

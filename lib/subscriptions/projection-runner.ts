@@ -122,6 +122,7 @@ export class ProjectionRunner extends SubscriberRunner {
         await this.env.deadLetters.remove(db, this.name, position);
         await this.writeCheckpoint(db, [position]);
       });
+      this.haltedPosition = undefined;
       this.held.shift();
       this.finished([halted], false, true);
     });
@@ -136,7 +137,10 @@ export class ProjectionRunner extends SubscriberRunner {
       if (batch.length > 1 && (await this.applyTogether(batch))) return;
       for (let index = 0; index < batch.length; index++) {
         const recorded = batch[index];
-        const outcome = await this.attempt(recorded, (db) => this.writeCheckpoint(db, [recorded.position]));
+        const outcome = await this.attempt(recorded, async (db) => {
+          await this.clearHaltedLetter(db, [recorded.position]);
+          await this.writeCheckpoint(db, [recorded.position]);
+        });
         if (outcome.kind === 'stopped') return;
         if (outcome.kind === 'succeeded') {
           this.finished([recorded], true, true);
@@ -165,7 +169,9 @@ export class ProjectionRunner extends SubscriberRunner {
       (attempt, signal) =>
         this.inTransaction(signal, async (db) => {
           for (const recorded of batch) await this.invoke(recorded, attempt, signal, db);
-          await this.writeCheckpoint(db, batch.map((recorded) => recorded.position));
+          const positions = batch.map((recorded) => recorded.position);
+          await this.clearHaltedLetter(db, positions);
+          await this.writeCheckpoint(db, positions);
         }),
       (error) => !(error instanceof StaleCheckpointError),
     );

@@ -42,6 +42,8 @@ export abstract class SubscriberRunner {
   protected tracker = new CheckpointTracker(0);
   protected feed: EventFeed;
   protected readonly stopping = new AbortController();
+  /** Position of the event the subscriber halted on; its dead letter goes once it succeeds. */
+  protected haltedPosition: number | undefined;
   /** Checkpoint as last written to the database. */
   protected savedPosition = 0;
   private head = 0;
@@ -152,7 +154,10 @@ export abstract class SubscriberRunner {
     let recorded: RecordedEvent | undefined;
     for await (const found of this.env.store.readAll({ from: letter.position, to: letter.position })) recorded = found;
     if (!recorded) return false;
-    const outcome = await this.attempt(recorded, (db) => this.env.deadLetters.remove(db, this.name, letter.position));
+    const removeLetter = (db: Kysely<EventfoldTables>) => this.env.deadLetters.remove(db, this.name, letter.position);
+    const projection = this.subscriber.kind === 'projection';
+    const outcome = await this.attempt(recorded, projection ? removeLetter : undefined);
+    if (outcome.kind === 'succeeded' && !projection) await removeLetter(this.env.store.db);
     if (outcome.kind === 'failed') await this.env.deadLetters.record(this.env.store.db, this.name, recorded, outcome.error, letter.attempts + outcome.attempts);
     return outcome.kind === 'succeeded';
   }
@@ -366,7 +371,16 @@ export abstract class SubscriberRunner {
     }
   }
 
+  /** Removes the dead letter of the event the subscriber had halted on, now that it succeeded. */
+  protected async clearHaltedLetter(db: Kysely<EventfoldTables>, positions: readonly number[]): Promise<void> {
+    const position = this.haltedPosition;
+    if (position === undefined || !positions.includes(position)) return;
+    await this.env.deadLetters.remove(db, this.name, position);
+    this.haltedPosition = undefined;
+  }
+
   private halt(recorded: RecordedEvent, error: unknown): void {
+    this.haltedPosition = recorded.position;
     this.state = 'halted';
     this.haltedReason = `event at position ${recorded.position} (${recorded.type}) failed: ${error instanceof Error ? error.message : String(error)}`;
     void this.env.subscriptions.setStatus(this.name, 'halted', this.haltedReason).catch((failure) => this.env.onError(failure, this.name));
@@ -397,6 +411,10 @@ export abstract class SubscriberRunner {
     this.savedPosition = position;
     this.feed = new EventFeed(this.env.store, position, this.subscriber.bufferSize, this.env.pageSize);
     this.haltedReason = undefined;
+    // A dead letter past the checkpoint that is not finished is the event an earlier run halted
+    // on: it is delivered again now, and its dead letter goes once it succeeds.
+    const unfinished = (await this.env.deadLetters.list(this.name)).filter((letter) => !this.tracker.isFinished(letter.position));
+    this.haltedPosition = unfinished[0]?.position;
     await this.env.subscriptions.setStatus(this.name, 'running');
     this.state = 'catching-up';
     this.pump();

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DomainEvent, Dispatcher, EventHandler, On, Projection, type HandlerContext, type ProjectionContext } from '../../lib';
+import { DomainEvent, EventHandler, On, Projection, type HandlerContext, type ProjectionContext } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { Order, OrderCancelled, OrderFilled, OrderPlaced } from '../support/domain';
 
@@ -50,7 +50,7 @@ forEachBackend('Dispatcher delivery', (backend) => {
       }
     }
     const cancellations = new Cancellations();
-    const dispatcher = await Dispatcher.start(store, [recorder, cancellations]);
+    const dispatcher = await backend.dispatch(store, [recorder, cancellations]);
     const orders = store.repository(Order);
     const order = Order.place('o-1', 'KRW-BTC', 3);
     order.fill(1);
@@ -71,7 +71,7 @@ forEachBackend('Dispatcher delivery', (backend) => {
   it('delivers published events that belong to no aggregate through the same log', async () => {
     const store = await backend.open();
     const recorder = new Recorder();
-    const dispatcher = await Dispatcher.start(store, [recorder]);
+    const dispatcher = await backend.dispatch(store, [recorder]);
     const recorded = await store.publish(new PriceTicked('KRW-BTC', 91_500_000));
     await store.publish(new PriceTicked('KRW-ETH', 4_100_000), { stream: { type: 'Market', id: 'KRW-ETH' }, metadata: { source: 'feed' } });
     await dispatcher.idle();
@@ -84,7 +84,7 @@ forEachBackend('Dispatcher delivery', (backend) => {
   it('delivers live appends without waiting for a poll', async () => {
     const store = await backend.open();
     const recorder = new Recorder();
-    const dispatcher = await Dispatcher.start(store, [recorder], { pollIntervalMs: 60_000 });
+    const dispatcher = await backend.dispatch(store, [recorder], { pollIntervalMs: 60_000 });
     await store.publish(new PriceTicked('KRW-BTC', 1));
     await sleep(20);
     expect(recorder.seen).to.have.length(1);
@@ -107,7 +107,7 @@ forEachBackend('Dispatcher delivery', (backend) => {
         running--;
       }
     }
-    const dispatcher = await Dispatcher.start(store, [new Slow()]);
+    const dispatcher = await backend.dispatch(store, [new Slow()]);
     for (let price = 1; price <= 6; price++) {
       for (const market of ['A', 'B', 'C', 'D']) await store.publish(new PriceTicked(market, price), { stream: { type: 'Market', id: market } });
     }
@@ -131,7 +131,7 @@ forEachBackend('Dispatcher delivery', (backend) => {
         if (event.market === 'slow') await gate;
       }
     }
-    const dispatcher = await Dispatcher.start(store, [new Gated()]);
+    const dispatcher = await backend.dispatch(store, [new Gated()]);
     await store.publish(new PriceTicked('fast', 1), { stream: { type: 'Market', id: 'fast' } });
     await store.publish(new PriceTicked('slow', 1), { stream: { type: 'Market', id: 'slow' } });
     for (let n = 0; n < 5; n++) await store.publish(new PriceTicked('fast', n), { stream: { type: 'Market', id: 'fast' } });
@@ -161,7 +161,7 @@ forEachBackend('Dispatcher delivery', (backend) => {
       }
       return new Prioritised();
     };
-    const dispatcher = await Dispatcher.start(store, [make('low', -5), make('high', 10), make('middle', 0)]);
+    const dispatcher = await backend.dispatch(store, [make('low', -5), make('high', 10), make('middle', 0)]);
     await dispatcher.idle();
     await store.publish(new PriceTicked('KRW-BTC', 1));
     await store.publish(new PriceTicked('KRW-BTC', 2));
@@ -183,7 +183,7 @@ forEachBackend('Dispatcher delivery', (backend) => {
       }
     }
     const recorder = new Recorder();
-    const dispatcher = await Dispatcher.start(store, [new Ticks(), recorder]);
+    const dispatcher = await backend.dispatch(store, [new Ticks(), recorder]);
     const published = await store.publish(new PriceTicked('KRW-BTC', 5));
     await dispatcher.idle();
 

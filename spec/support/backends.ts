@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStore, type CommonStoreOptions } from '../../lib';
+import { Dispatcher, EventStore, type CommonStoreOptions, type DispatcherOptions } from '../../lib';
 
 /** A database the contract specs can run against. */
 export interface Backend {
@@ -10,6 +10,8 @@ export interface Backend {
   open(options?: CommonStoreOptions): Promise<EventStore>;
   /** Opens another store on the same database as the last `open` (a second process, say). */
   reopen(options?: CommonStoreOptions): Promise<EventStore>;
+  /** Starts a dispatcher that is stopped when the spec ends, whatever happens. */
+  dispatch(store: EventStore, subscribers: object[], options?: DispatcherOptions): Promise<Dispatcher>;
   /** Removes what the backend created. */
   cleanup(): Promise<void>;
 }
@@ -24,6 +26,7 @@ function sqliteBackend(): Backend {
   let folder: ReturnType<typeof temporaryFolder> | undefined;
   let file = '';
   const stores: EventStore[] = [];
+  const dispatchers: Dispatcher[] = [];
   let count = 0;
   const track = (store: EventStore) => (stores.push(store), store);
   return {
@@ -36,7 +39,13 @@ function sqliteBackend(): Backend {
     async reopen(options = {}) {
       return track(await EventStore.open({ sqlite: file, ...options }));
     },
+    async dispatch(store, subscribers, options) {
+      const dispatcher = await Dispatcher.start(store, subscribers, options);
+      dispatchers.push(dispatcher);
+      return dispatcher;
+    },
     async cleanup() {
+      await Promise.all(dispatchers.splice(0).map((dispatcher) => dispatcher.stop()));
       await Promise.all(stores.splice(0).map((store) => store.close()));
       folder?.remove();
       folder = undefined;
