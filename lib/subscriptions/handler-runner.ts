@@ -8,8 +8,11 @@ import { SubscriberRunner } from './subscriber-runner';
 export class HandlerRunner extends SubscriberRunner {
   /** Events taken but not started, per stream, in order. */
   private readonly queues = new Map<string, RecordedEvent[]>();
-  /** Streams with a queued event and nothing running, in the order they became ready. */
-  private readonly ready: string[] = [];
+  /**
+   * Streams with a queued event and nothing running, oldest first event first: with one event at
+   * a time the handler sees the log in order, and the checkpoint keeps close behind.
+   */
+  private readonly ready: Array<{ stream: string; position: number }> = [];
   private readonly busy = new Set<string>();
   private queued = 0;
   private halted: RecordedEvent | undefined;
@@ -22,7 +25,7 @@ export class HandlerRunner extends SubscriberRunner {
       this.enqueue(recorded);
     }
     while (this.busy.size < this.subscriber.concurrency && this.ready.length > 0) {
-      const stream = this.ready.shift() as string;
+      const { stream } = this.ready.shift() as { stream: string };
       const queue = this.queues.get(stream) as RecordedEvent[];
       const recorded = queue.shift() as RecordedEvent;
       if (queue.length === 0) this.queues.delete(stream);
@@ -54,7 +57,7 @@ export class HandlerRunner extends SubscriberRunner {
     this.queues.set(stream, [halted, ...(this.queues.get(stream) ?? [])]);
     this.queued++;
     this.busy.delete(stream);
-    this.ready.unshift(stream);
+    this.markReady(stream, halted.position);
   }
 
   private enqueue(recorded: RecordedEvent): void {
@@ -63,7 +66,7 @@ export class HandlerRunner extends SubscriberRunner {
     if (queue) queue.push(recorded);
     else {
       this.queues.set(stream, [recorded]);
-      if (!this.busy.has(stream)) this.ready.push(stream);
+      if (!this.busy.has(stream)) this.markReady(stream, recorded.position);
     }
     this.queued++;
   }
@@ -84,7 +87,19 @@ export class HandlerRunner extends SubscriberRunner {
 
   private release(stream: string): void {
     this.busy.delete(stream);
-    if (this.queues.has(stream)) this.ready.push(stream);
+    const queue = this.queues.get(stream);
+    if (queue) this.markReady(stream, queue[0].position);
+  }
+
+  private markReady(stream: string, position: number): void {
+    let low = 0;
+    let high = this.ready.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.ready[middle].position < position) low = middle + 1;
+      else high = middle;
+    }
+    this.ready.splice(low, 0, { stream, position });
   }
 }
 
