@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Dispatcher, EventStore } from '../../lib';
+import { temporaryFolder } from '../support/backends';
+import { collect } from '../support/expect-rejection';
+import { createTotalsTable, Deposit, readTotals, Totals } from '../support/subscriber-fixtures';
+
+const script = join(__dirname, '..', 'support', 'subscriber-process.js');
+
+/** Starts the subscriber process and resolves once it printed `line` (or exited). */
+function run(args: string[]): { child: ChildProcess; printed: (line: string) => Promise<void>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let errors = '';
+  const listeners: Array<() => void> = [];
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+    listeners.forEach((listener) => listener());
+  });
+  child.stderr?.on('data', (chunk) => (errors += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const printed = (line: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => output.split('\n').some((printedLine) => printedLine.startsWith(line)) && resolve();
+      listeners.push(check);
+      check();
+      void exited.then((code) => (code === 0 || code === null ? resolve() : reject(new Error(`subscriber process failed (${code}): ${errors}`))));
+    });
+  return { child, printed, exited };
+}
+
+describe('Subscribers after SIGKILL', function () {
+  this.timeout(120_000);
+  let folder: ReturnType<typeof temporaryFolder>;
+  beforeEach(() => (folder = temporaryFolder()));
+  afterEach(() => folder.remove());
+
+  it('redeliver so every handler sees every event and every projection equals a rebuild', async () => {
+    const file = join(folder.path, 'crash.db');
+    const handledFile = join(folder.path, 'handled.txt');
+    const setup = await EventStore.open({ sqlite: file });
+    await createTotalsTable(setup);
+    await setup.close();
+
+    const runs = 6;
+    for (let attempt = 0; attempt < runs; attempt++) {
+      const { child, printed, exited } = run([file, handledFile, '3000', '300']);
+      await printed('started');
+      // Kill somewhere in the middle of appending and handling.
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.floor(Math.random() * 300)));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    // A last, clean run delivers whatever the killed runs left unfinished.
+    const last = run([file, handledFile, 'exit', '300']);
+    await last.printed('idle');
+    expect(await last.exited).to.equal(0);
+
+    const store = await EventStore.open({ sqlite: file, events: [Deposit] });
+    const events = await collect(store.readAll());
+    const handled = new Set(existsSync(handledFile) ? readFileSync(handledFile, 'utf8').split('\n').filter(Boolean) : []);
+    expect(events.length).to.be.greaterThan(100);
+    expect(events.filter((recorded) => !handled.has(recorded.eventId))).to.deep.equal([]);
+
+    const live = await readTotals(store);
+    const expected = new Map<string, { total: number; deposits: number }>();
+    for (const { event } of events) {
+      const { account, amount } = event as Deposit;
+      const entry = expected.get(account) ?? { total: 0, deposits: 0 };
+      expected.set(account, { total: entry.total + amount, deposits: entry.deposits + 1 });
+    }
+    expect(live).to.deep.equal([...expected].map(([account, totals]) => ({ account, ...totals })).sort((a, b) => a.account.localeCompare(b.account)));
+
+    const dispatcher = await Dispatcher.start(store, [new Totals()]);
+    await dispatcher.rebuild('totals');
+    expect(await readTotals(store)).to.deep.equal(live);
+    await dispatcher.stop();
+    await store.close();
+  });
+});

@@ -1,0 +1,57 @@
+import { DomainEvent, EventHandler, On, Projection, type EventStore, type HandlerContext, type ProjectionContext } from '../../lib';
+
+/** Money paid into an account. */
+@DomainEvent('Deposit')
+export class Deposit {
+  constructor(
+    readonly account: string,
+    readonly amount: number,
+  ) {}
+}
+
+/** A side effect that reports every event id it handles. */
+@EventHandler('deposit-recorder', { concurrency: 4 })
+export class DepositRecorder {
+  constructor(private readonly record: (eventId: string) => void) {}
+
+  @On(Deposit)
+  deposited(_event: Deposit, { eventId }: HandlerContext): void {
+    this.record(eventId);
+  }
+}
+
+/** Total and count of deposits per account. */
+@Projection('totals', { batchSize: 50 })
+export class Totals {
+  @On(Deposit)
+  async deposited(event: Deposit, { db }: ProjectionContext): Promise<void> {
+    await db
+      .insertInto('totals')
+      .values({ account: event.account, total: event.amount, deposits: 1 })
+      .onConflict((oc) =>
+        oc.column('account').doUpdateSet((eb) => ({ total: eb('totals.total', '+', event.amount), deposits: eb('totals.deposits', '+', 1) })),
+      )
+      .execute();
+  }
+
+  async reset(db: ProjectionContext['db']): Promise<void> {
+    await db.deleteFrom('totals').execute();
+  }
+}
+
+/** Creates the projection's table if it is not there yet. */
+export async function createTotalsTable(store: EventStore): Promise<void> {
+  await store.db.schema
+    .createTable('totals')
+    .ifNotExists()
+    .addColumn('account', 'text', (c) => c.primaryKey())
+    .addColumn('total', 'integer', (c) => c.notNull())
+    .addColumn('deposits', 'integer', (c) => c.notNull())
+    .execute();
+}
+
+/** The projection's rows, sorted by account. */
+export async function readTotals(store: EventStore): Promise<Array<{ account: string; total: number; deposits: number }>> {
+  const rows = (await store.db.selectFrom('totals' as never).selectAll().execute()) as Array<{ account: string; total: number; deposits: number }>;
+  return rows.map((row) => ({ account: row.account, total: Number(row.total), deposits: Number(row.deposits) })).sort((a, b) => a.account.localeCompare(b.account));
+}

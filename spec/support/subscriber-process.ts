@@ -1,0 +1,45 @@
+// A process for the crash and lease specs: it opens an SQLite store, runs a handler that records
+// each event id it sees in a file and a projection of per-stream totals, and optionally appends.
+//
+//   node subscriber-process.js <db> <handled-file> <append-count> <lease-ms>
+//
+// It prints "started <state>" once the dispatcher runs and "idle" once it has caught up after its
+// appends; it then keeps running until killed, or exits when <append-count> is "exit".
+import 'reflect-metadata';
+import { appendFileSync } from 'node:fs';
+import { EventStore } from '../../lib';
+import { createTotalsTable, Deposit, DepositRecorder, Totals } from './subscriber-fixtures';
+
+async function main(): Promise<void> {
+  const [file, handledFile, appendCount, leaseMs] = process.argv.slice(2);
+  const store = await EventStore.open({ sqlite: file, events: [Deposit] });
+  await createTotalsTable(store);
+  const { Dispatcher } = await import('../../lib');
+  const dispatcher = await Dispatcher.start(store, [new DepositRecorder((id) => appendFileSync(handledFile, `${id}\n`)), new Totals()], {
+    leaseMs: Number(leaseMs),
+    pollIntervalMs: 20,
+  });
+  process.stdout.write(`started ${dispatcher.stats().map((s) => s.state).join(',')}\n`);
+  if (appendCount === 'exit') {
+    // The killed holder's leases have to run out before this process may take over.
+    while (dispatcher.stats().some((stats) => stats.state === 'standby')) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const count = appendCount === 'exit' ? 0 : Number(appendCount);
+  for (let appended = 0; appended < count; ) {
+    const size = 1 + Math.floor(Math.random() * 20);
+    const stream = `account-${Math.floor(Math.random() * 8)}`;
+    await store.append({ type: 'Account', id: stream }, Array.from({ length: size }, () => new Deposit(stream, 1 + Math.floor(Math.random() * 100))));
+    appended += size;
+  }
+  await dispatcher.idle();
+  process.stdout.write('idle\n');
+  if (appendCount === 'exit') {
+    await dispatcher.stop();
+    await store.close();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
