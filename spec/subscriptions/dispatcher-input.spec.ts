@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import {
+  Dispatcher,
+  DispatcherStoppedError,
+  DomainEvent,
+  DuplicateSubscriberError,
+  EventHandler,
+  InvalidArgumentError,
+  On,
+  Projection,
+  UnregisteredSubscriberError,
+} from '../../lib';
+import { forEachBackend } from '../support/backends';
+import { expectRejection } from '../support/expect-rejection';
+
+@DomainEvent('Pinged')
+class Pinged {}
+
+@EventHandler('pinger')
+class Pinger {
+  @On(Pinged) pinged(): void {}
+}
+
+forEachBackend('Bad input to the dispatcher', (backend) => {
+  it('rejects an object that is not a subscriber, naming its class', async () => {
+    const store = await backend.open();
+    class Plain {}
+    const error = await expectRejection(Dispatcher.start(store, [new Plain()]), UnregisteredSubscriberError);
+    expect(error.message).to.contain('Plain is not a subscriber').and.contain('@EventHandler');
+  });
+
+  it('rejects two subscribers with one name', async () => {
+    const store = await backend.open();
+    const error = await expectRejection(Dispatcher.start(store, [new Pinger(), new Pinger()]), DuplicateSubscriberError);
+    expect(error.subscriber).to.equal('pinger');
+  });
+
+  it('rejects a subscriber without @On methods and options out of range, naming the subscriber', async () => {
+    const store = await backend.open();
+    @Projection('empty')
+    class Empty {}
+    await expectRejection(Dispatcher.start(store, [new Empty()]), InvalidArgumentError);
+    @EventHandler('crowded', { concurrency: 0 })
+    class Crowded {
+      @On(Pinged) pinged(): void {}
+    }
+    const crowded = await expectRejection(Dispatcher.start(store, [new Crowded()]), InvalidArgumentError);
+    expect(crowded.argument).to.equal("concurrency of subscriber 'crowded'");
+    @EventHandler('strange', { onFailure: 'ignore' as never })
+    class Strange {
+      @On(Pinged) pinged(): void {}
+    }
+    await expectRejection(Dispatcher.start(store, [new Strange()]), InvalidArgumentError);
+    await expectRejection(Dispatcher.start(store, [new Pinger()], { leaseMs: 0 }), InvalidArgumentError);
+    expect(() => On(undefined as never)).to.throw(InvalidArgumentError);
+    expect(() => EventHandler('')).to.throw(InvalidArgumentError);
+  });
+
+  it('refuses work after stop, and rejects unknown dead-letter ids', async () => {
+    const store = await backend.open();
+    const dispatcher = await backend.dispatch(store, [new Pinger()]);
+    await expectRejection(dispatcher.retryDeadLetter(42), InvalidArgumentError);
+    expect(() => dispatcher.resume('nobody')).to.throw(/Known subscribers: pinger/);
+    await dispatcher.stop();
+    await expectRejection(dispatcher.idle(), DispatcherStoppedError);
+  });
+});
