@@ -105,8 +105,8 @@ export class ProjectionRunner extends SubscriberRunner {
     );
   }
 
-  protected override finished(events: readonly RecordedEvent[], handled: boolean, checkpointSaved = false): void {
-    super.finished(events, handled, checkpointSaved);
+  protected override finished(events: readonly RecordedEvent[], handled: boolean, writtenCheckpoint?: number): void {
+    super.finished(events, handled, writtenCheckpoint);
     if (this.progress) this.reportProgress(false);
   }
 
@@ -118,13 +118,13 @@ export class ProjectionRunner extends SubscriberRunner {
     const halted = this.held[0];
     if (!halted || halted.position !== position) return;
     await this.serially(async () => {
-      await this.env.store.transaction(async (db) => {
+      const written = await this.env.store.transaction(async (db) => {
         await this.env.deadLetters.remove(db, this.name, position);
-        await this.writeCheckpoint(db, [position]);
+        return this.writeCheckpoint(db, [position]);
       });
       this.haltedPosition = undefined;
       this.held.shift();
-      this.finished([halted], false, true);
+      this.finished([halted], false, written);
     });
   }
 
@@ -137,13 +137,14 @@ export class ProjectionRunner extends SubscriberRunner {
       if (batch.length > 1 && (await this.applyTogether(batch))) return;
       for (let index = 0; index < batch.length; index++) {
         const recorded = batch[index];
+        let written: number | undefined;
         const outcome = await this.attempt(recorded, async (db) => {
           await this.clearHaltedLetter(db, [recorded.position]);
-          await this.writeCheckpoint(db, [recorded.position]);
+          written = await this.writeCheckpoint(db, [recorded.position]);
         });
         if (outcome.kind === 'stopped') return;
         if (outcome.kind === 'succeeded') {
-          this.finished([recorded], true, true);
+          this.finished([recorded], true, written);
           continue;
         }
         if (outcome.error instanceof StaleCheckpointError) throw outcome.error;
@@ -161,6 +162,7 @@ export class ProjectionRunner extends SubscriberRunner {
   private async applyTogether(batch: RecordedEvent[]): Promise<boolean> {
     const once = { ...this.subscriber.retry, maxAttempts: 1 };
     const ignore = { failed: () => undefined, retrying: () => undefined };
+    let written: number | undefined;
     const outcome = await attemptWithRetries(
       once,
       this.name,
@@ -171,11 +173,11 @@ export class ProjectionRunner extends SubscriberRunner {
           for (const recorded of batch) await this.invoke(recorded, attempt, signal, db);
           const positions = batch.map((recorded) => recorded.position);
           await this.clearHaltedLetter(db, positions);
-          await this.writeCheckpoint(db, positions);
+          written = await this.writeCheckpoint(db, positions);
         }),
       (error) => !(error instanceof StaleCheckpointError),
     );
-    if (outcome.kind === 'succeeded') this.finished(batch, true, true);
+    if (outcome.kind === 'succeeded') this.finished(batch, true, written);
     else if (outcome.kind === 'failed' && outcome.error instanceof StaleCheckpointError) throw outcome.error;
     return outcome.kind === 'succeeded';
   }

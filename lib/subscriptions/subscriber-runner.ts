@@ -297,15 +297,22 @@ export abstract class SubscriberRunner {
     });
   }
 
-  /** Writes the checkpoint that finishing `positions` gives, inside a projection's transaction. */
-  protected async writeCheckpoint(db: Kysely<EventfoldTables>, positions: readonly number[]): Promise<void> {
+  /**
+   * Writes the checkpoint that finishing `positions` gives, inside a projection's transaction,
+   * and returns it.
+   */
+  protected async writeCheckpoint(db: Kysely<EventfoldTables>, positions: readonly number[]): Promise<number> {
     const { checkpoint, ahead } = this.tracker.preview(positions);
     const saved = await this.env.subscriptions.saveCheckpoint(db, this.name, this.env.owner, this.savedPosition, checkpoint, ahead);
     if (!saved) throw new StaleCheckpointError(`the checkpoint of '${this.name}' moved elsewhere or its lease was lost`);
+    return checkpoint;
   }
 
-  /** Records positions as finished; `checkpointSaved` when a transaction already wrote the checkpoint. */
-  protected finished(events: readonly RecordedEvent[], handled: boolean, checkpointSaved = false): void {
+  /**
+   * Records positions as finished. `writtenCheckpoint` is the checkpoint a transaction just
+   * committed with them; otherwise (or if the checkpoint moved further) a save is scheduled.
+   */
+  protected finished(events: readonly RecordedEvent[], handled: boolean, writtenCheckpoint?: number): void {
     for (const recorded of events) {
       this.tracker.finish(recorded.position);
       if (handled) {
@@ -313,8 +320,8 @@ export abstract class SubscriberRunner {
         this.stats.sample(recorded.recordedAt);
       }
     }
-    if (checkpointSaved) this.savedPosition = this.tracker.checkpoint;
-    else this.scheduleSave();
+    if (writtenCheckpoint !== undefined) this.savedPosition = writtenCheckpoint;
+    this.scheduleSave();
     this.resolveWaiters();
   }
 
@@ -328,11 +335,11 @@ export abstract class SubscriberRunner {
       return false;
     }
     if (this.subscriber.kind === 'projection') {
-      await store.transaction(async (db) => {
+      const written = await store.transaction(async (db) => {
         await deadLetters.record(db, this.name, recorded, outcome.error, outcome.attempts);
-        await this.writeCheckpoint(db, [recorded.position]);
+        return this.writeCheckpoint(db, [recorded.position]);
       });
-      this.finished([recorded], false, true);
+      this.finished([recorded], false, written);
     } else {
       await deadLetters.record(store.db, this.name, recorded, outcome.error, outcome.attempts);
       this.finished([recorded], false);
@@ -390,18 +397,12 @@ export abstract class SubscriberRunner {
   private fillFeed(): void {
     if (this.filling || !this.feed.isBehind) return;
     this.filling = true;
-    this.feed.fill().then(
-      () => {
-        this.filling = false;
-        this.pump();
-      },
-      async (error) => {
-        this.env.onError(error, this.name);
-        await sleep(1000, this.stopping.signal);
-        this.filling = false;
-        this.pump();
-      },
-    );
+    const fill = this.feed.fill().catch(async (error) => {
+      // The log could not be read (a lost connection, say): report it and try again shortly.
+      this.env.onError(error, this.name);
+      await sleep(1000, this.stopping.signal);
+    });
+    this.track(fill.finally(() => (this.filling = false)));
   }
 
   private async begin(): Promise<void> {
