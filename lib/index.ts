@@ -9,6 +9,7 @@
 import 'reflect-metadata';
 
 export * from './aggregates';
+export * from './cli';
 export * from './errors';
 export * from './events';
 export * from './store';

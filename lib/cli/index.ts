@@ -1,0 +1,1 @@
+export { defineConfig, type EventfoldConfig } from './define-config';
