@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const main = join(__dirname, 'main.js');
+
+/** Runs the example's entry point; `interruptAfter` sends Ctrl-C once that text was printed. */
+function runExample(args: string[], interruptAfter?: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk;
+      if (interruptAfter && output.includes(interruptAfter) && !child.killed) child.kill('SIGINT');
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('Trading example interrupted with Ctrl-C', function () {
+  this.timeout(120_000);
+  let folder: string;
+  before(() => (folder = mkdtempSync(join(tmpdir(), 'eventfold-interrupt-'))));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('stops at once, and the next run redelivers what the subscribers had not finished', async () => {
+    const database = join(folder, 'trading.db');
+    const interrupted = await runExample(['--db', database, '--orders', '400'], '100 orders placed');
+    expect(interrupted.code).to.equal(130);
+    expect(interrupted.output).to.match(/Interrupted\. \d+ events are not yet handled by every subscriber; the next run redelivers them\./);
+
+    const next = await runExample(['--db', database, '--orders', '20']);
+    expect(next.code, next.output).to.equal(0);
+    expect(next.output).to.match(/redelivering \d+ events it had not finished when the last run stopped/);
+    expect(next.output).to.match(/Caught up with the log in/);
+    expect(next.output).to.contain('Summary');
+  });
+});

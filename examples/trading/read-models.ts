@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import type { EventStore } from '../../lib';
+
+/** The read models the example's projections keep, as Kysely sees them. */
+export interface ReadModels {
+  open_orders: {
+    order_id: string;
+    market: string;
+    side: string;
+    price: number;
+    volume: number;
+    remaining: number;
+    status: string;
+    placed_at: string;
+  };
+  positions: {
+    market: string;
+    direction: string;
+    volume: number;
+    average_entry_price: number;
+    realized_pnl: number;
+    fees: number;
+  };
+  realized_pnl: {
+    market: string;
+    realized_pnl: number;
+    fees: number;
+    reductions: number;
+  };
+  notifications: {
+    event_id: string;
+    order_id: string;
+    message: string;
+    sent_at: string;
+  };
+}
+
+/** Creates the read-model tables if they do not exist yet. */
+export async function createReadModels(store: EventStore): Promise<void> {
+  const db = store.db as unknown as Kysely<ReadModels>;
+  await db.schema
+    .createTable('open_orders')
+    .ifNotExists()
+    .addColumn('order_id', 'text', (c) => c.primaryKey())
+    .addColumn('market', 'text', (c) => c.notNull())
+    .addColumn('side', 'text', (c) => c.notNull())
+    .addColumn('price', 'real', (c) => c.notNull())
+    .addColumn('volume', 'real', (c) => c.notNull())
+    .addColumn('remaining', 'real', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('placed_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('positions')
+    .ifNotExists()
+    .addColumn('market', 'text', (c) => c.primaryKey())
+    .addColumn('direction', 'text', (c) => c.notNull())
+    .addColumn('volume', 'real', (c) => c.notNull())
+    .addColumn('average_entry_price', 'real', (c) => c.notNull())
+    .addColumn('realized_pnl', 'real', (c) => c.notNull())
+    .addColumn('fees', 'real', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('realized_pnl')
+    .ifNotExists()
+    .addColumn('market', 'text', (c) => c.primaryKey())
+    .addColumn('realized_pnl', 'real', (c) => c.notNull())
+    .addColumn('fees', 'real', (c) => c.notNull())
+    .addColumn('reductions', 'integer', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('notifications')
+    .ifNotExists()
+    .addColumn('event_id', 'text', (c) => c.primaryKey())
+    .addColumn('order_id', 'text', (c) => c.notNull())
+    .addColumn('message', 'text', (c) => c.notNull())
+    .addColumn('sent_at', 'text', (c) => c.notNull())
+    .execute();
+}
+
+/** The example's read models, typed. */
+export function readModels(store: EventStore): Kysely<ReadModels> {
+  return store.db as unknown as Kysely<ReadModels>;
+}

@@ -1,0 +1,119 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStore } from '../../lib';
+import { roundVolume } from './amounts';
+import { OrderFilled, PositionClosed, PositionOpened, PositionReduced } from './events';
+import { runTradingExample } from './main';
+import { Order, OrderRuleError } from './order';
+import { Position } from './position';
+import { readModels } from './read-models';
+import type { Summary } from './summary';
+
+describe('Trading example', function () {
+  this.timeout(120_000);
+  let folder: string;
+  let database: string;
+  let first: Summary;
+  let second: Summary;
+  const lines: string[] = [];
+
+  before(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'eventfold-trading-'));
+    database = join(folder, 'trading.db');
+    first = await runTradingExample({ database, orders: 80, seed: 7, print: (line) => lines.push(line) });
+    second = await runTradingExample({ database, orders: 40, seed: 7, print: (line) => lines.push(line) });
+  });
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('continues from where the last run stopped when run again', () => {
+    expect(first.orders).to.equal(80);
+    expect(second.orders).to.equal(120);
+    expect(lines).to.include('Placing orders 81 to 120 (seed 7)...');
+    expect(lines.filter((line) => line.includes('up to date at position'))).to.have.length(5);
+  });
+
+  it('keeps the positions projection equal to the Position aggregates', async () => {
+    const store = await EventStore.open({ sqlite: database, aggregates: [Position] });
+    const rows = await readModels(store).selectFrom('positions').selectAll().orderBy('market').execute();
+    expect(rows.length).to.be.greaterThan(0);
+    for (const row of rows) {
+      const position = await store.repository(Position).load(row.market);
+      expect(row).to.deep.equal({
+        market: position.id,
+        direction: position.direction,
+        volume: position.volume,
+        average_entry_price: position.averageEntryPrice,
+        realized_pnl: position.realizedPnl,
+        fees: position.fees,
+      });
+    }
+    await store.close();
+  });
+
+  it('rebuilds each position by replay to the same state as the live one', async () => {
+    const store = await EventStore.open({ sqlite: database, aggregates: [Position] });
+    const positions = store.repository(Position);
+    for (const market of ['KRW-BTC', 'KRW-ETH', 'KRW-XRP']) {
+      const live = await positions.find(market);
+      if (!live) continue;
+      let replayed: Position | undefined;
+      for await (const step of positions.history(market)) replayed = step.state;
+      expect({ ...replayed }).to.deep.equal({ ...live });
+      expect({ ...(await positions.load(market, { snapshot: false })) }).to.deep.equal({ ...live });
+    }
+    await store.close();
+  });
+
+  it('applies every fill to its market position exactly once', async () => {
+    const store = await EventStore.open({ sqlite: database, aggregates: [Order, Position] });
+    const fills = new Map<string, number>();
+    const applied = new Map<number, number>();
+    for await (const recorded of store.readAll()) {
+      if (recorded.event instanceof OrderFilled) fills.set(String(recorded.position), 1);
+      const event = recorded.event as PositionOpened | PositionReduced | PositionClosed;
+      if ('fillPosition' in event) applied.set(event.fillPosition, (applied.get(event.fillPosition) ?? 0) + 1);
+    }
+    expect([...fills.keys()].map(Number).sort((a, b) => a - b)).to.deep.equal([...applied.keys()].sort((a, b) => a - b));
+    // A fill that turns a position around closes it and opens the other way: two events, one fill.
+    expect([...applied.values()].every((count) => count === 1 || count === 2)).to.equal(true);
+    await store.close();
+  });
+
+  it('shows retries and dead letters from the flaky notifier', () => {
+    expect(first.retries).to.be.greaterThan(0);
+    expect(second.deadLetters).to.be.at.least(first.deadLetters);
+    expect(second.notifications + second.deadLetters).to.equal(second.fills);
+  });
+
+  it('enforces the order rules', () => {
+    const order = Order.place('o-1', 'KRW-BTC', 'bid', 90_000_000, 0.5, new Date());
+    expect(() => order.fill('t-1', 90_000_000, 0.6, new Date())).to.throw(OrderRuleError, /exceeds the remaining 0.5/);
+    order.fill('t-1', 90_000_000, 0.2, new Date());
+    expect(order.remaining).to.equal(roundVolume(0.3));
+    order.cancel('enough');
+    expect(() => order.fill('t-2', 90_000_000, 0.1, new Date())).to.throw(OrderRuleError, /cannot fill a cancelled order/);
+    expect(Order.place('o-2', 'KRW-BTC', 'ask', 0, 1, new Date()).status).to.equal('rejected');
+    expect(Order.place('o-3', 'KRW-BTC', 'ask', 1, -1, new Date()).status).to.equal('rejected');
+    expect(Order.place('o-4', 'USD-BTC', 'ask', 1, 1, new Date()).status).to.equal('rejected');
+  });
+
+  it('computes average entry price and realized PnL with fees', () => {
+    const position = new Position('KRW-ETH');
+    const fill = (side: 'bid' | 'ask', price: number, volume: number, fee: number, at: number) =>
+      position.applyFill(new OrderFilled('o', `t-${at}`, 'KRW-ETH', side, price, volume, fee, 0, new Date()), at);
+    fill('bid', 1000, 2, 2, 1);
+    fill('bid', 1300, 1, 1, 2);
+    expect(position).to.include({ direction: 'long', volume: 3, averageEntryPrice: 1101 });
+    fill('ask', 1500, 1, 1.5, 3);
+    expect(position.realizedPnl).to.equal(397.5);
+    fill('ask', 1500, 1, 1.5, 3);
+    expect(position.volume).to.equal(2);
+    fill('ask', 900, 4, 3.6, 4);
+    expect(position).to.include({ direction: 'short', volume: 2 });
+    // 397.5 from the first sale, then 2 × 900 − 1.8 of fee − 2 × 1101 of entry = −403.8
+    expect(position.realizedPnl).to.equal(-6.3);
+    expect(position.averageEntryPrice).to.equal(899.1);
+  });
+});
