@@ -14,7 +14,7 @@ export class SendFailedError extends Error {
 }
 
 /**
- * A stand-in for a messaging service that fails now and then. Whether an attempt fails depends
+ * A stand-in for a messaging service that is slow and fails now and then. Whether an attempt fails depends
  * only on the message and the attempt number, so runs are repeatable: most messages go through
  * at once, some after a retry, and a few never (they end in the dead letters). Delivered
  * messages are recorded once per idempotency key, as a real service would deduplicate them.
@@ -24,9 +24,12 @@ export class FlakySender {
     private readonly db: Kysely<ReadModels>,
     /** Share of attempts that fail, from 0 to 1. */
     private readonly failureRate = 0.3,
+    /** How long the service takes to answer, in milliseconds: slower than the market, on purpose. */
+    private readonly latencyMs = 10,
   ) {}
 
   async send(notification: Notification, attempt: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (unitHash(`${notification.idempotencyKey}:${attempt}`) < this.failureRate) {
       throw new SendFailedError(`notification service unavailable (attempt ${attempt})`);
     }

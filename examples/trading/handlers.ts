@@ -24,10 +24,11 @@ export class PositionKeeper {
 }
 
 /**
- * Tells the trader about each fill through a sender that fails now and then, so the example
- * shows retries and, when every attempt fails, dead letters.
+ * Tells the trader about each fill through a sender that is slow and fails now and then, so the
+ * example shows a subscriber falling behind and catching up, retries and, when every attempt
+ * fails, dead letters.
  */
-@EventHandler('fill-notifier', { concurrency: 4, retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 50 } })
+@EventHandler('fill-notifier', { concurrency: 2, retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 50 } })
 export class FillNotifier {
   constructor(private readonly sender: FlakySender) {}
 

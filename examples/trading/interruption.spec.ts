@@ -31,7 +31,7 @@ describe('Trading example interrupted with Ctrl-C', function () {
     const database = join(folder, 'trading.db');
     const interrupted = await runExample(['--db', database, '--orders', '400'], '100 orders placed');
     expect(interrupted.code).to.equal(130);
-    expect(interrupted.output).to.match(/Interrupted\. \d+ events are not yet handled by every subscriber; the next run redelivers them\./);
+    expect(interrupted.output).to.match(/Interrupted after \d+ orders\. Behind the log: .*\. The next run redelivers those events\./);
 
     const next = await runExample(['--db', database, '--orders', '20']);
     expect(next.code, next.output).to.equal(0);

@@ -15,8 +15,8 @@ export interface RunOptions {
   readonly seed: number;
   /** Where the run reports what it does; defaults to standard output. */
   readonly print?: (line: string) => void;
-  /** Called with the dispatcher once it runs, so a caller can interrupt the run. */
-  readonly onStarted?: (dispatcher: Dispatcher, store: EventStore) => void;
+  /** Aborting it stops placing orders; the run then stops its subscribers where they are. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs the example once and returns its summary. */
@@ -31,7 +31,6 @@ export async function runTradingExample(options: RunOptions): Promise<Summary> {
     const saved = await store.db.selectFrom('eventfold_subscriptions').select(['name', 'position']).execute();
     const checkpoints = new Map(saved.map((row) => [row.name, Number(row.position)]));
     const dispatcher = await Dispatcher.start(store, [...subscribers]);
-    options.onStarted?.(dispatcher, store);
     for (const name of dispatcher.subscriberNames) {
       const checkpoint = checkpoints.get(name);
       if (checkpoint === undefined) print(`  ${name.padEnd(16)} new subscriber: replays the log from the start`);
@@ -39,6 +38,7 @@ export async function runTradingExample(options: RunOptions): Promise<Summary> {
       else print(`  ${name.padEnd(16)} up to date at position ${checkpoint}`);
     }
     const catchUpStarted = Date.now();
+    await takeOverLeases(dispatcher, print);
     await dispatcher.idle();
     if (head > 0) print(`Caught up with the log in ${seconds(Date.now() - catchUpStarted)}.`);
 
@@ -46,9 +46,21 @@ export async function runTradingExample(options: RunOptions): Promise<Summary> {
     const first = await simulator.ordersPlaced();
     print(`Placing orders ${first + 1} to ${first + options.orders} (seed ${options.seed})...`);
     const started = Date.now();
-    const result = await simulator.run(options.orders, (done) => {
-      if (done % 100 === 0) print(`  ${done} orders placed, subscribers ${lagOf(dispatcher)} events behind`);
-    });
+    const result = await simulator.run(
+      options.orders,
+      (done) => {
+        if (done % 100 === 0) print(`  ${done} orders placed; behind the log: ${lagByName(dispatcher)}`);
+      },
+      options.signal,
+    );
+    if (options.signal?.aborted) {
+      // Ctrl-C: stop at once. Events the subscribers have not reached stay unhandled, and the
+      // next run redelivers them from the checkpoints.
+      const behind = lagByName(dispatcher);
+      await dispatcher.stop();
+      print(`\nInterrupted after ${result.orders} orders. Behind the log: ${behind}. The next run redelivers those events.`);
+      throw new InterruptedError();
+    }
     await dispatcher.idle();
     print(`Placed ${result.orders} orders with ${result.fills} fills in ${seconds(Date.now() - started)}; every subscriber has caught up.`);
     const summary = await summarize(store, readModels(store), dispatcher);
@@ -61,8 +73,22 @@ export async function runTradingExample(options: RunOptions): Promise<Summary> {
   }
 }
 
-function lagOf(dispatcher: Dispatcher): number {
-  return Math.max(0, ...dispatcher.stats().map((stats) => stats.lag));
+/** Thrown when a run was interrupted. */
+export class InterruptedError extends Error {}
+
+/**
+ * Waits while subscribers stand by for a lease that a killed earlier run still holds: it runs out
+ * after the lease time (5 s), and then this process takes them over.
+ */
+async function takeOverLeases(dispatcher: Dispatcher, print: (line: string) => void): Promise<void> {
+  const waiting = () => dispatcher.stats().filter((stats) => stats.state === 'standby').map((stats) => stats.name);
+  if (waiting().length === 0) return;
+  print(`Waiting for the leases of ${waiting().join(', ')}, still held by a run that was killed...`);
+  while (waiting().length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+function lagByName(dispatcher: Dispatcher): string {
+  return dispatcher.stats().map((stats) => `${stats.name} ${stats.lag}`).join(', ');
 }
 
 function seconds(ms: number): string {
@@ -83,15 +109,14 @@ if (require.main === module) {
     process.stderr.write('error: --orders takes a whole number >= 0 and --seed a whole number\n');
     process.exit(2);
   }
-  let running: Dispatcher | undefined;
+  const interrupt = new AbortController();
   process.once('SIGINT', () => {
-    const behind = running ? lagOf(running) : 0;
-    process.stdout.write(
-      `\nInterrupted. ${behind} events are not yet handled by every subscriber; the next run redelivers them.\n`,
-    );
-    process.exit(130);
+    interrupt.abort();
+    // A second Ctrl-C leaves at once.
+    process.once('SIGINT', () => process.exit(130));
   });
-  runTradingExample({ database: values.db as string, orders, seed, onStarted: (dispatcher) => (running = dispatcher) }).catch((error) => {
+  runTradingExample({ database: values.db as string, orders, seed, signal: interrupt.signal }).catch((error) => {
+    if (error instanceof InterruptedError) process.exit(130);
     process.stderr.write(`error: ${(error as Error).message}\n`);
     process.exit(1);
   });

@@ -40,11 +40,11 @@ export class MarketSimulator {
   }
 
   /** Places `count` more orders, filling, cancelling or rejecting each as its number decides. */
-  async run(count: number, onOrder?: (done: number) => void): Promise<SimulationResult> {
+  async run(count: number, onOrder?: (done: number) => void, signal?: AbortSignal): Promise<SimulationResult> {
     const orders = this.store.repository(Order);
     const firstOrder = await this.ordersPlaced();
     const result = { firstOrder, orders: 0, fills: 0, cancelled: 0, rejected: 0 };
-    for (let number = firstOrder; number < firstOrder + count; number++) {
+    for (let number = firstOrder; number < firstOrder + count && !signal?.aborted; number++) {
       const random = mulberry32(this.seed * 1_000_003 + number);
       const market = MARKETS[Math.floor(random() * MARKETS.length)];
       const side: Side = random() < 0.55 ? 'bid' : 'ask';
@@ -58,6 +58,7 @@ export class MarketSimulator {
       result.orders++;
       if (broken) {
         result.rejected++;
+        onOrder?.(result.orders);
         continue;
       }
       const parts = random() < 0.15 ? 0 : 1 + Math.floor(random() * 3);
@@ -76,6 +77,9 @@ export class MarketSimulator {
         result.cancelled++;
       }
       onOrder?.(result.orders);
+      // better-sqlite3 answers synchronously, so a loop of saves would never give timers, signals
+      // or I/O a turn; orders of a real market arrive one by one anyway.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return result;
   }
