@@ -1,4 +1,5 @@
 import type { Durability } from '../lib';
+import { formatMemoryProfile } from './rss-sampler';
 import type { Measurement, Target, Workload } from './workload';
 
 /** One side's figure and the peak memory of the process that produced it. */
@@ -50,6 +51,19 @@ export function formatResultsTable(rows: readonly ResultRow[], quick: boolean): 
     line.map((text, index) => (columns[index].align === 'left' ? text.padEnd(widths[index]) : text.padStart(widths[index]))).join('  ').trimEnd();
   const header = render(columns.map((column) => column.title));
   return [header, '-'.repeat(header.length), ...cells.map(render)].join('\n');
+}
+
+/**
+ * For the workloads that sampled memory while they ran, one line per side with the resident
+ * memory at milestones of the work, e.g. to show that a rebuild does not grow with the log.
+ */
+export function memoryProfileLines(rows: readonly ResultRow[]): string[] {
+  return rows.flatMap((row) =>
+    (['eventfold', 'raw'] as const).flatMap((side) => {
+      const memory = row[side].measurement.memory;
+      return memory ? [`${row.workload.name} ${side}: ${formatMemoryProfile(memory)} (${memory.samples} samples).`] : [];
+    }),
+  );
 }
 
 /** Megabytes of a kilobyte count, for memory columns. */

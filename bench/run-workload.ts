@@ -2,6 +2,7 @@ import type { Durability } from '../lib';
 import { formatMegabytes, type ResultRow, type SideResult } from './results-table';
 import { runInWorker } from './run-in-worker';
 import type { ScratchFolder } from './scratch-folder';
+import { startClock } from './timing';
 import type { Side, Workload } from './workload';
 
 const SIDES: readonly Side[] = ['eventfold', 'raw'];
@@ -12,7 +13,9 @@ const SIDES: readonly Side[] = ['eventfold', 'raw'];
  *
  * Every trial is a fresh worker process, and the sides take turns (eventfold, raw, eventfold,
  * ...), so a burst of load from elsewhere on the machine hits both sides rather than one. A
- * prepared database is built once per side and shared by its trials, which only read it.
+ * database prepared per side is built once and shared by that side's trials, which only read it;
+ * a database the workload prepares for both sides is copied afresh for every trial, which may
+ * write to it.
  *
  * @example
  * ```ts
@@ -26,8 +29,15 @@ export async function runWorkload(
   options: { readonly quick: boolean; readonly trials: number },
 ): Promise<ResultRow> {
   const { quick, trials } = options;
-  const prepared = SIDES.every((side) => workload[side].prepare !== undefined);
+  const shared = workload.prepare !== undefined ? `${workload.name}-${durability}-shared.db` : undefined;
+  const prepared = shared === undefined && SIDES.every((side) => workload[side].prepare !== undefined);
   const databaseOf = (side: Side, trial: number) => `${workload.name}-${durability}-${side}${prepared ? '' : `-${trial}`}.db`;
+  if (shared !== undefined) {
+    const elapsed = startClock();
+    await runInWorker({ phase: 'prepare', workload: workload.name, run: { file: scratch.file(shared), durability, quick } });
+    const took = `${(elapsed() / 1000).toFixed(1)} s`;
+    console.log(`  ${`${workload.name} ${durability} prepare`.padEnd(36)} ${took.padStart(16)}   one database for both sides, copied for each trial`);
+  }
   if (prepared) {
     for (const side of SIDES) {
       await runInWorker({ phase: 'prepare', workload: workload.name, side, run: { file: scratch.file(databaseOf(side, 0)), durability, quick } });
@@ -36,6 +46,7 @@ export async function runWorkload(
   const results: Record<Side, SideResult[]> = { eventfold: [], raw: [] };
   for (let trial = 1; trial <= trials; trial++) {
     for (const side of SIDES) {
+      if (shared !== undefined) scratch.copyDatabase(shared, databaseOf(side, trial));
       const run = { file: scratch.file(databaseOf(side, trial)), durability, quick };
       const { measurement, maxRssKb } = await runInWorker({ phase: 'measure', workload: workload.name, side, run });
       if (!measurement) throw new Error(`${workload.name} (${side}) measured nothing`);
@@ -45,6 +56,7 @@ export async function runWorkload(
     }
   }
   if (prepared) for (const side of SIDES) scratch.discardDatabase(databaseOf(side, 0));
+  if (shared !== undefined) scratch.discardDatabase(shared);
   return { workload, durability, eventfold: medianTrial(results.eventfold), raw: medianTrial(results.raw) };
 }
 

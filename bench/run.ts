@@ -5,10 +5,11 @@
  * the peak memory reported is that side's alone. One table then sets the figures side by side.
  */
 import { arch, cpus, platform } from 'node:os';
-import { formatMegabytes, formatResultsTable, type ResultRow } from './results-table';
+import { formatMegabytes, formatResultsTable, memoryProfileLines, type ResultRow } from './results-table';
 import { runInWorker } from './run-in-worker';
 import { runWorkload } from './run-workload';
 import { createScratchFolder } from './scratch-folder';
+import type { Workload } from './workload';
 import { WORKLOADS } from './workloads';
 
 /** Trials per side in a full run; the table shows the median one. */
@@ -45,7 +46,7 @@ function checksumWarnings(rows: readonly ResultRow[]): string[] {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const workloads = WORKLOADS.filter((workload) => options.only === undefined || workload.name === options.only);
-  const trials = options.quick ? 1 : TRIALS;
+  const trialsOf = (workload: Workload) => (options.quick ? 1 : (workload.trials ?? TRIALS));
   const scratch = createScratchFolder();
   // Ctrl-C would otherwise leave the database files behind.
   process.once('SIGINT', () => {
@@ -58,15 +59,22 @@ async function main(): Promise<void> {
     const baseline = await runInWorker({ phase: 'baseline' });
     const rows: ResultRow[] = [];
     for (const workload of workloads) {
-      for (const durability of workload.durabilities) rows.push(await runWorkload(scratch, workload, durability, { quick: options.quick, trials }));
+      for (const durability of workload.durabilities) {
+        rows.push(await runWorkload(scratch, workload, durability, { quick: options.quick, trials: trialsOf(workload) }));
+      }
     }
     console.log();
     console.log(formatResultsTable(rows, options.quick));
     console.log();
-    console.log(trials > 1 ? `Each figure is the median of ${trials} trials, each side in a fresh process, the sides taking turns.` : 'One trial per side (--quick): expect noise.');
+    console.log(
+      options.quick
+        ? 'One trial per side (--quick): expect noise.'
+        : `Each figure is the median of ${TRIALS} trials (unless its note says otherwise), each side in a fresh process, the sides taking turns.`,
+    );
     console.log('ef/raw: eventfold divided by raw better-sqlite3 (events/s: below 1x is slower; ms: above 1x is slower).');
     console.log('sync: the durability option, SQLite synchronous NORMAL or FULL, both in WAL mode, both sides alike.');
     console.log(`RSS: peak resident memory of the process that ran the side; an idle worker peaks at ${formatMegabytes(baseline.maxRssKb)}.`);
+    for (const line of memoryProfileLines(rows)) console.log(line);
     for (const workload of workloads) console.log(`${workload.name}: ${workload.note(options.quick)}.`);
     for (const warning of checksumWarnings(rows)) console.log(warning);
   } finally {

@@ -3,10 +3,12 @@ import type { Measurement, Side, WorkloadRun } from './workload';
 /**
  * What the parent asks a worker process to do, passed as its one argument in JSON. `baseline`
  * loads everything the workloads load and does nothing, to show the memory every worker starts at.
+ * A `prepare` without a side builds the database the workload's sides share.
  */
 export type WorkerRequest =
   | { readonly phase: 'baseline' }
-  | { readonly phase: 'prepare' | 'measure'; readonly workload: string; readonly side: Side; readonly run: WorkloadRun };
+  | { readonly phase: 'prepare'; readonly workload: string; readonly side?: Side; readonly run: WorkloadRun }
+  | { readonly phase: 'measure'; readonly workload: string; readonly side: Side; readonly run: WorkloadRun };
 
 /** What a worker answers: its figure (when it measured) and its peak resident memory. */
 export type WorkerReply =

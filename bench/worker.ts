@@ -4,18 +4,25 @@
  * then prints its reply as JSON:
  *
  *   node --cpu-prof build/bench/worker.js '{"phase":"measure","workload":"single-append","side":"eventfold","run":{"file":"profile.db","durability":"normal","quick":false}}'
+ *
+ * A workload that prepares one database for both sides (projection-rebuild) needs a `prepare`
+ * without a side first; `measure` writes to its file, so measure a copy:
+ *
+ *   node build/bench/worker.js '{"phase":"prepare","workload":"projection-rebuild","run":{"file":"log.db","durability":"normal","quick":true}}'
+ *   cp log.db profile.db
+ *   node --cpu-prof build/bench/worker.js '{"phase":"measure","workload":"projection-rebuild","side":"eventfold","run":{"file":"profile.db","durability":"normal","quick":true}}'
  */
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
 import { workloadNamed } from './workloads';
 
 async function runRequest(request: WorkerRequest): Promise<WorkerReply> {
   if (request.phase === 'baseline') return { ok: true, maxRssKb: process.resourceUsage().maxRSS };
-  const side = workloadNamed(request.workload)[request.side];
+  const workload = workloadNamed(request.workload);
   if (request.phase === 'prepare') {
-    await side.prepare?.(request.run);
+    await (request.side === undefined ? workload.prepare?.(request.run) : workload[request.side].prepare?.(request.run));
     return { ok: true, maxRssKb: process.resourceUsage().maxRSS };
   }
-  const measurement = await side.measure(request.run);
+  const measurement = await workload[request.side].measure(request.run);
   return { ok: true, measurement, maxRssKb: process.resourceUsage().maxRSS };
 }
 

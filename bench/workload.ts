@@ -1,4 +1,5 @@
 import type { Durability } from '../lib';
+import type { MemoryProfile } from './rss-sampler';
 
 /** Which implementation runs a workload: the library, or hand-written better-sqlite3 code. */
 export type Side = 'eventfold' | 'raw';
@@ -20,6 +21,8 @@ export interface Measurement {
   readonly detail: string;
   /** A fingerprint of the result, equal on both sides when they did the same work. */
   readonly checksum?: string;
+  /** How resident memory behaved during the timed work, for workloads that sample it. */
+  readonly memory?: MemoryProfile;
 }
 
 /** One side of a workload. */
@@ -49,6 +52,14 @@ export interface Workload {
   note(quick: boolean): string;
   /** The figure eventfold should reach at a durability, if any. */
   target(durability: Durability): Target | undefined;
+  /**
+   * Builds, once, a database that both sides start from (a long event log, say). Every trial of
+   * either side then works on a fresh copy of it, so a trial that writes leaves nothing behind
+   * for the next one.
+   */
+  prepare?(run: WorkloadRun): Promise<void>;
+  /** Trials per side in a full run, for a workload too long for the suite's usual number. */
+  readonly trials?: number;
   readonly eventfold: WorkloadSide;
   readonly raw: WorkloadSide;
 }

@@ -1,10 +1,20 @@
 import type { Workload } from '../workload';
 import { loadByReplay, loadFromSnapshot } from './aggregate-load';
 import { batchedAppend } from './batched-append';
+import { projectionRebuild } from './projection-rebuild';
+import { projectionThroughputFour, projectionThroughputOne } from './projection-throughput';
 import { singleAppend } from './single-append';
 
 /** Every workload, in the order the results table lists them. */
-export const WORKLOADS: readonly Workload[] = [batchedAppend, singleAppend, loadByReplay, loadFromSnapshot];
+export const WORKLOADS: readonly Workload[] = [
+  batchedAppend,
+  singleAppend,
+  loadByReplay,
+  loadFromSnapshot,
+  projectionThroughputOne,
+  projectionThroughputFour,
+  projectionRebuild,
+];
 
 /** The workload called `name`; throws with the known names when there is none. */
 export function workloadNamed(name: string): Workload {

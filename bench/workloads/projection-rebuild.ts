@@ -1,0 +1,131 @@
+import Database from 'better-sqlite3';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Dispatcher, EventStore } from '../../lib';
+import { OrderFilled, OrderPlaced, type OrderFields } from '../bench-domain';
+import { RebuiltOrderStatusProjection, createReadModels } from '../order-projections';
+import { readModelChecksum } from '../order-read-models';
+import { writeOrderTape } from '../order-tape-log';
+import { openRawEventLog } from '../raw-event-log';
+import { prepareRawProjection } from '../raw-order-projections';
+import { formatMemoryProfile, startRssSampler, type MemoryProfile } from '../rss-sampler';
+import { startClock, throughput } from '../timing';
+import type { Measurement, Workload, WorkloadRun } from '../workload';
+
+/** Events per rebuild transaction, on both sides. */
+const REBUILD_BATCH = 1000;
+const PROJECTION = 'order-status-rebuilt';
+const TABLES = ['order_status'] as const;
+/** How often each side samples its resident memory while rebuilding. */
+const SAMPLE_EVERY_MS = 100;
+
+/** The columns of the log the raw side reads to rebuild. */
+interface LogRow {
+  readonly position: number;
+  readonly event_type: string;
+  readonly payload: string;
+}
+
+function logLength(quick: boolean): number {
+  return quick ? 100_000 : 1_000_000;
+}
+
+/** Reads the read model of a closed database, outside the timed part. */
+function checksumOf(file: string, events: number): string {
+  const database = new Database(file, { readonly: true });
+  try {
+    return `${events} events, ${readModelChecksum(database, TABLES)}`;
+  } finally {
+    database.close();
+  }
+}
+
+function rebuildMeasurement(events: number, milliseconds: number, memory: MemoryProfile, checksum: string): Measurement {
+  const measured = throughput(events, milliseconds);
+  return { ...measured, detail: `${measured.detail}, ${formatMemoryProfile(memory)}`, memory, checksum };
+}
+
+async function measureEventfold(run: WorkloadRun): Promise<Measurement> {
+  const store = await EventStore.open({ sqlite: run.file, durability: run.durability, events: [OrderPlaced, OrderFilled] });
+  let rebuilt: { events: number; milliseconds: number; memory: MemoryProfile };
+  try {
+    await createReadModels(store.db, TABLES);
+    // A projection deployed on a log that already exists starts at its head; the rebuild fills it in.
+    const dispatcher = await Dispatcher.start(store, [new RebuiltOrderStatusProjection()]);
+    try {
+      await dispatcher.idle();
+      const sampler = startRssSampler(SAMPLE_EVERY_MS);
+      const elapsed = startClock();
+      const result = await dispatcher.rebuild(PROJECTION, {
+        batchSize: REBUILD_BATCH,
+        progressIntervalMs: SAMPLE_EVERY_MS,
+        onProgress: ({ done, total }) => sampler.progress(done, total),
+      });
+      const milliseconds = elapsed();
+      rebuilt = { events: result.done, milliseconds, memory: sampler.stop() };
+      if (result.done !== logLength(run.quick) || result.total !== result.done) {
+        throw new Error(`the rebuild replayed ${result.done} of ${result.total} events, expected ${logLength(run.quick)}`);
+      }
+    } finally {
+      await dispatcher.stop();
+    }
+  } finally {
+    await store.close();
+  }
+  return rebuildMeasurement(rebuilt.events, rebuilt.milliseconds, rebuilt.memory, checksumOf(run.file, rebuilt.events));
+}
+
+async function measureRaw(run: WorkloadRun): Promise<Measurement> {
+  const database = openRawEventLog(run.file, run.durability);
+  let rebuilt: { events: number; milliseconds: number; memory: MemoryProfile };
+  try {
+    const readModel = prepareRawProjection(database, 'order_status');
+    const head = (database.prepare('select max(position) as head from eventfold_events').get() as { head: number }).head;
+    const pageAfter = database.prepare<[number, number], LogRow>(
+      'select position, event_type, payload from eventfold_events where position > ? order by position limit ?',
+    );
+    const applyPage = database.transaction((rows: ReadonlyArray<LogRow>, from: number) => {
+      for (const row of rows) readModel.apply({ position: row.position, type: row.event_type, fields: JSON.parse(row.payload) as OrderFields });
+      readModel.saveCheckpoint(from, rows[rows.length - 1].position);
+    });
+    const sampler = startRssSampler(SAMPLE_EVERY_MS);
+    const elapsed = startClock();
+    readModel.reset();
+    let checkpoint = 0;
+    for (;;) {
+      const rows = pageAfter.all(checkpoint, REBUILD_BATCH);
+      if (rows.length === 0) break;
+      applyPage.immediate(rows, checkpoint);
+      checkpoint = rows[rows.length - 1].position;
+      sampler.progress(checkpoint, head);
+      // Lets the sampler's timer run, as it does between eventfold's transactions.
+      await yieldToEventLoop();
+    }
+    rebuilt = { events: checkpoint, milliseconds: elapsed(), memory: sampler.stop() };
+  } finally {
+    database.close();
+  }
+  return rebuildMeasurement(rebuilt.events, rebuilt.milliseconds, rebuilt.memory, checksumOf(run.file, rebuilt.events));
+}
+
+/** Rebuilding a projection over a long log: throughput, and whether memory stays flat. */
+export const projectionRebuild: Workload = {
+  name: 'projection-rebuild',
+  label: (quick) => `rebuild 1 projection over ${logLength(quick).toLocaleString('en-US')} events`,
+  unit: 'events/s',
+  durabilities: ['normal'],
+  note: (quick) =>
+    `the log (1,000-event batches in 10 streams) is written once and copied for each trial; timed: dispatcher.rebuild() of ` +
+    `the order_status projection (batchSize ${REBUILD_BATCH}, a Kysely upsert per event, ${Math.round(logLength(quick) / 2).toLocaleString('en-US')} ` +
+    `rows at the end), RSS sampled every ${SAMPLE_EVERY_MS} ms and at 10/50/100% of progress; raw: DELETE, then pages of ` +
+    `${REBUILD_BATCH.toLocaleString('en-US')} rows (SELECT position, event_type, payload), JSON.parse and a prepared upsert per event, ` +
+    `one transaction per page with a checkpoint UPDATE${quick ? '' : '; 1 trial per side in a full run'}`,
+  target: () => undefined,
+  trials: 1,
+  async prepare(run) {
+    // The store creates its schema; the log then goes in by the fast path, row for row what appends would store.
+    await (await EventStore.open({ sqlite: run.file, durability: run.durability, events: [OrderPlaced, OrderFilled] })).close();
+    writeOrderTape(run.file, run.durability, logLength(run.quick), { streamType: 'MarketBook', streams: 10 });
+  },
+  eventfold: { measure: measureEventfold },
+  raw: { measure: measureRaw },
+};

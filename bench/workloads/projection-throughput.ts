@@ -1,0 +1,155 @@
+import Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import { Dispatcher, EventStore, type StreamRef } from '../../lib';
+import { OrderFilled, OrderPlaced, orderEvent, orderEventType, orderFields } from '../bench-domain';
+import { PROJECTION_BATCH_SIZE, ORDER_PROJECTIONS, createReadModels } from '../order-projections';
+import { readModelChecksum, type ReadModelTable } from '../order-read-models';
+import { openRawEventLog, prepareRawStatements } from '../raw-event-log';
+import { prepareRawProjection, type RawProjectedEvent } from '../raw-order-projections';
+import { startClock, throughput } from '../timing';
+import type { Measurement, Workload, WorkloadRun } from '../workload';
+
+const BATCH_SIZE = 1000;
+const STREAMS = 4;
+const WARM_UP_BATCHES = 5;
+
+function batchCount(quick: boolean): number {
+  return quick ? 20 : 100;
+}
+
+/** Batches go round a few books; the warm-up batches come first on the tape and in the log. */
+function streamOfBatch(batch: number): StreamRef {
+  return { type: 'MarketBook', id: `book-${batch % STREAMS}` };
+}
+
+function tablesOf(projections: number): ReadModelTable[] {
+  return ORDER_PROJECTIONS.slice(0, projections).map((projection) => projection.table);
+}
+
+/** Reads the read models of a closed database, outside the timed part. */
+function checksumOf(file: string, tables: readonly ReadModelTable[], head: number): string {
+  const database = new Database(file, { readonly: true });
+  try {
+    return `${head} events, ${readModelChecksum(database, tables)}`;
+  } finally {
+    database.close();
+  }
+}
+
+async function measureEventfold(run: WorkloadRun, projections: number): Promise<Measurement> {
+  const store = await EventStore.open({ sqlite: run.file, durability: run.durability, events: [OrderPlaced, OrderFilled] });
+  const tables = tablesOf(projections);
+  let measured: { value: number; detail: string };
+  let head: number;
+  try {
+    await createReadModels(store.db, tables);
+    const dispatcher = await Dispatcher.start(
+      store,
+      ORDER_PROJECTIONS.slice(0, projections).map(({ projectionClass }) => new projectionClass()),
+    );
+    try {
+      const batchOf = (batch: number) => Array.from({ length: BATCH_SIZE }, (_, offset) => orderEvent(batch * BATCH_SIZE + offset));
+      for (let batch = 0; batch < WARM_UP_BATCHES; batch++) await store.append(streamOfBatch(batch), batchOf(batch));
+      await dispatcher.idle();
+      const batches = batchCount(run.quick);
+      const elapsed = startClock();
+      for (let batch = WARM_UP_BATCHES; batch < WARM_UP_BATCHES + batches; batch++) await store.append(streamOfBatch(batch), batchOf(batch));
+      await dispatcher.idle();
+      measured = throughput(batches * BATCH_SIZE, elapsed());
+      head = await store.headPosition();
+      const behind = dispatcher.stats().filter((stats) => stats.checkpoint !== head);
+      if (behind.length > 0) {
+        const where = behind.map((stats) => `${stats.name} at ${stats.checkpoint} (${stats.state})`).join(', ');
+        throw new Error(`idle() resolved with ${where}, the head being ${head}`);
+      }
+    } finally {
+      await dispatcher.stop();
+    }
+  } finally {
+    await store.close();
+  }
+  return { ...measured, checksum: checksumOf(run.file, tables, head) };
+}
+
+async function measureRaw(run: WorkloadRun, projections: number): Promise<Measurement> {
+  const database = openRawEventLog(run.file, run.durability);
+  const tables = tablesOf(projections);
+  let measured: { value: number; detail: string };
+  let head = 0;
+  try {
+    const statements = prepareRawStatements(database);
+    const readModels = tables.map((table) => prepareRawProjection(database, table));
+    const checkpoints = readModels.map(() => 0);
+    // The append, as batched-append does it; it returns the events with the positions SQLite gave them.
+    const appendBatch = database.transaction((stream: StreamRef, batch: number): RawProjectedEvent[] => {
+      const version = statements.streamVersion.get(stream.type, stream.id)?.version ?? 0;
+      const recordedAt = new Date().toISOString();
+      const events: RawProjectedEvent[] = [];
+      for (let offset = 0; offset < BATCH_SIZE; offset++) {
+        const index = batch * BATCH_SIZE + offset;
+        const fields = orderFields(index);
+        const type = orderEventType(index);
+        const payload = JSON.stringify(fields);
+        const { lastInsertRowid } = statements.insertEvent.run(uuidv7(), stream.type, stream.id, version + offset + 1, type, 1, payload, '{}', recordedAt);
+        events.push({ position: Number(lastInsertRowid), type, fields });
+      }
+      return events;
+    });
+    // Each read model in a transaction of its own, with its checkpoint, as each projection has.
+    const project = readModels.map((readModel, index) =>
+      database.transaction((events: readonly RawProjectedEvent[]) => {
+        for (const event of events) readModel.apply(event);
+        const to = events[events.length - 1].position;
+        readModel.saveCheckpoint(checkpoints[index], to);
+        checkpoints[index] = to;
+      }),
+    );
+    const appendAndProject = (batch: number) => {
+      const events = appendBatch.immediate(streamOfBatch(batch), batch);
+      for (const projectBatch of project) projectBatch.immediate(events);
+      head = events[events.length - 1].position;
+    };
+    for (let batch = 0; batch < WARM_UP_BATCHES; batch++) appendAndProject(batch);
+    const batches = batchCount(run.quick);
+    const elapsed = startClock();
+    for (let batch = WARM_UP_BATCHES; batch < WARM_UP_BATCHES + batches; batch++) appendAndProject(batch);
+    measured = throughput(batches * BATCH_SIZE, elapsed());
+  } finally {
+    database.close();
+  }
+  return { ...measured, checksum: checksumOf(run.file, tables, head) };
+}
+
+/**
+ * Appends of 1000-event batches with a dispatcher in the same process keeping `projections` read
+ * models: the time runs from the first append until every projection's checkpoint has committed
+ * the last event.
+ */
+function projectionThroughput(projections: number, trials: number | undefined): Workload {
+  const readModels = projections === 1 ? 'projection' : 'projections';
+  return {
+    name: `projection-e2e-${projections}`,
+    label: (quick) => `append ${batchCount(quick)} x ${BATCH_SIZE.toLocaleString('en-US')} -> ${projections} ${readModels}, end to end`,
+    unit: 'events/s',
+    durabilities: ['normal'],
+    note: () =>
+      `appends to ${STREAMS} streams with ${projections} @Projection${projections === 1 ? '' : 's'} ` +
+      `(batchSize ${PROJECTION_BATCH_SIZE}, a Kysely upsert per event into ${tablesOf(projections).join(', ')}) in the same process, ` +
+      `timed from the first append until dispatcher.idle() resolves, after ${WARM_UP_BATCHES} warm-up batches; raw: the batched-append ` +
+      `transaction, then per read model one transaction of prepared upserts and a checkpoint UPDATE, per batch` +
+      (trials === 1 ? '; 1 trial per side in a full run' : ''),
+    target: () => ({ value: 60_000, better: 'higher' }),
+    trials,
+    eventfold: { measure: (run) => measureEventfold(run, projections) },
+    raw: { measure: (run) => measureRaw(run, projections) },
+  };
+}
+
+/** End to end with one read model. */
+export const projectionThroughputOne = projectionThroughput(1, undefined);
+
+/**
+ * End to end with four read models, each with its own checkpoint. One trial per side: the
+ * eventfold side takes close to a minute, long enough to even out the noise a trial sees.
+ */
+export const projectionThroughputFour = projectionThroughput(4, 1);
