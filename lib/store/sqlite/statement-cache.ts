@@ -12,21 +12,18 @@ export class StatementCache implements SqliteDatabase {
 
   constructor(
     readonly database: Database,
-    private readonly capacity = 200,
+    private readonly capacity = 500,
   ) {}
 
   prepare(sql: string): SqliteStatement {
     let statement = this.statements.get(sql);
-    if (statement) {
-      // Re-insert to mark it recently used; Map keeps insertion order, so the first key is the oldest.
-      this.statements.delete(sql);
-    } else {
+    if (!statement) {
       statement = this.database.prepare(sql);
-      if (this.statements.size >= this.capacity) {
-        this.statements.delete(this.statements.keys().next().value as string);
-      }
+      // The oldest entry makes room. Marking hits as recently used would cost a hash of the SQL
+      // text twice more on every query; a hot statement evicted now and then is cheaper.
+      if (this.statements.size >= this.capacity) this.statements.delete(this.statements.keys().next().value as string);
+      this.statements.set(sql, statement);
     }
-    this.statements.set(sql, statement);
     return statement as unknown as SqliteStatement;
   }
 
