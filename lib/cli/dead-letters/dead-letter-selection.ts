@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { DeadLetterStore, type DeadLetter } from '../../subscriptions/dead-letter-store';
+import { parseIds } from '../program/option-parsers';
+import type { CliSession } from '../session/cli-session';
+import { DeadLetterNotFoundError } from './dead-letter-errors';
+
+/** The options of `retry` and `discard` that choose dead letters besides their ids. */
+export interface SelectOptions {
+  readonly all?: boolean;
+  readonly subscriber?: string;
+}
+
+/** Which dead letters a command is about: some ids, or all (of one subscriber). */
+export type Selection = { readonly ids: readonly number[] } | { readonly all: true; readonly subscriber?: string };
+
+/** Checks the ids and options of `retry` and `discard`; a wrong combination is a usage error. */
+export function selectionOf(command: Command, ids: readonly string[], options: SelectOptions): Selection {
+  const usage = (message: string): never => command.error(`error: ${message}`, { exitCode: 2, code: 'eventfold.usage' });
+  if (options.all && ids.length > 0) usage('give dead-letter ids or --all, not both.');
+  if (!options.all && ids.length === 0) usage('give the ids of the dead letters, or --all.');
+  if (options.subscriber !== undefined && !options.all) usage('--subscriber goes with --all.');
+  if (options.all) return { all: true, subscriber: options.subscriber };
+  try {
+    return { ids: [...new Set(parseIds(ids))] };
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+}
+
+/** The dead letters a selection names, oldest first for `--all`. */
+export async function lettersOf(session: CliSession, selection: Selection): Promise<DeadLetter[]> {
+  const store = new DeadLetterStore(session.store.db);
+  if ('all' in selection) return store.list(selection.subscriber);
+  const letters: DeadLetter[] = [];
+  for (const id of selection.ids) {
+    const letter = await store.get(id);
+    if (!letter) throw new DeadLetterNotFoundError(id);
+    letters.push(letter);
+  }
+  return letters;
+}

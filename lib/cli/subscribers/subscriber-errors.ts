@@ -1,0 +1,72 @@
+import { EventfoldError } from '../../errors/eventfold-error';
+
+/** `rebuild` was asked for a projection the config's subscribers do not include. */
+export class UnknownProjectionError extends EventfoldError {
+  readonly code = 'EVENTFOLD_CLI_UNKNOWN_PROJECTION';
+
+  constructor(
+    /** The name asked for. */
+    readonly projection: string,
+    /** The names of the config's projections. */
+    readonly known: readonly string[],
+  ) {
+    super(
+      known.length === 0
+        ? `Unknown projection '${projection}': the config's subscribers include no projections. List them in subscribers: (store) => [...] in the eventfold config.`
+        : `Unknown projection '${projection}'. Known projections: ${known.join(', ')}.`,
+    );
+  }
+}
+
+/** `rebuild` was asked for an event handler: handlers have side effects and no read model to rebuild. */
+export class NotAProjectionError extends EventfoldError {
+  readonly code = 'EVENTFOLD_CLI_NOT_A_PROJECTION';
+
+  constructor(
+    /** The handler's name. */
+    readonly subscriber: string,
+    /** The names of the config's projections. */
+    readonly known: readonly string[],
+  ) {
+    super(`'${subscriber}' is an event handler, and only projections can be rebuilt. Known projections: ${known.length ? known.join(', ') : '(none)'}.`);
+  }
+}
+
+/** A dead letter belongs to a subscriber that the config's subscribers do not include. */
+export class UnknownSubscriberError extends EventfoldError {
+  readonly code = 'EVENTFOLD_CLI_UNKNOWN_SUBSCRIBER';
+
+  constructor(
+    /** The subscriber's name. */
+    readonly subscriber: string,
+    /** The names of the config's subscribers. */
+    readonly known: readonly string[],
+  ) {
+    super(
+      `The config has no subscriber named '${subscriber}', so its dead letters cannot be retried here. ` +
+        `Known subscribers: ${known.length ? known.join(', ') : '(none)'}. Add it to subscribers: (store) => [...] in the eventfold config, or discard the dead letters.`,
+    );
+  }
+}
+
+/** Another process runs the subscriber (holds its lease), so this one cannot work on it. */
+export class SubscriberBusyError extends EventfoldError {
+  readonly code = 'EVENTFOLD_CLI_SUBSCRIBER_BUSY';
+
+  constructor(
+    /** The subscriber's name. */
+    readonly subscriber: string,
+    /** What this process wanted to do, e.g. `rebuild it`. */
+    readonly operation: string,
+    /** The process holding the lease (`host:pid:random`), when known. */
+    readonly heldBy: string | null,
+    /** When the lease runs out unless renewed. */
+    readonly leaseExpiresAt: Date | null,
+  ) {
+    super(
+      `Cannot ${operation}: '${subscriber}' is running in another process${heldBy ? ` (${heldBy})` : ''}. ` +
+        `Stop that process and try again${leaseExpiresAt ? ` (if it has ended already, its lease runs out at ${leaseExpiresAt.toISOString()})` : ''}, ` +
+        'or do it in that process through its Dispatcher.',
+    );
+  }
+}
