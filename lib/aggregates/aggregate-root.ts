@@ -7,11 +7,14 @@ import { v7 as uuidv7 } from 'uuid';
 import { readApplyHandlers, type ApplyHandlers } from './apply.decorator';
 import { MissingApplyHandlerError } from './missing-apply-handler-error';
 
-/** Internal hooks the repository uses; symbols keep them out of the aggregate's own namespace. */
-export const replayEvent = Symbol('eventfold.replayEvent');
-export const markCommitted = Symbol('eventfold.markCommitted');
-export const restoreVersion = Symbol('eventfold.restoreVersion');
-export const pendingForSave = Symbol('eventfold.pendingForSave');
+/**
+ * Internal hooks the repository uses; symbols keep them out of the aggregate's own namespace.
+ * Registered symbols, so that two loaded copies of the package still understand each other.
+ */
+export const replayEvent = Symbol.for('eventfold.replayEvent');
+export const markCommitted = Symbol.for('eventfold.markCommitted');
+export const restoreVersion = Symbol.for('eventfold.restoreVersion');
+export const pendingForSave = Symbol.for('eventfold.pendingForSave');
 
 /**
  * Base class of event-sourced aggregates. Domain methods check their rules and call

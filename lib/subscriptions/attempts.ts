@@ -26,9 +26,12 @@ export async function attemptWithRetries(
   observer: AttemptObserver,
   work: (attempt: number, signal: AbortSignal) => Promise<void>,
   isRetryable: (error: unknown) => boolean = () => true,
+  /** Attempts made earlier (a dead letter retried): numbering goes on from there. */
+  attemptsBefore = 0,
 ): Promise<AttemptOutcome> {
   let lastError: unknown;
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+  const last = attemptsBefore + policy.maxAttempts;
+  for (let attempt = attemptsBefore + 1; attempt <= last; attempt++) {
     try {
       await withTimeout(policy.timeoutMs, subscriber, (signal) => work(attempt, signal));
       return { kind: 'succeeded', attempts: attempt };
@@ -37,12 +40,12 @@ export async function attemptWithRetries(
       lastError = error;
       observer.failed(error, attempt);
     }
-    if (attempt === policy.maxAttempts) break;
-    const delay = retryDelay(policy, attempt);
+    if (attempt === last) break;
+    const delay = retryDelay(policy, attempt - attemptsBefore);
     observer.retrying(attempt, delay);
     if (!(await sleep(delay, stopping))) return { kind: 'stopped', attempts: attempt };
   }
-  return { kind: 'failed', attempts: policy.maxAttempts, error: lastError };
+  return { kind: 'failed', attempts: last, error: lastError };
 }
 
 async function withTimeout(timeoutMs: number, subscriber: string, run: (signal: AbortSignal) => Promise<void>): Promise<void> {

@@ -156,9 +156,9 @@ export abstract class SubscriberRunner {
     if (!recorded) return false;
     const removeLetter = (db: Kysely<EventfoldTables>) => this.env.deadLetters.remove(db, this.name, letter.position);
     const projection = this.subscriber.kind === 'projection';
-    const outcome = await this.attempt(recorded, projection ? removeLetter : undefined);
+    const outcome = await this.attempt(recorded, projection ? removeLetter : undefined, letter.attempts);
     if (outcome.kind === 'succeeded' && !projection) await removeLetter(this.env.store.db);
-    if (outcome.kind === 'failed') await this.env.deadLetters.record(this.env.store.db, this.name, recorded, outcome.error, letter.attempts + outcome.attempts);
+    if (outcome.kind === 'failed') await this.env.deadLetters.record(this.env.store.db, this.name, recorded, outcome.error, outcome.attempts);
     return outcome.kind === 'succeeded';
   }
 
@@ -212,7 +212,10 @@ export abstract class SubscriberRunner {
       .catch((error) => this.env.onError(error, this.name))
       .finally(() => {
         this.tasks.delete(tracked);
-        this.pump();
+        // better-sqlite3 answers synchronously, so without this step a catch-up or rebuild would
+        // run as one unbroken chain of promises: lease renewals, polls and signals would wait
+        // for its end. The next piece of work starts in a later turn of the event loop instead.
+        setImmediate(() => this.pump());
       });
     this.tasks.add(tracked);
   }
@@ -267,7 +270,11 @@ export abstract class SubscriberRunner {
    * Runs attempts at one event with the subscriber's retry policy. A projection's attempt is a
    * transaction that also runs `alsoInTransaction` (a checkpoint write, a dead letter removal).
    */
-  protected attempt(recorded: RecordedEvent, alsoInTransaction?: (db: Kysely<EventfoldTables>) => Promise<void>): Promise<AttemptOutcome> {
+  protected attempt(
+    recorded: RecordedEvent,
+    alsoInTransaction?: (db: Kysely<EventfoldTables>) => Promise<void>,
+    attemptsBefore = 0,
+  ): Promise<AttemptOutcome> {
     const undecodable = recorded.event instanceof UndecodableEvent;
     const policy = undecodable ? { ...this.subscriber.retry, maxAttempts: 1 } : this.subscriber.retry;
     return attemptWithRetries(
@@ -283,6 +290,7 @@ export abstract class SubscriberRunner {
         });
       },
       (error) => !(error instanceof StaleCheckpointError),
+      attemptsBefore,
     );
   }
 

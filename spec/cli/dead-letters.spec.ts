@@ -5,6 +5,7 @@ import { query, tradingDatabaseCopy } from './support/trading-database';
 
 /** The example's config with the notification service working again. */
 const RESTORED_CONFIG = join(ROOT, 'spec', 'cli', 'fixtures', 'service-restored.config.ts');
+const DOWN_CONFIG = join(ROOT, 'spec', 'cli', 'fixtures', 'service-down.config.ts');
 
 interface Letter {
   id: number;
@@ -75,10 +76,11 @@ describe('eventfold dead-letters', () => {
   it('fails with exit code 1 when a retried one fails again, and keeps it', async () => {
     const [first] = letters;
 
-    const { code, stdout, stderr } = await runCli(['dead-letters', 'retry', String(first.id), '--config', TRADING_CONFIG, '--db', db]);
+    const { code, stdout, stderr } = await runCli(['dead-letters', 'retry', String(first.id), '--config', DOWN_CONFIG, '--db', db]);
 
     expect(code).to.equal(1);
-    expect(stdout).to.equal(`Dead letter ${first.id} (fill-notifier, position ${first.position}, OrderFilled): failed again: notification service unavailable (attempt 3)\n`);
+    // Attempts are numbered on from the three the dead letter already had.
+    expect(stdout).to.equal(`Dead letter ${first.id} (fill-notifier, position ${first.position}, OrderFilled): failed again: notification service unavailable (attempt 6)\n`);
     expect(stderr).to.equal(`error: 1 of 1 dead letter failed again and stays in the dead letters (id ${first.id}). Fix the cause and retry, or discard them.\n`);
     expect(ids()).to.deep.equal(letters.map((letter) => letter.id));
     expect(query<{ attempts: number }>(db, 'select attempts from eventfold_dead_letters where id = ?', first.id)[0].attempts).to.equal(6);
