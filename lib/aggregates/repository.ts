@@ -3,6 +3,7 @@ import type { EventMetadata } from '../events/event-metadata';
 import type { EventStore } from '../store/event-store';
 import type { AppendResult } from '../store/new-event';
 import type { RecordedEvent } from '../store/recorded-event';
+import { MAX_STREAM_VERSION } from '../store/expected-version';
 import { StoreClosedError } from '../store/store-closed-error';
 import type { StreamRef } from '../store/stream-ref';
 import type { AggregateClass } from './aggregate-class';
@@ -79,11 +80,9 @@ export class Repository<T extends AggregateRoot> {
     const stream = this.streamOf(id);
     const target = await this.targetVersion(stream, options);
     if (target === 0) return undefined;
-    let aggregate = options.snapshot === false ? undefined : await this.fromSnapshot(stream, target);
-    aggregate ??= new this.aggregateClass(id);
-    for await (const recorded of this.store.readStream(stream, { fromVersion: aggregate.version + 1, toVersion: target })) {
-      aggregate[replayEvent](recorded.event, recorded.streamVersion);
-    }
+    const snapshotted = options.snapshot === false ? undefined : await this.fromSnapshot(stream, target);
+    const aggregate = snapshotted ?? new this.aggregateClass(id);
+    await this.store.readStreamForReplay(stream, aggregate.version + 1, target, (event, version) => aggregate[replayEvent](event, version));
     if (aggregate.version === 0) return undefined;
     this.assertVersionReached(aggregate, options);
     return aggregate;
@@ -172,7 +171,7 @@ export class Repository<T extends AggregateRoot> {
       }
       return this.store.streamVersion(stream, { at });
     }
-    return Number.MAX_SAFE_INTEGER;
+    return MAX_STREAM_VERSION;
   }
 
   private async fromSnapshot(stream: StreamRef, target: number): Promise<T | undefined> {

@@ -7,7 +7,10 @@
  * is dropped here, once, before anything else sees the object. The reviver is costly, so it only
  * runs when the text could contain the key (literally or through a `\u` escape).
  */
-export function parseJsonSafely(text: string): unknown {
+export function parseJsonSafely(text: string | object): unknown {
+  // A driver may hand over JSON columns already parsed (PostgreSQL's jsonb on a pool the
+  // application configured); a round trip through text puts them through the same guard.
+  if (typeof text !== 'string') return parseJsonSafely(JSON.stringify(text));
   if (!text.includes('__proto__') && !text.includes('\\u')) return JSON.parse(text);
   return JSON.parse(text, dropProtoKeys);
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { EventLogQueries, InsertValues } from './event-log-queries';
+import type { EventLogQueries } from './event-log-queries';
 import { ConcurrencyError } from './concurrency-error';
 import { EventIdConflictError } from './event-id-conflict-error';
 import { matchesExpectedVersion, type ExpectedVersion } from './expected-version';
@@ -10,6 +10,7 @@ import { EVENTS_TABLE, type EventfoldTables } from './schema';
 import type { StreamRef } from './stream-ref';
 import { uniqueViolationOf } from './unique-violation';
 import { inWriteTransaction } from './write-transaction';
+import type { AppendHooks } from './append-hooks';
 
 /** Rows per INSERT statement: well under SQLite's limit of 32,766 bound parameters. */
 const ROWS_PER_INSERT = 1000;
@@ -22,18 +23,20 @@ const ROWS_PER_INSERT = 1000;
 export async function appendToStream(
   db: Kysely<EventfoldTables>,
   queries: EventLogQueries,
-  sqlite: boolean,
+  hooks: AppendHooks,
   stream: StreamRef,
   expected: ExpectedVersion,
   events: readonly PreparedEvent[],
 ): Promise<AppendResult> {
   try {
-    return await inWriteTransaction(db, sqlite, async (trx) => {
+    return await inWriteTransaction(db, hooks.sqlite, async (trx) => {
+      await hooks.begin(trx);
       // Taken under the write lock, so that recording times follow the order of the log.
       const recordedAt = new Date();
       const actual = await currentVersion(trx, queries, stream);
       if (!matchesExpectedVersion(expected, actual)) throw new ConcurrencyError(stream, expected, actual);
-      const positions = await insertEvents(trx, queries, sqlite, stream, actual, events, recordedAt.toISOString());
+      const positions = await insertEvents(trx, queries, hooks.returnsPositions, stream, actual, events, recordedAt.toISOString());
+      await hooks.end(trx);
       return {
         nextExpectedVersion: actual + events.length,
         events: toRecorded(stream, actual, events, positions, recordedAt),
@@ -63,7 +66,7 @@ export async function currentVersion(db: Kysely<EventfoldTables>, queries: Event
 async function insertEvents(
   trx: Kysely<EventfoldTables>,
   queries: EventLogQueries,
-  sqlite: boolean,
+  returnsPositions: boolean,
   stream: StreamRef,
   fromVersion: number,
   events: readonly PreparedEvent[],
@@ -72,21 +75,8 @@ async function insertEvents(
   const positions: number[] = [];
   for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
     const chunk = events.slice(start, start + ROWS_PER_INSERT);
-    const rows = chunk.map(
-      (event, offset): InsertValues => [
-        event.id,
-        stream.type,
-        stream.id,
-        fromVersion + start + offset + 1,
-        event.type,
-        event.schemaVersion,
-        event.payload,
-        event.metadataText,
-        recordedAt,
-      ],
-    );
-    const result = await trx.executeQuery(queries.insert(rows));
-    if (sqlite) {
+    const result = await trx.executeQuery(queries.insert(stream, fromVersion + start, chunk, recordedAt));
+    if (!returnsPositions) {
       // Under the write lock SQLite gives the rows of one INSERT consecutive rowids, so the
       // last one fixes them all; this saves RETURNING a row per event.
       const last = Number(result.insertId);

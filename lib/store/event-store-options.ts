@@ -1,6 +1,7 @@
 import type { Dialect } from 'kysely';
 import type { AggregateClass } from '../aggregates/aggregate-class';
 import type { EventClass } from '../events/event-class';
+import type { PostgresOptions } from './postgres/postgres-options';
 import type { SqliteOptions } from './sqlite/open-sqlite-database';
 
 /** Options every kind of store accepts. */
@@ -40,7 +41,7 @@ export interface DialectOptions {
 }
 
 /**
- * Options of {@link EventStore.open}: `{ sqlite: 'file.db' }` for the embedded default, or
- * `{ dialect }` for any Kysely dialect.
+ * Options of {@link EventStore.open}: `{ sqlite: 'file.db' }` for the embedded default,
+ * `{ postgres: 'postgres://…' }` for PostgreSQL, or `{ dialect }` for any Kysely dialect.
  */
-export type EventStoreOptions = (SqliteOptions | DialectOptions) & CommonStoreOptions;
+export type EventStoreOptions = (SqliteOptions | PostgresOptions | DialectOptions) & CommonStoreOptions;

@@ -1,4 +1,4 @@
-import { Kysely, SqliteDialect, type CompiledQuery, type Dialect } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { AggregateClass } from '../aggregates/aggregate-class';
 import { readAggregateDefinition } from '../aggregates/aggregate.decorator';
 import type { AggregateRoot } from '../aggregates/aggregate-root';
@@ -13,15 +13,15 @@ import { appendToStream, currentVersion } from './append-to-stream';
 import { DatabaseOpenError } from './database-open-error';
 import type { EventStoreOptions } from './event-store-options';
 import { assertExpectedVersion, ANY_VERSION } from './expected-version';
-import { migrateToLatest } from './migrations/migrate-to-latest';
+import { connectDatabase, prepareDatabase, type DatabaseConnection } from './connect-database';
 import { isNewEvent, type AppendOptions, type AppendResult, type NewEvent } from './new-event';
 import { prepareEvents } from './prepare-events';
 import { EventLogQueries } from './event-log-queries';
-import { readPaged, type UndecodableHandling } from './read-events';
+import { readPaged, replayPaged, type ReplayListener, type UndecodableHandling } from './read-events';
 import type { RecordedEvent } from './recorded-event';
 import type { EventfoldTables } from './schema';
-import { openSqliteDatabase } from './sqlite/open-sqlite-database';
-import { StatementCache } from './sqlite/statement-cache';
+import type { SqlFlavour } from './sql-flavour';
+import { listenForAppends } from './postgres/listen-for-appends';
 import { StoreClosedError } from './store-closed-error';
 import { inWriteTransaction } from './write-transaction';
 import { assertStreamRef, type StreamRef } from './stream-ref';
@@ -95,11 +95,11 @@ export class EventStore {
      * it (read models in the same file, for instance); eventfold's tables are its own to write.
      */
     readonly db: Kysely<EventfoldTables>,
-    private readonly sqlite: boolean,
+    private readonly connection: DatabaseConnection,
     options: EventStoreOptions,
   ) {
     this.snapshots = new SnapshotStore(db);
-    this.queries = new EventLogQueries(db, !sqlite);
+    this.queries = new EventLogQueries(db, connection.hooks.returnsPositions);
     this.pageSize = validPageSize(options.pageSize ?? DEFAULT_PAGE_SIZE, 'options.pageSize');
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     this.registerEvents(...(options.events ?? []));
@@ -119,19 +119,20 @@ export class EventStore {
    */
   static async open(options: EventStoreOptions): Promise<EventStore> {
     if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', "expected { sqlite: 'file.db' } or { dialect }.");
+      throw new InvalidArgumentError('options', "expected { sqlite: 'file.db' }, { postgres: 'postgres://…' } or { dialect }.");
     }
-    const { db, sqlite, label } = connect(options);
+    const connection = connectDatabase(options);
+    const { db, label } = connection;
     let store: EventStore;
     try {
-      store = new EventStore(db, sqlite, options);
+      store = new EventStore(db, connection, options);
     } catch (error) {
       await db.destroy();
       throw error;
     }
     if (options.migrate !== false) {
       try {
-        await migrateToLatest(db);
+        await prepareDatabase(connection);
       } catch (cause) {
         await db.destroy();
         throw new DatabaseOpenError(label, `its schema could not be created or upgraded: ${(cause as Error).message}`, { cause });
@@ -175,7 +176,7 @@ export class EventStore {
     const expected = options.expectedVersion === undefined ? ANY_VERSION : options.expectedVersion;
     assertExpectedVersion(expected, 'options.expectedVersion');
     const prepared = prepareEvents(this.registry, events, options.metadata);
-    const result = await appendToStream(this.db, this.queries, this.sqlite, { type: stream.type, id: stream.id }, expected, prepared);
+    const result = await appendToStream(this.db, this.queries, this.connection.hooks, { type: stream.type, id: stream.id }, expected, prepared);
     if (!result.alreadyStored) this.announce(result.events);
     return result;
   }
@@ -207,6 +208,23 @@ export class EventStore {
   }
 
   /**
+   * Calls `onAppend` whenever another process may have appended: on PostgreSQL through
+   * LISTEN/NOTIFY, right after each commit. SQLite offers no such signal, so there nothing calls
+   * back and readers poll. Resolves to a function that stops listening.
+   */
+  async watchAppends(onAppend: () => void, onError: (error: unknown) => void = () => undefined): Promise<() => Promise<void>> {
+    this.assertOpen('watch appends');
+    const { pool, schema } = this.connection;
+    if (!pool || schema === undefined) return async () => undefined;
+    return listenForAppends(pool, schema, onAppend, onError);
+  }
+
+  /** Which database the store runs on: `'sqlite'`, `'postgres'` or `'other'`. */
+  get flavour(): SqlFlavour {
+    return this.connection.flavour;
+  }
+
+  /**
    * Runs `work` in one write transaction on the store's database: everything it writes commits
    * together or not at all. On SQLite the transaction holds the write lock from its start, so it
    * never fails half-way for lack of it.
@@ -220,7 +238,7 @@ export class EventStore {
    */
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
     this.assertOpen('run a transaction');
-    return inWriteTransaction(this.db, this.sqlite, work);
+    return inWriteTransaction(this.db, this.connection.hooks.sqlite, work);
   }
 
   private announce(events: readonly RecordedEvent[]): void {
@@ -256,6 +274,23 @@ export class EventStore {
     const ref = { type: stream.type, id: stream.id };
     const fetchPage = (after: number) => this.fetch(this.queries.pageOfStream(ref, after, to, pageSize));
     return readPaged(this.registry, fetchPage, from - 1, 'stream_version', pageSize, validHandling(options.onUndecodable));
+  }
+
+  /**
+   * @internal For repositories; applications use {@link EventStore.readStream}.
+   *
+   * Replays versions `fromVersion` to `toVersion` of one stream, handing each decoded event and
+   * its version to `apply` in order. It reads only the columns that rebuilding state needs and
+   * stops at the first event it cannot decode, with the same error as `readStream` would throw.
+   */
+  async readStreamForReplay(stream: StreamRef, fromVersion: number, toVersion: number, apply: ReplayListener): Promise<void> {
+    this.assertOpen('read a stream');
+    assertStreamRef(stream);
+    const from = validPosition(fromVersion, 'fromVersion');
+    const to = validPosition(toVersion, 'toVersion');
+    const ref = { type: stream.type, id: stream.id };
+    const fetchPage = (after: number) => this.fetch(this.queries.replayPageOfStream(ref, after, to, this.pageSize));
+    await replayPaged(this.registry, ref, fetchPage, from - 1, this.pageSize, apply);
   }
 
   /**
@@ -339,42 +374,6 @@ export class EventStore {
   private assertOpen(operation: string): void {
     if (this.closed) throw new StoreClosedError(operation);
   }
-}
-
-function connect(options: EventStoreOptions): { db: Kysely<EventfoldTables>; sqlite: boolean; label: string } {
-  if ('sqlite' in options) {
-    if (typeof options.sqlite !== 'string' || options.sqlite === '') {
-      throw new InvalidArgumentError('options.sqlite', "expected a file name or ':memory:'.");
-    }
-    if (options.durability !== undefined && options.durability !== 'normal' && options.durability !== 'full') {
-      throw new InvalidArgumentError('options.durability', `expected 'normal' or 'full', got ${JSON.stringify(options.durability)}.`);
-    }
-    const busy = options.busyTimeoutMs;
-    if (busy !== undefined && (!Number.isSafeInteger(busy) || busy < 0)) {
-      throw new InvalidArgumentError('options.busyTimeoutMs', `expected whole milliseconds >= 0, got ${String(busy)}.`);
-    }
-    const database = openSqliteDatabase(options);
-    const db = new Kysely<EventfoldTables>({ dialect: new SqliteDialect({ database: new StatementCache(database) }) });
-    return { db, sqlite: true, label: options.sqlite };
-  }
-  if ('dialect' in options && options.dialect && typeof options.dialect.createDriver === 'function') {
-    const dialect = options.dialect as Dialect;
-    const db = new Kysely<EventfoldTables>({ dialect });
-    return { db, sqlite: isSqliteAdapter(dialect.createAdapter()), label: `(${dialect.constructor.name})` };
-  }
-  throw new InvalidArgumentError('options', "expected { sqlite: 'file.db' } or { dialect } with a Kysely dialect.");
-}
-
-/**
- * Whether a dialect's adapter is Kysely's SQLite adapter or derives from it. Compared by class
- * name along the prototype chain, because a dialect made with Kysely's ES module build is not an
- * instance of the CommonJS class this package imports.
- */
-function isSqliteAdapter(adapter: object): boolean {
-  for (let prototype = Object.getPrototypeOf(adapter); prototype; prototype = Object.getPrototypeOf(prototype)) {
-    if (prototype.constructor?.name === 'SqliteAdapter') return true;
-  }
-  return false;
 }
 
 function validPosition(value: number, argument: string): number {

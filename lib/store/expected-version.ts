@@ -1,5 +1,8 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 
+/** The highest version a stream can reach: versions are 32-bit integers in the database. */
+export const MAX_STREAM_VERSION = 2 ** 31 - 1;
+
 /** Expected version meaning "the stream must not exist yet". Same as expecting version 0. */
 export const NO_STREAM = 'no-stream';
 /** Expected version meaning "append whatever the stream's version is" (no concurrency check). */
@@ -21,7 +24,7 @@ export type ExpectedVersion = number | typeof NO_STREAM | typeof ANY_VERSION;
 /** Throws {@link InvalidArgumentError} unless `expected` is a valid {@link ExpectedVersion}. */
 export function assertExpectedVersion(expected: unknown, argument = 'expectedVersion'): asserts expected is ExpectedVersion {
   if (expected === NO_STREAM || expected === ANY_VERSION) return;
-  if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0) return;
+  if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0 && expected <= MAX_STREAM_VERSION) return;
   throw new InvalidArgumentError(
     argument,
     `expected a whole number >= 0, '${NO_STREAM}' or '${ANY_VERSION}', got ${typeof expected === 'string' ? `'${expected}'` : String(expected)}.`,

@@ -19,6 +19,7 @@ export {
   type SnapshotRow,
   type SubscriptionRow,
 } from './schema';
+export type { PostgresOptions } from './postgres/postgres-options';
 export type { Durability, SqliteOptions } from './sqlite/open-sqlite-database';
 export { StoreClosedError } from './store-closed-error';
 export type { StreamRef } from './stream-ref';

@@ -2,9 +2,10 @@ import { decodePayload } from '../events/event-codec';
 import type { EventMetadata } from '../events/event-metadata';
 import type { EventRegistry } from '../events/event-registry';
 import { parseJsonSafely } from '../events/safe-json';
-import { CorruptEventError, UndecodableEventError } from '../events/undecodable-event-error';
+import { CorruptEventError, UndecodableEventError, type StoredEventLocation } from '../events/undecodable-event-error';
 import type { RecordedEvent } from './recorded-event';
-import type { StoredRow } from './event-log-queries';
+import type { ReplayRow, StoredRow } from './event-log-queries';
+import type { StreamRef } from './stream-ref';
 
 /**
  * What a reader does with a stored event it cannot decode (unknown type, corrupt payload):
@@ -34,6 +35,44 @@ export async function* readPaged(
   }
 }
 
+/** Told each event of a replay, in version order: the decoded event and its stream version. */
+export type ReplayListener = (event: object, streamVersion: number) => void;
+
+/**
+ * Reads one stream's rows in pages, keyed on the stream version, and hands each event to `apply`
+ * as soon as it is decoded; an event that cannot be decoded stops the replay with an
+ * {@link UndecodableEventError}.
+ *
+ * This is {@link readPaged} cut down to what rebuilding an aggregate needs. It decodes neither
+ * metadata nor dates and builds no {@link RecordedEvent}, and it calls `apply` instead of
+ * yielding, which would cost a promise per event; loading a long stream did little else.
+ */
+export async function replayPaged(
+  registry: EventRegistry,
+  stream: StreamRef,
+  fetchPage: (after: number) => Promise<ReplayRow[]>,
+  after: number,
+  pageSize: number,
+  apply: ReplayListener,
+): Promise<void> {
+  let cursor = after;
+  for (;;) {
+    const rows = await fetchPage(cursor);
+    for (const row of rows) {
+      const location = {
+        position: Number(row.position),
+        type: row.event_type,
+        streamType: stream.type,
+        streamId: stream.id,
+        streamVersion: Number(row.stream_version),
+      };
+      apply(decodePayload(registry, location, Number(row.schema_version), row.payload), location.streamVersion);
+    }
+    if (rows.length < pageSize) return;
+    cursor = Number(rows[rows.length - 1].stream_version);
+  }
+}
+
 function decodeRowOrHandle(registry: EventRegistry, row: StoredRow, onUndecodable: UndecodableHandling): RecordedEvent | undefined {
   try {
     return decodeRow(registry, row);
@@ -54,12 +93,6 @@ export function decodeRow(registry: EventRegistry, row: StoredRow): RecordedEven
     streamVersion: Number(row.stream_version),
   };
   const event = decodePayload(registry, location, Number(row.schema_version), row.payload);
-  let metadata: EventMetadata;
-  try {
-    metadata = parseJsonSafely(row.metadata) as EventMetadata;
-  } catch (cause) {
-    throw new CorruptEventError(location, `its metadata is not valid JSON (${(cause as Error).message}).`, { cause });
-  }
   return {
     position: location.position,
     eventId: row.event_id,
@@ -69,7 +102,25 @@ export function decodeRow(registry: EventRegistry, row: StoredRow): RecordedEven
     type: row.event_type,
     schemaVersion: Number(row.schema_version),
     event,
-    metadata,
+    metadata: decodeMetadata(row.metadata, location),
     recordedAt: new Date(row.recorded_at),
   };
+}
+
+/** Metadata that was stored without fields: most events carry none. */
+const EMPTY_METADATA_TEXT = '{}';
+
+function decodeMetadata(text: string, location: StoredEventLocation): EventMetadata {
+  // What JSON.parse would return, a fresh empty object, without running the parser.
+  if (text === EMPTY_METADATA_TEXT) return {};
+  let metadata: unknown;
+  try {
+    metadata = parseJsonSafely(text);
+  } catch (cause) {
+    throw new CorruptEventError(location, `its metadata is not valid JSON (${(cause as Error).message}).`, { cause });
+  }
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new CorruptEventError(location, 'its metadata is not a JSON object.');
+  }
+  return metadata as EventMetadata;
 }

@@ -63,7 +63,7 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
   it('skips undecodable events when asked, reporting each to a callback', async () => {
     const store = await backend.open();
     await store.append(order, [new OrderPlaced('o-1', 'KRW-BTC', 1), new OrderCancelled('x'), new OrderFilled(1)]);
-    await store.db.updateTable('eventfold_events').set({ payload: '{not json' }).where('position', '=', 3).execute();
+    await store.db.updateTable('eventfold_events').set({ payload: backend.corrupt.json }).where('position', '=', 3).execute();
     const reader = await backend.reopen({ events: [OrderPlaced, OrderFilled] });
 
     const skipped = await collect(reader.readAll({ onUndecodable: 'skip' }));
@@ -81,23 +81,23 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
   it('names the position and type of a row whose payload is corrupt', async () => {
     const store = await backend.open();
     await store.append(order, [new OrderPlaced('o-1', 'KRW-BTC', 1), new OrderFilled(2)]);
-    await store.db.updateTable('eventfold_events').set({ payload: '{"volume": 2, ' }).where('position', '=', 2).execute();
+    await store.db.updateTable('eventfold_events').set({ payload: backend.corrupt.json }).where('position', '=', 2).execute();
 
     const error = await expectRejection(collect(store.readStream(order)), CorruptEventError);
 
     expect(error).to.include({ position: 2, type: 'OrderFilled', code: 'EVENTFOLD_CORRUPT_EVENT' });
-    expect(error.message).to.contain('position 2').and.contain('not valid JSON');
+    expect(error.message).to.contain('position 2').and.match(backend.corrupt.reason);
   });
 
   it('reports corrupt metadata and payloads that are not objects as corrupt events', async () => {
     const store = await backend.open();
     await store.append(order, [new OrderFilled(1), new OrderFilled(2)]);
-    await store.db.updateTable('eventfold_events').set({ metadata: 'oops' }).where('position', '=', 1).execute();
+    await store.db.updateTable('eventfold_events').set({ metadata: '["not", "an", "object"]' }).where('position', '=', 1).execute();
     await store.db.updateTable('eventfold_events').set({ payload: '[1,2]' }).where('position', '=', 2).execute();
     const reported: UndecodableEventError[] = [];
     await collect(store.readAll({ onUndecodable: (error) => reported.push(error) }));
     expect(reported.map((e) => e.message)).to.satisfy((messages: string[]) =>
-      messages[0].includes('metadata is not valid JSON') && messages[1].includes('not a JSON object'),
+      messages[0].includes('metadata is not a JSON object') && messages[1].includes('payload is not a JSON object'),
     );
   });
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Pool } from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dispatcher, EventStore, type CommonStoreOptions, type DispatcherOptions } from '../../lib';
@@ -6,6 +7,12 @@ import { Dispatcher, EventStore, type CommonStoreOptions, type DispatcherOptions
 /** A database the contract specs can run against. */
 export interface Backend {
   readonly name: string;
+  /**
+   * Payload text that decodes to no event, and what the error says about it. SQLite stores any
+   * text, so there it is broken JSON; PostgreSQL's jsonb refuses text that is not JSON, so there
+   * it is valid JSON that is no object.
+   */
+  readonly corrupt: { readonly json: string; readonly reason: RegExp };
   /** Opens a store on a database of its own, empty at first. */
   open(options?: CommonStoreOptions): Promise<EventStore>;
   /** Opens another store on the same database as the last `open` (a second process, say). */
@@ -31,6 +38,7 @@ function sqliteBackend(): Backend {
   const track = (store: EventStore) => (stores.push(store), store);
   return {
     name: 'sqlite',
+    corrupt: { json: '{"volume": 2, ', reason: /not valid JSON/ },
     async open(options = {}) {
       folder ??= temporaryFolder();
       file = join(folder.path, `store-${++count}.db`);
@@ -53,12 +61,79 @@ function sqliteBackend(): Backend {
   };
 }
 
+/** The environment variable that points the PostgreSQL half of the contract specs at a server. */
+export const POSTGRES_URL_VARIABLE = 'EVENTFOLD_POSTGRES_URL';
+
+/** The PostgreSQL server to run specs against, if one was named. */
+export const postgresUrl = process.env[POSTGRES_URL_VARIABLE];
+
+let schemaCount = 0;
+
+/** A fresh schema name, unique to this process, so runs never see each other's data. */
+export function uniqueSchema(): string {
+  return `eventfold_spec_${process.pid}_${Date.now().toString(36)}_${++schemaCount}`;
+}
+
+function postgresBackend(url: string): Backend {
+  const schemas: string[] = [];
+  const stores: EventStore[] = [];
+  const dispatchers: Dispatcher[] = [];
+  const track = (store: EventStore) => (stores.push(store), store);
+  return {
+    name: 'postgres',
+    corrupt: { json: '[1, 2]', reason: /not a JSON object/ },
+    async open(options = {}) {
+      schemas.push(uniqueSchema());
+      return track(await EventStore.open({ postgres: url, schema: schemas[schemas.length - 1], poolSize: 4, ...options }));
+    },
+    async reopen(options = {}) {
+      return track(await EventStore.open({ postgres: url, schema: schemas[schemas.length - 1], poolSize: 4, ...options }));
+    },
+    async dispatch(store, subscribers, options) {
+      const dispatcher = await Dispatcher.start(store, subscribers, options);
+      dispatchers.push(dispatcher);
+      return dispatcher;
+    },
+    async cleanup() {
+      await Promise.all(dispatchers.splice(0).map((dispatcher) => dispatcher.stop()));
+      await Promise.all(stores.splice(0).map((store) => store.close()));
+      await dropSchemas(url, schemas.splice(0));
+    },
+  };
+}
+
+/** Drops schemas made by specs. */
+export async function dropSchemas(url: string, schemas: string[]): Promise<void> {
+  if (schemas.length === 0) return;
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    for (const schema of schemas) await pool.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await pool.end();
+  }
+}
+
+let skipReported = false;
+
+/** The backends the contract specs run on: SQLite always, PostgreSQL when a server is named. */
+function backendFactories(): Array<() => Backend> {
+  if (postgresUrl) return [sqliteBackend, () => postgresBackend(postgresUrl)];
+  if (!skipReported) {
+    skipReported = true;
+    process.stdout.write(
+      `PostgreSQL contract specs skipped: ${POSTGRES_URL_VARIABLE} is not set ` +
+        `(e.g. ${POSTGRES_URL_VARIABLE}=postgres://postgres@127.0.0.1:5432/test npm test).\n`,
+    );
+  }
+  return [sqliteBackend];
+}
+
 /**
  * Runs `define` once per backend, inside a `describe` named after it, so that the same specs
  * hold for every database eventfold supports.
  */
 export function forEachBackend(title: string, define: (backend: Backend) => void): void {
-  for (const make of [sqliteBackend]) {
+  for (const make of backendFactories()) {
     const backend = make();
     describe(`${title} [${backend.name}]`, function () {
       afterEach(() => backend.cleanup());

@@ -1,23 +1,26 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run before the schema they create exists */
 import type { Kysely, Migration } from 'kysely';
 import { EVENTS_TABLE, SNAPSHOTS_TABLE } from '../schema';
+import { columnTypesFor, flavourOf } from '../sql-flavour';
 
 /** Creates the event log and the snapshot table. */
 export const createEventLog: Migration = {
   async up(db: Kysely<any>): Promise<void> {
-    // `integer primary key` makes position SQLite's rowid: the cheapest monotonic order there is.
+    const types = columnTypesFor(flavourOf(db.getExecutor().adapter));
+    // On SQLite `integer primary key` makes position the rowid: the cheapest monotonic order
+    // there is. On PostgreSQL it is a bigserial.
     await db.schema
       .createTable(EVENTS_TABLE)
-      .addColumn('position', 'integer', (column) => column.primaryKey())
+      .addColumn('position', types.serial, (column) => column.primaryKey())
       .addColumn('event_id', 'text', (column) => column.notNull())
       .addColumn('stream_type', 'text', (column) => column.notNull())
       .addColumn('stream_id', 'text', (column) => column.notNull())
       .addColumn('stream_version', 'integer', (column) => column.notNull())
       .addColumn('event_type', 'text', (column) => column.notNull())
       .addColumn('schema_version', 'integer', (column) => column.notNull())
-      .addColumn('payload', 'text', (column) => column.notNull())
-      .addColumn('metadata', 'text', (column) => column.notNull())
-      .addColumn('recorded_at', 'text', (column) => column.notNull())
+      .addColumn('payload', types.json, (column) => column.notNull())
+      .addColumn('metadata', types.json, (column) => column.notNull())
+      .addColumn('recorded_at', types.timestamp, (column) => column.notNull())
       .execute();
     // The unique stream index is also the concurrency guard of last resort: two writers can
     // never both store version N of one stream, whatever the version check saw.
@@ -35,7 +38,7 @@ export const createEventLog: Migration = {
       .addColumn('stream_version', 'integer', (column) => column.notNull())
       .addColumn('snapshot_version', 'integer', (column) => column.notNull())
       .addColumn('state', 'text', (column) => column.notNull())
-      .addColumn('taken_at', 'text', (column) => column.notNull())
+      .addColumn('taken_at', types.timestamp, (column) => column.notNull())
       .addPrimaryKeyConstraint(`${SNAPSHOTS_TABLE}_pk`, ['stream_type', 'stream_id'])
       .execute();
   },

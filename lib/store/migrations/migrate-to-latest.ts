@@ -17,13 +17,13 @@ const provider: MigrationProvider = {
  * Creates or upgrades eventfold's tables with Kysely's Migrator. Its bookkeeping lives in its own
  * tables, so an application may run its own Kysely migrations in the same database.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
   // Processes that open a new file at the same moment race to create the tables. SQLite may
   // refuse the loser's lock upgrade at once (SQLITE_BUSY) instead of waiting; the retry then
   // finds the schema up to date.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await migrateOnce(db);
+      return await migrateOnce(db, schema);
     } catch (error) {
       if (attempt >= 5 || !isBusy(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
@@ -40,10 +40,13 @@ function isBusy(error: unknown): boolean {
   return false;
 }
 
-async function migrateOnce(db: Kysely<any>): Promise<void> {
+async function migrateOnce(db: Kysely<any>, schema: string | undefined): Promise<void> {
   const migrator = new Migrator({
     db,
     provider,
+    // Named explicitly on PostgreSQL: Kysely would otherwise find the bookkeeping tables of
+    // another schema in the same database and take them for this one's.
+    migrationTableSchema: schema,
     migrationTableName: 'eventfold_migration',
     migrationLockTableName: 'eventfold_migration_lock',
   });

@@ -1,0 +1,68 @@
+import { Kysely, sql, SqliteDialect, type Dialect } from 'kysely';
+import type { Pool } from 'pg';
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import { appendHooksFor, type AppendHooks } from './append-hooks';
+import type { EventStoreOptions } from './event-store-options';
+import { migrateToLatest } from './migrations/migrate-to-latest';
+import { createPostgresDialect } from './postgres/create-postgres-dialect';
+import type { EventfoldTables } from './schema';
+import { flavourOf, type SqlFlavour } from './sql-flavour';
+import { openSqliteDatabase } from './sqlite/open-sqlite-database';
+import { StatementCache } from './sqlite/statement-cache';
+
+/** A store's way into its database. */
+export interface DatabaseConnection {
+  readonly db: Kysely<EventfoldTables>;
+  readonly flavour: SqlFlavour;
+  /** How the database is named in messages (passwords hidden). */
+  readonly label: string;
+  readonly hooks: AppendHooks;
+  /** PostgreSQL: the schema holding eventfold's tables. */
+  readonly schema?: string;
+  /** PostgreSQL: the pool, for listening to appends. */
+  readonly pool?: Pool;
+}
+
+/** Opens the database the options name; throws {@link InvalidArgumentError} for options that name none. */
+export function connectDatabase(options: EventStoreOptions): DatabaseConnection {
+  if ('sqlite' in options) {
+    if (typeof options.sqlite !== 'string' || options.sqlite === '') {
+      throw new InvalidArgumentError('options.sqlite', "expected a file name or ':memory:'.");
+    }
+    if (options.durability !== undefined && options.durability !== 'normal' && options.durability !== 'full') {
+      throw new InvalidArgumentError('options.durability', `expected 'normal' or 'full', got ${JSON.stringify(options.durability)}.`);
+    }
+    const busy = options.busyTimeoutMs;
+    if (busy !== undefined && (!Number.isSafeInteger(busy) || busy < 0)) {
+      throw new InvalidArgumentError('options.busyTimeoutMs', `expected whole milliseconds >= 0, got ${String(busy)}.`);
+    }
+    const database = openSqliteDatabase(options);
+    const db = new Kysely<EventfoldTables>({ dialect: new SqliteDialect({ database: new StatementCache(database) }) });
+    return { db, flavour: 'sqlite', label: options.sqlite, hooks: appendHooksFor('sqlite', undefined) };
+  }
+  if ('postgres' in options) {
+    const { dialect, pool, schema, label } = createPostgresDialect(options);
+    const db = new Kysely<EventfoldTables>({ dialect });
+    return { db, flavour: 'postgres', label, hooks: appendHooksFor('postgres', schema), schema, pool };
+  }
+  if ('dialect' in options && options.dialect && typeof options.dialect.createDriver === 'function') {
+    const dialect = options.dialect as Dialect;
+    const flavour = flavourOf(dialect.createAdapter());
+    const db = new Kysely<EventfoldTables>({ dialect });
+    return { db, flavour, label: `(${dialect.constructor.name})`, hooks: appendHooksFor(flavour, undefined) };
+  }
+  throw new InvalidArgumentError('options', "expected { sqlite: 'file.db' }, { postgres: 'postgres://…' } or { dialect } with a Kysely dialect.");
+}
+
+/** Creates the PostgreSQL schema if needed, then creates or upgrades eventfold's tables. */
+export async function prepareDatabase(connection: DatabaseConnection): Promise<void> {
+  if (connection.schema !== undefined) {
+    try {
+      await sql`create schema if not exists ${sql.id(connection.schema)}`.execute(connection.db);
+    } catch (error) {
+      // Two processes creating the schema at once: the loser's "already exists" is success.
+      if ((error as { code?: string }).code !== '23505' && (error as { code?: string }).code !== '42P06') throw error;
+    }
+  }
+  await migrateToLatest(connection.db, connection.schema);
+}

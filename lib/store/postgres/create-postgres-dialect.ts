@@ -1,0 +1,67 @@
+import { CompiledQuery, PostgresDialect } from 'kysely';
+import { Pool, types } from 'pg';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error';
+import type { PostgresOptions } from './postgres-options';
+
+/** Object ids of the PostgreSQL types whose parsing the store changes on pools it creates. */
+const INT8 = 20;
+const JSON_OID = 114;
+const JSONB = 3802;
+
+/** A PostgreSQL dialect for the store, and the pool behind it. */
+export interface PostgresConnection {
+  readonly dialect: PostgresDialect;
+  readonly pool: Pool;
+  readonly schema: string;
+  readonly label: string;
+}
+
+/**
+ * Builds the Kysely dialect of a PostgreSQL store. Every connection gets the store's schema as
+ * its search path. On a pool the store creates itself, JSON columns come back as text (the store
+ * parses payloads itself, guarding against `__proto__` keys) and 64-bit integers as numbers
+ * (positions stay far below 2^53).
+ */
+export function createPostgresDialect(options: PostgresOptions): PostgresConnection {
+  const schema = options.schema ?? 'public';
+  if (typeof schema !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new InvalidArgumentError('options.schema', `expected a plain identifier (letters, digits, underscores), got ${JSON.stringify(schema)}.`);
+  }
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
+    throw new InvalidArgumentError('options.poolSize', `expected a whole number >= 1, got ${String(poolSize)}.`);
+  }
+  let pool: Pool;
+  let label: string;
+  if (typeof options.postgres === 'string') {
+    if (!/^postgres(ql)?:\/\//.test(options.postgres)) {
+      throw new InvalidArgumentError('options.postgres', 'expected a connection string such as postgres://user@localhost:5432/database, or a pg.Pool.');
+    }
+    pool = new Pool({ connectionString: options.postgres, max: poolSize, types: { getTypeParser } });
+    label = redact(options.postgres);
+  } else if (options.postgres instanceof Pool || typeof (options.postgres as Pool)?.connect === 'function') {
+    pool = options.postgres;
+    label = '(pg.Pool)';
+  } else {
+    throw new InvalidArgumentError('options.postgres', 'expected a connection string or a pg.Pool.');
+  }
+  const dialect = new PostgresDialect({
+    pool,
+    // The schema was checked to be a plain identifier above, so quoting it is enough.
+    onCreateConnection: async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw(`set search_path to "${schema}"`));
+    },
+  });
+  return { dialect, pool, schema, label: `${label} schema ${schema}` };
+}
+
+function getTypeParser(oid: number, format?: 'text' | 'binary') {
+  if (oid === JSON_OID || oid === JSONB) return (value: string) => value;
+  if (oid === INT8) return (value: string) => Number(value);
+  return types.getTypeParser(oid, format as 'text');
+}
+
+/** Hides the password of a connection string, for messages. */
+function redact(connectionString: string): string {
+  return connectionString.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}
