@@ -33,9 +33,11 @@ export async function attemptWithRetries(
   const last = attemptsBefore + policy.maxAttempts;
   for (let attempt = attemptsBefore + 1; attempt <= last; attempt++) {
     try {
-      await withTimeout(policy.timeoutMs, subscriber, (signal) => work(attempt, signal));
+      await withTimeout(policy.timeoutMs, subscriber, stopping, (signal) => work(attempt, signal));
       return { kind: 'succeeded', attempts: attempt };
     } catch (error) {
+      // Cut short by stop(): not the handler's failure; the event stays unfinished for the next start.
+      if (stopping.aborted) return { kind: 'stopped', attempts: attempt - 1 };
       if (!isRetryable(error)) return { kind: 'failed', attempts: attempt, error };
       lastError = error;
       observer.failed(error, attempt);
@@ -48,8 +50,15 @@ export async function attemptWithRetries(
   return { kind: 'failed', attempts: last, error: lastError };
 }
 
-async function withTimeout(timeoutMs: number, subscriber: string, run: (signal: AbortSignal) => Promise<void>): Promise<void> {
+/**
+ * Runs one attempt with its own abort signal, aborted when the attempt times out or when the
+ * dispatcher stops. A stop does not abandon the attempt: it still waits for it to return, so
+ * that stop() drains in-flight work, but a handler that listens to the signal returns sooner.
+ */
+async function withTimeout(timeoutMs: number, subscriber: string, stopping: AbortSignal, run: (signal: AbortSignal) => Promise<void>): Promise<void> {
   const controller = new AbortController();
+  const onStop = () => controller.abort(stopping.reason);
+  stopping.addEventListener('abort', onStop, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -62,6 +71,7 @@ async function withTimeout(timeoutMs: number, subscriber: string, run: (signal: 
     await Promise.race([run(controller.signal), timedOut]);
   } finally {
     clearTimeout(timer);
+    stopping.removeEventListener('abort', onStop);
   }
 }
 

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventStore } from '../store/event-store';
+import { StoreClosedError } from '../store/store-closed-error';
 import { bindSubscriber, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
 import type { DispatcherOptions } from './dispatcher-options';
@@ -33,13 +34,16 @@ export class Dispatcher {
   private stopping: Promise<void> | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
+  private pollAgain = false;
   private unsubscribe: () => void = () => undefined;
+  private stopWatching: () => Promise<void> = async () => undefined;
 
   private constructor(
     private readonly store: EventStore,
     /** Highest priority first: live events are offered in this order. */
     private readonly runners: readonly SubscriberRunner[],
     private readonly deadLetterStore: DeadLetterStore,
+    private readonly onError: (error: unknown, subscriber: string) => void,
   ) {}
 
   /**
@@ -50,7 +54,10 @@ export class Dispatcher {
    * @throws {@link DuplicateSubscriberError} when two subscribers share a name.
    */
   static async start(store: EventStore, subscribers: readonly object[], options: DispatcherOptions = {}): Promise<Dispatcher> {
-    if (!Array.isArray(subscribers)) throw new InvalidArgumentError('subscribers', 'expected an array of @EventHandler or @Projection instances.');
+    if (store.isClosed) throw new StoreClosedError('start a dispatcher');
+    if (!Array.isArray(subscribers) || subscribers.length === 0) {
+      throw new InvalidArgumentError('subscribers', 'expected a non-empty array of @EventHandler or @Projection instances.');
+    }
     const bound = bindAll(subscribers);
     for (const subscriber of bound) store.registerEvents(...subscriber.eventClasses);
     const env: RunnerEnvironment = {
@@ -65,7 +72,7 @@ export class Dispatcher {
     const runners = bound
       .map((subscriber) => (subscriber.kind === 'projection' ? new ProjectionRunner(env, subscriber) : new HandlerRunner(env, subscriber)))
       .sort((a, b) => b.subscriber.priority - a.subscriber.priority);
-    const dispatcher = new Dispatcher(store, runners, env.deadLetters);
+    const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError);
     dispatcher.unsubscribe = store.onAppended((events) => {
       for (const runner of runners) runner.offer(events);
     });
@@ -76,6 +83,12 @@ export class Dispatcher {
       throw error;
     }
     dispatcher.pollTimer = setInterval(() => void dispatcher.poll(), positive(options.pollIntervalMs ?? 250, 'options.pollIntervalMs'));
+    // Where the database announces commits (PostgreSQL), appends of other processes wake the
+    // subscribers at once; the poll stays as a safety net.
+    dispatcher.stopWatching = await store.watchAppends(
+      () => void dispatcher.poll(),
+      (error) => env.onError(error, '(dispatcher)'),
+    );
     return dispatcher;
   }
 
@@ -101,6 +114,7 @@ export class Dispatcher {
     this.stopping ??= (async () => {
       this.unsubscribe();
       clearInterval(this.pollTimer);
+      await this.stopWatching().catch((error) => this.onError(error, '(dispatcher)'));
       await Promise.all(this.runners.map((runner) => runner.stop()));
     })();
     return this.stopping;
@@ -112,7 +126,7 @@ export class Dispatcher {
   }
 
   /** Dead letters, oldest first, of one subscriber or of all. */
-  deadLetters(subscriber?: string): Promise<DeadLetter[]> {
+  async deadLetters(subscriber?: string): Promise<DeadLetter[]> {
     if (subscriber !== undefined) this.runnerNamed(subscriber);
     return this.deadLetterStore.list(subscriber);
   }
@@ -162,13 +176,21 @@ export class Dispatcher {
   }
 
   private async poll(): Promise<void> {
-    if (this.polling || this.stopping) return;
+    if (this.stopping) return;
+    if (this.polling) {
+      // A commit announced while the head is being read may be newer than what that read sees.
+      this.pollAgain = true;
+      return;
+    }
     this.polling = true;
     try {
-      const head = await this.store.headPosition();
-      for (const runner of this.runners) runner.noticeHead(head);
+      do {
+        this.pollAgain = false;
+        const head = await this.store.headPosition();
+        for (const runner of this.runners) runner.noticeHead(head);
+      } while (this.pollAgain && !this.stopping);
     } catch (error) {
-      if (!this.store.isClosed) warn(error, '(dispatcher)');
+      if (!this.store.isClosed) this.onError(error, '(dispatcher)');
     } finally {
       this.polling = false;
     }

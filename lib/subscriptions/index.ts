@@ -8,6 +8,7 @@ export {
   DispatcherStoppedError,
   DuplicateSubscriberError,
   HandlerTimeoutError,
+  RebuildFailedError,
   RebuildNotSupportedError,
   UnknownSubscriberError,
   UnregisteredSubscriberError,

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { RecordedEvent } from '../store/recorded-event';
 import { attemptWithRetries } from './attempts';
-import { RebuildNotSupportedError } from './subscriber-errors';
+import { RebuildFailedError, RebuildNotSupportedError } from './subscriber-errors';
 import { StaleCheckpointError, SubscriberRunner } from './subscriber-runner';
 
 /** How far a rebuild has come. */
@@ -13,7 +13,7 @@ export interface RebuildProgress {
   /** Events per second so far. */
   readonly rate: number;
   readonly elapsedMs: number;
-  /** Estimated milliseconds left at the current rate. */
+  /** Estimated milliseconds left at the current rate; NaN until there is a rate. */
   readonly etaMs: number;
 }
 
@@ -76,7 +76,7 @@ export class ProjectionRunner extends SubscriberRunner {
       this.pump();
       await this.waitFor(total);
       if (this.state !== 'rebuilding') {
-        throw new Error(`Rebuild of '${this.name}' stopped at position ${this.tracker.checkpoint} of ${total}: ${this.haltedReason ?? `the projection is ${this.state}`}.`);
+        throw new RebuildFailedError(this.name, this.tracker.checkpoint, total, this.haltedReason ?? `the projection is ${this.state}`);
       }
       const final = this.reportProgress(true) as RebuildProgress;
       this.state = 'catching-up';
@@ -191,7 +191,8 @@ export class ProjectionRunner extends SubscriberRunner {
     const done = Math.min(this.tracker.checkpoint, progress.total);
     const elapsedMs = now - progress.startedAt;
     const rate = elapsedMs > 0 ? (done / elapsedMs) * 1000 : 0;
-    const report = { done, total: progress.total, rate, elapsedMs, etaMs: rate > 0 ? ((progress.total - done) / rate) * 1000 : 0 };
+    // Without a rate yet there is no estimate: say so (NaN) rather than "nothing left".
+    const report = { done, total: progress.total, rate, elapsedMs, etaMs: rate > 0 ? ((progress.total - done) / rate) * 1000 : done >= progress.total ? 0 : Number.NaN };
     progress.options.onProgress?.(report);
     return report;
   }

@@ -33,7 +33,9 @@ export interface HandlerContext {
 
 /**
  * What an `@On` method of a projection receives: a handler's context plus `db`, the transaction
- * that also records the projection's checkpoint. Write the read model only through `db`.
+ * that also records the projection's checkpoint. Write the read model only through `db`. There
+ * is no `store`: on SQLite the store's one connection is busy with this very transaction, so any
+ * use of it from here would wait forever.
  *
  * @example
  * ```ts
@@ -44,6 +46,6 @@ export interface HandlerContext {
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface ProjectionContext<DB = any> extends HandlerContext {
+export interface ProjectionContext<DB = any> extends Omit<HandlerContext, 'store'> {
   readonly db: Kysely<DB>;
 }

@@ -66,3 +66,21 @@ export class DispatcherStoppedError extends EventfoldError {
     super(`Cannot ${operation}: the dispatcher is stopped. Start a new one with Dispatcher.start(...).`);
   }
 }
+
+/** A rebuild stopped before the end because the projection halted (or lost its lease). */
+export class RebuildFailedError extends EventfoldError {
+  readonly code = 'EVENTFOLD_REBUILD_FAILED';
+
+  constructor(
+    readonly subscriber: string,
+    /** Every event up to this position was replayed. */
+    readonly reached: number,
+    readonly total: number,
+    readonly reason: string,
+  ) {
+    super(
+      `Rebuild of '${subscriber}' stopped at position ${reached} of ${total}: ${reason}. ` +
+        'See its dead letters, fix the cause, then retry the dead letter or rebuild again.',
+    );
+  }
+}

@@ -77,7 +77,12 @@ export abstract class SubscriberRunner {
     this.leaseTimer = setInterval(() => void this.keepLease(), Math.max(50, Math.floor(this.env.leaseMs / 3)));
     this.leaseTimer.unref();
     if (await subscriptions.acquireLease(this.name, this.env.owner, this.env.leaseMs)) await this.begin();
-    else this.state = 'standby';
+    else {
+      // Another process runs the subscriber; show its stored checkpoint meanwhile.
+      const saved = await subscriptions.load(this.name);
+      this.tracker = new CheckpointTracker(saved?.position ?? 0, saved?.ahead ?? []);
+      this.state = 'standby';
+    }
   }
 
   /** Live events, right after their append committed. */
@@ -260,8 +265,7 @@ export abstract class SubscriberRunner {
       metadata: recorded.metadata,
       attempt,
       signal,
-      store: this.env.store,
-      ...(db ? { db } : {}),
+      ...(db ? { db } : { store: this.env.store }),
     };
     await handler(recorded.event, context);
   }
@@ -397,7 +401,8 @@ export abstract class SubscriberRunner {
   private halt(recorded: RecordedEvent, error: unknown): void {
     this.haltedPosition = recorded.position;
     this.state = 'halted';
-    this.haltedReason = `event at position ${recorded.position} (${recorded.type}) failed: ${error instanceof Error ? error.message : String(error)}`;
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+    this.haltedReason = `event at position ${recorded.position} (${recorded.type}) failed: ${message}`;
     void this.env.subscriptions.setStatus(this.name, 'halted', this.haltedReason).catch((failure) => this.env.onError(failure, this.name));
     this.settleWaiters();
   }

@@ -6,7 +6,7 @@ export interface SubscriberStats {
   readonly name: string;
   readonly kind: 'handler' | 'projection';
   readonly state: RunnerState;
-  /** Events finished (handled, ignored as not of interest, or parked). */
+  /** Events handled successfully (not counting those of types it ignores, nor dead letters). */
   readonly processed: number;
   /** Attempts that were retried after a failure. */
   readonly retried: number;
