@@ -115,17 +115,26 @@ export async function dropSchemas(url: string, schemas: string[]): Promise<void>
 
 let skipReported = false;
 
-/** The backends the contract specs run on: SQLite always, PostgreSQL when a server is named. */
-function backendFactories(): Array<() => Backend> {
-  if (postgresUrl) return [sqliteBackend, () => postgresBackend(postgresUrl)];
+/**
+ * The PostgreSQL server URL, or undefined after printing (once per run) why the PostgreSQL
+ * specs skip and how to enable them.
+ */
+export function postgresUrlOrReportSkip(): string | undefined {
+  if (postgresUrl) return postgresUrl;
   if (!skipReported) {
     skipReported = true;
     process.stdout.write(
-      `PostgreSQL contract specs skipped: ${POSTGRES_URL_VARIABLE} is not set ` +
+      `PostgreSQL specs skipped: ${POSTGRES_URL_VARIABLE} is not set ` +
         `(e.g. ${POSTGRES_URL_VARIABLE}=postgres://postgres@127.0.0.1:5432/test npm test).\n`,
     );
   }
-  return [sqliteBackend];
+  return undefined;
+}
+
+/** The backends the contract specs run on: SQLite always, PostgreSQL when a server is named. */
+function backendFactories(): Array<() => Backend> {
+  const url = postgresUrlOrReportSkip();
+  return url ? [sqliteBackend, () => postgresBackend(url)] : [sqliteBackend];
 }
 
 /**

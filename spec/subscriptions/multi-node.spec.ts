@@ -1,0 +1,139 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Dispatcher, EventStore } from '../../lib';
+import { dropSchemas, postgresUrlOrReportSkip, temporaryFolder, uniqueSchema } from '../support/backends';
+import { collect } from '../support/expect-rejection';
+import { createTotalsTable, Deposit, readTotals, Totals } from '../support/subscriber-fixtures';
+
+const script = join(__dirname, '..', 'support', 'subscriber-process.js');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function lines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what()} within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+interface Node {
+  readonly child: ChildProcess;
+  readonly handledFile: string;
+  /** The first line the node printed: "started" and the state of each of its subscribers. */
+  readonly started: Promise<string>;
+  /** Whether the node has printed "idle": its appends are done. */
+  readonly idle: () => boolean;
+  readonly exited: Promise<number | null>;
+}
+
+function startNode(url: string, schema: string, handledFile: string, appendCount: number, leaseMs: number): Node {
+  const child = spawn(process.execPath, [script, url, handledFile, String(appendCount), String(leaseMs), schema], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let errors = '';
+  child.stderr?.on('data', (chunk) => (errors += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('\n')) resolve(output.split('\n')[0]);
+    });
+    void exited.then((code) => reject(new Error(`node exited (${code}) before it started: ${errors}`)));
+  });
+  return { child, handledFile, started, idle: () => output.includes('\nidle'), exited };
+}
+
+const url = postgresUrlOrReportSkip();
+if (url) {
+  describe('Three nodes on one PostgreSQL database', function () {
+    this.timeout(120_000);
+    let folder: ReturnType<typeof temporaryFolder>;
+    let schema: string;
+    const nodes: Node[] = [];
+    beforeEach(() => {
+      folder = temporaryFolder();
+      schema = uniqueSchema();
+    });
+    afterEach(async () => {
+      for (const node of nodes.splice(0)) node.child.kill('SIGKILL');
+      folder.remove();
+      await dropSchemas(url, [schema]);
+    });
+
+    it('append to shared streams and run one projection: after a node is killed, nothing is lost or applied twice', async () => {
+      const store = await EventStore.open({ postgres: url, schema, poolSize: 2, events: [Deposit] });
+      try {
+        await createTotalsTable(store);
+        const leaseMs = 1000;
+        for (let n = 0; n < 3; n++) nodes.push(startNode(url, schema, join(folder.path, `node-${n}.txt`), 3000, leaseMs));
+        const states = await Promise.all(nodes.map((node) => node.started));
+        // Each subscriber runs in exactly one node; the others wait on standby.
+        const active = states.map((line) => line.trim().split(' ')[1].split(',').filter((state) => state !== 'standby').length);
+        expect(active.reduce((sum, count) => sum + count, 0)).to.equal(2);
+
+        // Kill a node that runs subscribers while it is in the middle of appending and handling.
+        const victim = nodes[active.findIndex((count) => count > 0)];
+        await until(() => lines(victim.handledFile).length >= 100, 30_000, () => 'the active node did not handle 100 events');
+        victim.child.kill('SIGKILL');
+        await victim.exited;
+        const loggedAtKill = (await collect(store.readAll())).length;
+
+        // The survivors finish their appends, take the leases over and catch up with everything.
+        const survivors = nodes.filter((node) => node !== victim);
+        let events = await collect(store.readAll());
+        let handledCount = 0;
+        let applied = 0;
+        await until(
+          async () => {
+            if (!survivors.every((node) => node.idle())) return false;
+            events = await collect(store.readAll());
+            const handled = new Set(nodes.flatMap((node) => lines(node.handledFile)));
+            handledCount = handled.size;
+            applied = (await readTotals(store)).reduce((sum, row) => sum + row.deposits, 0);
+            return events.every((recorded) => handled.has(recorded.eventId)) && applied === events.length;
+          },
+          60_000,
+          () => `survivors did not catch up (${handledCount} handled, ${applied} applied, ${events.length} logged)`,
+        );
+        for (const node of survivors) node.child.kill('SIGKILL');
+        await Promise.all(survivors.map((node) => node.exited));
+
+        // The victim died mid-run, and the survivors went on appending and handling after it.
+        expect(loggedAtKill).to.be.below(events.length);
+        expect(survivors.flatMap((node) => lines(node.handledFile)).length).to.be.greaterThan(0);
+        // Three nodes appended to the same streams.
+        const streams = new Set(events.map((recorded) => recorded.streamId));
+        expect(streams.size).to.equal(8);
+
+        // Handlers saw every event at least once; the projection applied each exactly once.
+        const handled = new Set(nodes.flatMap((node) => lines(node.handledFile)));
+        expect(events.filter((recorded) => !handled.has(recorded.eventId))).to.deep.equal([]);
+        const expected = new Map<string, { total: number; deposits: number }>();
+        for (const { event } of events) {
+          const { account, amount } = event as Deposit;
+          const entry = expected.get(account) ?? { total: 0, deposits: 0 };
+          expected.set(account, { total: entry.total + amount, deposits: entry.deposits + 1 });
+        }
+        const live = await readTotals(store);
+        expect(live).to.deep.equal([...expected].map(([account, totals]) => ({ account, ...totals })).sort((a, b) => a.account.localeCompare(b.account)));
+
+        // And the projection equals a rebuild from the log.
+        const dispatcher = await Dispatcher.start(store, [new Totals()], { leaseMs, pollIntervalMs: 20 });
+        try {
+          await until(() => dispatcher.stats()[0].state !== 'standby', 10_000, () => 'the killed nodes\' lease did not run out');
+          await dispatcher.rebuild('totals');
+          expect(await readTotals(store)).to.deep.equal(live);
+        } finally {
+          await dispatcher.stop();
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
