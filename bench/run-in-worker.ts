@@ -22,7 +22,11 @@ export function runInWorker(request: WorkerRequest): Promise<Extract<WorkerReply
     child.on('exit', (code, signal) => {
       if (answer?.ok) return resolve(answer);
       const what =
-        request.phase === 'baseline' ? 'baseline' : `${request.phase} ${request.workload} (${request.side ?? 'shared'}, ${request.run.durability})`;
+        request.phase === 'baseline'
+          ? 'baseline'
+          : request.phase === 'postgres'
+            ? `measure ${request.workload} (${request.side})`
+            : `${request.phase} ${request.workload} (${request.side ?? 'shared'}, ${request.run.durability})`;
       const why = answer ? answer.error : `the worker exited with ${signal ?? `code ${code}`} before replying`;
       reject(new Error(`bench worker failed to ${what}: ${why}`));
     });

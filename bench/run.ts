@@ -3,8 +3,13 @@
  * `-- --only=NAME` for one workload). Each workload runs through eventfold and as hand-written
  * better-sqlite3 code on an identical table, every side and trial in a process of its own so that
  * the peak memory reported is that side's alone. One table then sets the figures side by side.
+ *
+ * With EVENTFOLD_POSTGRES_URL set, a second table does the same workloads on PostgreSQL, beside
+ * hand-written `pg` code, plus end to end with three processes.
  */
 import { arch, cpus, platform } from 'node:os';
+import { POSTGRES_WORKLOADS } from './postgres';
+import { runPostgresRows } from './postgres/run-postgres-rows';
 import { formatMegabytes, formatResultsTable, memoryProfileLines, type ResultRow } from './results-table';
 import { runInWorker } from './run-in-worker';
 import { runWorkload } from './run-workload';
@@ -21,7 +26,7 @@ interface Options {
 }
 
 function parseOptions(args: readonly string[]): Options {
-  const names = WORKLOADS.map((workload) => workload.name);
+  const names = [...WORKLOADS, ...POSTGRES_WORKLOADS].map((workload) => workload.name);
   let quick = false;
   let only: string | undefined;
   for (const arg of args) {
@@ -43,8 +48,30 @@ function checksumWarnings(rows: readonly ResultRow[]): string[] {
     );
 }
 
+/** The SQLite results: the table, then what its columns mean and how each workload is done. */
+function printSqliteTable(rows: readonly ResultRow[], workloads: readonly Workload[], quick: boolean, baselineRssKb: number): void {
+  console.log();
+  console.log(formatResultsTable(rows, quick));
+  console.log();
+  console.log(
+    quick
+      ? 'One trial per side (--quick): expect noise.'
+      : `Each figure is the median of ${TRIALS} trials (unless its note says otherwise), each side in a fresh process, the sides taking turns.`,
+  );
+  console.log('ef/raw: eventfold divided by raw better-sqlite3 (events/s: below 1x is slower; ms: above 1x is slower).');
+  console.log('sync: the durability option, SQLite synchronous NORMAL or FULL, both in WAL mode, both sides alike.');
+  console.log(`RSS: peak resident memory of the process that ran the side; an idle worker peaks at ${formatMegabytes(baselineRssKb)}.`);
+  for (const line of memoryProfileLines(rows)) console.log(line);
+  for (const workload of workloads) console.log(`${workload.name}: ${workload.note(quick)}.`);
+  for (const warning of checksumWarnings(rows)) console.log(warning);
+}
+
+const POSTGRES_URL_VARIABLE = 'EVENTFOLD_POSTGRES_URL';
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  const postgresUrl = process.env[POSTGRES_URL_VARIABLE];
+  const postgresWorkloads = POSTGRES_WORKLOADS.filter((workload) => options.only === undefined || workload.name === options.only);
   const workloads = WORKLOADS.filter((workload) => options.only === undefined || workload.name === options.only);
   const trialsOf = (workload: Workload) => (options.quick ? 1 : (workload.trials ?? TRIALS));
   const scratch = createScratchFolder();
@@ -63,20 +90,17 @@ async function main(): Promise<void> {
         rows.push(await runWorkload(scratch, workload, durability, { quick: options.quick, trials: trialsOf(workload) }));
       }
     }
+    if (rows.length > 0) printSqliteTable(rows, workloads, options.quick, baseline.maxRssKb);
+    if (postgresWorkloads.length === 0) return;
     console.log();
-    console.log(formatResultsTable(rows, options.quick));
+    if (!postgresUrl) {
+      console.log(`PostgreSQL rows skipped: ${POSTGRES_URL_VARIABLE} is not set (e.g. ${POSTGRES_URL_VARIABLE}=postgres://postgres@127.0.0.1:5432/test npm run bench).`);
+      return;
+    }
+    console.log(`PostgreSQL: ${postgresUrl.replace(/\/\/[^@/]*@/, '//')}, a fresh schema per trial`);
+    const lines = await runPostgresRows(postgresUrl, postgresWorkloads, { quick: options.quick, trials: TRIALS });
     console.log();
-    console.log(
-      options.quick
-        ? 'One trial per side (--quick): expect noise.'
-        : `Each figure is the median of ${TRIALS} trials (unless its note says otherwise), each side in a fresh process, the sides taking turns.`,
-    );
-    console.log('ef/raw: eventfold divided by raw better-sqlite3 (events/s: below 1x is slower; ms: above 1x is slower).');
-    console.log('sync: the durability option, SQLite synchronous NORMAL or FULL, both in WAL mode, both sides alike.');
-    console.log(`RSS: peak resident memory of the process that ran the side; an idle worker peaks at ${formatMegabytes(baseline.maxRssKb)}.`);
-    for (const line of memoryProfileLines(rows)) console.log(line);
-    for (const workload of workloads) console.log(`${workload.name}: ${workload.note(options.quick)}.`);
-    for (const warning of checksumWarnings(rows)) console.log(warning);
+    for (const line of lines) console.log(line);
   } finally {
     scratch.remove();
   }

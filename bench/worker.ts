@@ -13,10 +13,18 @@
  *   node --cpu-prof build/bench/worker.js '{"phase":"measure","workload":"projection-rebuild","side":"eventfold","run":{"file":"profile.db","durability":"normal","quick":true}}'
  */
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
+import { postgresWorkloadNamed } from './postgres';
 import { workloadNamed } from './workloads';
 
 async function runRequest(request: WorkerRequest): Promise<WorkerReply> {
   if (request.phase === 'baseline') return { ok: true, maxRssKb: process.resourceUsage().maxRSS };
+  if (request.phase === 'postgres') {
+    const workload = postgresWorkloadNamed(request.workload);
+    const side = request.side === 'raw' ? workload.raw : workload.eventfold;
+    if (!side) throw new Error(`${workload.name} has no ${request.side} side`);
+    const measurement = await side(request.run);
+    return { ok: true, measurement, maxRssKb: process.resourceUsage().maxRSS };
+  }
   const workload = workloadNamed(request.workload);
   if (request.phase === 'prepare') {
     await (request.side === undefined ? workload.prepare?.(request.run) : workload[request.side].prepare?.(request.run));

@@ -1,0 +1,66 @@
+import { Client } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { EventStore, type StreamRef } from '../../lib';
+import type { OrderFields } from '../bench-domain';
+
+/** Columns of one inserted event, in the order of {@link insertEventsSql}'s placeholders. */
+const COLUMNS = 'event_id, stream_type, stream_id, stream_version, event_type, schema_version, payload, metadata, recorded_at';
+const PARAMETERS_PER_ROW = 9;
+
+/**
+ * Creates the event log in `schema` with eventfold's own migrations, so that the raw side writes
+ * to exactly the tables and indexes eventfold writes to. Not timed.
+ */
+export async function createEventLogTables(url: string, schema: string): Promise<void> {
+  const store = await EventStore.open({ postgres: url, schema, poolSize: 1 });
+  await store.close();
+}
+
+/** A `pg` client whose unqualified table names resolve in `schema`. */
+export async function connectRaw(url: string, schema: string): Promise<Client> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query(`set search_path to "${schema}"`);
+  return client;
+}
+
+/** A multi-row INSERT of `rows` events that returns their positions. */
+export function insertEventsSql(rows: number): string {
+  const values = Array.from({ length: rows }, (_, row) => {
+    const first = row * PARAMETERS_PER_ROW;
+    return `(${Array.from({ length: PARAMETERS_PER_ROW }, (_, column) => `$${first + column + 1}`).join(', ')})`;
+  });
+  return `insert into eventfold_events (${COLUMNS}) values ${values.join(', ')} returning position`;
+}
+
+/** An event as the raw side writes it. */
+export interface RawEvent {
+  readonly type: string;
+  readonly fields: OrderFields;
+}
+
+/**
+ * What an application would write by hand: one transaction that reads the stream's version and
+ * inserts the events after it in one statement. Resolves to the positions the rows were given.
+ */
+export async function appendRaw(client: Client, stream: StreamRef, events: readonly RawEvent[], insertSql: string): Promise<number[]> {
+  await client.query('begin');
+  try {
+    const { rows } = await client.query<{ version: number | null }>(
+      'select max(stream_version) as version from eventfold_events where stream_type = $1 and stream_id = $2',
+      [stream.type, stream.id],
+    );
+    const version = rows[0]?.version ?? 0;
+    const recordedAt = new Date().toISOString();
+    const parameters: unknown[] = [];
+    events.forEach(({ type, fields }, offset) =>
+      parameters.push(uuidv7(), stream.type, stream.id, version + offset + 1, type, 1, JSON.stringify(fields), '{}', recordedAt),
+    );
+    const inserted = await client.query<{ position: string }>(insertSql, parameters);
+    await client.query('commit');
+    return inserted.rows.map((row) => Number(row.position));
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  }
+}
