@@ -66,3 +66,19 @@ export async function prepareDatabase(connection: DatabaseConnection): Promise<v
   }
   await migrateToLatest(connection.db, connection.schema);
 }
+
+/**
+ * Error codes that mean the server was never reached or refused the session: Node's network
+ * errors, and PostgreSQL's "database does not exist", authentication and "starting up" states.
+ */
+const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '3D000', '28000', '28P01', '57P03']);
+
+/** Why preparing the database failed, worded for the person who has to fix it. */
+export function openFailureReason(cause: unknown): string {
+  const { code, message } = cause as { code?: string; message?: string };
+  const detail = message || String(cause);
+  if (code !== undefined && CONNECTION_FAILURES.has(code)) {
+    return `could not connect (${detail}); check that the server is running and that the host, port, user, password and database name are right.`;
+  }
+  return `its schema could not be created or upgraded: ${detail}`;
+}

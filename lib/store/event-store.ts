@@ -13,7 +13,7 @@ import { appendToStream, currentVersion } from './append-to-stream';
 import { DatabaseOpenError } from './database-open-error';
 import type { EventStoreOptions } from './event-store-options';
 import { assertExpectedVersion, ANY_VERSION } from './expected-version';
-import { connectDatabase, prepareDatabase, type DatabaseConnection } from './connect-database';
+import { connectDatabase, openFailureReason, prepareDatabase, type DatabaseConnection } from './connect-database';
 import { isNewEvent, type AppendOptions, type AppendResult, type NewEvent } from './new-event';
 import { prepareEvents } from './prepare-events';
 import { EventLogQueries } from './event-log-queries';
@@ -135,7 +135,7 @@ export class EventStore {
         await prepareDatabase(connection);
       } catch (cause) {
         await db.destroy();
-        throw new DatabaseOpenError(label, `its schema could not be created or upgraded: ${(cause as Error).message}`, { cause });
+        throw new DatabaseOpenError(label, openFailureReason(cause), { cause });
       }
     }
     return store;

@@ -46,7 +46,8 @@ export function createPostgresDialect(options: PostgresOptions): PostgresConnect
     throw new InvalidArgumentError('options.postgres', 'expected a connection string or a pg.Pool.');
   }
   const dialect = new PostgresDialect({
-    pool,
+    // Kysely ends its pool when the store closes; a pool the application passed in stays its own.
+    pool: typeof options.postgres === 'string' ? pool : { connect: () => pool.connect(), end: async () => undefined },
     // The schema was checked to be a plain identifier above, so quoting it is enough.
     onCreateConnection: async (connection) => {
       await connection.executeQuery(CompiledQuery.raw(`set search_path to "${schema}"`));
