@@ -1,4 +1,5 @@
 // The trading example, end to end: `npm run example [-- --orders 300 --db trading.db --seed 42]`.
+// On PostgreSQL: `npm run example -- --db postgres://user@host:5432/database [--schema trading]`.
 // Every run adds orders to the same database; interrupt it with Ctrl-C and the next run
 // redelivers to each subscriber whatever it had not finished.
 import { parseArgs } from 'node:util';
@@ -10,7 +11,10 @@ import { summarize, type Summary } from './summary';
 
 /** Options of one run. */
 export interface RunOptions {
+  /** An SQLite file, or a postgres:// URL. */
   readonly database: string;
+  /** The PostgreSQL schema, when `database` is a URL. */
+  readonly schema?: string;
   readonly orders: number;
   readonly seed: number;
   /** Where the run reports what it does; defaults to standard output. */
@@ -22,12 +26,16 @@ export interface RunOptions {
 /** Runs the example once and returns its summary. */
 export async function runTradingExample(options: RunOptions): Promise<Summary> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const store = await EventStore.open({ sqlite: options.database, aggregates: [...(config.aggregates ?? [])] });
+  const aggregates = [...(config.aggregates ?? [])];
+  // The same application on either database: only the way the store is opened differs.
+  const store = /^postgres(ql)?:\/\//.test(options.database)
+    ? await EventStore.open({ postgres: options.database, schema: options.schema ?? config.schema, aggregates })
+    : await EventStore.open({ sqlite: options.database, aggregates });
   try {
     await config.setup?.(store);
     const subscribers = await config.subscribers!(store);
     const head = await store.headPosition();
-    print(`eventfold trading example: ${options.database}, ${head.toLocaleString('en-US')} events in the log`);
+    print(`eventfold trading example: ${describeDatabase(options)}, ${head.toLocaleString('en-US')} events in the log`);
     const saved = await store.db.selectFrom('eventfold_subscriptions').select(['name', 'position']).execute();
     const checkpoints = new Map(saved.map((row) => [row.name, Number(row.position)]));
     const dispatcher = await Dispatcher.start(store, [...subscribers]);
@@ -91,6 +99,12 @@ function lagByName(dispatcher: Dispatcher): string {
   return dispatcher.stats().map((stats) => `${stats.name} ${stats.lag}`).join(', ');
 }
 
+/** The database for the first line of output, with any password hidden. */
+function describeDatabase({ database, schema }: RunOptions): string {
+  if (!/^postgres(ql)?:\/\//.test(database)) return database;
+  return `${database.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@')} schema ${schema ?? config.schema ?? 'public'}`;
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -100,6 +114,7 @@ if (require.main === module) {
     options: {
       orders: { type: 'string', default: '300' },
       db: { type: 'string', default: config.database ?? 'trading.db' },
+      schema: { type: 'string' },
       seed: { type: 'string', default: '42' },
     },
   });
@@ -115,7 +130,7 @@ if (require.main === module) {
     // A second Ctrl-C leaves at once.
     process.once('SIGINT', () => process.exit(130));
   });
-  runTradingExample({ database: values.db as string, orders, seed, signal: interrupt.signal }).catch((error) => {
+  runTradingExample({ database: values.db as string, schema: values.schema, orders, seed, signal: interrupt.signal }).catch((error) => {
     if (error instanceof InterruptedError) process.exit(130);
     process.stderr.write(`error: ${(error as Error).message}\n`);
     process.exit(1);

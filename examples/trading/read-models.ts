@@ -35,7 +35,10 @@ export interface ReadModels {
   };
 }
 
-/** Creates the read-model tables if they do not exist yet. */
+/**
+ * Creates the read-model tables if they do not exist yet. Amounts are `double precision`: 8-byte
+ * floats on both SQLite and PostgreSQL (where `real` would be 4 bytes, too few for KRW prices).
+ */
 export async function createReadModels(store: EventStore): Promise<void> {
   const db = store.db as unknown as Kysely<ReadModels>;
   await db.schema
@@ -44,9 +47,9 @@ export async function createReadModels(store: EventStore): Promise<void> {
     .addColumn('order_id', 'text', (c) => c.primaryKey())
     .addColumn('market', 'text', (c) => c.notNull())
     .addColumn('side', 'text', (c) => c.notNull())
-    .addColumn('price', 'real', (c) => c.notNull())
-    .addColumn('volume', 'real', (c) => c.notNull())
-    .addColumn('remaining', 'real', (c) => c.notNull())
+    .addColumn('price', 'double precision', (c) => c.notNull())
+    .addColumn('volume', 'double precision', (c) => c.notNull())
+    .addColumn('remaining', 'double precision', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('placed_at', 'text', (c) => c.notNull())
     .execute();
@@ -55,17 +58,17 @@ export async function createReadModels(store: EventStore): Promise<void> {
     .ifNotExists()
     .addColumn('market', 'text', (c) => c.primaryKey())
     .addColumn('direction', 'text', (c) => c.notNull())
-    .addColumn('volume', 'real', (c) => c.notNull())
-    .addColumn('average_entry_price', 'real', (c) => c.notNull())
-    .addColumn('realized_pnl', 'real', (c) => c.notNull())
-    .addColumn('fees', 'real', (c) => c.notNull())
+    .addColumn('volume', 'double precision', (c) => c.notNull())
+    .addColumn('average_entry_price', 'double precision', (c) => c.notNull())
+    .addColumn('realized_pnl', 'double precision', (c) => c.notNull())
+    .addColumn('fees', 'double precision', (c) => c.notNull())
     .execute();
   await db.schema
     .createTable('realized_pnl')
     .ifNotExists()
     .addColumn('market', 'text', (c) => c.primaryKey())
-    .addColumn('realized_pnl', 'real', (c) => c.notNull())
-    .addColumn('fees', 'real', (c) => c.notNull())
+    .addColumn('realized_pnl', 'double precision', (c) => c.notNull())
+    .addColumn('fees', 'double precision', (c) => c.notNull())
     .addColumn('reductions', 'integer', (c) => c.notNull())
     .execute();
   await db.schema

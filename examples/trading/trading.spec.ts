@@ -10,6 +10,7 @@ import { Order, OrderRuleError } from './order';
 import { Position } from './position';
 import { readModels } from './read-models';
 import type { Summary } from './summary';
+import { dropSchemas, postgresUrlOrReportSkip, uniqueSchema } from '../../spec/support/backends';
 
 describe('Trading example', function () {
   this.timeout(120_000);
@@ -117,3 +118,38 @@ describe('Trading example', function () {
     expect(position.averageEntryPrice).to.equal(899.1);
   });
 });
+
+const postgresUrl = postgresUrlOrReportSkip();
+if (postgresUrl) {
+  describe('Trading example on PostgreSQL', function () {
+    this.timeout(120_000);
+    const schema = uniqueSchema();
+    after(() => dropSchemas(postgresUrl, [schema]));
+
+    it('runs unchanged, and its positions projection equals the Position aggregates', async () => {
+      const lines: string[] = [];
+      const summary = await runTradingExample({ database: postgresUrl, schema, orders: 60, seed: 7, print: (line) => lines.push(line) });
+      expect(summary.orders).to.equal(60);
+      expect(lines[0]).to.contain(`schema ${schema}`);
+
+      const store = await EventStore.open({ postgres: postgresUrl, schema, poolSize: 2, aggregates: [Position] });
+      try {
+        const rows = await readModels(store).selectFrom('positions').selectAll().orderBy('market').execute();
+        expect(rows.length).to.be.greaterThan(0);
+        for (const row of rows) {
+          const position = await store.repository(Position).load(row.market);
+          expect(row).to.deep.equal({
+            market: position.id,
+            direction: position.direction,
+            volume: position.volume,
+            average_entry_price: position.averageEntryPrice,
+            realized_pnl: position.realizedPnl,
+            fees: position.fees,
+          });
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}

@@ -20,8 +20,10 @@ import type { EventStore } from '../store/event-store';
  * ```
  */
 export interface EventfoldConfig {
-  /** The database to use when `--db` is not given: an SQLite file name. */
+  /** The database to use when `--db` is not given: an SQLite file name or a postgres:// URL. */
   readonly database?: string;
+  /** The PostgreSQL schema of the event log, when `--schema` is not given. Defaults to `public`. */
+  readonly schema?: string;
   /** Event classes to register (those applied by `aggregates` are registered already). */
   readonly events?: readonly EventClass[];
   /** Aggregate classes, for `history` and for decoding their events. */

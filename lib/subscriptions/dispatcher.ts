@@ -62,7 +62,7 @@ export class Dispatcher {
     for (const subscriber of bound) store.registerEvents(...subscriber.eventClasses);
     const env: RunnerEnvironment = {
       store,
-      subscriptions: new SubscriptionStore(store.db),
+      subscriptions: new SubscriptionStore(store.db, store.flavour),
       deadLetters: new DeadLetterStore(store.db),
       owner: options.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: positive(options.leaseMs ?? 5000, 'options.leaseMs'),

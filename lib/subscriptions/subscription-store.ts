@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { SUBSCRIPTIONS_TABLE, type EventfoldTables } from '../store/schema';
+import type { SqlFlavour } from '../store/sql-flavour';
 
 /** Whether a subscriber is working, or why not. */
 export type SubscriberStatus = 'running' | 'halted' | 'stopped';
@@ -22,7 +23,19 @@ export interface SavedSubscription {
  * past the expiry and another took over) can no longer move the checkpoint.
  */
 export class SubscriptionStore {
-  constructor(private readonly db: Kysely<EventfoldTables>) {}
+  constructor(
+    private readonly db: Kysely<EventfoldTables>,
+    /**
+     * On PostgreSQL, processes on different machines share leases, and their clocks may differ:
+     * lease times are then read off the database server's clock, the one clock they all share.
+     */
+    private readonly flavour: SqlFlavour = 'sqlite',
+  ) {}
+
+  /** Milliseconds since 1970 by the clock leases are measured with. */
+  private leaseClock(): RawBuilder<number> {
+    return this.flavour === 'postgres' ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint` : sql<number>`${Date.now()}`;
+  }
 
   async load(name: string): Promise<SavedSubscription | undefined> {
     const row = await this.db.selectFrom(SUBSCRIPTIONS_TABLE).selectAll().where('name', '=', name).executeTakeFirst();
@@ -45,12 +58,12 @@ export class SubscriptionStore {
 
   /** Takes or renews the lease if it is free, expired or already ours. */
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    const time = Date.now();
+    const now = this.leaseClock();
     const result = await this.db
       .updateTable(SUBSCRIPTIONS_TABLE)
-      .set({ lease_owner: owner, lease_expires_at: time + ttlMs })
+      .set({ lease_owner: owner, lease_expires_at: sql<number>`${now} + ${ttlMs}` })
       .where('name', '=', name)
-      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_expires_at', '<', time)]))
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_expires_at', '<', now)]))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

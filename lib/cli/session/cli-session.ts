@@ -1,8 +1,14 @@
+import { basename } from 'node:path';
+import { sql } from 'kysely';
+import { DatabaseOpenError } from '../../store/database-open-error';
 import { EventStore } from '../../store/event-store';
+import { openFailureReason } from '../../store/connect-database';
+import { EVENTS_TABLE } from '../../store/schema';
 import { findConfigFile } from '../config/find-config-file';
 import { loadConfig } from '../config/load-config';
 import type { EventfoldConfig } from '../define-config';
-import { existingDatabaseFile } from './database-file';
+import { NotAnEventfoldDatabaseError } from './database-errors';
+import { existingDatabaseFile, isPostgresUrl, redactUrl } from './database-file';
 
 /** The options every command that opens a database takes. */
 export interface SessionOptions {
@@ -10,6 +16,8 @@ export interface SessionOptions {
   readonly config?: string;
   /** `--db`: the database, overriding the config's `database`. */
   readonly db?: string;
+  /** `--schema`: the PostgreSQL schema, overriding the config's `schema`. */
+  readonly schema?: string;
 }
 
 /** What a command needs from the config. */
@@ -28,10 +36,10 @@ export class CliSession {
   private constructor(
     /** The config; empty when the command runs without one. */
     readonly config: EventfoldConfig,
-    /** The store, open on {@link CliSession.databaseFile}. */
+    /** The store, open on the database the options or the config name. */
     readonly store: EventStore,
-    /** The database file, as an absolute path. */
-    readonly databaseFile: string,
+    /** The database, for messages: the SQLite file's name, or the URL (password hidden) and schema. */
+    readonly databaseLabel: string,
   ) {}
 
   /**
@@ -43,13 +51,18 @@ export class CliSession {
   static async open(options: SessionOptions, needs: SessionNeeds, cwd = process.cwd()): Promise<CliSession> {
     const configFile = findConfigFile(cwd, options.config, needs.config);
     const config = configFile ? await loadConfig(configFile, cwd) : {};
-    const databaseFile = existingDatabaseFile(cwd, options.db ?? config.database);
-    const store = await EventStore.open({
-      sqlite: databaseFile,
-      events: [...(config.events ?? [])],
-      aggregates: [...(config.aggregates ?? [])],
-    });
-    return new CliSession(config, store, databaseFile);
+    const given = options.db ?? config.database;
+    const registered = { events: [...(config.events ?? [])], aggregates: [...(config.aggregates ?? [])] };
+    if (isPostgresUrl(given)) {
+      const schema = options.schema ?? config.schema ?? 'public';
+      const label = `${redactUrl(given)} schema ${schema}`;
+      const store = await EventStore.open({ postgres: given, schema, poolSize: 4, migrate: false, ...registered });
+      await assertSchemaHoldsEventLog(store, schema, label);
+      return new CliSession(config, store, label);
+    }
+    const databaseFile = existingDatabaseFile(cwd, given);
+    const store = await EventStore.open({ sqlite: databaseFile, ...registered });
+    return new CliSession(config, store, basename(databaseFile));
   }
 
   /** Runs the config's `setup` (read-model tables, say), for commands that run subscribers. */
@@ -66,6 +79,21 @@ export class CliSession {
   /** Closes the store. */
   close(): Promise<void> {
     return this.store.close();
+  }
+}
+
+/**
+ * Checks that a PostgreSQL schema holds an event log, without creating one: like an SQLite file,
+ * a schema the command line is pointed at by mistake must be left as it was.
+ */
+async function assertSchemaHoldsEventLog(store: EventStore, schema: string, label: string): Promise<void> {
+  try {
+    const { rows } = await sql<{ found: number }>`select 1 as found from information_schema.tables where table_schema = ${schema} and table_name = ${EVENTS_TABLE}`.execute(store.db);
+    if (rows.length === 0) throw new NotAnEventfoldDatabaseError(label, `schema ${schema} has no ${EVENTS_TABLE} table`);
+  } catch (error) {
+    await store.close();
+    if (error instanceof NotAnEventfoldDatabaseError) throw error;
+    throw new DatabaseOpenError(label, openFailureReason(error), { cause: error });
   }
 }
 

@@ -5,7 +5,7 @@ export class DatabaseNotGivenError extends EventfoldError {
   readonly code = 'EVENTFOLD_CLI_DATABASE_NOT_GIVEN';
 
   constructor() {
-    super("No database given: pass --db <file>, or set database: 'file.db' in the eventfold config.");
+    super("No database given: pass --db <file or postgres:// URL>, or set database: 'file.db' in the eventfold config.");
   }
 }
 
@@ -21,12 +21,15 @@ export class DatabaseMissingError extends EventfoldError {
   }
 }
 
-/** The database file exists but holds no eventfold event log (or is not an SQLite file at all). */
+/**
+ * The database exists but holds no eventfold event log: an SQLite file without one (or no SQLite
+ * file at all), or a PostgreSQL schema without one.
+ */
 export class NotAnEventfoldDatabaseError extends EventfoldError {
   readonly code = 'EVENTFOLD_CLI_NOT_AN_EVENTFOLD_DATABASE';
 
   constructor(
-    /** The file. */
+    /** The file, or the PostgreSQL URL (password hidden) and schema. */
     readonly file: string,
     /** Why it is not one. */
     readonly reason: string,
@@ -35,7 +38,7 @@ export class NotAnEventfoldDatabaseError extends EventfoldError {
   }
 }
 
-/** The database is given as a URL of a kind the command line cannot open yet. */
+/** The database is given as a URL of a kind the command line cannot open, or as `:memory:`. */
 export class UnsupportedDatabaseError extends EventfoldError {
   readonly code = 'EVENTFOLD_CLI_DATABASE_UNSUPPORTED';
 
@@ -43,6 +46,6 @@ export class UnsupportedDatabaseError extends EventfoldError {
     /** The database as given. */
     readonly database: string,
   ) {
-    super(`Cannot open ${database} from the command line: give the file name of an SQLite database (other databases are not supported yet).`);
+    super(`Cannot open ${database} from the command line: give the file name of an SQLite database or a postgres:// URL.`);
   }
 }

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import { Command } from 'commander';
 import { jsonText } from '../output/json-text';
 import type { Terminal } from '../output/terminal';
@@ -31,7 +30,7 @@ export function tailCommand(terminal: Terminal): Command {
         const onSignal = () => stop.abort();
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
-        terminal.err(terminal.errorColors.dim(`Following ${basename(session.databaseFile)} from position ${from}; stop with Ctrl-C.`));
+        terminal.err(terminal.errorColors.dim(`Following ${session.databaseLabel} from position ${from}; stop with Ctrl-C.`));
         try {
           await followLog(store, { from, intervalMs: options.interval, signal: stop.signal }, (entry) => {
             if (options.type !== undefined && entryStreamType(entry) !== options.type) return;
