@@ -65,6 +65,29 @@ if (url) {
       await dropSchemas(url, [schema]);
     });
 
+    it("times leases by the database server's clock, so a node whose clock runs ahead cannot take a live lease", async () => {
+      const store = await EventStore.open({ postgres: url, schema, poolSize: 2, events: [Deposit] });
+      const realNow = Date.now;
+      let holder: Dispatcher | undefined;
+      let other: Dispatcher | undefined;
+      try {
+        await createTotalsTable(store);
+        holder = await Dispatcher.start(store, [new Totals()], { processId: 'holder', leaseMs: 1000 });
+        expect(holder.stats()[0].state).not.to.equal('standby');
+        // An hour ahead: by its own clock, the holder's lease ran out long ago.
+        Date.now = () => realNow() + 3_600_000;
+        other = await Dispatcher.start(store, [new Totals()], { processId: 'fast-clock', leaseMs: 1000 });
+        await sleep(1500);
+        expect(other.stats()[0].state).to.equal('standby');
+        expect(holder.stats()[0].state).not.to.equal('standby');
+      } finally {
+        Date.now = realNow;
+        await other?.stop();
+        await holder?.stop();
+        await store.close();
+      }
+    });
+
     it('append to shared streams and run one projection: after a node is killed, nothing is lost or applied twice', async () => {
       const store = await EventStore.open({ postgres: url, schema, poolSize: 2, events: [Deposit] });
       try {
