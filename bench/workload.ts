@@ -23,6 +23,8 @@ export interface Measurement {
   readonly checksum?: string;
   /** How resident memory behaved during the timed work, for workloads that sample it. */
   readonly memory?: MemoryProfile;
+  /** Peak resident memory of the processes the side started (the nodes of a multi-process run), in kilobytes. */
+  readonly childPeakRssKb?: number;
 }
 
 /** One side of a workload. */

@@ -176,7 +176,8 @@ async function threeProcesses(run: PostgresRun): Promise<Measurement> {
     );
     return {
       value: measured.value,
-      detail: `${measured.detail}, node peak RSS ${Math.round(Math.max(...rss) / 1024)} MB`,
+      detail: `${measured.detail}, nodes peak at ${Math.round(Math.max(...rss) / 1024)} MB`,
+      childPeakRssKb: Math.max(...rss),
       checksum: await readModelChecksum(store),
     };
   } finally {

@@ -51,7 +51,8 @@ export async function runPostgresRows(
           try {
             const { measurement, maxRssKb } = await runInWorker({ phase: 'postgres', workload: workload.name, side, run: { url, schema, quick: options.quick } });
             if (!measurement) throw new Error(`${workload.name} (${side}) measured nothing`);
-            results[side].push({ measurement, maxRssKb });
+            // A multi-process side reports its busiest node: that is the memory an application node needs.
+            results[side].push({ measurement, maxRssKb: Math.max(maxRssKb, measurement.childPeakRssKb ?? 0) });
             const title = `${workload.name} ${side}${trials > 1 ? ` #${trial}` : ''}`;
             console.log(`  ${title.padEnd(36)} ${formatValue(measurement.value, workload.unit).padStart(16)} ${workload.unit.padEnd(8)} ${measurement.detail}, peak RSS ${formatMegabytes(maxRssKb)}`);
           } finally {
@@ -94,7 +95,11 @@ function formatTable(rows: readonly PostgresRow[], quick: boolean): string[] {
 }
 
 function notes(rows: readonly PostgresRow[], quick: boolean): string[] {
-  const lines = ['raw pg: the same work through hand-written SQL on one pg client, on the tables eventfold\'s migrations create.'];
+  const lines = [
+    quick ? 'One trial per side (--quick): expect noise.' : 'Each figure is the median of its trials, each side in a fresh process and a fresh schema, the sides taking turns.',
+    "raw pg: the same work through hand-written SQL on one pg client, on the tables eventfold's migrations create.",
+    'RSS: peak resident memory of the process that ran the side; for several processes, of the busiest one.',
+  ];
   for (const { workload } of rows) lines.push(`${workload.name}: ${workload.note(quick)}.`);
   for (const { workload, eventfold, raw } of rows) {
     if (raw && raw.measurement.checksum !== eventfold.measurement.checksum) {
