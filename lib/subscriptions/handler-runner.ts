@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../store/recorded-event';
+import { sleep } from './attempts';
 import { SubscriberRunner } from './subscriber-runner';
 
 /**
@@ -71,16 +72,35 @@ export class HandlerRunner extends SubscriberRunner {
     this.queued++;
   }
 
+  protected forgetTaken(): void {
+    this.queues.clear();
+    this.ready.length = 0;
+    this.busy.clear();
+    this.queued = 0;
+    this.halted = undefined;
+  }
+
   private async handle(stream: string, recorded: RecordedEvent): Promise<void> {
-    const outcome = await this.attempt(recorded);
-    if (outcome.kind === 'stopped') return;
-    if (outcome.kind === 'succeeded') {
-      await this.clearHaltedLetter(this.env.store.db, [recorded.position]);
-      this.finished([recorded], true);
-    } else if (!(await this.giveUp(recorded, outcome))) {
-      // Halted: the stream stays busy so nothing after the event runs before it.
-      this.halted = recorded;
-      return;
+    try {
+      const outcome = await this.attempt(recorded);
+      if (outcome.kind === 'stopped') return;
+      if (outcome.kind === 'succeeded') {
+        await this.clearHaltedLetter(this.env.store.db, [recorded.position]);
+        this.finished([recorded], true);
+      } else if (!(await this.giveUp(recorded, outcome))) {
+        // Halted: the stream stays busy so nothing after the event runs before it.
+        this.halted = recorded;
+        return;
+      }
+    } catch (error) {
+      // eventfold's own bookkeeping failed (the database went away while a dead letter was being
+      // written, say), so the outcome is not recorded: the event goes back to the front of its
+      // stream and is delivered again shortly, rather than leaving the stream stuck.
+      this.env.onError(error, this.name);
+      await sleep(1000, this.stopping.signal);
+      if (!this.isWorking()) return;
+      this.queues.set(stream, [recorded, ...(this.queues.get(stream) ?? [])]);
+      this.queued++;
     }
     this.release(stream);
   }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { RecordedEvent } from '../store/recorded-event';
-import { attemptWithRetries } from './attempts';
+import { attemptWithRetries, sleep } from './attempts';
 import { RebuildFailedError, RebuildNotSupportedError } from './subscriber-errors';
 import { StaleCheckpointError, SubscriberRunner } from './subscriber-runner';
 
@@ -132,6 +132,10 @@ export class ProjectionRunner extends SubscriberRunner {
     // The held events are first in line at the next dispatch.
   }
 
+  protected forgetTaken(): void {
+    this.held = [];
+  }
+
   private async apply(batch: RecordedEvent[]): Promise<void> {
     try {
       if (batch.length > 1 && (await this.applyTogether(batch))) return;
@@ -154,7 +158,13 @@ export class ProjectionRunner extends SubscriberRunner {
         }
       }
     } catch (error) {
-      this.recover(error);
+      if (error instanceof StaleCheckpointError) return this.recover(error);
+      // eventfold's own bookkeeping failed (the database went away, say). Nothing of the failed
+      // transaction was committed: the events not finished go back to the front of the line and
+      // are applied again shortly, rather than leaving the projection stuck behind them.
+      this.env.onError(error, this.name);
+      this.held = [...batch.filter((recorded) => !this.tracker.isFinished(recorded.position)), ...this.held];
+      await sleep(1000, this.stopping.signal);
     }
   }
 

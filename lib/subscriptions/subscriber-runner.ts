@@ -202,6 +202,12 @@ export abstract class SubscriberRunner {
   protected abstract onResume(): void;
 
   /**
+   * Drops events taken but not finished, before the subscriber starts over from its stored
+   * checkpoint (after regaining a lease): the new feed delivers them again.
+   */
+  protected abstract forgetTaken(): void;
+
+  /**
    * Runs `work` after every earlier serial step: checkpoint writes, and a projection's
    * transactions, never overlap, so each sees the checkpoint the previous one wrote.
    */
@@ -424,6 +430,7 @@ export abstract class SubscriberRunner {
     this.tracker = new CheckpointTracker(position, saved?.ahead ?? []);
     this.savedPosition = position;
     this.feed = new EventFeed(this.env.store, position, this.subscriber.bufferSize, this.env.pageSize);
+    this.forgetTaken();
     this.haltedReason = undefined;
     // A dead letter past the checkpoint that is not finished is the event an earlier run halted
     // on: it is delivered again now, and its dead letter goes once it succeeds.
