@@ -7,6 +7,10 @@ export interface StoredEventLocation {
   readonly streamType: string;
   readonly streamId: string;
   readonly streamVersion: number;
+  /** The stored event's id, where the reader had it. */
+  readonly eventId?: string;
+  /** When the event was recorded, where the reader had it. */
+  readonly recordedAt?: Date;
 }
 
 /**
@@ -19,6 +23,10 @@ export abstract class UndecodableEventError extends EventfoldError {
   readonly streamType: string;
   readonly streamId: string;
   readonly streamVersion: number;
+  /** The stored event's id, when known (it is on every event read from the log). */
+  readonly eventId: string | undefined;
+  /** When the event was recorded, when known. */
+  readonly recordedAt: Date | undefined;
 
   constructor(location: StoredEventLocation, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -27,6 +35,8 @@ export abstract class UndecodableEventError extends EventfoldError {
     this.streamType = location.streamType;
     this.streamId = location.streamId;
     this.streamVersion = location.streamVersion;
+    this.eventId = location.eventId;
+    this.recordedAt = location.recordedAt;
   }
 }
 

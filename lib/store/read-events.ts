@@ -91,6 +91,8 @@ export function decodeRow(registry: EventRegistry, row: StoredRow): RecordedEven
     streamType: row.stream_type,
     streamId: row.stream_id,
     streamVersion: Number(row.stream_version),
+    eventId: row.event_id,
+    recordedAt: new Date(row.recorded_at),
   };
   const event = decodePayload(registry, location, Number(row.schema_version), row.payload);
   return {
@@ -103,7 +105,7 @@ export function decodeRow(registry: EventRegistry, row: StoredRow): RecordedEven
     schemaVersion: Number(row.schema_version),
     event,
     metadata: decodeMetadata(row.metadata, location),
-    recordedAt: new Date(row.recorded_at),
+    recordedAt: location.recordedAt,
   };
 }
 

@@ -144,7 +144,7 @@ export class EventFeed {
 function placeholderFor(error: UndecodableEventError): RecordedEvent {
   return {
     position: error.position,
-    eventId: '',
+    eventId: error.eventId ?? '',
     streamType: error.streamType,
     streamId: error.streamId,
     streamVersion: error.streamVersion,
@@ -152,6 +152,6 @@ function placeholderFor(error: UndecodableEventError): RecordedEvent {
     schemaVersion: 0,
     event: new UndecodableEvent(error),
     metadata: {},
-    recordedAt: new Date(0),
+    recordedAt: error.recordedAt ?? new Date(0),
   };
 }

@@ -201,7 +201,8 @@ forEachBackend('Dispatcher failures', (backend) => {
 
     expect(flaky.done).to.deep.equal(['b']);
     const [letter] = await dispatcher.deadLetters();
-    expect(letter).to.include({ position: 1, attempts: 1, eventType: 'JobRequested' });
+    const [stored] = await store.db.selectFrom('eventfold_events').select('event_id').where('position', '=', 1).execute();
+    expect(letter).to.include({ position: 1, attempts: 1, eventType: 'JobRequested', eventId: stored.event_id });
     expect(letter.errorMessage).to.match(backend.corrupt.reason);
     await dispatcher.stop();
   });
