@@ -9,6 +9,8 @@ export const SNAPSHOTS_TABLE = 'eventfold_snapshots';
 export const SUBSCRIPTIONS_TABLE = 'eventfold_subscriptions';
 /** Events that a subscriber gave up on after its last retry. */
 export const DEAD_LETTERS_TABLE = 'eventfold_dead_letters';
+/** Processes running a subscriber split into segments, each with the time its membership lapses. */
+export const SUBSCRIBER_MEMBERS_TABLE = 'eventfold_subscriber_members';
 
 /** One row of the event log. JSON columns hold text. */
 export interface EventRow {
@@ -65,10 +67,19 @@ export interface DeadLetterRow {
   failed_at: string;
 }
 
+/** One process running one subscriber split into segments. */
+export interface SubscriberMemberRow {
+  subscriber: string;
+  owner: string;
+  /** Milliseconds since the epoch, by the lease clock. */
+  expires_at: number;
+}
+
 /** The tables eventfold owns, as Kysely sees them. */
 export interface EventfoldTables {
   [EVENTS_TABLE]: EventRow;
   [SNAPSHOTS_TABLE]: SnapshotRow;
   [SUBSCRIPTIONS_TABLE]: SubscriptionRow;
   [DEAD_LETTERS_TABLE]: DeadLetterRow;
+  [SUBSCRIBER_MEMBERS_TABLE]: SubscriberMemberRow;
 }

@@ -6,6 +6,7 @@ import type { HandlerContext, ProjectionContext } from './subscriber-context';
 import { readOnHandlers, readSubscriberMetadata, type SubscriberKind } from './subscriber.decorators';
 import type { FailureMode } from './subscriber-options';
 import { UnregisteredSubscriberError } from './subscriber-errors';
+import { MAX_SEGMENTS, segmentName, type Segment } from './segments';
 
 /** One `@On` method, bound to its subscriber instance. */
 export type BoundHandler = (event: object, context: HandlerContext | ProjectionContext) => unknown;
@@ -27,6 +28,10 @@ export interface BoundSubscriber {
   readonly eventClasses: readonly EventClass[];
   /** The projection's `reset(db)`, if it has one. */
   readonly reset?: (db: Kysely<never>) => Promise<void>;
+  /** How many segments the subscriber is split into (1: not split). */
+  readonly segments: number;
+  /** For one segment of a split subscriber: which one. Its `name` is then the segment's. */
+  readonly segment?: Segment;
 }
 
 /** Reads a subscriber instance's decorators; throws a typed error naming what is wrong. */
@@ -62,7 +67,27 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     handlers,
     eventClasses: [...methods.keys()] as EventClass[],
     reset: typeof reset === 'function' ? (reset.bind(instance) as BoundSubscriber['reset']) : undefined,
+    segments: segmentCount(options.segments ?? 1, name),
   });
+}
+
+/**
+ * One bound subscriber per segment of `subscriber`, each named after its segment; the subscriber
+ * itself when it is not split.
+ */
+export function splitIntoSegments(subscriber: BoundSubscriber): BoundSubscriber[] {
+  if (subscriber.segments === 1) return [subscriber];
+  return Array.from({ length: subscriber.segments }, (_, index) => {
+    const segment = { subscriber: subscriber.name, index, count: subscriber.segments };
+    return Object.freeze({ ...subscriber, name: segmentName(segment), segment });
+  });
+}
+
+function segmentCount(value: number, subscriber: string): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_SEGMENTS) {
+    throw new InvalidArgumentError(`segments of subscriber '${subscriber}'`, `expected a whole number from 1 to ${MAX_SEGMENTS}, got ${String(value)}.`);
+  }
+  return value;
 }
 
 function wholeNumber(value: number, option: string, subscriber: string): number {

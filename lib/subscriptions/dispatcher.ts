@@ -3,11 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventStore } from '../store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
-import { bindSubscriber, type BoundSubscriber } from './bound-subscriber';
+import { bindSubscriber, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
 import type { DispatcherOptions } from './dispatcher-options';
 import { HandlerRunner } from './handler-runner';
-import { ProjectionRunner, type RebuildOptions, type RebuildProgress } from './projection-runner';
+import { rebuildProjection, type RebuildOptions, type RebuildProgress } from './projection-rebuild';
+import { ProjectionRunner } from './projection-runner';
+import { SegmentGroup } from './segment-group';
+import { adoptSegmentLayout } from './segment-layout';
 import { DispatcherStoppedError, DuplicateSubscriberError, UnknownSubscriberError } from './subscriber-errors';
 import type { RunnerEnvironment, SubscriberRunner } from './subscriber-runner';
 import type { SubscriberStats } from './subscriber-stats';
@@ -44,6 +47,7 @@ export class Dispatcher {
     private readonly runners: readonly SubscriberRunner[],
     private readonly deadLetterStore: DeadLetterStore,
     private readonly onError: (error: unknown, subscriber: string) => void,
+    private readonly groups: readonly SegmentGroup[],
   ) {}
 
   /**
@@ -69,14 +73,18 @@ export class Dispatcher {
       pageSize: positive(options.pageSize ?? 500, 'options.pageSize'),
       onError: options.onError ?? warn,
     };
+    for (const subscriber of bound) await adoptSegmentLayout(store, env.subscriptions, subscriber);
     const runners = bound
+      .flatMap(splitIntoSegments)
       .map((subscriber) => (subscriber.kind === 'projection' ? new ProjectionRunner(env, subscriber) : new HandlerRunner(env, subscriber)))
       .sort((a, b) => b.subscriber.priority - a.subscriber.priority);
-    const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError);
+    const groups = groupSegments(env, runners);
+    const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, groups);
     dispatcher.unsubscribe = store.onAppended((events) => {
       for (const runner of runners) runner.offer(events);
     });
     try {
+      await Promise.all(groups.map((group) => group.join()));
       await Promise.all(runners.map((runner) => runner.start()));
     } catch (error) {
       await dispatcher.stop();
@@ -92,7 +100,10 @@ export class Dispatcher {
     return dispatcher;
   }
 
-  /** Names of the subscribers, highest priority first. */
+  /**
+   * Names of the subscribers, highest priority first. A subscriber split into segments appears as
+   * its segments, e.g. `open-orders[1/2]` and `open-orders[2/2]`.
+   */
   get subscriberNames(): string[] {
     return this.runners.map((runner) => runner.name);
   }
@@ -116,6 +127,7 @@ export class Dispatcher {
       clearInterval(this.pollTimer);
       await this.stopWatching().catch((error) => this.onError(error, '(dispatcher)'));
       await Promise.all(this.runners.map((runner) => runner.stop()));
+      await Promise.all(this.groups.map((group) => group.leave()));
     })();
     return this.stopping;
   }
@@ -125,10 +137,11 @@ export class Dispatcher {
     return this.runners.map((runner) => runner.snapshot());
   }
 
-  /** Dead letters, oldest first, of one subscriber or of all. */
+  /** Dead letters, oldest first, of one subscriber (or one segment of it) or of all. */
   async deadLetters(subscriber?: string): Promise<DeadLetter[]> {
-    if (subscriber !== undefined) this.runnerNamed(subscriber);
-    return this.deadLetterStore.list(subscriber);
+    if (subscriber === undefined) return this.deadLetterStore.list();
+    const letters = await Promise.all(this.runnersNamed(subscriber).map((runner) => this.deadLetterStore.list(runner.name)));
+    return letters.flat().sort((a, b) => a.id - b.id);
   }
 
   /**
@@ -149,10 +162,13 @@ export class Dispatcher {
     await this.runnerNamed(letter.subscriber).discardDeadLetter(letter);
   }
 
-  /** Resumes a halted subscriber at the event it halted on (after a fix was deployed, say). */
+  /**
+   * Resumes a halted subscriber at the event it halted on (after a fix was deployed, say). For a
+   * subscriber split into segments, every halted segment resumes.
+   */
   resume(subscriber: string): void {
     this.assertRunning('resume a subscriber');
-    this.runnerNamed(subscriber).resume();
+    for (const runner of this.runnersNamed(subscriber)) runner.resume();
   }
 
   /**
@@ -168,11 +184,16 @@ export class Dispatcher {
    */
   async rebuild(projection: string, options: RebuildOptions = {}): Promise<RebuildProgress> {
     this.assertRunning('rebuild a projection');
-    const runner = this.runnerNamed(projection);
-    if (!(runner instanceof ProjectionRunner)) {
+    const runners = this.runnersNamed(projection);
+    const projections = runners.filter((runner): runner is ProjectionRunner => runner instanceof ProjectionRunner);
+    if (projections.length === 0) {
       throw new InvalidArgumentError('projection', `'${projection}' is an event handler; only projections can be rebuilt.`);
     }
-    return runner.rebuild(options);
+    if (projections.length === 1 && projections[0].subscriber.segment) {
+      const whole = projections[0].subscriber.segment.subscriber;
+      throw new InvalidArgumentError('projection', `'${projection}' is one segment of '${whole}'; rebuild '${whole}', whose segments share one read model.`);
+    }
+    return rebuildProjection(this.store, projection, projections, options);
   }
 
   private async poll(): Promise<void> {
@@ -196,6 +217,12 @@ export class Dispatcher {
     }
   }
 
+  /** The runner of a subscriber or of one segment, or every segment of a subscriber split into segments. */
+  private runnersNamed(name: string): SubscriberRunner[] {
+    const segments = this.runners.filter((runner) => runner.subscriber.segment?.subscriber === name);
+    return segments.length > 0 ? segments : [this.runnerNamed(name)];
+  }
+
   private runnerNamed(name: string): SubscriberRunner {
     const runner = this.runners.find((candidate) => candidate.name === name);
     if (!runner) throw new UnknownSubscriberError(name, this.subscriberNames);
@@ -211,6 +238,19 @@ export class Dispatcher {
   private assertRunning(operation: string): void {
     if (this.stopping) throw new DispatcherStoppedError(operation);
   }
+}
+
+/** One group per subscriber split into segments, holding this process's runners of its segments. */
+function groupSegments(env: RunnerEnvironment, runners: readonly SubscriberRunner[]): SegmentGroup[] {
+  const groups = new Map<string, SegmentGroup>();
+  for (const runner of runners) {
+    const segment = runner.subscriber.segment;
+    if (!segment) continue;
+    let group = groups.get(segment.subscriber);
+    if (!group) groups.set(segment.subscriber, (group = new SegmentGroup(env, segment.subscriber, segment.count)));
+    runner.joinGroup(group);
+  }
+  return [...groups.values()];
 }
 
 function bindAll(subscribers: readonly object[]): BoundSubscriber[] {

@@ -1,7 +1,7 @@
 export type { DeadLetter } from './dead-letter-store';
 export { Dispatcher } from './dispatcher';
 export type { DispatcherOptions } from './dispatcher-options';
-export type { RebuildOptions, RebuildProgress } from './projection-runner';
+export type { RebuildOptions, RebuildProgress } from './projection-rebuild';
 export type { RetryOptions, RetryPolicy } from './retry-policy';
 export type { HandlerContext, ProjectionContext } from './subscriber-context';
 export {
@@ -10,6 +10,7 @@ export {
   HandlerTimeoutError,
   RebuildFailedError,
   RebuildNotSupportedError,
+  SegmentsChangedError,
   UnknownSubscriberError,
   UnregisteredSubscriberError,
 } from './subscriber-errors';

@@ -1,31 +1,11 @@
+import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { RecordedEvent } from '../store/recorded-event';
+import type { EventfoldTables } from '../store/schema';
 import { attemptWithRetries, sleep } from './attempts';
-import { RebuildFailedError, RebuildNotSupportedError } from './subscriber-errors';
+import { RebuildFailedError } from './subscriber-errors';
+import type { RunnerState } from './subscriber-stats';
 import { StaleCheckpointError, SubscriberRunner } from './subscriber-runner';
-
-/** How far a rebuild has come. */
-export interface RebuildProgress {
-  /** Events of the log replayed so far (by position). */
-  readonly done: number;
-  /** Events to replay: the head of the log when the rebuild started. */
-  readonly total: number;
-  /** Events per second so far. */
-  readonly rate: number;
-  readonly elapsedMs: number;
-  /** Estimated milliseconds left at the current rate; NaN until there is a rate. */
-  readonly etaMs: number;
-}
-
-/** Options of a projection rebuild. */
-export interface RebuildOptions {
-  /** Told of progress at most every `progressIntervalMs` and once at the end. */
-  onProgress?: (progress: RebuildProgress) => void;
-  /** Defaults to 200 ms. */
-  progressIntervalMs?: number;
-  /** Events per transaction while rebuilding. Defaults to the larger of 1000 and the projection's batchSize. */
-  batchSize?: number;
-}
 
 /**
  * Runs a `@Projection`: one transaction at a time, each holding a batch of events together with
@@ -41,51 +21,71 @@ export class ProjectionRunner extends SubscriberRunner {
   /** Events taken but not yet applied, when the projection halted on the first of them. */
   private held: RecordedEvent[] = [];
   private batchSize = this.subscriber.batchSize;
-  private progress: { total: number; startedAt: number; lastReport: number; options: RebuildOptions } | undefined;
+  private stateBeforeRebuild: RunnerState = 'catching-up';
+  /** Told as events finish while rebuilding. */
+  private onRebuildProgress: (() => void) | undefined;
 
-  /**
-   * Empties the read model with the projection's `reset(db)`, resets its checkpoint and replays
-   * the whole log into it, then carries on live.
-   */
-  async rebuild(options: RebuildOptions = {}): Promise<RebuildProgress> {
-    const reset = this.subscriber.reset;
-    if (!reset) throw new RebuildNotSupportedError(this.name);
+  /** Whether a rebuild may start here; throws naming the state when not. */
+  assertCanRebuild(): void {
     if (!this.isWorking() && this.state !== 'halted') {
       throw new InvalidArgumentError('projection', `'${this.name}' is ${this.state} in this process (another process may hold its lease); rebuild it where it runs.`);
     }
-    const batchSize = options.batchSize ?? Math.max(1000, this.subscriber.batchSize);
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('options.batchSize', `expected a whole number >= 1, got ${String(batchSize)}.`);
+  }
+
+  /** Stops taking events and waits for the transaction in progress: the first step of a rebuild. */
+  async pauseForRebuild(): Promise<void> {
+    this.stateBeforeRebuild = this.state;
     this.state = 'rebuilding';
     this.paused = true;
-    await this.serially(async () => {
-      await this.env.store.transaction(async (db) => {
-        await reset(db as never);
-        await this.env.subscriptions.resetCheckpoint(db, this.name, 0);
-        await this.env.deadLetters.removeAll(db, this.name);
-      });
-      this.savedPosition = 0;
-      this.tracker.reset(0);
-      this.feed.restartAfter(0);
-      this.held = [];
-      this.haltedReason = undefined;
-    }).finally(() => (this.paused = false));
-    const total = await this.env.store.headPosition();
-    this.progress = { total, startedAt: Date.now(), lastReport: 0, options };
+    await this.serially(async () => undefined);
+  }
+
+  /** Sets the stored checkpoint back to the start and drops the dead letters, inside the rebuild's transaction. */
+  async resetStored(db: Kysely<EventfoldTables>): Promise<void> {
+    await this.env.subscriptions.resetCheckpoint(db, this.name, 0);
+    await this.env.deadLetters.removeAll(db, this.name);
+  }
+
+  /** Goes on as before when the rebuild could not reset the database. */
+  cancelRebuild(): void {
+    this.state = this.stateBeforeRebuild;
+    this.paused = false;
+    this.pump();
+  }
+
+  /**
+   * Replays the log from its start up to `total` in batches of `batchSize`, telling `onProgress`
+   * as events finish, then carries on live.
+   *
+   * @throws {@link RebuildFailedError} when the projection halts (or loses its lease) first.
+   */
+  async replayFromScratch(total: number, batchSize: number, onProgress: () => void): Promise<void> {
+    this.savedPosition = 0;
+    this.tracker.reset(0);
+    this.feed.restartAfter(0);
+    this.held = [];
+    this.haltedReason = undefined;
+    this.haltedPosition = undefined;
     this.batchSize = batchSize;
+    this.onRebuildProgress = onProgress;
+    this.paused = false;
     try {
       this.pump();
       await this.waitFor(total);
       if (this.state !== 'rebuilding') {
         throw new RebuildFailedError(this.name, this.tracker.checkpoint, total, this.haltedReason ?? `the projection is ${this.state}`);
       }
-      const final = this.reportProgress(true) as RebuildProgress;
       this.state = 'catching-up';
       this.pump();
-      return final;
     } finally {
-      this.progress = undefined;
+      this.onRebuildProgress = undefined;
       this.batchSize = this.subscriber.batchSize;
     }
+  }
+
+  /** Every event up to this position is applied (or not this projection's to apply). */
+  get replayedUpTo(): number {
+    return this.tracker.checkpoint;
   }
 
   protected dispatch(): void {
@@ -107,7 +107,7 @@ export class ProjectionRunner extends SubscriberRunner {
 
   protected override finished(events: readonly RecordedEvent[], handled: boolean, writtenCheckpoint?: number): void {
     super.finished(events, handled, writtenCheckpoint);
-    if (this.progress) this.reportProgress(false);
+    this.onRebuildProgress?.();
   }
 
   protected haltedOn(position: number): boolean {
@@ -190,20 +190,5 @@ export class ProjectionRunner extends SubscriberRunner {
     if (outcome.kind === 'succeeded') this.finished(batch, true, written);
     else if (outcome.kind === 'failed' && outcome.error instanceof StaleCheckpointError) throw outcome.error;
     return outcome.kind === 'succeeded';
-  }
-
-  private reportProgress(final: boolean): RebuildProgress | undefined {
-    const progress = this.progress;
-    if (!progress) return undefined;
-    const now = Date.now();
-    if (!final && now - progress.lastReport < (progress.options.progressIntervalMs ?? 200)) return undefined;
-    progress.lastReport = now;
-    const done = Math.min(this.tracker.checkpoint, progress.total);
-    const elapsedMs = now - progress.startedAt;
-    const rate = elapsedMs > 0 ? (done / elapsedMs) * 1000 : 0;
-    // Without a rate yet there is no estimate: say so (NaN) rather than "nothing left".
-    const report = { done, total: progress.total, rate, elapsedMs, etaMs: rate > 0 ? ((progress.total - done) / rate) * 1000 : done >= progress.total ? 0 : Number.NaN };
-    progress.options.onProgress?.(report);
-    return report;
   }
 }

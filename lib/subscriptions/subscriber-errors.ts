@@ -84,3 +84,25 @@ export class RebuildFailedError extends EventfoldError {
     );
   }
 }
+
+/**
+ * A subscriber was started with a different number of segments than it last ran with, and its
+ * checkpoints cannot be carried over safely yet.
+ */
+export class SegmentsChangedError extends EventfoldError {
+  readonly code = 'EVENTFOLD_SEGMENTS_CHANGED';
+
+  constructor(
+    readonly subscriber: string,
+    /** The segment counts it has stored checkpoints for. */
+    readonly previous: readonly number[],
+    readonly requested: number,
+    /** Why the change cannot be made now, and what to do. */
+    readonly reason: string,
+  ) {
+    super(
+      `Subscriber '${subscriber}' last ran in ${previous.map(String).join(' and ')} segment${previous.length === 1 && previous[0] === 1 ? '' : 's'}, ` +
+        `and is now started with ${requested}: ${reason}`,
+    );
+  }
+}

@@ -20,6 +20,13 @@ export interface SubscriberOptions {
   startFrom?: 'beginning' | 'now';
   /** Events buffered in memory before the subscriber reads from the log instead. Defaults to 2000. */
   bufferSize?: number;
+  /**
+   * Splits the subscriber by stream into this many segments, each with its own checkpoint and
+   * lease, so that several processes share its work while each stream's events stay in order
+   * (they all go to one segment). 1, the default, keeps it whole. See "Segments" in the
+   * subscriptions guide for changing the number later.
+   */
+  segments?: number;
 }
 
 /** Options of `@EventHandler`. Handlers default to `onFailure: 'park'`. */

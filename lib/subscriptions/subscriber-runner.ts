@@ -8,6 +8,8 @@ import type { BoundSubscriber } from './bound-subscriber';
 import { CheckpointTracker } from './checkpoint-tracker';
 import type { DeadLetter, DeadLetterStore } from './dead-letter-store';
 import { EventFeed, UndecodableEvent } from './event-feed';
+import type { SegmentGroup } from './segment-group';
+import { segmentOfStream } from './segments';
 import { StatsCollector, type RunnerState, type SubscriberStats } from './subscriber-stats';
 import type { SubscriptionStore } from './subscription-store';
 
@@ -37,6 +39,8 @@ export class StaleCheckpointError extends Error {}
  */
 export abstract class SubscriberRunner {
   state: RunnerState = 'starting';
+  /** Whether this runner holds its lease or is trying to take it (counted by its segment group). */
+  claimed = false;
   readonly stats = new StatsCollector();
   haltedReason: string | undefined;
   protected tracker = new CheckpointTracker(0);
@@ -56,6 +60,10 @@ export abstract class SubscriberRunner {
   private readonly tasks = new Set<Promise<void>>();
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
   private readonly handledTypes: Set<string>;
+  /** The other segments of the subscriber in this process, for one segment of a split subscriber. */
+  private group: SegmentGroup | undefined;
+  /** A hand-over of the lease to another process, while one runs. */
+  private handingOver: Promise<void> | undefined;
 
   constructor(
     protected readonly env: RunnerEnvironment,
@@ -69,6 +77,12 @@ export abstract class SubscriberRunner {
     return this.subscriber.name;
   }
 
+  /** Makes this runner one of the segments of a split subscriber that this process runs. */
+  joinGroup(group: SegmentGroup): void {
+    this.group = group;
+    group.add(this);
+  }
+
   /** Takes the lease (or waits for it in standby) and starts catching up from the checkpoint. */
   async start(): Promise<void> {
     const { store, subscriptions } = this.env;
@@ -76,7 +90,7 @@ export abstract class SubscriberRunner {
     await subscriptions.ensure(this.name, this.subscriber.kind, startAt);
     this.leaseTimer = setInterval(() => void this.keepLease(), Math.max(50, Math.floor(this.env.leaseMs / 3)));
     this.leaseTimer.unref();
-    if (await subscriptions.acquireLease(this.name, this.env.owner, this.env.leaseMs)) await this.begin();
+    if (await this.tryTakeLease()) await this.begin();
     else {
       // Another process runs the subscriber; show its stored checkpoint meanwhile.
       const saved = await subscriptions.load(this.name);
@@ -118,6 +132,8 @@ export abstract class SubscriberRunner {
   /** Lets in-flight work finish, saves the checkpoint and gives up the lease. Safe to call twice. */
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
+    await this.handingOver;
+    if ((this.state as RunnerState) === 'stopped') return;
     const holdsLease = this.state !== 'standby';
     this.state = 'stopped';
     this.stopping.abort();
@@ -128,6 +144,7 @@ export abstract class SubscriberRunner {
       await this.env.subscriptions.setStatus(this.name, this.haltedReason ? 'halted' : 'stopped', this.haltedReason ?? null);
       await this.env.subscriptions.releaseLease(this.name, this.env.owner);
     }
+    this.claimed = false;
     this.settleWaiters();
   }
 
@@ -253,8 +270,13 @@ export abstract class SubscriberRunner {
     }
   }
 
-  /** Whether the subscriber has a handler for this event (or would have, were it decodable). */
+  /**
+   * Whether the subscriber has a handler for this event (or would have, were it decodable), and,
+   * for a segment, whether the event's stream is the segment's.
+   */
   protected handles(recorded: RecordedEvent): boolean {
+    const segment = this.subscriber.segment;
+    if (segment && segmentOfStream(recorded.streamType, recorded.streamId, segment.count) !== segment.index) return false;
     if (recorded.event instanceof UndecodableEvent) return this.handledTypes.has(recorded.type);
     return this.subscriber.handlers.has(recorded.event.constructor);
   }
@@ -369,8 +391,7 @@ export abstract class SubscriberRunner {
   protected recover(error: unknown): void {
     if (error instanceof StaleCheckpointError) {
       // Another process took over this subscriber; stand by until the lease can be had again.
-      this.state = 'standby';
-      this.settleWaiters();
+      this.standBy();
       return;
     }
     this.env.onError(error, this.name);
@@ -442,17 +463,54 @@ export abstract class SubscriberRunner {
   }
 
   private async keepLease(): Promise<void> {
-    if (this.state === 'stopped') return;
+    if (this.state === 'stopped' || this.handingOver) return;
     try {
+      if (this.state === 'standby') {
+        if (this.tasks.size === 0 && (await this.tryTakeLease())) await this.begin();
+        return;
+      }
       const held = await this.env.subscriptions.acquireLease(this.name, this.env.owner, this.env.leaseMs);
-      if (held && this.state === 'standby' && this.tasks.size === 0) await this.begin();
-      else if (!held && this.state !== 'standby') {
-        this.state = 'standby';
-        this.settleWaiters();
+      if (!held) this.standBy();
+      else if (this.group?.shouldHandOver(this)) {
+        this.handingOver = this.handOver().finally(() => (this.handingOver = undefined));
+        await this.handingOver;
       }
     } catch (error) {
       this.env.onError(error, this.name);
     }
+  }
+
+  /**
+   * Takes the lease if it is free and, for a segment, this process is not holding its fair share
+   * of the subscriber's segments already.
+   */
+  private async tryTakeLease(): Promise<boolean> {
+    if (this.group && !this.group.mayClaimMore()) return false;
+    // Counted while trying, so that sibling segments starting at the same moment do not all try.
+    this.claimed = true;
+    const held = await this.env.subscriptions.acquireLease(this.name, this.env.owner, this.env.leaseMs);
+    if (!held) this.claimed = false;
+    return held;
+  }
+
+  /** Gives the lease up for another process to take: finishes work in progress, saves the checkpoint, releases. */
+  private async handOver(): Promise<void> {
+    this.state = 'standby';
+    this.settleWaiters();
+    try {
+      while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+      await this.flush();
+      await this.env.subscriptions.setStatus(this.name, this.haltedReason ? 'halted' : 'stopped', this.haltedReason ?? null);
+      await this.env.subscriptions.releaseLease(this.name, this.env.owner);
+    } finally {
+      this.claimed = false;
+    }
+  }
+
+  private standBy(): void {
+    this.state = 'standby';
+    this.claimed = false;
+    this.settleWaiters();
   }
 
   private scheduleSave(): void {

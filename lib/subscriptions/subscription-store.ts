@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { SUBSCRIPTIONS_TABLE, type EventfoldTables } from '../store/schema';
+import { SUBSCRIBER_MEMBERS_TABLE, SUBSCRIPTIONS_TABLE, type EventfoldTables } from '../store/schema';
 import type { SqlFlavour } from '../store/sql-flavour';
 
 /** Whether a subscriber is working, or why not. */
@@ -66,6 +66,46 @@ export class SubscriptionStore {
       .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_expires_at', '<', now)]))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Of `names`, those whose lease some process holds now, with the holder. */
+  async liveLeases(names: readonly string[]): Promise<Array<{ name: string; owner: string }>> {
+    if (names.length === 0) return [];
+    const rows = await this.db
+      .selectFrom(SUBSCRIPTIONS_TABLE)
+      .select(['name', 'lease_owner'])
+      .where('name', 'in', names)
+      .where('lease_owner', 'is not', null)
+      .where('lease_expires_at', '>=', this.leaseClock())
+      .execute();
+    return rows.map((row) => ({ name: row.name, owner: row.lease_owner as string }));
+  }
+
+  /**
+   * Announces that `owner` runs `subscriber` (split into segments) for the next `ttlMs`, and
+   * returns how many processes announced so and have not lapsed, this one included.
+   */
+  async renewMembership(subscriber: string, owner: string, ttlMs: number): Promise<number> {
+    const now = this.leaseClock();
+    await this.db
+      .insertInto(SUBSCRIBER_MEMBERS_TABLE)
+      .values({ subscriber, owner, expires_at: sql<number>`${now} + ${ttlMs}` })
+      .onConflict((conflict) => conflict.columns(['subscriber', 'owner']).doUpdateSet({ expires_at: sql<number>`${now} + ${ttlMs}` }))
+      .execute();
+    // Announcements of processes that ended without withdrawing them.
+    await this.db.deleteFrom(SUBSCRIBER_MEMBERS_TABLE).where('subscriber', '=', subscriber).where('expires_at', '<', now).execute();
+    const row = await this.db
+      .selectFrom(SUBSCRIBER_MEMBERS_TABLE)
+      .select((eb) => eb.fn.countAll<number>().as('members'))
+      .where('subscriber', '=', subscriber)
+      .where('expires_at', '>=', now)
+      .executeTakeFirst();
+    return Number(row?.members ?? 1);
+  }
+
+  /** Withdraws `owner`'s announcement, so that the others take its share at once. */
+  async leaveMembership(subscriber: string, owner: string): Promise<void> {
+    await this.db.deleteFrom(SUBSCRIBER_MEMBERS_TABLE).where('subscriber', '=', subscriber).where('owner', '=', owner).execute();
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {

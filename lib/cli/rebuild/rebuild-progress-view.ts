@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { RebuildProgress } from '../../subscriptions/projection-runner';
+import type { RebuildProgress } from '../../subscriptions/projection-rebuild';
 import { formatDuration, formatRate } from '../output/duration';
 import type { Terminal } from '../output/terminal';
 

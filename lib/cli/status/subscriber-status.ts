@@ -1,5 +1,6 @@
 import type { EventStore } from '../../store/event-store';
 import { DeadLetterStore } from '../../subscriptions/dead-letter-store';
+import { parseSegmentName } from '../../subscriptions/segments';
 import { SubscriptionStore, type SavedSubscription } from '../../subscriptions/subscription-store';
 import type { ConfiguredSubscriber } from '../subscribers/configured-subscribers';
 
@@ -46,7 +47,8 @@ export async function readStatus(store: EventStore, configured: readonly Configu
   const saved = await new SubscriptionStore(store.db).list();
   const letters = await new DeadLetterStore(store.db).countBySubscriber();
   const views = saved.map((subscription) => viewOf(subscription, head, letters.get(subscription.name) ?? 0, now));
-  const known = new Set(views.map((view) => view.name));
+  // A subscriber split into segments shows as its segments, e.g. open-orders[1/2].
+  const known = new Set(views.map((view) => parseSegmentName(view.name)?.subscriber ?? view.name));
   for (const subscriber of configured) {
     if (known.has(subscriber.name)) continue;
     known.add(subscriber.name);

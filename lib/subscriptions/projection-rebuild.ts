@@ -1,0 +1,72 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import type { EventStore } from '../store/event-store';
+import type { ProjectionRunner } from './projection-runner';
+import { RebuildNotSupportedError } from './subscriber-errors';
+
+/** How far a rebuild has come. */
+export interface RebuildProgress {
+  /** Events of the log replayed so far (by position). */
+  readonly done: number;
+  /** Events to replay: the head of the log when the rebuild started. */
+  readonly total: number;
+  /** Events per second so far. */
+  readonly rate: number;
+  readonly elapsedMs: number;
+  /** Estimated milliseconds left at the current rate; NaN until there is a rate. */
+  readonly etaMs: number;
+}
+
+/** Options of a projection rebuild. */
+export interface RebuildOptions {
+  /** Told of progress at most every `progressIntervalMs` and once at the end. */
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Defaults to 200 ms. */
+  progressIntervalMs?: number;
+  /** Events per transaction while rebuilding. Defaults to the larger of 1000 and the projection's batchSize. */
+  batchSize?: number;
+}
+
+/**
+ * Rebuilds a projection, whole or split into segments: pauses every segment, empties the read
+ * model with the projection's `reset(db)` and sets every segment's checkpoint back to the start
+ * in one transaction, then replays the log into all of them, reporting progress as the slowest
+ * segment moves. Each segment carries on live once it has replayed the log as it was at the start.
+ */
+export async function rebuildProjection(store: EventStore, name: string, runners: readonly ProjectionRunner[], options: RebuildOptions): Promise<RebuildProgress> {
+  const reset = runners[0].subscriber.reset;
+  if (!reset) throw new RebuildNotSupportedError(name);
+  for (const runner of runners) runner.assertCanRebuild();
+  const batchSize = options.batchSize ?? Math.max(1000, runners[0].subscriber.batchSize);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('options.batchSize', `expected a whole number >= 1, got ${String(batchSize)}.`);
+
+  await Promise.all(runners.map((runner) => runner.pauseForRebuild()));
+  try {
+    await store.transaction(async (db) => {
+      await reset(db as never);
+      for (const runner of runners) await runner.resetStored(db);
+    });
+  } catch (error) {
+    for (const runner of runners) runner.cancelRebuild();
+    throw error;
+  }
+  const total = await store.headPosition();
+  const startedAt = Date.now();
+  let lastReport = 0;
+  const report = (final: boolean): RebuildProgress | undefined => {
+    const now = Date.now();
+    if (!final && now - lastReport < (options.progressIntervalMs ?? 200)) return undefined;
+    lastReport = now;
+    const done = Math.min(total, ...runners.map((runner) => runner.replayedUpTo));
+    const elapsedMs = now - startedAt;
+    const rate = elapsedMs > 0 ? (done / elapsedMs) * 1000 : 0;
+    // Without a rate yet there is no estimate: say so (NaN) rather than "nothing left".
+    const etaMs = rate > 0 ? ((total - done) / rate) * 1000 : done >= total ? 0 : Number.NaN;
+    const progress = { done, total, rate, elapsedMs, etaMs };
+    options.onProgress?.(progress);
+    return progress;
+  };
+  const outcomes = await Promise.allSettled(runners.map((runner) => runner.replayFromScratch(total, batchSize, () => report(false))));
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return report(true) as RebuildProgress;
+}

@@ -1,0 +1,77 @@
+import type { RunnerEnvironment } from './subscriber-runner';
+
+/** What the group needs to know of each of its segments. */
+export interface GroupedSegment {
+  /** Whether the segment holds its lease, or is trying to take it. */
+  readonly claimed: boolean;
+}
+
+/**
+ * The segments of one subscriber that this process runs, and the processes it shares them with.
+ *
+ * Every process that runs the subscriber announces itself (in `eventfold_subscriber_members`)
+ * and renews the announcement as often as a lease. Each process holds at most its fair share of
+ * the segments, the segment count divided by the processes announced, rounded up: it takes no
+ * more than that, and hands over what it holds beyond it (a process joined), one renewal after
+ * another, so the others can take them. When a process ends or dies its announcement lapses with
+ * its leases, and the others take its segments over.
+ */
+export class SegmentGroup {
+  private members = 1;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly segments: GroupedSegment[] = [];
+
+  constructor(
+    private readonly env: RunnerEnvironment,
+    readonly subscriber: string,
+    readonly count: number,
+  ) {}
+
+  /** Adds a segment of this process to the group. */
+  add(segment: GroupedSegment): void {
+    this.segments.push(segment);
+  }
+
+  /** Announces this process and keeps the announcement fresh until {@link SegmentGroup.leave}. */
+  async join(): Promise<void> {
+    await this.renew();
+    this.timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.env.leaseMs / 3)));
+    this.timer.unref();
+  }
+
+  /** Withdraws the announcement, so that the others take this process's share at once. */
+  async leave(): Promise<void> {
+    clearInterval(this.timer);
+    await this.env.subscriptions.leaveMembership(this.subscriber, this.env.owner).catch((error) => this.env.onError(error, this.subscriber));
+  }
+
+  /** The most segments this process should hold. */
+  get fairShare(): number {
+    return Math.ceil(this.count / Math.max(1, this.members));
+  }
+
+  /** Whether this process may claim one more segment. */
+  mayClaimMore(): boolean {
+    return this.claimed().length < this.fairShare;
+  }
+
+  /** Whether `segment` should be handed over: this process holds more than its share, and it is among the last it holds. */
+  shouldHandOver(segment: GroupedSegment): boolean {
+    const claimed = this.claimed();
+    const excess = claimed.length - this.fairShare;
+    // One at a time, so that the others can take each before the next goes.
+    return excess > 0 && claimed[claimed.length - 1] === segment;
+  }
+
+  private claimed(): GroupedSegment[] {
+    return this.segments.filter((segment) => segment.claimed);
+  }
+
+  private async renew(): Promise<void> {
+    try {
+      this.members = await this.env.subscriptions.renewMembership(this.subscriber, this.env.owner, this.env.leaseMs);
+    } catch (error) {
+      this.env.onError(error, this.subscriber);
+    }
+  }
+}
