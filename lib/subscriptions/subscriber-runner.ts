@@ -64,6 +64,8 @@ export abstract class SubscriberRunner {
   private group: SegmentGroup | undefined;
   /** A hand-over of the lease to another process, while one runs. */
   private handingOver: Promise<void> | undefined;
+  /** A renewal (or taking) of the lease, while one runs; stop() waits for it. */
+  private leaseWork: Promise<void> | undefined;
 
   constructor(
     protected readonly env: RunnerEnvironment,
@@ -88,7 +90,9 @@ export abstract class SubscriberRunner {
     const { store, subscriptions } = this.env;
     const startAt = this.subscriber.startFrom === 'now' ? await store.headPosition() : 0;
     await subscriptions.ensure(this.name, this.subscriber.kind, startAt);
-    this.leaseTimer = setInterval(() => void this.keepLease(), Math.max(50, Math.floor(this.env.leaseMs / 3)));
+    this.leaseTimer = setInterval(() => {
+      this.leaseWork ??= this.keepLease().finally(() => (this.leaseWork = undefined));
+    }, Math.max(50, Math.floor(this.env.leaseMs / 3)));
     this.leaseTimer.unref();
     if (await this.tryTakeLease()) await this.begin();
     else {
@@ -132,12 +136,14 @@ export abstract class SubscriberRunner {
   /** Lets in-flight work finish, saves the checkpoint and gives up the lease. Safe to call twice. */
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
+    clearInterval(this.leaseTimer);
+    // A hand-over or renewal in flight may change whether the lease is held: let it settle first.
     await this.handingOver;
+    await this.leaseWork;
     if ((this.state as RunnerState) === 'stopped') return;
     const holdsLease = this.state !== 'standby';
     this.state = 'stopped';
     this.stopping.abort();
-    clearInterval(this.leaseTimer);
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
     if (holdsLease) {
       await this.flush();

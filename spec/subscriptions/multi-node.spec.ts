@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Dispatcher, EventStore } from '../../lib';
 import { dropSchemas, postgresUrlOrReportSkip, temporaryFolder, uniqueSchema } from '../support/backends';
 import { collect } from '../support/expect-rejection';
-import { createTotalsTable, Deposit, readTotals, Totals } from '../support/subscriber-fixtures';
+import { createTotalsTable, Deposit, readTotals, SegmentedTotals, Totals } from '../support/subscriber-fixtures';
 
 const script = join(__dirname, '..', 'support', 'subscriber-process.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -32,8 +32,9 @@ interface Node {
   readonly exited: Promise<number | null>;
 }
 
-function startNode(url: string, schema: string, handledFile: string, appendCount: number, leaseMs: number): Node {
-  const child = spawn(process.execPath, [script, url, handledFile, String(appendCount), String(leaseMs), schema], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startNode(url: string, schema: string, handledFile: string, appendCount: number, leaseMs: number, segmented: boolean): Node {
+  const args = [script, url, handledFile, String(appendCount), String(leaseMs), schema, ...(segmented ? ['segmented'] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let errors = '';
   child.stderr?.on('data', (chunk) => (errors += chunk));
@@ -88,20 +89,43 @@ if (url) {
       }
     });
 
-    it('append to shared streams and run one projection: after a node is killed, nothing is lost or applied twice', async () => {
-      const store = await EventStore.open({ postgres: url, schema, poolSize: 2, events: [Deposit] });
+    /**
+     * Three nodes append to the same streams and run the same handler and projection (split into
+     * three segments each when `segmented`); the node holding leases is killed mid-run; the
+     * survivors take over. Nothing may be lost, and the projection must apply each event once.
+     */
+    async function threeNodesLoseOne(server: string, segmented: boolean): Promise<void> {
+      const store = await EventStore.open({ postgres: server, schema, poolSize: 2, events: [Deposit] });
       try {
         await createTotalsTable(store);
         const leaseMs = 1000;
-        for (let n = 0; n < 3; n++) nodes.push(startNode(url, schema, join(folder.path, `node-${n}.txt`), 3000, leaseMs));
-        const states = await Promise.all(nodes.map((node) => node.started));
-        // Each subscriber runs in exactly one node; the others wait on standby.
-        const active = states.map((line) => line.trim().split(' ')[1].split(',').filter((state) => state !== 'standby').length);
-        expect(active.reduce((sum, count) => sum + count, 0)).to.equal(2);
+        for (let n = 0; n < 3; n++) nodes.push(startNode(server, schema, join(folder.path, `node-${n}.txt`), 3000, leaseMs, segmented));
+        await Promise.all(nodes.map((node) => node.started));
+        // Who holds which lease, by process id (leases name their holder host:pid:random).
+        const holders = async () => {
+          const rows = await store.db.selectFrom('eventfold_subscriptions').select(['name', 'lease_owner']).where('lease_owner', 'is not', null).execute();
+          return rows.map((row) => ({ name: row.name, node: nodes.findIndex((node) => (row.lease_owner as string).includes(`:${node.child.pid}:`)) }));
+        };
+        let held = await holders();
+        if (segmented) {
+          // Six segments (three of each subscriber), shared by the three nodes, at most two each.
+          await until(
+            async () => {
+              held = await holders();
+              const perNode = [0, 1, 2].map((node) => held.filter((lease) => lease.node === node).length);
+              return held.length === 6 && perNode.every((count) => count === 2);
+            },
+            20_000,
+            () => `the segments were not shared two per node: ${JSON.stringify(held)}`,
+          );
+        } else {
+          // Each subscriber runs in exactly one node; the others wait on standby.
+          expect(held.map((lease) => lease.name).sort()).to.deep.equal(['deposit-recorder', 'totals']);
+        }
 
         // Kill a node that runs subscribers while it is in the middle of appending and handling.
-        const victim = nodes[active.findIndex((count) => count > 0)];
-        await until(() => lines(victim.handledFile).length >= 100, 30_000, () => 'the active node did not handle 100 events');
+        const victim = nodes[held[0].node];
+        await until(() => lines(victim.handledFile).length >= 30, 30_000, () => 'the active node did not handle 30 events');
         victim.child.kill('SIGKILL');
         await victim.exited;
         const loggedAtKill = (await collect(store.readAll())).length;
@@ -145,10 +169,15 @@ if (url) {
         const live = await readTotals(store);
         expect(live).to.deep.equal([...expected].map(([account, totals]) => ({ account, ...totals })).sort((a, b) => a.account.localeCompare(b.account)));
 
+        if (segmented) {
+          // Every node, the victim included, handled events of its own segments.
+          expect(nodes.map((node) => lines(node.handledFile).length > 0)).to.deep.equal([true, true, true]);
+        }
+
         // And the projection equals a rebuild from the log.
-        const dispatcher = await Dispatcher.start(store, [new Totals()], { leaseMs, pollIntervalMs: 20 });
+        const dispatcher = await Dispatcher.start(store, [segmented ? new SegmentedTotals() : new Totals()], { leaseMs, pollIntervalMs: 20 });
         try {
-          await until(() => dispatcher.stats()[0].state !== 'standby', 10_000, () => 'the killed nodes\' lease did not run out');
+          await until(() => dispatcher.stats().every((stats) => stats.state !== 'standby'), 10_000, () => "the killed nodes' leases did not run out");
           await dispatcher.rebuild('totals');
           expect(await readTotals(store)).to.deep.equal(live);
         } finally {
@@ -157,6 +186,11 @@ if (url) {
       } finally {
         await store.close();
       }
-    });
+    }
+
+    it('append to shared streams and run one projection: after a node is killed, nothing is lost or applied twice', () => threeNodesLoseOne(url, false));
+
+    it('share subscribers split into segments: after a node is killed, the others take its segments and nothing is lost or applied twice', () =>
+      threeNodesLoseOne(url, true));
   });
 }

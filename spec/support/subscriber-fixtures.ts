@@ -39,6 +39,14 @@ export class Totals {
   }
 }
 
+/** {@link DepositRecorder} split by stream into three segments. */
+@EventHandler('deposit-recorder', { concurrency: 4, segments: 3 })
+export class SegmentedDepositRecorder extends DepositRecorder {}
+
+/** {@link Totals} split by stream into three segments. */
+@Projection('totals', { batchSize: 50, segments: 3 })
+export class SegmentedTotals extends Totals {}
+
 /** Creates the projection's table if it is not there yet. */
 export async function createTotalsTable(store: EventStore): Promise<void> {
   await store.db.schema

@@ -1,25 +1,28 @@
 // A process for the crash and lease specs: it opens an SQLite store, runs a handler that records
 // each event id it sees in a file and a projection of per-stream totals, and optionally appends.
 //
-//   node subscriber-process.js <db> <handled-file> <append-count> <lease-ms> [schema]
+//   node subscriber-process.js <db> <handled-file> <append-count> <lease-ms> [schema] [segmented]
 //
-// <db> is an SQLite file, or a PostgreSQL URL used with [schema].
+// <db> is an SQLite file, or a PostgreSQL URL used with [schema]. With "segmented", both
+// subscribers are split into three segments.
 //
 // It prints "started <state>" once the dispatcher runs and "idle" once it has caught up after its
 // appends; it then keeps running until killed, or exits when <append-count> is "exit".
 import 'reflect-metadata';
 import { appendFileSync } from 'node:fs';
 import { EventStore } from '../../lib';
-import { createTotalsTable, Deposit, DepositRecorder, Totals } from './subscriber-fixtures';
+import { createTotalsTable, Deposit, DepositRecorder, SegmentedDepositRecorder, SegmentedTotals, Totals } from './subscriber-fixtures';
 
 async function main(): Promise<void> {
-  const [file, handledFile, appendCount, leaseMs, schema] = process.argv.slice(2);
+  const [file, handledFile, appendCount, leaseMs, schema, segmented] = process.argv.slice(2);
   const store = file.startsWith('postgres')
     ? await EventStore.open({ postgres: file, schema, poolSize: 4, events: [Deposit] })
     : await EventStore.open({ sqlite: file, events: [Deposit] });
   await createTotalsTable(store);
   const { Dispatcher } = await import('../../lib');
-  const dispatcher = await Dispatcher.start(store, [new DepositRecorder((id) => appendFileSync(handledFile, `${id}\n`)), new Totals()], {
+  const record = (id: string) => appendFileSync(handledFile, `${id}\n`);
+  const subscribers = segmented === 'segmented' ? [new SegmentedDepositRecorder(record), new SegmentedTotals()] : [new DepositRecorder(record), new Totals()];
+  const dispatcher = await Dispatcher.start(store, subscribers, {
     leaseMs: Number(leaseMs),
     pollIntervalMs: 20,
   });
