@@ -87,6 +87,7 @@ export class EventStore {
   private readonly pageSize: number;
   private readonly onSnapshotError: (error: unknown) => void;
   private readonly appendListeners = new Set<AppendListener>();
+  private appendsInFlight = 0;
   private closed = false;
 
   private constructor(
@@ -176,9 +177,23 @@ export class EventStore {
     const expected = options.expectedVersion === undefined ? ANY_VERSION : options.expectedVersion;
     assertExpectedVersion(expected, 'options.expectedVersion');
     const prepared = prepareEvents(this.registry, events, options.metadata);
-    const result = await appendToStream(this.db, this.queries, this.connection.hooks, { type: stream.type, id: stream.id }, expected, prepared);
+    this.appendsInFlight++;
+    let result: AppendResult;
+    try {
+      result = await appendToStream(this.db, this.queries, this.connection.hooks, { type: stream.type, id: stream.id }, expected, prepared);
+    } finally {
+      this.appendsInFlight--;
+    }
     if (!result.alreadyStored) this.announce(result.events);
     return result;
+  }
+
+  /**
+   * @internal For the dispatcher: whether an append of this store may have committed without its
+   * events having been announced to `onAppended` listeners yet.
+   */
+  get hasAppendsInFlight(): boolean {
+    return this.appendsInFlight > 0;
   }
 
   /**

@@ -38,6 +38,8 @@ export class Dispatcher {
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private pollAgain = false;
+  /** A poll found appends of this process in flight and waits for them to be announced. */
+  private pollDeferred = false;
   private unsubscribe: () => void = () => undefined;
   private stopWatching: () => Promise<void> = async () => undefined;
 
@@ -82,6 +84,7 @@ export class Dispatcher {
     const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, groups);
     dispatcher.unsubscribe = store.onAppended((events) => {
       for (const runner of runners) runner.offer(events);
+      if (dispatcher.pollDeferred) void dispatcher.poll();
     });
     try {
       await Promise.all(groups.map((group) => group.join()));
@@ -207,7 +210,15 @@ export class Dispatcher {
     try {
       do {
         this.pollAgain = false;
+        this.pollDeferred = false;
         const head = await this.store.headPosition();
+        if (this.store.hasAppendsInFlight) {
+          // The head may include an append of this process whose events are about to be handed
+          // to the subscribers in memory, in priority order. Acting on the head now would send
+          // them to read the log instead, each at its own pace; look again once it is announced.
+          this.pollDeferred = true;
+          break;
+        }
         for (const runner of this.runners) runner.noticeHead(head);
       } while (this.pollAgain && !this.stopping);
     } catch (error) {
