@@ -2,7 +2,7 @@ import type { Workload } from '../workload';
 import { loadByReplay, loadFromSnapshot } from './aggregate-load';
 import { batchedAppend } from './batched-append';
 import { projectionRebuild } from './projection-rebuild';
-import { projectionThroughputFour, projectionThroughputOne } from './projection-throughput';
+import { projectionThroughputFour, projectionThroughputOne, projectionThroughputSql } from './projection-throughput';
 import { singleAppend } from './single-append';
 
 /** Every workload, in the order the results table lists them. */
@@ -12,6 +12,7 @@ export const WORKLOADS: readonly Workload[] = [
   loadByReplay,
   loadFromSnapshot,
   projectionThroughputOne,
+  projectionThroughputSql,
   projectionThroughputFour,
   projectionRebuild,
 ];

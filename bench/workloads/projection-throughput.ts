@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { Dispatcher, EventStore, type StreamRef } from '../../lib';
 import { OrderFilled, OrderPlaced, orderEvent, orderEventType, orderFields } from '../bench-domain';
-import { PROJECTION_BATCH_SIZE, ORDER_PROJECTIONS, createReadModels } from '../order-projections';
+import { OrderStatusSqlProjection, PROJECTION_BATCH_SIZE, ORDER_PROJECTIONS, createReadModels } from '../order-projections';
 import { readModelChecksum, type ReadModelTable } from '../order-read-models';
 import { openRawEventLog, prepareRawStatements } from '../raw-event-log';
 import { prepareRawProjection, type RawProjectedEvent } from '../raw-order-projections';
@@ -36,7 +36,10 @@ function checksumOf(file: string, tables: readonly ReadModelTable[], head: numbe
   }
 }
 
-async function measureEventfold(run: WorkloadRun, projections: number): Promise<Measurement> {
+/** How the eventfold side's projections write: Kysely queries built per event, or hand-written SQL. */
+type Writes = 'kysely' | 'sql';
+
+async function measureEventfold(run: WorkloadRun, projections: number, writes: Writes = 'kysely'): Promise<Measurement> {
   const store = await EventStore.open({ sqlite: run.file, durability: run.durability, events: [OrderPlaced, OrderFilled] });
   const tables = tablesOf(projections);
   let measured: { value: number; detail: string };
@@ -45,7 +48,7 @@ async function measureEventfold(run: WorkloadRun, projections: number): Promise<
     await createReadModels(store.db, tables);
     const dispatcher = await Dispatcher.start(
       store,
-      ORDER_PROJECTIONS.slice(0, projections).map(({ projectionClass }) => new projectionClass()),
+      writes === 'sql' ? [new OrderStatusSqlProjection()] : ORDER_PROJECTIONS.slice(0, projections).map(({ projectionClass }) => new projectionClass()),
     );
     try {
       const batchOf = (batch: number) => Array.from({ length: BATCH_SIZE }, (_, offset) => orderEvent(batch * BATCH_SIZE + offset));
@@ -153,3 +156,17 @@ export const projectionThroughputOne = projectionThroughput(1, undefined);
  * eventfold side takes close to a minute, long enough to even out the noise a trial sees.
  */
 export const projectionThroughputFour = projectionThroughput(4, 1);
+
+/**
+ * End to end with one read model whose projection runs hand-written SQL through `context.db`
+ * instead of building a Kysely query per event: what is left is the dispatcher's own cost.
+ */
+export const projectionThroughputSql: Workload = {
+  ...projectionThroughputOne,
+  name: 'projection-e2e-1-sql',
+  label: (quick) => `${projectionThroughputOne.label(quick)}, SQL`,
+  note: () =>
+    'as projection-e2e-1, but the projection runs two hand-written upsert statements through context.db.executeQuery(CompiledQuery.raw(...)), ' +
+    'so no Kysely query is built per event; raw: the same as projection-e2e-1',
+  eventfold: { measure: (run) => measureEventfold(run, 1, 'sql') },
+};
