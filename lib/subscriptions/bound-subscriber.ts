@@ -6,7 +6,7 @@ import type { HandlerContext, ProjectionContext } from './subscriber-context';
 import { readOnHandlers, readSubscriberMetadata, type SubscriberKind } from './subscriber.decorators';
 import type { FailureMode } from './subscriber-options';
 import { UnregisteredSubscriberError } from './subscriber-errors';
-import { MAX_SEGMENTS, segmentName, type Segment } from './segments';
+import { MAX_SEGMENTS, parseSegmentName, segmentName, type Segment } from './segments';
 
 /** One `@On` method, bound to its subscriber instance. */
 export type BoundHandler = (event: object, context: HandlerContext | ProjectionContext) => unknown;
@@ -42,6 +42,9 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     throw new UnregisteredSubscriberError(subscriberClass?.name ?? String(instance));
   }
   const { name, kind, options } = metadata;
+  if (parseSegmentName(name)) {
+    throw new InvalidArgumentError(`subscriber '${name}'`, 'names ending in [n/m] are kept for the segments of split subscribers; choose another name.');
+  }
   const methods = readOnHandlers(subscriberClass);
   if (methods.size === 0) {
     throw new InvalidArgumentError(`subscriber '${name}'`, `${subscriberClass.name} has no @On(EventClass) methods, so it would never receive anything.`);

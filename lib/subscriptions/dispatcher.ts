@@ -88,7 +88,11 @@ export class Dispatcher {
     });
     try {
       await Promise.all(groups.map((group) => group.join()));
-      await Promise.all(runners.map((runner) => runner.start()));
+      // Every start settles before a failure stops them all: a runner still starting would
+      // otherwise go on running after the caller was told the dispatcher failed.
+      const started = await Promise.allSettled(runners.map((runner) => runner.start()));
+      const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       await dispatcher.stop();
       throw error;
@@ -129,8 +133,12 @@ export class Dispatcher {
       this.unsubscribe();
       clearInterval(this.pollTimer);
       await this.stopWatching().catch((error) => this.onError(error, '(dispatcher)'));
-      await Promise.all(this.runners.map((runner) => runner.stop()));
-      await Promise.all(this.groups.map((group) => group.leave()));
+      try {
+        const stopped = await Promise.allSettled(this.runners.map((runner) => runner.stop()));
+        for (const outcome of stopped) if (outcome.status === 'rejected') this.onError(outcome.reason, '(dispatcher)');
+      } finally {
+        await Promise.all(this.groups.map((group) => group.leave()));
+      }
     })();
     return this.stopping;
   }
@@ -155,14 +163,14 @@ export class Dispatcher {
   async retryDeadLetter(id: number): Promise<boolean> {
     this.assertRunning('retry a dead letter');
     const letter = await this.deadLetterNamed(id);
-    return this.runnerNamed(letter.subscriber).retryDeadLetter(letter);
+    return this.runnerHolding(letter, 'retry').retryDeadLetter(letter);
   }
 
   /** Removes a dead letter for good; a subscriber halted on it moves past the event and resumes. */
   async discardDeadLetter(id: number): Promise<void> {
     this.assertRunning('discard a dead letter');
     const letter = await this.deadLetterNamed(id);
-    await this.runnerNamed(letter.subscriber).discardDeadLetter(letter);
+    await this.runnerHolding(letter, 'discard').discardDeadLetter(letter);
   }
 
   /**
@@ -237,6 +245,21 @@ export class Dispatcher {
   private runnerNamed(name: string): SubscriberRunner {
     const runner = this.runners.find((candidate) => candidate.name === name);
     if (!runner) throw new UnknownSubscriberError(name, this.subscriberNames);
+    return runner;
+  }
+
+  /**
+   * The runner of a dead letter's subscriber, which must run here: where another process holds
+   * its lease, acting here could apply the event beside that process, twice for a projection.
+   */
+  private runnerHolding(letter: DeadLetter, operation: string): SubscriberRunner {
+    const runner = this.runnerNamed(letter.subscriber);
+    if (runner.state === 'standby' || runner.state === 'starting') {
+      throw new InvalidArgumentError(
+        'id',
+        `dead letter ${letter.id} belongs to '${letter.subscriber}', which another process runs now; ${operation} it in that process, or stop that process first.`,
+      );
+    }
     return runner;
   }
 

@@ -16,7 +16,10 @@ export class HandlerRunner extends SubscriberRunner {
   private readonly ready: Array<{ stream: string; position: number }> = [];
   private readonly busy = new Set<string>();
   private queued = 0;
-  private halted: RecordedEvent | undefined;
+  /** Events the handler halted on, one per stream at most (with concurrency above 1, several streams may halt). */
+  private halted: RecordedEvent[] = [];
+  /** Positions of halted events delivered again after a resume: their dead letters go when they succeed. */
+  private readonly redelivered = new Set<number>();
 
   protected dispatch(): void {
     // Take events while there is room, so that a busy stream does not hold back the others.
@@ -37,28 +40,29 @@ export class HandlerRunner extends SubscriberRunner {
   }
 
   protected haltedOn(position: number): boolean {
-    return this.halted?.position === position;
+    return this.halted.some((event) => event.position === position);
   }
 
   protected async skipHaltedEvent(position: number): Promise<void> {
-    const halted = this.halted;
-    if (!halted || halted.position !== position) return;
-    this.halted = undefined;
-    this.haltedPosition = undefined;
+    const halted = this.halted.find((event) => event.position === position);
+    if (!halted) return;
+    this.halted = this.halted.filter((event) => event !== halted);
+    if (this.haltedPosition === position) this.haltedPosition = undefined;
     await this.env.deadLetters.remove(this.env.store.db, this.name, position);
     this.release(streamOf(halted));
     this.finished([halted], false);
   }
 
   protected onResume(): void {
-    const halted = this.halted;
-    if (!halted) return;
-    this.halted = undefined;
-    const stream = streamOf(halted);
-    this.queues.set(stream, [halted, ...(this.queues.get(stream) ?? [])]);
-    this.queued++;
-    this.busy.delete(stream);
-    this.markReady(stream, halted.position);
+    for (const halted of this.halted) {
+      const stream = streamOf(halted);
+      this.queues.set(stream, [halted, ...(this.queues.get(stream) ?? [])]);
+      this.queued++;
+      this.busy.delete(stream);
+      this.markReady(stream, halted.position);
+      this.redelivered.add(halted.position);
+    }
+    this.halted = [];
   }
 
   private enqueue(recorded: RecordedEvent): void {
@@ -77,7 +81,8 @@ export class HandlerRunner extends SubscriberRunner {
     this.ready.length = 0;
     this.busy.clear();
     this.queued = 0;
-    this.halted = undefined;
+    this.halted = [];
+    this.redelivered.clear();
   }
 
   private async handle(stream: string, recorded: RecordedEvent): Promise<void> {
@@ -86,10 +91,11 @@ export class HandlerRunner extends SubscriberRunner {
       if (outcome.kind === 'stopped') return;
       if (outcome.kind === 'succeeded') {
         await this.clearHaltedLetter(this.env.store.db, [recorded.position]);
+        if (this.redelivered.delete(recorded.position)) await this.env.deadLetters.remove(this.env.store.db, this.name, recorded.position);
         this.finished([recorded], true);
       } else if (!(await this.giveUp(recorded, outcome))) {
         // Halted: the stream stays busy so nothing after the event runs before it.
-        this.halted = recorded;
+        this.halted.push(recorded);
         return;
       }
     } catch (error) {
@@ -98,7 +104,9 @@ export class HandlerRunner extends SubscriberRunner {
       // stream and is delivered again shortly, rather than leaving the stream stuck.
       this.env.onError(error, this.name);
       await sleep(1000, this.stopping.signal);
-      if (!this.isWorking()) return;
+      // Whatever the state now (halted by another stream, standing by), the event must not be
+      // lost from its stream; only a stopped runner leaves it to the next start.
+      if (this.state === 'stopped') return;
       this.queues.set(stream, [recorded, ...(this.queues.get(stream) ?? [])]);
       this.queued++;
     }

@@ -49,11 +49,14 @@ export async function rebuildProjection(store: EventStore, name: string, runners
     for (const runner of runners) runner.cancelRebuild();
     throw error;
   }
-  const total = await store.headPosition();
+  // The read model is empty now: every segment starts over from the beginning of the log.
+  let total: number | undefined;
   const startedAt = Date.now();
   let lastReport = 0;
   const report = (final: boolean): RebuildProgress | undefined => {
     const now = Date.now();
+    // Until the head of the log is read, there is nothing to measure the replay against.
+    if (total === undefined) return undefined;
     if (!final && now - lastReport < (options.progressIntervalMs ?? 200)) return undefined;
     lastReport = now;
     const done = Math.min(total, ...runners.map((runner) => runner.replayedUpTo));
@@ -65,7 +68,16 @@ export async function rebuildProjection(store: EventStore, name: string, runners
     options.onProgress?.(progress);
     return progress;
   };
-  const outcomes = await Promise.allSettled(runners.map((runner) => runner.replayFromScratch(total, batchSize, () => report(false))));
+  for (const runner of runners) runner.startOver(batchSize, () => report(false));
+  try {
+    total = await store.headPosition();
+  } catch (error) {
+    // The replay goes on regardless; only its end is unknown. Leave rebuilding and report.
+    for (const runner of runners) runner.endRebuild();
+    throw error;
+  }
+  const head = total;
+  const outcomes = await Promise.allSettled(runners.map((runner) => runner.replayUntil(head)));
   const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failed) throw failed.reason;
   return report(true) as RebuildProgress;

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { RecordedEvent } from '../store/recorded-event';
 import type { EventfoldTables } from '../store/schema';
 import { attemptWithRetries, sleep } from './attempts';
+import { EventFeed } from './event-feed';
 import { RebuildFailedError } from './subscriber-errors';
 import type { RunnerState } from './subscriber-stats';
 import { StaleCheckpointError, SubscriberRunner } from './subscriber-runner';
@@ -37,6 +38,7 @@ export class ProjectionRunner extends SubscriberRunner {
     this.stateBeforeRebuild = this.state;
     this.state = 'rebuilding';
     this.paused = true;
+    this.savesPaused = true;
     await this.serially(async () => undefined);
   }
 
@@ -49,37 +51,53 @@ export class ProjectionRunner extends SubscriberRunner {
   /** Goes on as before when the rebuild could not reset the database. */
   cancelRebuild(): void {
     this.state = this.stateBeforeRebuild;
+    this.savesPaused = false;
     this.paused = false;
     this.pump();
   }
 
   /**
-   * Replays the log from its start up to `total` in batches of `batchSize`, telling `onProgress`
-   * as events finish, then carries on live.
-   *
-   * @throws {@link RebuildFailedError} when the projection halts (or loses its lease) first.
+   * Starts over from the start of the log, once the reset has committed: a fresh feed (a page
+   * read in flight belongs to the old one and is dropped with it), nothing finished, nothing
+   * saved. Replays in batches of `batchSize`, telling `onProgress` as events finish.
    */
-  async replayFromScratch(total: number, batchSize: number, onProgress: () => void): Promise<void> {
+  startOver(batchSize: number, onProgress: () => void): void {
     this.savedPosition = 0;
     this.tracker.reset(0);
-    this.feed.restartAfter(0);
+    this.feed = new EventFeed(this.env.store, 0, this.subscriber.bufferSize, this.env.pageSize);
     this.held = [];
     this.haltedReason = undefined;
     this.haltedPosition = undefined;
     this.batchSize = batchSize;
     this.onRebuildProgress = onProgress;
+    this.savesPaused = false;
     this.paused = false;
+    this.pump();
+  }
+
+  /**
+   * Waits until the log is replayed up to `total`, then carries on live.
+   *
+   * @throws {@link RebuildFailedError} when the projection halts (or loses its lease) first.
+   */
+  async replayUntil(total: number): Promise<void> {
     try {
-      this.pump();
       await this.waitFor(total);
       if (this.state !== 'rebuilding') {
         throw new RebuildFailedError(this.name, this.tracker.checkpoint, total, this.haltedReason ?? `the projection is ${this.state}`);
       }
+    } finally {
+      this.endRebuild();
+    }
+  }
+
+  /** Leaves rebuilding: carries on from where the replay got to, with the usual batch size. */
+  endRebuild(): void {
+    this.onRebuildProgress = undefined;
+    this.batchSize = this.subscriber.batchSize;
+    if (this.state === 'rebuilding') {
       this.state = 'catching-up';
       this.pump();
-    } finally {
-      this.onRebuildProgress = undefined;
-      this.batchSize = this.subscriber.batchSize;
     }
   }
 

@@ -19,6 +19,8 @@ export interface GroupedSegment {
 export class SegmentGroup {
   private members = 1;
   private timer: NodeJS.Timeout | undefined;
+  private renewal: Promise<void> | undefined;
+  private left = false;
   private readonly segments: GroupedSegment[] = [];
 
   constructor(
@@ -41,7 +43,10 @@ export class SegmentGroup {
 
   /** Withdraws the announcement, so that the others take this process's share at once. */
   async leave(): Promise<void> {
+    this.left = true;
     clearInterval(this.timer);
+    // A renewal in flight would otherwise announce this process again after it left.
+    await this.renewal;
     await this.env.subscriptions.leaveMembership(this.subscriber, this.env.owner).catch((error) => this.env.onError(error, this.subscriber));
   }
 
@@ -67,11 +72,13 @@ export class SegmentGroup {
     return this.segments.filter((segment) => segment.claimed);
   }
 
-  private async renew(): Promise<void> {
-    try {
-      this.members = await this.env.subscriptions.renewMembership(this.subscriber, this.env.owner, this.env.leaseMs);
-    } catch (error) {
-      this.env.onError(error, this.subscriber);
-    }
+  private renew(): Promise<void> {
+    if (this.left) return Promise.resolve();
+    this.renewal ??= this.env.subscriptions
+      .renewMembership(this.subscriber, this.env.owner, this.env.leaseMs)
+      .then((members) => void (this.members = members))
+      .catch((error) => this.env.onError(error, this.subscriber))
+      .finally(() => (this.renewal = undefined));
+    return this.renewal;
   }
 }

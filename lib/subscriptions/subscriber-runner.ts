@@ -50,6 +50,8 @@ export abstract class SubscriberRunner {
   protected haltedPosition: number | undefined;
   /** Checkpoint as last written to the database. */
   protected savedPosition = 0;
+  /** Set while a rebuild resets the stored checkpoint. */
+  protected savesPaused = false;
   private head = 0;
   private pumping = false;
   private pumpAgain = false;
@@ -90,17 +92,18 @@ export abstract class SubscriberRunner {
     const { store, subscriptions } = this.env;
     const startAt = this.subscriber.startFrom === 'now' ? await store.headPosition() : 0;
     await subscriptions.ensure(this.name, this.subscriber.kind, startAt);
+    // A dispatcher whose start failed elsewhere may have stopped this runner meanwhile.
+    if (this.isStopped()) return;
     this.leaseTimer = setInterval(() => {
       this.leaseWork ??= this.keepLease().finally(() => (this.leaseWork = undefined));
-    }, Math.max(50, Math.floor(this.env.leaseMs / 3)));
+    }, this.renewEveryMs());
     this.leaseTimer.unref();
-    if (await this.tryTakeLease()) await this.begin();
-    else {
-      // Another process runs the subscriber; show its stored checkpoint meanwhile.
-      const saved = await subscriptions.load(this.name);
-      this.tracker = new CheckpointTracker(saved?.position ?? 0, saved?.ahead ?? []);
-      this.state = 'standby';
-    }
+    if (await this.takeOver()) return;
+    // Another process runs the subscriber; show its stored checkpoint meanwhile.
+    const saved = await subscriptions.load(this.name);
+    if (this.isStopped()) return;
+    this.tracker = new CheckpointTracker(saved?.position ?? 0, saved?.ahead ?? []);
+    this.state = 'standby';
   }
 
   /** Live events, right after their append committed. */
@@ -138,20 +141,29 @@ export abstract class SubscriberRunner {
     if (this.state === 'stopped') return;
     clearInterval(this.leaseTimer);
     // A hand-over or renewal in flight may change whether the lease is held: let it settle first.
-    await this.handingOver;
+    await this.handingOver?.catch(() => undefined);
     await this.leaseWork;
-    if ((this.state as RunnerState) === 'stopped') return;
+    if (this.isStopped()) return;
     const holdsLease = this.state !== 'standby';
     this.state = 'stopped';
     this.stopping.abort();
-    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
-    if (holdsLease) {
-      await this.flush();
-      await this.env.subscriptions.setStatus(this.name, this.haltedReason ? 'halted' : 'stopped', this.haltedReason ?? null);
-      await this.env.subscriptions.releaseLease(this.name, this.env.owner);
+    try {
+      if (holdsLease) {
+        // Work in progress may outlast the lease: keep it while draining, or another process
+        // would take the subscriber over and run the same events at the same time.
+        await this.whileRenewing(async () => {
+          while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+          await this.flush();
+        });
+        await this.env.subscriptions.setStatus(this.name, this.haltedReason ? 'halted' : 'stopped', this.haltedReason ?? null);
+        await this.env.subscriptions.releaseLease(this.name, this.env.owner);
+      } else {
+        while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+      }
+    } finally {
+      this.claimed = false;
+      this.settleWaiters();
     }
-    this.claimed = false;
-    this.settleWaiters();
   }
 
   /** A snapshot of this subscriber's figures. */
@@ -464,6 +476,7 @@ export abstract class SubscriberRunner {
     const unfinished = (await this.env.deadLetters.list(this.name)).filter((letter) => !this.tracker.isFinished(letter.position));
     this.haltedPosition = unfinished[0]?.position;
     await this.env.subscriptions.setStatus(this.name, 'running');
+    if (this.isStopped()) return;
     this.state = 'catching-up';
     this.pump();
   }
@@ -472,7 +485,7 @@ export abstract class SubscriberRunner {
     if (this.state === 'stopped' || this.handingOver) return;
     try {
       if (this.state === 'standby') {
-        if (this.tasks.size === 0 && (await this.tryTakeLease())) await this.begin();
+        if (this.tasks.size === 0) await this.takeOver();
         return;
       }
       const held = await this.env.subscriptions.acquireLease(this.name, this.env.owner, this.env.leaseMs);
@@ -494,9 +507,56 @@ export abstract class SubscriberRunner {
     if (this.group && !this.group.mayClaimMore()) return false;
     // Counted while trying, so that sibling segments starting at the same moment do not all try.
     this.claimed = true;
-    const held = await this.env.subscriptions.acquireLease(this.name, this.env.owner, this.env.leaseMs);
-    if (!held) this.claimed = false;
+    let held = false;
+    try {
+      held = await this.env.subscriptions.acquireLease(this.name, this.env.owner, this.env.leaseMs);
+    } finally {
+      if (!held) this.claimed = false;
+    }
     return held;
+  }
+
+  /**
+   * Takes the lease if it can and starts from the stored checkpoint; true when it did. If the
+   * start fails after the lease was taken, the lease is given back so another process (or a later
+   * try) can run the subscriber.
+   */
+  private async takeOver(): Promise<boolean> {
+    if (!(await this.tryTakeLease())) return false;
+    if (this.isStopped()) {
+      await this.env.subscriptions.releaseLease(this.name, this.env.owner);
+      this.claimed = false;
+      return true;
+    }
+    try {
+      await this.begin();
+      return true;
+    } catch (error) {
+      this.standBy();
+      await this.env.subscriptions.releaseLease(this.name, this.env.owner).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Runs `work` while renewing the lease on the usual schedule. */
+  private async whileRenewing(work: () => Promise<void>): Promise<void> {
+    const renewal = setInterval(() => {
+      void this.env.subscriptions.acquireLease(this.name, this.env.owner, this.env.leaseMs).catch((error) => this.env.onError(error, this.name));
+    }, this.renewEveryMs());
+    renewal.unref();
+    try {
+      await work();
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private renewEveryMs(): number {
+    return Math.max(50, Math.floor(this.env.leaseMs / 3));
+  }
+
+  private isStopped(): boolean {
+    return (this.state as RunnerState) === 'stopped';
   }
 
   /** Gives the lease up for another process to take: finishes work in progress, saves the checkpoint, releases. */
@@ -504,8 +564,11 @@ export abstract class SubscriberRunner {
     this.state = 'standby';
     this.settleWaiters();
     try {
-      while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
-      await this.flush();
+      // The lease stays renewed while work in progress drains, however long it takes.
+      await this.whileRenewing(async () => {
+        while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+        await this.flush();
+      });
       await this.env.subscriptions.setStatus(this.name, this.haltedReason ? 'halted' : 'stopped', this.haltedReason ?? null);
       await this.env.subscriptions.releaseLease(this.name, this.env.owner);
     } finally {
@@ -526,6 +589,8 @@ export abstract class SubscriberRunner {
   }
 
   private async saveCheckpoint(): Promise<void> {
+    // A rebuild is resetting the stored checkpoint: a save of the old one would undo it.
+    if (this.savesPaused) return;
     const { checkpoint, ahead } = this.tracker;
     if (checkpoint === this.savedPosition) return;
     try {

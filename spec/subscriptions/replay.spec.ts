@@ -148,3 +148,45 @@ forEachBackend('Replay engine', (backend) => {
     expect((noReset as { code?: string }).code).to.equal('EVENTFOLD_REBUILD_NOT_SUPPORTED');
   });
 });
+
+type Model = { counted: { id: string; n: number } };
+
+@DomainEvent('Counted')
+class Counted {
+  constructor(readonly n: number) {}
+}
+
+forEachBackend('Rebuilding while catching up', (backend) => {
+  it('replays every event even when the projection was still reading the log as the rebuild began', async () => {
+    const store = await backend.open({ events: [Counted] });
+    await store.db.schema.createTable('counted').addColumn('id', 'text', (column) => column.primaryKey()).addColumn('n', 'integer').execute();
+    @Projection('counter', { batchSize: 50 })
+    class Counter {
+      @On(Counted) async counted(event: Counted, { db }: ProjectionContext<Model>): Promise<void> {
+        await db.insertInto('counted').values({ id: String(event.n), n: event.n }).execute();
+      }
+      async reset(db: ProjectionContext<Model>['db']): Promise<void> {
+        await db.deleteFrom('counted').execute();
+      }
+    }
+    const append = async (from: number, to: number) => {
+      for (let batch = from; batch < to; batch++) {
+        await store.append({ type: 'Counter', id: `c-${batch % 5}` }, Array.from({ length: 50 }, (_, n) => new Counted(batch * 50 + n)));
+      }
+    };
+    await append(0, 20);
+    const first = await backend.dispatch(store, [new Counter()], { pageSize: 100 });
+    await first.idle();
+    await first.stop();
+    await append(20, 40);
+
+    // Started with 1,000 events to catch up on, so a page of the log is being read right now.
+    const dispatcher = await backend.dispatch(store, [new Counter()], { pageSize: 100 });
+    const result = await dispatcher.rebuild('counter');
+    await dispatcher.idle();
+
+    expect(result).to.include({ done: 2000, total: 2000 });
+    const rows = await (store.db as unknown as import('kysely').Kysely<Model>).selectFrom('counted').select('n').execute();
+    expect(rows.length).to.equal(2000);
+  });
+});
