@@ -1,8 +1,8 @@
 import { EventStore, type StreamRef } from '../../lib';
-import { OrderFilled, OrderPlaced, orderEvent, orderEventType, orderFields } from '../bench-domain';
+import { OrderFilled, OrderPlaced, orderEvent } from '../bench-domain';
 import { startClock, throughput } from '../timing';
 import type { PostgresRun, PostgresWorkload } from './postgres-run';
-import { appendRaw, connectRaw, createEventLogTables, insertEventsSql, type RawEvent } from './raw-postgres-log';
+import { appendRaw, insertEventsSql, rawTape, withRawLog } from './raw-postgres-log';
 
 const BATCH_SIZE = 1000;
 const STREAMS = 10;
@@ -15,8 +15,6 @@ const CHECK_EVERY = 100;
 const batchCount = (quick: boolean) => (quick ? 5 : 30);
 const singleAppendCount = (quick: boolean) => (quick ? 500 : 3_000);
 const streamOf = (n: number): StreamRef => ({ type: 'MarketBook', id: `book-${n % STREAMS}` });
-const rawEvents = (first: number, count: number): RawEvent[] =>
-  Array.from({ length: count }, (_, offset) => ({ type: orderEventType(first + offset), fields: orderFields(first + offset) }));
 
 function openStore(run: PostgresRun): Promise<EventStore> {
   return EventStore.open({ postgres: run.url, schema: run.schema, poolSize: 2, events: [OrderPlaced, OrderFilled] });
@@ -46,20 +44,16 @@ export const postgresBatchedAppend: PostgresWorkload = {
   },
 
   async raw(run) {
-    await createEventLogTables(run.url, run.schema);
-    const client = await connectRaw(run.url, run.schema);
-    try {
+    return withRawLog(run, async (client) => {
       const insertSql = insertEventsSql(BATCH_SIZE);
-      for (let batch = 0; batch < WARM_UP_BATCHES; batch++) await appendRaw(client, { type: 'MarketBook', id: 'warm-up' }, rawEvents(batch * BATCH_SIZE, BATCH_SIZE), insertSql);
+      for (let batch = 0; batch < WARM_UP_BATCHES; batch++) await appendRaw(client, { type: 'MarketBook', id: 'warm-up' }, rawTape(batch * BATCH_SIZE, BATCH_SIZE), insertSql);
       const batches = batchCount(run.quick);
       const elapsed = startClock();
-      for (let batch = 0; batch < batches; batch++) await appendRaw(client, streamOf(batch), rawEvents(batch * BATCH_SIZE, BATCH_SIZE), insertSql);
+      for (let batch = 0; batch < batches; batch++) await appendRaw(client, streamOf(batch), rawTape(batch * BATCH_SIZE, BATCH_SIZE), insertSql);
       const measured = throughput(batches * BATCH_SIZE, elapsed());
       const { rows } = await client.query<{ head: string }>('select max(position) as head from eventfold_events');
       return { ...measured, checksum: `${rows[0].head} events in the log` };
-    } finally {
-      await client.end();
-    }
+    });
   },
 };
 
@@ -94,21 +88,17 @@ export const postgresSingleAppend: PostgresWorkload = {
   },
 
   async raw(run) {
-    await createEventLogTables(run.url, run.schema);
-    const client = await connectRaw(run.url, run.schema);
-    try {
+    return withRawLog(run, async (client) => {
       const insertSql = insertEventsSql(1);
-      for (let append = 0; append < WARM_UP_APPENDS; append++) await appendRaw(client, { type: 'MarketBook', id: 'warm-up' }, rawEvents(append, 1), insertSql);
+      for (let append = 0; append < WARM_UP_APPENDS; append++) await appendRaw(client, { type: 'MarketBook', id: 'warm-up' }, rawTape(append, 1), insertSql);
       const appends = singleAppendCount(run.quick);
       const elapsed = startClock();
       let done = 0;
       while (done < appends && (done % CHECK_EVERY !== 0 || elapsed() < SINGLE_APPEND_BUDGET_MS)) {
-        await appendRaw(client, streamOf(done), rawEvents(done, 1), insertSql);
+        await appendRaw(client, streamOf(done), rawTape(done, 1), insertSql);
         done++;
       }
       return { ...throughput(done, elapsed()), checksum: `${done} appends` };
-    } finally {
-      await client.end();
-    }
+    });
   },
 };

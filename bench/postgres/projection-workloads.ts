@@ -2,13 +2,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { Dispatcher, EventStore, type StreamRef } from '../../lib';
-import { OrderFilled, OrderPlaced, orderEvent, orderEventType, orderFields } from '../bench-domain';
+import { OrderFilled, OrderPlaced, orderEvent } from '../bench-domain';
 import { createReadModels, OrderStatusProjection } from '../order-projections';
 import { READ_MODEL_DDL } from '../order-read-models';
 import { startClock, throughput } from '../timing';
 import type { Measurement } from '../workload';
 import type { PostgresRun, PostgresWorkload } from './postgres-run';
-import { appendRaw, connectRaw, createEventLogTables, insertEventsSql } from './raw-postgres-log';
+import { appendRaw, insertEventsSql, rawTape, withRawLog } from './raw-postgres-log';
 
 const BATCH_SIZE = 1000;
 const STREAMS = 4;
@@ -84,9 +84,7 @@ const UPSERT_FILLED =
   'on conflict (order_id) do update set filled_volume = order_status.filled_volume + excluded.filled_volume, status = excluded.status';
 
 async function oneProcessRaw(run: PostgresRun): Promise<Measurement> {
-  await createEventLogTables(run.url, run.schema);
-  const client = await connectRaw(run.url, run.schema);
-  try {
+  return withRawLog(run, async (client) => {
     await client.query(READ_MODEL_DDL.order_status);
     await client.query('create table raw_checkpoints (name text primary key, position bigint not null)');
     await client.query("insert into raw_checkpoints values ('order_status', 0)");
@@ -94,7 +92,7 @@ async function oneProcessRaw(run: PostgresRun): Promise<Measurement> {
     let checkpoint = 0;
     const appendAndProject = async (batch: number) => {
       const first = batch * BATCH_SIZE;
-      const events = Array.from({ length: BATCH_SIZE }, (_, offset) => ({ type: orderEventType(first + offset), fields: orderFields(first + offset) }));
+      const events = rawTape(first, BATCH_SIZE);
       const positions = await appendRaw(client, streamOfBatch(batch), events, insertSql);
       await client.query('begin');
       for (const { type, fields: f } of events) {
@@ -114,9 +112,7 @@ async function oneProcessRaw(run: PostgresRun): Promise<Measurement> {
     const measured = throughput(batches * BATCH_SIZE, elapsed());
     const { rows } = await client.query<{ sum: string }>(CHECKSUM_SQL);
     return { ...measured, checksum: `order_status ${rows[0].sum}` };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 interface NodeProcess {

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { EventStore, type StreamRef } from '../../lib';
-import type { OrderFields } from '../bench-domain';
+import { orderEventType, orderFields, type OrderFields } from '../bench-domain';
+import type { PostgresRun } from './postgres-run';
 
 /** Columns of one inserted event, in the order of {@link insertEventsSql}'s placeholders. */
 const COLUMNS = 'event_id, stream_type, stream_id, stream_version, event_type, schema_version, payload, metadata, recorded_at';
@@ -11,17 +12,25 @@ const PARAMETERS_PER_ROW = 9;
  * Creates the event log in `schema` with eventfold's own migrations, so that the raw side writes
  * to exactly the tables and indexes eventfold writes to. Not timed.
  */
-export async function createEventLogTables(url: string, schema: string): Promise<void> {
+async function createEventLogTables(url: string, schema: string): Promise<void> {
   const store = await EventStore.open({ postgres: url, schema, poolSize: 1 });
   await store.close();
 }
 
-/** A `pg` client whose unqualified table names resolve in `schema`. */
-export async function connectRaw(url: string, schema: string): Promise<Client> {
-  const client = new Client({ connectionString: url });
+/**
+ * Creates the event log in the run's schema, then runs `work` with a `pg` client whose
+ * unqualified table names resolve there, and closes the client.
+ */
+export async function withRawLog<T>(run: PostgresRun, work: (client: Client) => Promise<T>): Promise<T> {
+  await createEventLogTables(run.url, run.schema);
+  const client = new Client({ connectionString: run.url });
   await client.connect();
-  await client.query(`set search_path to "${schema}"`);
-  return client;
+  try {
+    await client.query(`set search_path to "${run.schema}"`);
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A multi-row INSERT of `rows` events that returns their positions. */
@@ -37,6 +46,11 @@ export function insertEventsSql(rows: number): string {
 export interface RawEvent {
   readonly type: string;
   readonly fields: OrderFields;
+}
+
+/** `count` events of the synthetic order tape from its `first`-th, as the raw side writes them. */
+export function rawTape(first: number, count: number): RawEvent[] {
+  return Array.from({ length: count }, (_, offset) => ({ type: orderEventType(first + offset), fields: orderFields(first + offset) }));
 }
 
 /**

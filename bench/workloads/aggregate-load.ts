@@ -17,16 +17,19 @@ import { openRawEventLog, prepareRawStatements } from '../raw-event-log';
 import { median, startClock } from '../timing';
 import type { Measurement, Workload, WorkloadRun, WorkloadSide } from '../workload';
 
-const STREAM_LENGTH = 10_000;
+/** Events in the aggregate's stream. */
+export const STREAM_LENGTH = 10_000;
 /** How far the latest snapshot trails the end of the stream, as after a few unsnapshotted saves. */
 const SNAPSHOT_BEHIND = 3;
 /** The version the snapshot is taken at. */
 const SNAPSHOT_AT = STREAM_LENGTH - SNAPSHOT_BEHIND;
 const BOOK_ID = 'book-1';
 const APPEND_BATCH = 1000;
-const WARM_UP_LOADS = 3;
+/** Loads before the timed ones. */
+export const WARM_UP_LOADS = 3;
 
-function runCount(quick: boolean): number {
+/** Timed loads per trial. */
+export function runCount(quick: boolean): number {
   return quick ? 5 : 15;
 }
 
@@ -64,7 +67,7 @@ async function prepareWithEventfold(run: WorkloadRun, bookClass: AggregateClass<
 }
 
 /** Times `load` after a warm-up and reports the median. */
-async function timeLoads(quick: boolean, load: () => Promise<BookState & { version: number }>): Promise<Measurement> {
+export async function timeLoads(quick: boolean, load: () => Promise<BookState & { version: number }>): Promise<Measurement> {
   for (let warmUp = 0; warmUp < WARM_UP_LOADS; warmUp++) await load();
   const times: number[] = [];
   let book: (BookState & { version: number }) | undefined;

@@ -12,6 +12,23 @@ import { readModels } from './read-models';
 import type { Summary } from './summary';
 import { dropSchemas, postgresUrlOrReportSkip, uniqueSchema } from '../../spec/support/backends';
 
+/** Every row of the positions projection equals the Position aggregate of its market, loaded by replay. */
+async function expectPositionsMatchAggregates(store: EventStore): Promise<void> {
+  const rows = await readModels(store).selectFrom('positions').selectAll().orderBy('market').execute();
+  expect(rows.length).to.be.greaterThan(0);
+  for (const row of rows) {
+    const position = await store.repository(Position).load(row.market);
+    expect(row).to.deep.equal({
+      market: position.id,
+      direction: position.direction,
+      volume: position.volume,
+      average_entry_price: position.averageEntryPrice,
+      realized_pnl: position.realizedPnl,
+      fees: position.fees,
+    });
+  }
+}
+
 describe('Trading example', function () {
   this.timeout(120_000);
   let folder: string;
@@ -37,19 +54,7 @@ describe('Trading example', function () {
 
   it('keeps the positions projection equal to the Position aggregates', async () => {
     const store = await EventStore.open({ sqlite: database, aggregates: [Position] });
-    const rows = await readModels(store).selectFrom('positions').selectAll().orderBy('market').execute();
-    expect(rows.length).to.be.greaterThan(0);
-    for (const row of rows) {
-      const position = await store.repository(Position).load(row.market);
-      expect(row).to.deep.equal({
-        market: position.id,
-        direction: position.direction,
-        volume: position.volume,
-        average_entry_price: position.averageEntryPrice,
-        realized_pnl: position.realizedPnl,
-        fees: position.fees,
-      });
-    }
+    await expectPositionsMatchAggregates(store);
     await store.close();
   });
 
@@ -134,19 +139,7 @@ if (postgresUrl) {
 
       const store = await EventStore.open({ postgres: postgresUrl, schema, poolSize: 2, aggregates: [Position] });
       try {
-        const rows = await readModels(store).selectFrom('positions').selectAll().orderBy('market').execute();
-        expect(rows.length).to.be.greaterThan(0);
-        for (const row of rows) {
-          const position = await store.repository(Position).load(row.market);
-          expect(row).to.deep.equal({
-            market: position.id,
-            direction: position.direction,
-            volume: position.volume,
-            average_entry_price: position.averageEntryPrice,
-            realized_pnl: position.realizedPnl,
-            fees: position.fees,
-          });
-        }
+        await expectPositionsMatchAggregates(store);
       } finally {
         await store.close();
       }

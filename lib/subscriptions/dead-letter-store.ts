@@ -40,10 +40,24 @@ export class DeadLetterStore {
       .execute();
   }
 
-  async list(subscriber?: string): Promise<DeadLetter[]> {
+  /** Dead letters, oldest first: of all subscribers, of one, or of several (the segments of one, say). */
+  async list(subscribers?: string | readonly string[]): Promise<DeadLetter[]> {
     let query = this.db.selectFrom(DEAD_LETTERS_TABLE).selectAll();
-    if (subscriber !== undefined) query = query.where('subscriber', '=', subscriber);
+    if (typeof subscribers === 'string') query = query.where('subscriber', '=', subscribers);
+    else if (subscribers !== undefined) query = query.where('subscriber', 'in', subscribers.length > 0 ? subscribers : ['']);
     return (await query.orderBy('id').execute()).map(toDeadLetter);
+  }
+
+  /**
+   * Moves the dead letters of `from` subscribers to the subscriber `to` names for each letter's
+   * stream, inside the caller's transaction (the segments of a subscriber whose number changed).
+   */
+  async reassign(db: Kysely<EventfoldTables>, from: readonly string[], to: (streamType: string, streamId: string) => string): Promise<void> {
+    if (from.length === 0) return;
+    const letters = await db.selectFrom(DEAD_LETTERS_TABLE).select(['id', 'stream_type', 'stream_id']).where('subscriber', 'in', from).execute();
+    for (const letter of letters) {
+      await db.updateTable(DEAD_LETTERS_TABLE).set({ subscriber: to(letter.stream_type, letter.stream_id) }).where('id', '=', letter.id).execute();
+    }
   }
 
   async get(id: number): Promise<DeadLetter | undefined> {

@@ -75,7 +75,8 @@ export class Dispatcher {
       pageSize: positive(options.pageSize ?? 500, 'options.pageSize'),
       onError: options.onError ?? warn,
     };
-    for (const subscriber of bound) await adoptSegmentLayout(store, env.subscriptions, subscriber);
+    const saved = await env.subscriptions.list();
+    for (const subscriber of bound) await adoptSegmentLayout(env, subscriber, saved);
     const runners = bound
       .flatMap(splitIntoSegments)
       .map((subscriber) => (subscriber.kind === 'projection' ? new ProjectionRunner(env, subscriber) : new HandlerRunner(env, subscriber)))
@@ -151,8 +152,7 @@ export class Dispatcher {
   /** Dead letters, oldest first, of one subscriber (or one segment of it) or of all. */
   async deadLetters(subscriber?: string): Promise<DeadLetter[]> {
     if (subscriber === undefined) return this.deadLetterStore.list();
-    const letters = await Promise.all(this.runnersNamed(subscriber).map((runner) => this.deadLetterStore.list(runner.name)));
-    return letters.flat().sort((a, b) => a.id - b.id);
+    return this.deadLetterStore.list(this.runnersNamed(subscriber).map((runner) => runner.name));
   }
 
   /**

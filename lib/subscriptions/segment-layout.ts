@@ -1,9 +1,9 @@
 import type { EventStore } from '../store/event-store';
-import { DEAD_LETTERS_TABLE, SUBSCRIPTIONS_TABLE } from '../store/schema';
 import { splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
+import type { DeadLetterStore } from './dead-letter-store';
 import { parseSegmentName, segmentName, segmentOfStream } from './segments';
 import { SegmentsChangedError } from './subscriber-errors';
-import type { SubscriptionStore } from './subscription-store';
+import type { SavedSubscription, SubscriptionStore } from './subscription-store';
 
 /**
  * Carries a subscriber's stored checkpoints over to the number of segments it is started with,
@@ -15,17 +15,24 @@ import type { SubscriptionStore } from './subscription-store';
  * an event twice, so it is carried over only where every old segment stands at the same position.
  * Nothing is carried over while a process still holds a lease of the old layout.
  *
+ * `saved` is every stored subscription, as `SubscriptionStore.list()` returns them.
+ *
  * @throws {@link SegmentsChangedError} when the change cannot be made now, saying what to do.
  */
-export async function adoptSegmentLayout(store: EventStore, subscriptions: SubscriptionStore, subscriber: BoundSubscriber): Promise<void> {
+export async function adoptSegmentLayout(
+  env: { readonly store: EventStore; readonly subscriptions: SubscriptionStore; readonly deadLetters: DeadLetterStore },
+  subscriber: BoundSubscriber,
+  saved: readonly SavedSubscription[],
+): Promise<void> {
+  const { store, subscriptions, deadLetters } = env;
   const wanted = splitIntoSegments(subscriber).map((segment) => segment.name);
-  const saved = (await subscriptions.list()).filter((row) => (parseSegmentName(row.name)?.subscriber ?? row.name) === subscriber.name);
-  const stale = saved.filter((row) => !wanted.includes(row.name));
+  const stale = saved.filter((row) => (parseSegmentName(row.name)?.subscriber ?? row.name) === subscriber.name && !wanted.includes(row.name));
   if (stale.length === 0) return;
+  const staleNames = stale.map((row) => row.name);
   const previous = [...new Set(stale.map((row) => parseSegmentName(row.name)?.count ?? 1))].sort((a, b) => a - b);
   const changeError = (reason: string) => new SegmentsChangedError(subscriber.name, previous, subscriber.segments, reason);
 
-  const live = await subscriptions.liveLeases(stale.map((row) => row.name));
+  const live = await subscriptions.liveLeases(staleNames);
   if (live.length > 0) {
     throw changeError(
       `process ${live[0].owner} still runs '${live[0].name}'. Stop every process that runs it with the old number of segments ` +
@@ -43,24 +50,14 @@ export async function adoptSegmentLayout(store: EventStore, subscriptions: Subsc
     }
   }
   const start = Math.min(...stale.map((row) => row.position));
-  const staleNames = stale.map((row) => row.name);
   const nameFor = (streamType: string, streamId: string) =>
     subscriber.segments === 1
       ? subscriber.name
       : segmentName({ subscriber: subscriber.name, index: segmentOfStream(streamType, streamId, subscriber.segments), count: subscriber.segments });
 
   await store.transaction(async (db) => {
-    for (const name of wanted) {
-      await db
-        .insertInto(SUBSCRIPTIONS_TABLE)
-        .values({ name, kind: subscriber.kind, position: start, ahead: '[]', status: 'stopped', status_reason: null, lease_owner: null, lease_expires_at: null, updated_at: new Date().toISOString() })
-        .onConflict((conflict) => conflict.column('name').doNothing())
-        .execute();
-    }
-    const letters = await db.selectFrom(DEAD_LETTERS_TABLE).select(['id', 'stream_type', 'stream_id']).where('subscriber', 'in', staleNames).execute();
-    for (const letter of letters) {
-      await db.updateTable(DEAD_LETTERS_TABLE).set({ subscriber: nameFor(letter.stream_type, letter.stream_id) }).where('id', '=', letter.id).execute();
-    }
-    await db.deleteFrom(SUBSCRIPTIONS_TABLE).where('name', 'in', staleNames).execute();
+    for (const name of wanted) await subscriptions.ensure(name, subscriber.kind, start, db);
+    await deadLetters.reassign(db, staleNames, nameFor);
+    await subscriptions.remove(db, staleNames);
   });
 }

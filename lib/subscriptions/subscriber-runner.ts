@@ -148,18 +148,8 @@ export abstract class SubscriberRunner {
     this.state = 'stopped';
     this.stopping.abort();
     try {
-      if (holdsLease) {
-        // Work in progress may outlast the lease: keep it while draining, or another process
-        // would take the subscriber over and run the same events at the same time.
-        await this.whileRenewing(async () => {
-          while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
-          await this.flush();
-        });
-        await this.env.subscriptions.setStatus(this.name, this.haltedReason ? 'halted' : 'stopped', this.haltedReason ?? null);
-        await this.env.subscriptions.releaseLease(this.name, this.env.owner);
-      } else {
-        while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
-      }
+      if (holdsLease) await this.drainAndRelease();
+      else await this.drain();
     } finally {
       this.claimed = false;
       this.settleWaiters();
@@ -564,16 +554,29 @@ export abstract class SubscriberRunner {
     this.state = 'standby';
     this.settleWaiters();
     try {
-      // The lease stays renewed while work in progress drains, however long it takes.
-      await this.whileRenewing(async () => {
-        while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
-        await this.flush();
-      });
-      await this.env.subscriptions.setStatus(this.name, this.haltedReason ? 'halted' : 'stopped', this.haltedReason ?? null);
-      await this.env.subscriptions.releaseLease(this.name, this.env.owner);
+      await this.drainAndRelease();
     } finally {
       this.claimed = false;
     }
+  }
+
+  /** Waits for every piece of work in progress, including work it starts meanwhile. */
+  private async drain(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+  }
+
+  /**
+   * Lets work in progress finish, saves the checkpoint, records the status and gives up the
+   * lease. The lease stays renewed while the work drains, however long it takes: otherwise
+   * another process could take the subscriber over and run the same events at the same time.
+   */
+  private async drainAndRelease(): Promise<void> {
+    await this.whileRenewing(async () => {
+      await this.drain();
+      await this.flush();
+    });
+    await this.env.subscriptions.setStatus(this.name, this.haltedReason ? 'halted' : 'stopped', this.haltedReason ?? null);
+    await this.env.subscriptions.releaseLease(this.name, this.env.owner);
   }
 
   private standBy(): void {

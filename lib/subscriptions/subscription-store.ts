@@ -47,9 +47,9 @@ export class SubscriptionStore {
     return rows.map(toSaved);
   }
 
-  /** Creates the subscriber's row at `position` unless it exists. */
-  async ensure(name: string, kind: string, position: number): Promise<void> {
-    await this.db
+  /** Creates the subscriber's row at `position` unless it exists, inside the caller's transaction when `db` is one. */
+  async ensure(name: string, kind: string, position: number, db: Kysely<EventfoldTables> = this.db): Promise<void> {
+    await db
       .insertInto(SUBSCRIPTIONS_TABLE)
       .values({ name, kind, position, ahead: '[]', status: 'stopped', status_reason: null, lease_owner: null, lease_expires_at: null, updated_at: now() })
       .onConflict((conflict) => conflict.column('name').doNothing())
@@ -66,6 +66,11 @@ export class SubscriptionStore {
       .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_expires_at', '<', now)]))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Deletes the rows of `names`, inside the caller's transaction. */
+  async remove(db: Kysely<EventfoldTables>, names: readonly string[]): Promise<void> {
+    if (names.length > 0) await db.deleteFrom(SUBSCRIPTIONS_TABLE).where('name', 'in', names).execute();
   }
 
   /** Of `names`, those whose lease some process holds now, with the holder. */

@@ -3,12 +3,13 @@ import { sql } from 'kysely';
 import { DatabaseOpenError } from '../../store/database-open-error';
 import { EventStore } from '../../store/event-store';
 import { openFailureReason } from '../../store/connect-database';
+import { isPostgresUrl, redactPassword } from '../../store/postgres/connection-string';
 import { EVENTS_TABLE } from '../../store/schema';
 import { findConfigFile } from '../config/find-config-file';
 import { loadConfig } from '../config/load-config';
 import type { EventfoldConfig } from '../define-config';
 import { NotAnEventfoldDatabaseError } from './database-errors';
-import { existingDatabaseFile, isPostgresUrl, redactUrl } from './database-file';
+import { existingDatabaseFile } from './database-file';
 
 /** The options every command that opens a database takes. */
 export interface SessionOptions {
@@ -55,7 +56,7 @@ export class CliSession {
     const registered = { events: [...(config.events ?? [])], aggregates: [...(config.aggregates ?? [])] };
     if (isPostgresUrl(given)) {
       const schema = options.schema ?? config.schema ?? 'public';
-      const label = `${redactUrl(given)} schema ${schema}`;
+      const label = `${redactPassword(given)} schema ${schema}`;
       const store = await EventStore.open({ postgres: given, schema, poolSize: 4, migrate: false, ...registered });
       await assertSchemaHoldsEventLog(store, schema, label);
       return new CliSession(config, store, label);

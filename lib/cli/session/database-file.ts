@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { redactPassword } from '../../store/postgres/connection-string';
 import { EVENTS_TABLE } from '../../store/schema';
 import { DatabaseMissingError, DatabaseNotGivenError, NotAnEventfoldDatabaseError, UnsupportedDatabaseError } from './database-errors';
 
@@ -15,7 +16,7 @@ import { DatabaseMissingError, DatabaseNotGivenError, NotAnEventfoldDatabaseErro
  */
 export function existingDatabaseFile(cwd: string, given: string | undefined): string {
   if (given === undefined || given === '') throw new DatabaseNotGivenError();
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given) || given === ':memory:') throw new UnsupportedDatabaseError(redactUrl(given));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given) || given === ':memory:') throw new UnsupportedDatabaseError(redactPassword(given));
   const file = resolve(cwd, given);
   if (!existsSync(file)) throw new DatabaseMissingError(given);
   if (!statSync(file).isFile()) throw new NotAnEventfoldDatabaseError(given, 'it is a folder, not a file');
@@ -36,14 +37,4 @@ function assertHoldsEventLog(file: string, label: string): void {
   } finally {
     database?.close();
   }
-}
-
-/** Whether the database given to the command line is a PostgreSQL connection string. */
-export function isPostgresUrl(given: string | undefined): given is string {
-  return given !== undefined && /^postgres(ql)?:\/\//i.test(given);
-}
-
-/** A connection string with its password hidden, for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
 }

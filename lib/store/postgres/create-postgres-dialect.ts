@@ -1,6 +1,7 @@
 import { CompiledQuery, PostgresDialect } from 'kysely';
 import { Pool, types } from 'pg';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
+import { isPostgresUrl, redactPassword } from './connection-string';
 import type { PostgresOptions } from './postgres-options';
 
 /** Object ids of the PostgreSQL types whose parsing the store changes on pools it creates. */
@@ -34,11 +35,11 @@ export function createPostgresDialect(options: PostgresOptions): PostgresConnect
   let pool: Pool;
   let label: string;
   if (typeof options.postgres === 'string') {
-    if (!/^postgres(ql)?:\/\//.test(options.postgres)) {
+    if (!isPostgresUrl(options.postgres)) {
       throw new InvalidArgumentError('options.postgres', 'expected a connection string such as postgres://user@localhost:5432/database, or a pg.Pool.');
     }
     pool = new Pool({ connectionString: options.postgres, max: poolSize, types: { getTypeParser } });
-    label = redact(options.postgres);
+    label = redactPassword(options.postgres);
   } else if (options.postgres instanceof Pool || typeof (options.postgres as Pool)?.connect === 'function') {
     pool = options.postgres;
     label = '(pg.Pool)';
@@ -60,9 +61,4 @@ function getTypeParser(oid: number, format?: 'text' | 'binary') {
   if (oid === JSON_OID || oid === JSONB) return (value: string) => value;
   if (oid === INT8) return (value: string) => Number(value);
   return types.getTypeParser(oid, format as 'text');
-}
-
-/** Hides the password of a connection string, for messages. */
-function redact(connectionString: string): string {
-  return connectionString.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
 }
