@@ -50,6 +50,8 @@ export interface SubscriptionRow {
   /** Milliseconds since the epoch. */
   lease_expires_at: number | null;
   updated_at: string;
+  /** JSON of what the subscriber announced it is attempting, null when nothing is in flight. */
+  in_flight: string | null;
 }
 
 /** One dead letter. */

@@ -6,7 +6,7 @@ import type { HandlerContext, ProjectionContext } from './subscriber-context';
 import { readOnHandlers, readSubscriberMetadata, type SubscriberKind } from './subscriber.decorators';
 import type { FailureMode } from './subscriber-options';
 import { UnregisteredSubscriberError } from './subscriber-errors';
-import { MAX_SEGMENTS, parseSegmentName, segmentName, type Segment } from './segments';
+import { MAX_SEGMENTS, parseSegmentName, segmentName, type Segment } from './segments/segments';
 
 /** One `@On` method, bound to its subscriber instance. */
 export type BoundHandler = (event: object, context: HandlerContext | ProjectionContext) => unknown;
@@ -21,6 +21,8 @@ export interface BoundSubscriber {
   readonly batchSize: number;
   readonly retry: RetryPolicy;
   readonly onFailure: FailureMode;
+  /** Unfinished attempts (the process stopped during them) after which an event is given up on. */
+  readonly maxCrashes: number;
   readonly startFrom: 'beginning' | 'now';
   readonly bufferSize: number;
   /** The handler for an event's class, or undefined when the subscriber ignores it. */
@@ -65,6 +67,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     batchSize: kind === 'projection' ? wholeNumber(options.batchSize ?? 1, 'batchSize', name) : 1,
     retry: retryPolicyOf(options.retry, name),
     onFailure: failureMode(options.onFailure ?? (kind === 'projection' ? 'halt' : 'park'), name),
+    maxCrashes: wholeNumber(options.maxCrashes ?? 3, 'maxCrashes', name),
     startFrom: startFrom(options.startFrom ?? 'beginning', name),
     bufferSize: wholeNumber(options.bufferSize ?? 2000, 'bufferSize', name),
     handlers,

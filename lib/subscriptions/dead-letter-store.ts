@@ -21,11 +21,11 @@ export interface DeadLetter {
 export class DeadLetterStore {
   constructor(private readonly db: Kysely<EventfoldTables>) {}
 
-  /** Records a failure, inside the caller's transaction when `db` is one. */
-  async record(db: Kysely<EventfoldTables>, subscriber: string, recorded: RecordedEvent, error: unknown, attempts: number): Promise<void> {
+  /** Records a failure, inside the caller's transaction when `db` is one, and returns the dead letter's id. */
+  async record(db: Kysely<EventfoldTables>, subscriber: string, recorded: RecordedEvent, error: unknown, attempts: number): Promise<number> {
     const { message, stack } = describeError(error);
     const failure = { error_message: message, error_stack: stack, attempts, failed_at: new Date().toISOString() };
-    await db
+    const row = await db
       .insertInto(DEAD_LETTERS_TABLE)
       .values({
         subscriber,
@@ -37,7 +37,9 @@ export class DeadLetterStore {
         ...failure,
       })
       .onConflict((conflict) => conflict.columns(['subscriber', 'position']).doUpdateSet(failure))
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
   }
 
   /** Dead letters, oldest first: of all subscribers, of one, or of several (the segments of one, say). */

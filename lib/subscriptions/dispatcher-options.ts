@@ -1,3 +1,5 @@
+import type { SubscriberLogger } from './logging/subscriber-logger';
+
 /** Options of {@link Dispatcher.start}. */
 export interface DispatcherOptions {
   /**
@@ -16,9 +18,15 @@ export interface DispatcherOptions {
   /** Identifies this process in leases. Defaults to host name, process id and a random part. */
   processId?: string;
   /**
+   * Where parked events, halts, lost leases and subscribers falling behind are reported, one line
+   * each with the command that deals with it. Any logger with `info`, `warn` and `error` fits
+   * (`console`, pino, winston); `false` reports nothing. Defaults to `console`.
+   */
+  logger?: SubscriberLogger | false;
+  /**
    * Told about failures of the dispatcher's own work (a lost connection while saving a
-   * checkpoint); handler failures go to retries and dead letters instead. Defaults to a process
-   * warning.
+   * checkpoint); handler failures go to retries and dead letters instead. Defaults to an error
+   * line through `logger`.
    */
   onError?: (error: unknown, subscriber: string) => void;
 }

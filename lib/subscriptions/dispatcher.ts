@@ -6,13 +6,15 @@ import { StoreClosedError } from '../store/store-closed-error';
 import { bindSubscriber, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
 import type { DispatcherOptions } from './dispatcher-options';
-import { HandlerRunner } from './handler-runner';
+import { FailureReports } from './logging/failure-reports';
+import { SILENT_LOGGER } from './logging/subscriber-logger';
 import { rebuildProjection, type RebuildOptions, type RebuildProgress } from './projection-rebuild';
-import { ProjectionRunner } from './projection-runner';
-import { SegmentGroup } from './segment-group';
-import { adoptSegmentLayout } from './segment-layout';
+import { ProjectionReplay } from './runner/projection-replay';
+import type { RunnerEnvironment } from './runner/runner-environment';
+import { SubscriberRunner } from './runner/subscriber-runner';
+import { SegmentGroup } from './segments/segment-group';
+import { adoptSegmentLayout } from './segments/segment-layout';
 import { DispatcherStoppedError, DuplicateSubscriberError, UnknownSubscriberError } from './subscriber-errors';
-import type { RunnerEnvironment, SubscriberRunner } from './subscriber-runner';
 import type { SubscriberStats } from './subscriber-stats';
 import { SubscriptionStore } from './subscription-store';
 
@@ -66,6 +68,7 @@ export class Dispatcher {
     }
     const bound = bindAll(subscribers);
     for (const subscriber of bound) store.registerEvents(...subscriber.eventClasses);
+    const reports = new FailureReports(options.logger === false ? SILENT_LOGGER : (options.logger ?? console));
     const env: RunnerEnvironment = {
       store,
       subscriptions: new SubscriptionStore(store.db, store.flavour),
@@ -73,22 +76,23 @@ export class Dispatcher {
       owner: options.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: positive(options.leaseMs ?? 5000, 'options.leaseMs'),
       pageSize: positive(options.pageSize ?? 500, 'options.pageSize'),
-      onError: options.onError ?? warn,
+      onError: options.onError ?? ((error, subscriber) => reports.ownError(subscriber, error)),
+      reports,
     };
     const saved = await env.subscriptions.list();
     for (const subscriber of bound) await adoptSegmentLayout(env, subscriber, saved);
+    const groups = new Map<string, SegmentGroup>();
     const runners = bound
       .flatMap(splitIntoSegments)
-      .map((subscriber) => (subscriber.kind === 'projection' ? new ProjectionRunner(env, subscriber) : new HandlerRunner(env, subscriber)))
+      .map((subscriber) => new SubscriberRunner(env, subscriber, subscriber.segment && groupOf(groups, env, subscriber.segment)))
       .sort((a, b) => b.subscriber.priority - a.subscriber.priority);
-    const groups = groupSegments(env, runners);
-    const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, groups);
+    const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, [...groups.values()]);
     dispatcher.unsubscribe = store.onAppended((events) => {
       for (const runner of runners) runner.offer(events);
       if (dispatcher.pollDeferred) void dispatcher.poll();
     });
     try {
-      await Promise.all(groups.map((group) => group.join()));
+      await Promise.all(dispatcher.groups.map((group) => group.join()));
       // Every start settles before a failure stops them all: a runner still starting would
       // otherwise go on running after the caller was told the dispatcher failed.
       const started = await Promise.allSettled(runners.map((runner) => runner.start()));
@@ -195,11 +199,7 @@ export class Dispatcher {
    */
   async rebuild(projection: string, options: RebuildOptions = {}): Promise<RebuildProgress> {
     this.assertRunning('rebuild a projection');
-    const runners = this.runnersNamed(projection);
-    const projections = runners.filter((runner): runner is ProjectionRunner => runner instanceof ProjectionRunner);
-    if (projections.length === 0) {
-      throw new InvalidArgumentError('projection', `'${projection}' is an event handler; only projections can be rebuilt.`);
-    }
+    const projections = this.runnersNamed(projection).map((runner) => new ProjectionReplay(runner));
     if (projections.length === 1 && projections[0].subscriber.segment) {
       const whole = projections[0].subscriber.segment.subscriber;
       throw new InvalidArgumentError('projection', `'${projection}' is one segment of '${whole}'; rebuild '${whole}', whose segments share one read model.`);
@@ -274,17 +274,11 @@ export class Dispatcher {
   }
 }
 
-/** One group per subscriber split into segments, holding this process's runners of its segments. */
-function groupSegments(env: RunnerEnvironment, runners: readonly SubscriberRunner[]): SegmentGroup[] {
-  const groups = new Map<string, SegmentGroup>();
-  for (const runner of runners) {
-    const segment = runner.subscriber.segment;
-    if (!segment) continue;
-    let group = groups.get(segment.subscriber);
-    if (!group) groups.set(segment.subscriber, (group = new SegmentGroup(env, segment.subscriber, segment.count)));
-    runner.joinGroup(group);
-  }
-  return [...groups.values()];
+/** The group of the segments of one subscriber that this process runs, made on first use. */
+function groupOf(groups: Map<string, SegmentGroup>, env: RunnerEnvironment, segment: { subscriber: string; count: number }): SegmentGroup {
+  let group = groups.get(segment.subscriber);
+  if (!group) groups.set(segment.subscriber, (group = new SegmentGroup(env, segment.subscriber, segment.count)));
+  return group;
 }
 
 function bindAll(subscribers: readonly object[]): BoundSubscriber[] {
@@ -300,9 +294,4 @@ function bindAll(subscribers: readonly object[]): BoundSubscriber[] {
 function positive(value: number, argument: string): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(argument, `expected a whole number >= 1, got ${String(value)}.`);
   return value;
-}
-
-function warn(error: unknown, subscriber: string): void {
-  const message = error instanceof Error ? error.message : String(error);
-  process.emitWarning(`eventfold subscriber '${subscriber}': ${message}`, { code: 'EVENTFOLD_SUBSCRIBER_ERROR' });
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventStore } from '../store/event-store';
-import type { ProjectionRunner } from './projection-runner';
+import type { ProjectionReplay } from './runner/projection-replay';
 import { RebuildNotSupportedError } from './subscriber-errors';
 
 /** How far a rebuild has come. */
@@ -32,21 +32,21 @@ export interface RebuildOptions {
  * in one transaction, then replays the log into all of them, reporting progress as the slowest
  * segment moves. Each segment carries on live once it has replayed the log as it was at the start.
  */
-export async function rebuildProjection(store: EventStore, name: string, runners: readonly ProjectionRunner[], options: RebuildOptions): Promise<RebuildProgress> {
+export async function rebuildProjection(store: EventStore, name: string, runners: readonly ProjectionReplay[], options: RebuildOptions): Promise<RebuildProgress> {
   const reset = runners[0].subscriber.reset;
   if (!reset) throw new RebuildNotSupportedError(name);
   for (const runner of runners) runner.assertCanRebuild();
   const batchSize = options.batchSize ?? Math.max(1000, runners[0].subscriber.batchSize);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('options.batchSize', `expected a whole number >= 1, got ${String(batchSize)}.`);
 
-  await Promise.all(runners.map((runner) => runner.pauseForRebuild()));
+  await Promise.all(runners.map((runner) => runner.pause()));
   try {
     await store.transaction(async (db) => {
       await reset(db as never);
       for (const runner of runners) await runner.resetStored(db);
     });
   } catch (error) {
-    for (const runner of runners) runner.cancelRebuild();
+    for (const runner of runners) runner.cancel();
     throw error;
   }
   // The read model is empty now: every segment starts over from the beginning of the log.
@@ -73,7 +73,7 @@ export async function rebuildProjection(store: EventStore, name: string, runners
     total = await store.headPosition();
   } catch (error) {
     // The replay goes on regardless; only its end is unknown. Leave rebuilding and report.
-    for (const runner of runners) runner.endRebuild();
+    for (const runner of runners) runner.end();
     throw error;
   }
   const head = total;

@@ -106,3 +106,26 @@ export class SegmentsChangedError extends EventfoldError {
     );
   }
 }
+
+/**
+ * Recorded as the failure of an event whose handling stopped the process (an out-of-memory
+ * crash, `process.exit`, a kill for time) as often as the subscriber's `maxCrashes` allows.
+ */
+export class UnfinishedAttemptsError extends EventfoldError {
+  readonly code = 'EVENTFOLD_UNFINISHED_ATTEMPTS';
+
+  constructor(
+    readonly subscriber: string,
+    readonly position: number,
+    /** Attempts that started and never finished. */
+    readonly attempts: number,
+    readonly firstAttemptAt: Date,
+    readonly lastAttemptAt: Date,
+  ) {
+    super(
+      `The process stopped while '${subscriber}' was handling the event at position ${position}, ${attempts} time${attempts === 1 ? '' : 's'} ` +
+        `(first at ${firstAttemptAt.toISOString()}, last at ${lastAttemptAt.toISOString()}). Its handler may crash the process ` +
+        '(out of memory, process.exit, a native crash) or outlast the time the process is given; fix that, then retry the dead letter',
+    );
+  }
+}

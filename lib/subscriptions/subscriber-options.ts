@@ -16,6 +16,13 @@ export interface SubscriberOptions {
    * moves on (`'park'`) or stops and reports itself halted (`'halt'`).
    */
   onFailure?: FailureMode;
+  /**
+   * How many times an event may stop the process while it is being handled (a crash, an
+   * out-of-memory kill, `process.exit` in a library) before it is treated like an event that
+   * failed every retry: parked as a dead letter, or the subscriber halts on it, as `onFailure`
+   * says. Counted across restarts. Defaults to 3.
+   */
+  maxCrashes?: number;
   /** Where a subscriber with no checkpoint yet starts: the first event of the log, or the head. Defaults to `'beginning'`. */
   startFrom?: 'beginning' | 'now';
   /** Events buffered in memory before the subscriber reads from the log instead. Defaults to 2000. */

@@ -2,6 +2,28 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { SUBSCRIBER_MEMBERS_TABLE, SUBSCRIPTIONS_TABLE, type EventfoldTables } from '../store/schema';
 import type { SqlFlavour } from '../store/sql-flavour';
 
+/**
+ * What a subscriber announced it was about to attempt, as stored with its checkpoint. A record
+ * still there when the subscriber starts, with positions in it unfinished, means the process
+ * that wrote it stopped while working on them: a crash, a kill, an exit from a library.
+ */
+export interface InFlightRecord {
+  /** First position of the attempt. */
+  readonly from: number;
+  /** Last position of the attempt; equal to `from` when one event is attempted alone. */
+  readonly to: number;
+  /** Attempts at these positions that never finished, before the one this record announces. */
+  readonly crashes: number;
+  /** After a crash, positions up to here are attempted one at a time (0: none). */
+  readonly carefulUntil: number;
+  /** Unfinished attempts counted for every event up to `carefulUntil`. */
+  readonly carefulCrashes: number;
+  /** When the first of the unfinished attempts started (ISO 8601). */
+  readonly firstAt: string;
+  /** When this attempt started (ISO 8601). */
+  readonly lastAt: string;
+}
+
 /** Whether a subscriber is working, or why not. */
 export type SubscriberStatus = 'running' | 'halted' | 'stopped';
 
@@ -15,6 +37,8 @@ export interface SavedSubscription {
   readonly statusReason: string | null;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: number | null;
+  /** What the subscriber announced it was attempting, if anything is in flight. */
+  readonly inFlight: InFlightRecord | null;
 }
 
 /**
@@ -51,7 +75,7 @@ export class SubscriptionStore {
   async ensure(name: string, kind: string, position: number, db: Kysely<EventfoldTables> = this.db): Promise<void> {
     await db
       .insertInto(SUBSCRIPTIONS_TABLE)
-      .values({ name, kind, position, ahead: '[]', status: 'stopped', status_reason: null, lease_owner: null, lease_expires_at: null, updated_at: now() })
+      .values({ name, kind, position, ahead: '[]', status: 'stopped', status_reason: null, lease_owner: null, lease_expires_at: null, updated_at: now(), in_flight: null })
       .onConflict((conflict) => conflict.column('name').doNothing())
       .execute();
   }
@@ -138,9 +162,23 @@ export class SubscriptionStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /**
+   * Records what the subscriber is about to attempt (null: nothing). Returns false, and writes
+   * nothing, when `owner` no longer holds the lease.
+   */
+  async saveInFlight(name: string, owner: string, record: InFlightRecord | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable(SUBSCRIPTIONS_TABLE)
+      .set({ in_flight: record && JSON.stringify(record) })
+      .where('name', '=', name)
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** Resets a subscriber to `position` with nothing ahead (a rebuild), inside the caller's transaction. */
   async resetCheckpoint(db: Kysely<EventfoldTables>, name: string, position: number): Promise<void> {
-    await db.updateTable(SUBSCRIPTIONS_TABLE).set({ position, ahead: '[]', updated_at: now() }).where('name', '=', name).execute();
+    await db.updateTable(SUBSCRIPTIONS_TABLE).set({ position, ahead: '[]', in_flight: null, updated_at: now() }).where('name', '=', name).execute();
   }
 
   async setStatus(name: string, status: SubscriberStatus, reason: string | null = null): Promise<void> {
@@ -158,6 +196,7 @@ function toSaved(row: EventfoldTables[typeof SUBSCRIPTIONS_TABLE]): SavedSubscri
     statusReason: row.status_reason,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at === null ? null : Number(row.lease_expires_at),
+    inFlight: row.in_flight ? (JSON.parse(row.in_flight) as InFlightRecord) : null,
   };
 }
 

@@ -11,7 +11,7 @@ import {
   type HandlerContext,
   type ProjectionContext,
 } from '../../lib';
-import { segmentOfStream } from '../../lib/subscriptions/segments';
+import { segmentOfStream } from '../../lib/subscriptions/segments/segments';
 import { forEachBackend } from '../support/backends';
 import { expectRejection } from '../support/expect-rejection';
 

@@ -1,6 +1,6 @@
 import type { EventStore } from '../../store/event-store';
 import { DeadLetterStore } from '../../subscriptions/dead-letter-store';
-import { parseSegmentName } from '../../subscriptions/segments';
+import { parseSegmentName } from '../../subscriptions/segments/segments';
 import { SubscriptionStore, type SavedSubscription } from '../../subscriptions/subscription-store';
 import type { ConfiguredSubscriber } from '../subscribers/configured-subscribers';
 

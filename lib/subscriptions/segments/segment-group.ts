@@ -1,4 +1,4 @@
-import type { RunnerEnvironment } from './subscriber-runner';
+import type { RunnerEnvironment } from '../runner/runner-environment';
 
 /** What the group needs to know of each of its segments. */
 export interface GroupedSegment {

@@ -1,12 +1,13 @@
-import type { RecordedEvent } from '../store/recorded-event';
-import { sleep } from './attempts';
-import { SubscriberRunner } from './subscriber-runner';
+import type { RecordedEvent } from '../../store/recorded-event';
+import { sleep } from '../attempts';
+import type { Delivery, DeliveryHost } from './delivery';
 
 /**
- * Runs an `@EventHandler`: events of one stream one after another, events of different streams
- * side by side up to the handler's concurrency.
+ * Delivers to an `@EventHandler`: events of one stream one after another, events of different
+ * streams side by side up to the handler's concurrency. An event the journal wants attempted
+ * alone (after a crash) runs with nothing beside it.
  */
-export class HandlerRunner extends SubscriberRunner {
+export class HandlerDelivery implements Delivery {
   /** Events taken but not started, per stream, in order. */
   private readonly queues = new Map<string, RecordedEvent[]>();
   /**
@@ -16,44 +17,53 @@ export class HandlerRunner extends SubscriberRunner {
   private readonly ready: Array<{ stream: string; position: number }> = [];
   private readonly busy = new Set<string>();
   private queued = 0;
+  /** An event attempted alone is running: nothing starts beside it. */
+  private alone = false;
   /** Events the handler halted on, one per stream at most (with concurrency above 1, several streams may halt). */
   private halted: RecordedEvent[] = [];
   /** Positions of halted events delivered again after a resume: their dead letters go when they succeed. */
   private readonly redelivered = new Set<number>();
 
-  protected dispatch(): void {
+  constructor(private readonly host: DeliveryHost) {}
+
+  dispatch(): void {
+    const { subscriber, journal, checkpoints } = this.host;
     // Take events while there is room, so that a busy stream does not hold back the others.
-    while (this.queued < this.subscriber.bufferSize) {
-      const recorded = this.takeNext();
+    while (this.queued < subscriber.bufferSize) {
+      const recorded = this.host.takeNext();
       if (!recorded) break;
       this.enqueue(recorded);
     }
-    while (this.busy.size < this.subscriber.concurrency && this.ready.length > 0) {
-      const { stream } = this.ready.shift() as { stream: string };
+    while (!this.alone && this.busy.size < subscriber.concurrency && this.ready.length > 0) {
+      const { stream, position } = this.ready[0];
+      const careful = journal.isCareful(position);
+      if (careful && this.busy.size > 0) break;
+      if (!journal.isAnnounced(position, position, checkpoints.checkpoint)) break;
+      this.ready.shift();
       const queue = this.queues.get(stream) as RecordedEvent[];
       const recorded = queue.shift() as RecordedEvent;
       if (queue.length === 0) this.queues.delete(stream);
       this.queued--;
       this.busy.add(stream);
-      this.track(this.handle(stream, recorded));
+      this.alone = careful;
+      this.host.track(this.handle(stream, recorded));
     }
   }
 
-  protected haltedOn(position: number): boolean {
+  haltedOn(position: number): boolean {
     return this.halted.some((event) => event.position === position);
   }
 
-  protected async skipHaltedEvent(position: number): Promise<void> {
+  async skipHaltedEvent(position: number): Promise<void> {
     const halted = this.halted.find((event) => event.position === position);
     if (!halted) return;
     this.halted = this.halted.filter((event) => event !== halted);
-    if (this.haltedPosition === position) this.haltedPosition = undefined;
-    await this.env.deadLetters.remove(this.env.store.db, this.name, position);
+    await this.host.env.deadLetters.remove(this.host.env.store.db, this.host.name, position);
     this.release(streamOf(halted));
-    this.finished([halted], false);
+    this.host.finished([halted], false);
   }
 
-  protected onResume(): void {
+  onResume(): void {
     for (const halted of this.halted) {
       const stream = streamOf(halted);
       this.queues.set(stream, [halted, ...(this.queues.get(stream) ?? [])]);
@@ -63,6 +73,16 @@ export class HandlerRunner extends SubscriberRunner {
       this.redelivered.add(halted.position);
     }
     this.halted = [];
+  }
+
+  forgetTaken(): void {
+    this.queues.clear();
+    this.ready.length = 0;
+    this.busy.clear();
+    this.queued = 0;
+    this.alone = false;
+    this.halted = [];
+    this.redelivered.clear();
   }
 
   private enqueue(recorded: RecordedEvent): void {
@@ -76,24 +96,16 @@ export class HandlerRunner extends SubscriberRunner {
     this.queued++;
   }
 
-  protected forgetTaken(): void {
-    this.queues.clear();
-    this.ready.length = 0;
-    this.busy.clear();
-    this.queued = 0;
-    this.halted = [];
-    this.redelivered.clear();
-  }
-
   private async handle(stream: string, recorded: RecordedEvent): Promise<void> {
+    const { env, name } = this.host;
     try {
-      const outcome = await this.attempt(recorded);
+      const outcome = await this.host.attempts.attempt(recorded);
       if (outcome.kind === 'stopped') return;
       if (outcome.kind === 'succeeded') {
-        await this.clearHaltedLetter(this.env.store.db, [recorded.position]);
-        if (this.redelivered.delete(recorded.position)) await this.env.deadLetters.remove(this.env.store.db, this.name, recorded.position);
-        this.finished([recorded], true);
-      } else if (!(await this.giveUp(recorded, outcome))) {
+        await this.host.clearHaltedLetter(env.store.db, [recorded.position]);
+        if (this.redelivered.delete(recorded.position)) await env.deadLetters.remove(env.store.db, name, recorded.position);
+        this.host.finished([recorded], true);
+      } else if (!(await this.host.giveUp(recorded, outcome))) {
         // Halted: the stream stays busy so nothing after the event runs before it.
         this.halted.push(recorded);
         return;
@@ -102,13 +114,15 @@ export class HandlerRunner extends SubscriberRunner {
       // eventfold's own bookkeeping failed (the database went away while a dead letter was being
       // written, say), so the outcome is not recorded: the event goes back to the front of its
       // stream and is delivered again shortly, rather than leaving the stream stuck.
-      this.env.onError(error, this.name);
-      await sleep(1000, this.stopping.signal);
+      env.onError(error, name);
+      await sleep(1000, this.host.stopping);
       // Whatever the state now (halted by another stream, standing by), the event must not be
       // lost from its stream; only a stopped runner leaves it to the next start.
-      if (this.state === 'stopped') return;
+      if (this.host.state === 'stopped') return;
       this.queues.set(stream, [recorded, ...(this.queues.get(stream) ?? [])]);
       this.queued++;
+    } finally {
+      this.alone = false;
     }
     this.release(stream);
   }

@@ -1,9 +1,9 @@
-import type { EventStore } from '../store/event-store';
-import { splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
-import type { DeadLetterStore } from './dead-letter-store';
+import type { EventStore } from '../../store/event-store';
+import { splitIntoSegments, type BoundSubscriber } from '../bound-subscriber';
+import type { DeadLetterStore } from '../dead-letter-store';
 import { parseSegmentName, segmentName, segmentOfStream } from './segments';
-import { SegmentsChangedError } from './subscriber-errors';
-import type { SavedSubscription, SubscriptionStore } from './subscription-store';
+import { SegmentsChangedError } from '../subscriber-errors';
+import type { SavedSubscription, SubscriptionStore } from '../subscription-store';
 
 /**
  * Carries a subscriber's stored checkpoints over to the number of segments it is started with,

@@ -1,0 +1,188 @@
+import type { InFlightRecord } from '../subscription-store';
+import type { RunnerEnvironment } from './runner-environment';
+
+/** An event that stopped the process as often as the subscriber allows. */
+export interface CrashVerdict {
+  readonly position: number;
+  /** Attempts that never finished. */
+  readonly attempts: number;
+  readonly firstAt: Date;
+  readonly lastAt: Date;
+}
+
+/**
+ * How far ahead of what is needed an announcement reaches, so that a steady stream of events
+ * costs one write per this many events rather than one per event; after a crash, at most about
+ * this many events are attempted one at a time.
+ */
+const LOOKAHEAD = 100;
+
+/** Wait after a failed write before the next try. */
+const RETRY_WRITE_MS = 1000;
+
+/**
+ * Counts attempts that never finished, across processes, so that an event whose handling kills
+ * the process ends as a dead letter instead of being redelivered forever.
+ *
+ * Before work starts on events beyond what is announced, the journal writes a record of the
+ * positions about to be attempted, one write for a window of events. A clean stop clears it. A
+ * record found at start with unfinished positions in it tells of a crash there; the events it
+ * covers (a whole batch, or every stream a handler ran at once) are then attempted one at a time,
+ * each announced alone, so the next crash names the event that causes it. An event that crashed
+ * `maxCrashes` times gets a {@link CrashVerdict} instead of another attempt.
+ */
+export class AttemptJournal {
+  /** The record as last written (or found), if any. */
+  private announced: InFlightRecord | undefined;
+  private carefulUntil = 0;
+  private carefulCrashes = 0;
+  /** Unfinished attempts of single events: one that crashed alone, or one a subscriber halted on. */
+  private readonly history = new Map<number, { crashes: number; firstAt: string }>();
+  private readonly verdicts = new Map<number, CrashVerdict>();
+  private writing = false;
+  private retryAt = 0;
+
+  constructor(
+    private readonly env: RunnerEnvironment,
+    private readonly name: string,
+    private readonly maxCrashes: number,
+    /** Told when a write finished, so that the work it waited for can start. */
+    private readonly onWritten: () => void,
+    /** Told when a write found that this process lost the lease. */
+    private readonly onLeaseLost: () => void,
+  ) {}
+
+  /**
+   * Reads the record the previous run left, at start. `isFinished` says which positions the
+   * stored checkpoint already covers.
+   */
+  recover(stored: InFlightRecord | null | undefined, isFinished: (position: number) => boolean): void {
+    this.announced = stored ?? undefined;
+    this.carefulUntil = 0;
+    this.carefulCrashes = 0;
+    this.history.clear();
+    this.verdicts.clear();
+    if (!stored) return;
+    const single = stored.from === stored.to;
+    if (stored.carefulUntil > 0) {
+      this.carefulUntil = stored.carefulUntil;
+      this.carefulCrashes = stored.carefulCrashes;
+    }
+    const crashed = single ? !isFinished(stored.from) : !isFinished(stored.to) || !isFinished(stored.from);
+    if (!crashed) return;
+    if (!single) {
+      // Some event of the window stopped the process, and which one is unknown: each is counted
+      // as attempted once, and all are attempted alone until it shows itself.
+      this.carefulUntil = Math.max(this.carefulUntil, stored.to);
+      this.carefulCrashes = Math.max(this.carefulCrashes, stored.crashes + 1);
+      return;
+    }
+    const crashes = stored.crashes + 1;
+    this.carefulUntil = Math.max(this.carefulUntil, stored.from);
+    this.history.set(stored.from, { crashes, firstAt: stored.firstAt });
+    if (crashes >= this.maxCrashes) {
+      this.verdicts.set(stored.from, { position: stored.from, attempts: crashes, firstAt: new Date(stored.firstAt), lastAt: new Date(stored.lastAt) });
+    }
+  }
+
+  /**
+   * Counts earlier attempts of an event delivered again (the one a subscriber halted on), so
+   * that attempts go on numbering from there and a crash while retrying it counts.
+   */
+  remember(position: number, attempts: number, firstAt: Date): void {
+    if (!this.history.has(position)) this.history.set(position, { crashes: attempts, firstAt: firstAt.toISOString() });
+  }
+
+  /** The verdict on an event that crashed the process too often; given once. */
+  takeVerdict(position: number): CrashVerdict | undefined {
+    const verdict = this.verdicts.get(position);
+    this.verdicts.delete(position);
+    return verdict;
+  }
+
+  /** Whether the event must be attempted alone, each attempt announced by itself. */
+  isCareful(position: number): boolean {
+    return position <= this.carefulUntil || this.history.has(position);
+  }
+
+  /** Attempts at the event that never finished: `context.attempt` goes on from there. */
+  attemptsBefore(position: number): number {
+    const known = this.history.get(position);
+    if (known) return known.crashes;
+    return position <= this.carefulUntil ? this.carefulCrashes : 0;
+  }
+
+  /** Forgets what is known of an event once it finished. */
+  finished(position: number): void {
+    this.history.delete(position);
+  }
+
+  /**
+   * Whether work on positions `from` to `to` is announced, so it may start. When it is not, the
+   * announcement is written and false returned; `onWritten` is told once it is on disk.
+   * `checkpoint` is the subscriber's checkpoint: a window starts right after it, so it also
+   * covers every event in progress.
+   */
+  isAnnounced(from: number, to: number, checkpoint: number): boolean {
+    const current = this.announced;
+    if (this.isCareful(from)) {
+      if (current?.from === from && current.to === from) return true;
+      this.startWriting(this.aloneRecord(from));
+      return false;
+    }
+    const covered = current !== undefined && current.from !== current.to && current.from <= from && to <= current.to;
+    // Half-way through a window the next one is written, while work goes on under this one: a
+    // steady stream of events then never waits for a write.
+    if (!covered || to > current.to - LOOKAHEAD / 2) this.startWriting(this.windowRecord(to, checkpoint));
+    return covered;
+  }
+
+  /**
+   * Announces a window from the checkpoint on before any event arrives (at start), unless a
+   * crash asks for events to be attempted alone first.
+   */
+  async announceFrom(checkpoint: number): Promise<void> {
+    if (this.isCareful(checkpoint + 1)) return;
+    await this.write(this.windowRecord(checkpoint + 1, checkpoint));
+  }
+
+  /** Clears the record: nothing is in flight (a clean stop or hand-over, after the drain). */
+  async clear(): Promise<void> {
+    if (this.announced === undefined) return;
+    if (await this.env.subscriptions.saveInFlight(this.name, this.env.owner, null)) this.announced = undefined;
+  }
+
+  private aloneRecord(position: number): InFlightRecord {
+    const now = new Date().toISOString();
+    const firstAt = this.history.get(position)?.firstAt ?? now;
+    const { carefulUntil, carefulCrashes } = this;
+    return { from: position, to: position, crashes: this.attemptsBefore(position), carefulUntil, carefulCrashes, firstAt, lastAt: now };
+  }
+
+  /** A window from right after the checkpoint (so that it covers every event in progress) to well past `to`. */
+  private windowRecord(to: number, checkpoint: number): InFlightRecord {
+    const now = new Date().toISOString();
+    return { from: checkpoint + 1, to: Math.max(to, checkpoint + 1) + LOOKAHEAD, crashes: 0, carefulUntil: 0, carefulCrashes: 0, firstAt: now, lastAt: now };
+  }
+
+  private startWriting(record: InFlightRecord): void {
+    if (this.writing || Date.now() < this.retryAt) return;
+    void this.write(record);
+  }
+
+  private async write(record: InFlightRecord): Promise<void> {
+    this.writing = true;
+    try {
+      if (await this.env.subscriptions.saveInFlight(this.name, this.env.owner, record)) this.announced = record;
+      else this.onLeaseLost();
+    } catch (error) {
+      this.env.onError(error, this.name);
+      this.retryAt = Date.now() + RETRY_WRITE_MS;
+      setTimeout(() => this.onWritten(), RETRY_WRITE_MS).unref();
+      return;
+    } finally {
+      this.writing = false;
+    }
+    this.onWritten();
+  }
+}

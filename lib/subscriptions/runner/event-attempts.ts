@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import type { RecordedEvent } from '../../store/recorded-event';
+import type { EventfoldTables } from '../../store/schema';
+import { attemptWithRetries, type AttemptOutcome } from '../attempts';
+import type { BoundSubscriber } from '../bound-subscriber';
+import { UndecodableEvent } from '../event-feed';
+import { UnfinishedAttemptsError } from '../subscriber-errors';
+import type { StatsCollector } from '../subscriber-stats';
+import type { AttemptJournal } from './attempt-journal';
+import { StaleCheckpointError } from './checkpoint-writer';
+import type { RunnerEnvironment } from './runner-environment';
+
+/** Work a projection does in the transaction of an attempt besides applying events (a checkpoint write). */
+export type AlsoInTransaction = (db: Kysely<EventfoldTables>) => Promise<void>;
+
+/**
+ * Calls a subscriber's `@On` methods: one event with the retry policy, or a projection's batch in
+ * one transaction. Attempts are numbered on from those a crash cut short, and an event the
+ * journal has given up on is failed without another attempt.
+ */
+export class EventAttempts {
+  private readonly observer = {
+    failed: () => void this.stats.failed++,
+    retrying: () => void this.stats.retried++,
+  };
+
+  constructor(
+    private readonly env: RunnerEnvironment,
+    private readonly subscriber: BoundSubscriber,
+    private readonly stopping: AbortSignal,
+    private readonly stats: StatsCollector,
+    private readonly journal: AttemptJournal,
+  ) {}
+
+  /**
+   * Runs attempts at one event with the subscriber's retry policy. A projection's attempt is a
+   * transaction that also runs `alsoInTransaction`. `attemptsBefore` defaults to the attempts a
+   * crash cut short.
+   */
+  attempt(recorded: RecordedEvent, alsoInTransaction?: AlsoInTransaction, attemptsBefore?: number): Promise<AttemptOutcome> {
+    const verdict = this.journal.takeVerdict(recorded.position);
+    if (verdict) {
+      const error = new UnfinishedAttemptsError(this.subscriber.name, verdict.position, verdict.attempts, verdict.firstAt, verdict.lastAt);
+      return Promise.resolve({ kind: 'failed', attempts: verdict.attempts, error });
+    }
+    const undecodable = recorded.event instanceof UndecodableEvent;
+    const policy = undecodable ? { ...this.subscriber.retry, maxAttempts: 1 } : this.subscriber.retry;
+    return attemptWithRetries(
+      policy,
+      this.subscriber.name,
+      this.stopping,
+      this.observer,
+      (attempt, signal) => {
+        if (this.subscriber.kind === 'handler') return this.invoke(recorded, attempt, signal);
+        return this.inTransaction(signal, async (db) => {
+          await this.invoke(recorded, attempt, signal, db);
+          await alsoInTransaction?.(db);
+        });
+      },
+      isHandlerFailure,
+      attemptsBefore ?? this.journal.attemptsBefore(recorded.position),
+    );
+  }
+
+  /** Applies a projection's batch in one transaction, once; a failure is for the caller to split. */
+  attemptTogether(batch: readonly RecordedEvent[], alsoInTransaction: AlsoInTransaction): Promise<AttemptOutcome> {
+    const ignore = { failed: () => undefined, retrying: () => undefined };
+    return attemptWithRetries(
+      { ...this.subscriber.retry, maxAttempts: 1 },
+      this.subscriber.name,
+      this.stopping,
+      ignore,
+      (attempt, signal) =>
+        this.inTransaction(signal, async (db) => {
+          for (const recorded of batch) await this.invoke(recorded, attempt, signal, db);
+          await alsoInTransaction(db);
+        }),
+      isHandlerFailure,
+    );
+  }
+
+  /**
+   * Runs `work` in a write transaction that is rolled back if the attempt was abandoned (timed
+   * out) meanwhile, so a late finish of an abandoned attempt can never commit beside its retry.
+   */
+  private inTransaction(signal: AbortSignal, work: (db: Kysely<EventfoldTables>) => Promise<void>): Promise<void> {
+    return this.env.store.transaction(async (db) => {
+      await work(db);
+      if (signal.aborted) throw signal.reason;
+    });
+  }
+
+  private async invoke(recorded: RecordedEvent, attempt: number, signal: AbortSignal, db?: Kysely<EventfoldTables>): Promise<void> {
+    if (recorded.event instanceof UndecodableEvent) throw recorded.event.error;
+    const handler = this.subscriber.handlers.get(recorded.event.constructor);
+    if (!handler) return;
+    const context = {
+      recorded,
+      eventId: recorded.eventId,
+      position: recorded.position,
+      metadata: recorded.metadata,
+      attempt,
+      signal,
+      ...(db ? { db } : { store: this.env.store }),
+    };
+    await handler(recorded.event, context);
+  }
+}
+
+/** Lost leases are not the handler's doing: never retried, never dead-lettered. */
+function isHandlerFailure(error: unknown): boolean {
+  return !(error instanceof StaleCheckpointError);
+}

@@ -1,0 +1,19 @@
+import type { EventStore } from '../../store/event-store';
+import type { DeadLetterStore } from '../dead-letter-store';
+import type { FailureReports } from '../logging/failure-reports';
+import type { SubscriptionStore } from '../subscription-store';
+
+/** What every runner of one dispatcher shares. */
+export interface RunnerEnvironment {
+  readonly store: EventStore;
+  readonly subscriptions: SubscriptionStore;
+  readonly deadLetters: DeadLetterStore;
+  /** Identifies this process in leases. */
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly pageSize: number;
+  /** Told about failures of eventfold's own work (a checkpoint that could not be saved). */
+  readonly onError: (error: unknown, subscriber: string) => void;
+  /** Tells the application's logger what an operator has to act on: parked events, halts, lost leases. */
+  readonly reports: FailureReports;
+}
