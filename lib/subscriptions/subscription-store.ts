@@ -18,10 +18,17 @@ export interface InFlightRecord {
   readonly carefulUntil: number;
   /** Unfinished attempts counted for every event up to `carefulUntil`. */
   readonly carefulCrashes: number;
+  /** When the crashed attempt counted for every event up to `carefulUntil` started (ISO 8601). */
+  readonly carefulSince?: string;
   /** When the first of the unfinished attempts started (ISO 8601). */
   readonly firstAt: string;
   /** When this attempt started (ISO 8601). */
   readonly lastAt: string;
+  /**
+   * The event at `from` stopped the process `crashes` times and the subscriber halted on it: it
+   * is not attempted again by itself, only when an operator resumes or retries it.
+   */
+  readonly gaveUp?: boolean;
 }
 
 /** Whether a subscriber is working, or why not. */

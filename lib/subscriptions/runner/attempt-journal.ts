@@ -36,9 +36,12 @@ export class AttemptJournal {
   private announced: InFlightRecord | undefined;
   private carefulUntil = 0;
   private carefulCrashes = 0;
+  private carefulSince: string | undefined;
   /** Unfinished attempts of single events: one that crashed alone, or one a subscriber halted on. */
   private readonly history = new Map<number, { crashes: number; firstAt: string }>();
   private readonly verdicts = new Map<number, CrashVerdict>();
+  /** The record of an event given up on, kept while the subscriber is halted on it. */
+  private givenUp: InFlightRecord | undefined;
   private writing = false;
   private retryAt = 0;
 
@@ -57,16 +60,20 @@ export class AttemptJournal {
    * stored checkpoint already covers.
    */
   recover(stored: InFlightRecord | null | undefined, isFinished: (position: number) => boolean): void {
-    this.announced = stored ?? undefined;
+    // Whatever is stored tells of the last process's attempts; this one announces its own.
+    this.announced = undefined;
     this.carefulUntil = 0;
     this.carefulCrashes = 0;
+    this.carefulSince = undefined;
     this.history.clear();
     this.verdicts.clear();
+    this.givenUp = undefined;
     if (!stored) return;
     const single = stored.from === stored.to;
     if (stored.carefulUntil > 0) {
       this.carefulUntil = stored.carefulUntil;
       this.carefulCrashes = stored.carefulCrashes;
+      this.carefulSince = stored.carefulSince;
     }
     const crashed = single ? !isFinished(stored.from) : !isFinished(stored.to) || !isFinished(stored.from);
     if (!crashed) return;
@@ -75,9 +82,11 @@ export class AttemptJournal {
       // as attempted once, and all are attempted alone until it shows itself.
       this.carefulUntil = Math.max(this.carefulUntil, stored.to);
       this.carefulCrashes = Math.max(this.carefulCrashes, stored.crashes + 1);
+      this.carefulSince = stored.lastAt;
       return;
     }
-    const crashes = stored.crashes + 1;
+    // A record kept for an event the subscriber halted on: no attempt was made since.
+    const crashes = stored.gaveUp ? stored.crashes : stored.crashes + 1;
     this.carefulUntil = Math.max(this.carefulUntil, stored.from);
     this.history.set(stored.from, { crashes, firstAt: stored.firstAt });
     if (crashes >= this.maxCrashes) {
@@ -96,7 +105,12 @@ export class AttemptJournal {
   /** The verdict on an event that crashed the process too often; given once. */
   takeVerdict(position: number): CrashVerdict | undefined {
     const verdict = this.verdicts.get(position);
+    if (!verdict) return undefined;
     this.verdicts.delete(position);
+    const { attempts, firstAt, lastAt } = verdict;
+    const { carefulUntil, carefulCrashes, carefulSince } = this;
+    this.givenUp = {
+      carefulSince, from: position, to: position, crashes: attempts, carefulUntil, carefulCrashes, firstAt: firstAt.toISOString(), lastAt: lastAt.toISOString(), gaveUp: true };
     return verdict;
   }
 
@@ -115,6 +129,7 @@ export class AttemptJournal {
   /** Forgets what is known of an event once it finished. */
   finished(position: number): void {
     this.history.delete(position);
+    if (this.givenUp?.from === position) this.givenUp = undefined;
   }
 
   /**
@@ -146,17 +161,22 @@ export class AttemptJournal {
     await this.write(this.windowRecord(checkpoint + 1, checkpoint));
   }
 
-  /** Clears the record: nothing is in flight (a clean stop or hand-over, after the drain). */
+  /**
+   * Clears the record, nothing being in flight (a clean stop or hand-over, after the drain); or,
+   * where the subscriber halted on an event that kept stopping the process, keeps that event's
+   * record, so that the next process halts on it too instead of attempting it once more.
+   */
   async clear(): Promise<void> {
-    if (this.announced === undefined) return;
-    if (await this.env.subscriptions.saveInFlight(this.name, this.env.owner, null)) this.announced = undefined;
+    const record = this.givenUp ?? null;
+    if (this.announced === undefined && record === null) return;
+    if (await this.env.subscriptions.saveInFlight(this.name, this.env.owner, record)) this.announced = record ?? undefined;
   }
 
   private aloneRecord(position: number): InFlightRecord {
     const now = new Date().toISOString();
-    const firstAt = this.history.get(position)?.firstAt ?? now;
-    const { carefulUntil, carefulCrashes } = this;
-    return { from: position, to: position, crashes: this.attemptsBefore(position), carefulUntil, carefulCrashes, firstAt, lastAt: now };
+    const { carefulUntil, carefulCrashes, carefulSince } = this;
+    const firstAt = this.history.get(position)?.firstAt ?? (position <= carefulUntil ? carefulSince : undefined) ?? now;
+    return { from: position, to: position, crashes: this.attemptsBefore(position), carefulUntil, carefulCrashes, carefulSince, firstAt, lastAt: now };
   }
 
   /** A window from right after the checkpoint (so that it covers every event in progress) to well past `to`. */
