@@ -1,4 +1,5 @@
 import type { Durability } from '../lib';
+import { EVENT_LOOP_RESOLUTION_MS, formatEventLoopDelay } from './event-loop-delay';
 import { formatMemoryProfile } from './rss-sampler';
 import type { Measurement, Target, Workload } from './workload';
 
@@ -64,6 +65,23 @@ export function memoryProfileLines(rows: readonly ResultRow[]): string[] {
       return memory ? [`${row.workload.name} ${side}: ${formatMemoryProfile(memory)} (${memory.samples} samples).`] : [];
     }),
   );
+}
+
+/**
+ * For the workloads that watched the event loop while they ran, one line per side with how long
+ * it stalled (what a timer or a request served by the same process would have waited), after a
+ * line that says how to read them; nothing when no workload watched.
+ */
+export function eventLoopDelayLines(rows: readonly ResultRow[]): string[] {
+  const lines = rows.flatMap((row) =>
+    (['eventfold', 'raw'] as const).flatMap((side) => {
+      const delay = row[side].measurement.eventLoopDelay;
+      return delay ? [`${row.workload.name} ${side}: ${formatEventLoopDelay(delay)} (${delay.samples} samples).`] : [];
+    }),
+  );
+  if (lines.length === 0) return [];
+  const reading = `event-loop delay: time between turns of a ${EVENT_LOOP_RESOLUTION_MS} ms timer during the timed work; a free loop reads about ${EVENT_LOOP_RESOLUTION_MS} ms.`;
+  return [reading, ...lines];
 }
 
 /** Megabytes of a kilobyte count, for memory columns. */

@@ -1,4 +1,5 @@
 import type { Durability } from '../lib';
+import { formatEventLoopDelay } from './event-loop-delay';
 import { formatMegabytes, type ResultRow, type SideResult } from './results-table';
 import { runInWorker } from './run-in-worker';
 import type { ScratchFolder } from './scratch-folder';
@@ -69,5 +70,6 @@ function medianTrial(results: readonly SideResult[]): SideResult {
 
 function reportTrial(workload: Workload, title: string, { measurement, maxRssKb }: SideResult): void {
   const figure = workload.unit === 'ms' ? `${measurement.value.toFixed(2)} ms` : `${Math.round(measurement.value).toLocaleString('en-US')} events/s`;
-  console.log(`  ${title.padEnd(36)} ${figure.padStart(16)}   ${measurement.detail}, peak RSS ${formatMegabytes(maxRssKb)}`);
+  const delay = measurement.eventLoopDelay ? `, ${formatEventLoopDelay(measurement.eventLoopDelay)}` : '';
+  console.log(`  ${title.padEnd(36)} ${figure.padStart(16)}   ${measurement.detail}${delay}, peak RSS ${formatMegabytes(maxRssKb)}`);
 }

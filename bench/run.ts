@@ -10,7 +10,7 @@
 import { arch, cpus, platform } from 'node:os';
 import { POSTGRES_WORKLOADS } from './postgres';
 import { runPostgresRows } from './postgres/run-postgres-rows';
-import { formatMegabytes, formatResultsTable, memoryProfileLines, type ResultRow } from './results-table';
+import { eventLoopDelayLines, formatMegabytes, formatResultsTable, memoryProfileLines, type ResultRow } from './results-table';
 import { runInWorker } from './run-in-worker';
 import { runWorkload } from './run-workload';
 import { createScratchFolder } from './scratch-folder';
@@ -62,6 +62,7 @@ function printSqliteTable(rows: readonly ResultRow[], workloads: readonly Worklo
   console.log('sync: the durability option, SQLite synchronous NORMAL or FULL, both in WAL mode, both sides alike.');
   console.log(`RSS: peak resident memory of the process that ran the side; an idle worker peaks at ${formatMegabytes(baselineRssKb)}.`);
   for (const line of memoryProfileLines(rows)) console.log(line);
+  for (const line of eventLoopDelayLines(rows)) console.log(line);
   for (const workload of workloads) console.log(`${workload.name}: ${workload.note(quick)}.`);
   for (const warning of checksumWarnings(rows)) console.log(warning);
 }

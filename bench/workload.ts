@@ -1,4 +1,5 @@
 import type { Durability } from '../lib';
+import type { EventLoopDelay } from './event-loop-delay';
 import type { MemoryProfile } from './rss-sampler';
 
 /** Which implementation runs a workload: the library, or hand-written better-sqlite3 code. */
@@ -23,6 +24,8 @@ export interface Measurement {
   readonly checksum?: string;
   /** How resident memory behaved during the timed work, for workloads that sample it. */
   readonly memory?: MemoryProfile;
+  /** How long the event loop stalled during the timed work, for workloads that watch it. */
+  readonly eventLoopDelay?: EventLoopDelay;
   /** Peak resident memory of the processes the side started (the nodes of a multi-process run), in kilobytes. */
   readonly childPeakRssKb?: number;
 }

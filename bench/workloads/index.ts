@@ -1,6 +1,7 @@
 import type { Workload } from '../workload';
 import { loadByReplay, loadFromSnapshot } from './aggregate-load';
 import { batchedAppend } from './batched-append';
+import { eventBus } from './event-bus';
 import { projectionRebuild } from './projection-rebuild';
 import { projectionThroughputFour, projectionThroughputOne, projectionThroughputSql } from './projection-throughput';
 import { singleAppend } from './single-append';
@@ -15,6 +16,7 @@ export const WORKLOADS: readonly Workload[] = [
   projectionThroughputSql,
   projectionThroughputFour,
   projectionRebuild,
+  eventBus,
 ];
 
 /** The workload called `name`; throws with the known names when there is none. */

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Dispatcher, EventStore } from '../../lib';
 import { OrderFilled, OrderPlaced, type OrderFields } from '../bench-domain';
+import { startEventLoopDelayMonitor, type EventLoopDelay } from '../event-loop-delay';
 import { RebuiltOrderStatusProjection, createReadModels } from '../order-projections';
 import { readModelChecksum } from '../order-read-models';
 import { writeOrderTape } from '../order-tape-log';
@@ -39,14 +40,22 @@ function checksumOf(file: string, events: number): string {
   }
 }
 
-function rebuildMeasurement(events: number, milliseconds: number, memory: MemoryProfile, checksum: string): Measurement {
+/** What one side's rebuild saw, before the read model is checked. */
+interface Rebuilt {
+  readonly events: number;
+  readonly milliseconds: number;
+  readonly memory: MemoryProfile;
+  readonly eventLoopDelay: EventLoopDelay;
+}
+
+function rebuildMeasurement({ events, milliseconds, memory, eventLoopDelay }: Rebuilt, checksum: string): Measurement {
   const measured = throughput(events, milliseconds);
-  return { ...measured, detail: `${measured.detail}, ${formatMemoryProfile(memory)}`, memory, checksum };
+  return { ...measured, detail: `${measured.detail}, ${formatMemoryProfile(memory)}`, memory, eventLoopDelay, checksum };
 }
 
 async function measureEventfold(run: WorkloadRun): Promise<Measurement> {
   const store = await EventStore.open({ sqlite: run.file, durability: run.durability, events: [OrderPlaced, OrderFilled] });
-  let rebuilt: { events: number; milliseconds: number; memory: MemoryProfile };
+  let rebuilt: Rebuilt;
   try {
     await createReadModels(store.db, TABLES);
     // A projection deployed on a log that already exists starts at its head; the rebuild fills it in.
@@ -54,6 +63,7 @@ async function measureEventfold(run: WorkloadRun): Promise<Measurement> {
     try {
       await dispatcher.idle();
       const sampler = startRssSampler(SAMPLE_EVERY_MS);
+      const monitor = await startEventLoopDelayMonitor();
       const elapsed = startClock();
       const result = await dispatcher.rebuild(PROJECTION, {
         batchSize: REBUILD_BATCH,
@@ -61,7 +71,7 @@ async function measureEventfold(run: WorkloadRun): Promise<Measurement> {
         onProgress: ({ done, total }) => sampler.progress(done, total),
       });
       const milliseconds = elapsed();
-      rebuilt = { events: result.done, milliseconds, memory: sampler.stop() };
+      rebuilt = { events: result.done, milliseconds, memory: sampler.stop(), eventLoopDelay: await monitor.stop() };
       if (result.done !== logLength(run.quick) || result.total !== result.done) {
         throw new Error(`the rebuild replayed ${result.done} of ${result.total} events, expected ${logLength(run.quick)}`);
       }
@@ -71,12 +81,12 @@ async function measureEventfold(run: WorkloadRun): Promise<Measurement> {
   } finally {
     await store.close();
   }
-  return rebuildMeasurement(rebuilt.events, rebuilt.milliseconds, rebuilt.memory, checksumOf(run.file, rebuilt.events));
+  return rebuildMeasurement(rebuilt, checksumOf(run.file, rebuilt.events));
 }
 
 async function measureRaw(run: WorkloadRun): Promise<Measurement> {
   const database = openRawEventLog(run.file, run.durability);
-  let rebuilt: { events: number; milliseconds: number; memory: MemoryProfile };
+  let rebuilt: Rebuilt;
   try {
     const readModel = prepareRawProjection(database, 'order_status');
     const head = (database.prepare('select max(position) as head from eventfold_events').get() as { head: number }).head;
@@ -88,6 +98,7 @@ async function measureRaw(run: WorkloadRun): Promise<Measurement> {
       readModel.saveCheckpoint(from, rows[rows.length - 1].position);
     });
     const sampler = startRssSampler(SAMPLE_EVERY_MS);
+    const monitor = await startEventLoopDelayMonitor();
     const elapsed = startClock();
     readModel.reset();
     let checkpoint = 0;
@@ -97,14 +108,15 @@ async function measureRaw(run: WorkloadRun): Promise<Measurement> {
       applyPage.immediate(rows, checkpoint);
       checkpoint = rows[rows.length - 1].position;
       sampler.progress(checkpoint, head);
-      // Lets the sampler's timer run, as it does between eventfold's transactions.
+      // Lets the sampler's and the monitor's timers run, as they do between eventfold's transactions.
       await yieldToEventLoop();
     }
-    rebuilt = { events: checkpoint, milliseconds: elapsed(), memory: sampler.stop() };
+    const milliseconds = elapsed();
+    rebuilt = { events: checkpoint, milliseconds, memory: sampler.stop(), eventLoopDelay: await monitor.stop() };
   } finally {
     database.close();
   }
-  return rebuildMeasurement(rebuilt.events, rebuilt.milliseconds, rebuilt.memory, checksumOf(run.file, rebuilt.events));
+  return rebuildMeasurement(rebuilt, checksumOf(run.file, rebuilt.events));
 }
 
 /** Rebuilding a projection over a long log: throughput, and whether memory stays flat. */
@@ -116,7 +128,7 @@ export const projectionRebuild: Workload = {
   note: (quick) =>
     `the log (1,000-event batches in 10 streams) is written once and copied for each trial; timed: dispatcher.rebuild() of ` +
     `the order_status projection (batchSize ${REBUILD_BATCH}, a Kysely upsert per event, ${Math.round(logLength(quick) / 2).toLocaleString('en-US')} ` +
-    `rows at the end), RSS sampled every ${SAMPLE_EVERY_MS} ms and at 10/50/100% of progress; raw: DELETE, then pages of ` +
+    `rows at the end), RSS sampled every ${SAMPLE_EVERY_MS} ms and at 10/50/100% of progress, event-loop delay watched on both sides; raw: DELETE, then pages of ` +
     `${REBUILD_BATCH.toLocaleString('en-US')} rows (SELECT position, event_type, payload), JSON.parse and a prepared upsert per event, ` +
     `one transaction per page with a checkpoint UPDATE${quick ? '' : '; 1 trial per side in a full run'}`,
   target: () => undefined,

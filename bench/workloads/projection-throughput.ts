@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { Dispatcher, EventStore, type StreamRef } from '../../lib';
 import { OrderFilled, OrderPlaced, orderEvent, orderEventType, orderFields } from '../bench-domain';
+import { startEventLoopDelayMonitor, type EventLoopDelay } from '../event-loop-delay';
 import { OrderStatusSqlProjection, PROJECTION_BATCH_SIZE, ORDER_PROJECTIONS, createReadModels } from '../order-projections';
 import { readModelChecksum, type ReadModelTable } from '../order-read-models';
 import { openRawEventLog, prepareRawStatements } from '../raw-event-log';
@@ -43,6 +44,7 @@ async function measureEventfold(run: WorkloadRun, projections: number, writes: W
   const store = await EventStore.open({ sqlite: run.file, durability: run.durability, events: [OrderPlaced, OrderFilled] });
   const tables = tablesOf(projections);
   let measured: { value: number; detail: string };
+  let eventLoopDelay: EventLoopDelay;
   let head: number;
   try {
     await createReadModels(store.db, tables);
@@ -55,10 +57,12 @@ async function measureEventfold(run: WorkloadRun, projections: number, writes: W
       for (let batch = 0; batch < WARM_UP_BATCHES; batch++) await store.append(streamOfBatch(batch), batchOf(batch));
       await dispatcher.idle();
       const batches = batchCount(run.quick);
+      const monitor = await startEventLoopDelayMonitor();
       const elapsed = startClock();
       for (let batch = WARM_UP_BATCHES; batch < WARM_UP_BATCHES + batches; batch++) await store.append(streamOfBatch(batch), batchOf(batch));
       await dispatcher.idle();
       measured = throughput(batches * BATCH_SIZE, elapsed());
+      eventLoopDelay = await monitor.stop();
       head = await store.headPosition();
       const behind = dispatcher.stats().filter((stats) => stats.checkpoint !== head);
       if (behind.length > 0) {
@@ -71,13 +75,14 @@ async function measureEventfold(run: WorkloadRun, projections: number, writes: W
   } finally {
     await store.close();
   }
-  return { ...measured, checksum: checksumOf(run.file, tables, head) };
+  return { ...measured, eventLoopDelay, checksum: checksumOf(run.file, tables, head) };
 }
 
 async function measureRaw(run: WorkloadRun, projections: number): Promise<Measurement> {
   const database = openRawEventLog(run.file, run.durability);
   const tables = tablesOf(projections);
   let measured: { value: number; detail: string };
+  let eventLoopDelay: EventLoopDelay;
   let head = 0;
   try {
     const statements = prepareRawStatements(database);
@@ -114,13 +119,16 @@ async function measureRaw(run: WorkloadRun, projections: number): Promise<Measur
     };
     for (let batch = 0; batch < WARM_UP_BATCHES; batch++) appendAndProject(batch);
     const batches = batchCount(run.quick);
+    const monitor = await startEventLoopDelayMonitor();
     const elapsed = startClock();
+    // Synchronous from the first append to the last: the loop stalls for the whole run.
     for (let batch = WARM_UP_BATCHES; batch < WARM_UP_BATCHES + batches; batch++) appendAndProject(batch);
     measured = throughput(batches * BATCH_SIZE, elapsed());
+    eventLoopDelay = await monitor.stop();
   } finally {
     database.close();
   }
-  return { ...measured, checksum: checksumOf(run.file, tables, head) };
+  return { ...measured, eventLoopDelay, checksum: checksumOf(run.file, tables, head) };
 }
 
 /**
@@ -138,8 +146,9 @@ function projectionThroughput(projections: number, trials: number | undefined): 
     note: () =>
       `appends to ${STREAMS} streams with ${projections} @Projection${projections === 1 ? '' : 's'} ` +
       `(batchSize ${PROJECTION_BATCH_SIZE}, a Kysely upsert per event into ${tablesOf(projections).join(', ')}) in the same process, ` +
-      `timed from the first append until dispatcher.idle() resolves, after ${WARM_UP_BATCHES} warm-up batches; raw: the batched-append ` +
-      `transaction, then per read model one transaction of prepared upserts and a checkpoint UPDATE, per batch` +
+      `timed from the first append until dispatcher.idle() resolves, after ${WARM_UP_BATCHES} warm-up batches, event-loop delay watched on both sides; ` +
+      `raw: the batched-append transaction, then per read model one transaction of prepared upserts and a checkpoint UPDATE, per batch, ` +
+      `all synchronous` +
       (trials === 1 ? '; 1 trial per side in a full run' : ''),
     target: () => ({ value: 60_000, better: 'higher' }),
     trials,
