@@ -13,6 +13,12 @@ export interface DomainEventOptions {
    * stored at version 1 of an event now at version 3 passes through both, in order.
    */
   upcasters?: Record<number, Upcaster>;
+  /**
+   * Where an event handler has events of several streams ready, events of higher priority go
+   * first (a cancellation before a routine notification, say). Events of one stream always keep
+   * their order. Defaults to 0; `store.publish(event, { priority })` overrides it for one event.
+   */
+  priority?: number;
 }
 
 /**
@@ -41,6 +47,10 @@ export function DomainEvent(name: string, options: DomainEventOptions = {}): Cla
   if (!Number.isInteger(version) || version < 1) {
     throw new InvalidArgumentError(`version of event '${name}'`, `expected a positive integer, got ${String(version)}.`);
   }
+  const priority = options.priority ?? 0;
+  if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+    throw new InvalidArgumentError(`priority of event '${name}'`, `expected a finite number, got ${String(priority)}.`);
+  }
   const upcasters: Record<number, Upcaster> = {};
   for (const [from, upcaster] of Object.entries(options.upcasters ?? {})) {
     const fromVersion = Number(from);
@@ -61,6 +71,7 @@ export function DomainEvent(name: string, options: DomainEventOptions = {}): Cla
       version,
       upcasters: Object.freeze(upcasters),
       eventClass: target as unknown as EventClass,
+      priority,
     });
     Reflect.defineMetadata(EVENT_DEFINITION, definition, target);
   };

@@ -21,4 +21,6 @@ export interface EventDefinition {
   readonly upcasters: Readonly<Record<number, Upcaster>>;
   /** The decorated class. */
   readonly eventClass: EventClass;
+  /** Where a handler has events of several streams ready, higher goes first. 0 unless declared. */
+  readonly priority: number;
 }

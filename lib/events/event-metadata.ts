@@ -14,5 +14,10 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
+  /**
+   * Delivery priority of this one event, over its class's `@DomainEvent` priority: where an
+   * event handler has events of several streams ready, higher goes first.
+   */
+  priority?: number;
   [field: string]: JsonValue | undefined;
 }

@@ -61,6 +61,11 @@ export interface PublishOptions {
   stream?: StreamRef;
   /** Metadata stored with the event. */
   metadata?: EventMetadata;
+  /**
+   * Delivery priority of this event, over its class's: where an event handler has events of
+   * several streams ready, higher goes first. Stored in the event's metadata as `priority`.
+   */
+  priority?: number;
 }
 
 /** Stream type of events published without a stream of their own. */
@@ -89,6 +94,8 @@ export class EventStore {
   private readonly appendListeners = new Set<AppendListener>();
   private appendsInFlight = 0;
   private closed = false;
+  private closing: Promise<void> | undefined;
+  private readonly closeHooks = new Set<() => Promise<void>>();
 
   private constructor(
     /**
@@ -209,7 +216,12 @@ export class EventStore {
   async publish(event: object | NewEvent, options: PublishOptions = {}): Promise<RecordedEvent> {
     this.assertOpen('publish an event');
     const stream = options.stream ?? { type: BUS_STREAM_TYPE, id: this.registry.of(isNewEvent(event) ? event.event : event).definition.name };
-    const { events } = await this.append(stream, [event], { metadata: options.metadata });
+    const { priority } = options;
+    if (priority !== undefined && (typeof priority !== 'number' || !Number.isFinite(priority))) {
+      throw new InvalidArgumentError('options.priority', `expected a finite number, got ${String(priority)}.`);
+    }
+    const metadata = priority === undefined ? options.metadata : { ...options.metadata, priority };
+    const { events } = await this.append(stream, [event], { metadata });
     return events[0];
   }
 
@@ -366,14 +378,37 @@ export class EventStore {
 
   /** True once {@link EventStore.close} was called. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.closed || this.closing !== undefined;
   }
 
-  /** Closes the database. Later calls on the store throw {@link StoreClosedError}; closing twice is harmless. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.db.destroy();
+  /**
+   * Runs `hook` when the store begins to close, while the database is still open: a dispatcher
+   * stops itself this way, saving its checkpoints, rather than failing on a closed connection.
+   * Returns a function that removes the hook.
+   *
+   * @example
+   * ```ts
+   * const forget = store.beforeClose(async () => flushMetrics());
+   * ```
+   */
+  beforeClose(hook: () => Promise<void>): () => void {
+    if (typeof hook !== 'function') throw new InvalidArgumentError('hook', 'expected a function that returns a promise.');
+    this.closeHooks.add(hook);
+    return () => this.closeHooks.delete(hook);
+  }
+
+  /**
+   * Stops the dispatchers that still run on this store (letting their work in progress finish),
+   * then closes the database. Later calls on the store throw {@link StoreClosedError}; closing
+   * twice is harmless.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.closeHooks].map((hook) => hook()));
+      this.closed = true;
+      await this.db.destroy();
+    })();
+    return this.closing;
   }
 
   private async fetch<R>(query: CompiledQuery<R>): Promise<R[]> {

@@ -14,6 +14,14 @@ export interface AttemptObserver {
   retrying(attempt: number, delayMs: number): void;
 }
 
+/** Told around a retry's backoff: a handler gives its concurrency slot back while it waits. */
+export interface BackoffHooks {
+  /** The backoff starts. */
+  waiting(): void;
+  /** The backoff is over; the retry starts once this resolves. */
+  resuming(): Promise<void>;
+}
+
 /**
  * Runs `work` until it succeeds or the policy's attempts run out, waiting with exponential
  * backoff and jitter between attempts. Each attempt gets its own abort signal, aborted when the
@@ -28,6 +36,7 @@ export async function attemptWithRetries(
   isRetryable: (error: unknown) => boolean = () => true,
   /** Attempts made earlier (a dead letter retried): numbering goes on from there. */
   attemptsBefore = 0,
+  backoff?: BackoffHooks,
 ): Promise<AttemptOutcome> {
   let lastError: unknown;
   const last = attemptsBefore + policy.maxAttempts;
@@ -45,7 +54,10 @@ export async function attemptWithRetries(
     if (attempt === last) break;
     const delay = retryDelay(policy, attempt - attemptsBefore);
     observer.retrying(attempt, delay);
-    if (!(await sleep(delay, stopping))) return { kind: 'stopped', attempts: attempt };
+    backoff?.waiting();
+    const slept = await sleep(delay, stopping);
+    await backoff?.resuming();
+    if (!slept) return { kind: 'stopped', attempts: attempt };
   }
   return { kind: 'failed', attempts: last, error: lastError };
 }

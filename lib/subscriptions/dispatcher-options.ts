@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { SubscriberLogger } from './logging/subscriber-logger';
 
 /** Options of {@link Dispatcher.start}. */
@@ -29,4 +30,62 @@ export interface DispatcherOptions {
    * line through `logger`.
    */
   onError?: (error: unknown, subscriber: string) => void;
+}
+
+/** {@link DispatcherOptions} checked, with defaults filled in. */
+export interface DispatcherSettings {
+  readonly leaseMs: number;
+  readonly pollIntervalMs: number;
+  readonly pageSize: number;
+  readonly processId: string | undefined;
+  readonly logger: SubscriberLogger | false;
+  readonly onError: ((error: unknown, subscriber: string) => void) | undefined;
+}
+
+/**
+ * Checks every option before anything starts, so that a mistake throws with nothing left
+ * running.
+ *
+ * @throws {@link InvalidArgumentError} naming the option and what was expected.
+ */
+export function checkDispatcherOptions(options: DispatcherOptions | undefined): DispatcherSettings {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError('options', `expected an object of dispatcher options or nothing, got ${options === null ? 'null' : typeof options}.`);
+  }
+  const { processId, logger, onError } = options;
+  if (processId !== undefined && (typeof processId !== 'string' || processId.trim() === '')) {
+    throw new InvalidArgumentError('options.processId', `expected a non-empty string, got ${describe(processId)}.`);
+  }
+  if (logger !== undefined && logger !== false && !isLogger(logger)) {
+    throw new InvalidArgumentError('options.logger', 'expected an object with info, warn and error methods (console, pino, winston), or false.');
+  }
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw new InvalidArgumentError('options.onError', `expected a function (error, subscriber) => void, got ${describe(onError)}.`);
+  }
+  return Object.freeze({
+    leaseMs: wholeNumber(options.leaseMs, 5000, 'options.leaseMs'),
+    pollIntervalMs: wholeNumber(options.pollIntervalMs, 250, 'options.pollIntervalMs'),
+    pageSize: wholeNumber(options.pageSize, 500, 'options.pageSize'),
+    processId,
+    logger: logger ?? console,
+    onError,
+  });
+}
+
+function wholeNumber(value: unknown, fallback: number, argument: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(argument, `expected a whole number >= 1, got ${describe(value)}.`);
+  }
+  return value;
+}
+
+function isLogger(value: unknown): value is SubscriberLogger {
+  const candidate = value as Partial<Record<keyof SubscriberLogger, unknown>> | null;
+  return typeof candidate === 'object' && candidate !== null && ['info', 'warn', 'error'].every((level) => typeof candidate[level as keyof SubscriberLogger] === 'function');
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? (value === null ? 'null' : 'an object') : String(value);
 }

@@ -5,7 +5,8 @@ import type { EventStore } from '../store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
 import { bindSubscriber, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
-import type { DispatcherOptions } from './dispatcher-options';
+import { checkDispatcherOptions, type DispatcherOptions } from './dispatcher-options';
+import { AppendSignals } from './append-signals';
 import { FailureReports } from './logging/failure-reports';
 import { SILENT_LOGGER } from './logging/subscriber-logger';
 import { rebuildProjection, type RebuildOptions, type RebuildProgress } from './projection-rebuild';
@@ -17,6 +18,7 @@ import { adoptSegmentLayout } from './segments/segment-layout';
 import { DispatcherStoppedError, DuplicateSubscriberError, UnknownSubscriberError } from './subscriber-errors';
 import type { SubscriberStats } from './subscriber-stats';
 import { SubscriptionStore } from './subscription-store';
+import { waitUntilLive } from './wait-until-live';
 
 /**
  * Delivers the store's events to subscribers (`@EventHandler` and `@Projection` instances).
@@ -37,13 +39,8 @@ import { SubscriptionStore } from './subscription-store';
  */
 export class Dispatcher {
   private stopping: Promise<void> | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private polling = false;
-  private pollAgain = false;
-  /** A poll found appends of this process in flight and waits for them to be announced. */
-  private pollDeferred = false;
-  private unsubscribe: () => void = () => undefined;
-  private stopWatching: () => Promise<void> = async () => undefined;
+  private forgetStore: () => void = () => undefined;
+  private readonly signals: AppendSignals;
 
   private constructor(
     private readonly store: EventStore,
@@ -52,7 +49,9 @@ export class Dispatcher {
     private readonly deadLetterStore: DeadLetterStore,
     private readonly onError: (error: unknown, subscriber: string) => void,
     private readonly groups: readonly SegmentGroup[],
-  ) {}
+  ) {
+    this.signals = new AppendSignals(store, runners, (error) => onError(error, '(dispatcher)'));
+  }
 
   /**
    * Starts delivering events to `subscribers`. Resolves once each subscriber has taken its lease
@@ -60,23 +59,29 @@ export class Dispatcher {
    *
    * @throws {@link UnregisteredSubscriberError} for an object that is not a subscriber.
    * @throws {@link DuplicateSubscriberError} when two subscribers share a name.
+   * @throws {@link InvalidArgumentError} for an option of the wrong kind; nothing has started then.
    */
-  static async start(store: EventStore, subscribers: readonly object[], options: DispatcherOptions = {}): Promise<Dispatcher> {
+  static async start(store: EventStore, subscribers: readonly object[], options?: DispatcherOptions): Promise<Dispatcher> {
+    // By shape rather than instanceof, so that a store of another copy of the package still passes.
+    if (typeof (store as Partial<EventStore> | null)?.onAppended !== 'function') {
+      throw new InvalidArgumentError('store', 'expected an EventStore, as EventStore.open(...) gives.');
+    }
     if (store.isClosed) throw new StoreClosedError('start a dispatcher');
+    const settings = checkDispatcherOptions(options);
     if (!Array.isArray(subscribers) || subscribers.length === 0) {
       throw new InvalidArgumentError('subscribers', 'expected a non-empty array of @EventHandler or @Projection instances.');
     }
     const bound = bindAll(subscribers);
     for (const subscriber of bound) store.registerEvents(...subscriber.eventClasses);
-    const reports = new FailureReports(options.logger === false ? SILENT_LOGGER : (options.logger ?? console));
+    const reports = new FailureReports(settings.logger === false ? SILENT_LOGGER : settings.logger);
     const env: RunnerEnvironment = {
       store,
       subscriptions: new SubscriptionStore(store.db, store.flavour),
       deadLetters: new DeadLetterStore(store.db),
-      owner: options.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-      leaseMs: positive(options.leaseMs ?? 5000, 'options.leaseMs'),
-      pageSize: positive(options.pageSize ?? 500, 'options.pageSize'),
-      onError: options.onError ?? ((error, subscriber) => reports.ownError(subscriber, error)),
+      owner: settings.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      leaseMs: settings.leaseMs,
+      pageSize: settings.pageSize,
+      onError: settings.onError ?? ((error, subscriber) => reports.ownError(subscriber, error)),
       reports,
     };
     const saved = await env.subscriptions.list();
@@ -87,10 +92,9 @@ export class Dispatcher {
       .map((subscriber) => new SubscriberRunner(env, subscriber, subscriber.segment && groupOf(groups, env, subscriber.segment)))
       .sort((a, b) => b.subscriber.priority - a.subscriber.priority);
     const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, [...groups.values()]);
-    dispatcher.unsubscribe = store.onAppended((events) => {
-      for (const runner of runners) runner.offer(events);
-      if (dispatcher.pollDeferred) void dispatcher.poll();
-    });
+    // Closing the store stops the dispatcher first, instead of leaving it to fail on every query.
+    dispatcher.forgetStore = store.beforeClose(() => dispatcher.stop());
+    dispatcher.signals.listen();
     try {
       await Promise.all(dispatcher.groups.map((group) => group.join()));
       // Every start settles before a failure stops them all: a runner still starting would
@@ -98,17 +102,11 @@ export class Dispatcher {
       const started = await Promise.allSettled(runners.map((runner) => runner.start()));
       const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) throw failed.reason;
+      await dispatcher.signals.watch(settings.pollIntervalMs);
     } catch (error) {
       await dispatcher.stop();
       throw error;
     }
-    dispatcher.pollTimer = setInterval(() => void dispatcher.poll(), positive(options.pollIntervalMs ?? 250, 'options.pollIntervalMs'));
-    // Where the database announces commits (PostgreSQL), appends of other processes wake the
-    // subscribers at once; the poll stays as a safety net.
-    dispatcher.stopWatching = await store.watchAppends(
-      () => void dispatcher.poll(),
-      (error) => env.onError(error, '(dispatcher)'),
-    );
     return dispatcher;
   }
 
@@ -121,9 +119,14 @@ export class Dispatcher {
   }
 
   /**
-   * Resolves when every running subscriber has finished every event up to the log's head as it
-   * is now, and has saved its checkpoint. Halted subscribers, and those another process runs,
-   * are not waited for.
+   * Resolves when every subscriber working in this process has finished every event up to the
+   * log's head as it is now, and has saved its checkpoint.
+   *
+   * It does not wait for subscribers that cannot move here: a halted one, or one on standby
+   * because another process holds its lease (that process handles the events; this one takes
+   * over only when that lease is given up or runs out). So right after `Dispatcher.start` beside
+   * another running process, `idle()` may resolve with nothing handled here. To wait until every
+   * subscriber of this dispatcher runs here and has caught up, use {@link Dispatcher.waitUntilLive}.
    */
   async idle(): Promise<void> {
     this.assertRunning('wait for idle');
@@ -132,17 +135,38 @@ export class Dispatcher {
     await Promise.all(this.runners.map((runner) => runner.flush()));
   }
 
+  /**
+   * Resolves once every subscriber of this dispatcher holds its lease here and has finished every
+   * event up to the log's head: for scripts and tests that must not go on while a subscriber is
+   * still on standby behind another process's lease (one that was killed, say, whose lease has
+   * yet to run out).
+   *
+   * @example
+   * ```ts
+   * const dispatcher = await Dispatcher.start(store, subscribers);
+   * await dispatcher.waitUntilLive({ timeoutMs: 10_000 });
+   * ```
+   *
+   * @throws {@link SubscribersNotLiveError} when some subscriber is halted, or still not live after
+   * `timeoutMs` (default 30 s), naming each and the process that holds its lease.
+   */
+  async waitUntilLive(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.assertRunning('wait until live');
+    const timeoutMs = options?.timeoutMs ?? 30_000;
+    if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0) throw new InvalidArgumentError('options.timeoutMs', `expected milliseconds >= 0, got ${String(timeoutMs)}.`);
+    await waitUntilLive(this.store, this.runners, timeoutMs, () => this.assertRunning('wait until live'));
+  }
+
   /** Lets in-flight work finish, saves checkpoints, gives up leases. A second call is harmless. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.unsubscribe();
-      clearInterval(this.pollTimer);
-      await this.stopWatching().catch((error) => this.onError(error, '(dispatcher)'));
+      await this.signals.stop();
       try {
         const stopped = await Promise.allSettled(this.runners.map((runner) => runner.stop()));
         for (const outcome of stopped) if (outcome.status === 'rejected') this.onError(outcome.reason, '(dispatcher)');
       } finally {
         await Promise.all(this.groups.map((group) => group.leave()));
+        this.forgetStore();
       }
     })();
     return this.stopping;
@@ -167,14 +191,14 @@ export class Dispatcher {
   async retryDeadLetter(id: number): Promise<boolean> {
     this.assertRunning('retry a dead letter');
     const letter = await this.deadLetterNamed(id);
-    return this.runnerHolding(letter, 'retry').retryDeadLetter(letter);
+    return this.runnerHolding(letter, 'retry').deadLettering.retry(letter);
   }
 
   /** Removes a dead letter for good; a subscriber halted on it moves past the event and resumes. */
   async discardDeadLetter(id: number): Promise<void> {
     this.assertRunning('discard a dead letter');
     const letter = await this.deadLetterNamed(id);
-    await this.runnerHolding(letter, 'discard').discardDeadLetter(letter);
+    await this.runnerHolding(letter, 'discard').deadLettering.discard(letter);
   }
 
   /**
@@ -183,7 +207,7 @@ export class Dispatcher {
    */
   resume(subscriber: string): void {
     this.assertRunning('resume a subscriber');
-    for (const runner of this.runnersNamed(subscriber)) runner.resume();
+    for (const runner of this.runnersNamed(subscriber)) runner.deadLettering.resume();
   }
 
   /**
@@ -205,35 +229,6 @@ export class Dispatcher {
       throw new InvalidArgumentError('projection', `'${projection}' is one segment of '${whole}'; rebuild '${whole}', whose segments share one read model.`);
     }
     return rebuildProjection(this.store, projection, projections, options);
-  }
-
-  private async poll(): Promise<void> {
-    if (this.stopping) return;
-    if (this.polling) {
-      // A commit announced while the head is being read may be newer than what that read sees.
-      this.pollAgain = true;
-      return;
-    }
-    this.polling = true;
-    try {
-      do {
-        this.pollAgain = false;
-        this.pollDeferred = false;
-        const head = await this.store.headPosition();
-        if (this.store.hasAppendsInFlight) {
-          // The head may include an append of this process whose events are about to be handed
-          // to the subscribers in memory, in priority order. Acting on the head now would send
-          // them to read the log instead, each at its own pace; look again once it is announced.
-          this.pollDeferred = true;
-          break;
-        }
-        for (const runner of this.runners) runner.noticeHead(head);
-      } while (this.pollAgain && !this.stopping);
-    } catch (error) {
-      if (!this.store.isClosed) this.onError(error, '(dispatcher)');
-    } finally {
-      this.polling = false;
-    }
   }
 
   /** The runner of a subscriber or of one segment, or every segment of a subscriber split into segments. */
@@ -289,9 +284,4 @@ function bindAll(subscribers: readonly object[]): BoundSubscriber[] {
     names.add(name);
   }
   return bound;
-}
-
-function positive(value: number, argument: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(argument, `expected a whole number >= 1, got ${String(value)}.`);
-  return value;
 }

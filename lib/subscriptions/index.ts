@@ -1,6 +1,7 @@
 export type { DeadLetter } from './dead-letter-store';
 export { Dispatcher } from './dispatcher';
 export type { DispatcherOptions } from './dispatcher-options';
+export type { SubscriberLogger } from './logging/subscriber-logger';
 export type { RebuildOptions, RebuildProgress } from './projection-rebuild';
 export type { RetryOptions, RetryPolicy } from './retry-policy';
 export type { HandlerContext, ProjectionContext } from './subscriber-context';
@@ -11,6 +12,8 @@ export {
   RebuildFailedError,
   RebuildNotSupportedError,
   SegmentsChangedError,
+  SubscribersNotLiveError,
+  UnfinishedAttemptsError,
   UnknownSubscriberError,
   UnregisteredSubscriberError,
 } from './subscriber-errors';

@@ -129,3 +129,20 @@ export class UnfinishedAttemptsError extends EventfoldError {
     );
   }
 }
+
+/** Subscribers of a dispatcher did not all become live in time (`dispatcher.waitUntilLive()`). */
+export class SubscribersNotLiveError extends EventfoldError {
+  readonly code = 'EVENTFOLD_NOT_LIVE';
+
+  constructor(
+    /** The subscribers that are not live, each with its state and, on standby, the process that holds its lease. */
+    readonly notLive: ReadonlyArray<{ readonly name: string; readonly state: string; readonly heldBy?: string | null }>,
+    readonly timeoutMs: number,
+  ) {
+    const described = notLive.map(({ name, state, heldBy }) => `'${name}' is ${state}${heldBy ? ` (process ${heldBy} holds its lease)` : ''}`);
+    super(
+      `Not every subscriber became live within ${timeoutMs} ms: ${described.join('; ')}. ` +
+        'A subscriber on standby runs in another process until that process stops or its lease runs out; a halted one waits for its dead letter to be retried or discarded.',
+    );
+  }
+}

@@ -56,6 +56,42 @@ forEachBackend('Bad input to the dispatcher', (backend) => {
     expect(() => EventHandler('')).to.throw(InvalidArgumentError);
   });
 
+  it('checks every option before any subscriber starts, naming the option', async () => {
+    const store = await backend.open();
+    const cases: Array<[unknown, string]> = [
+      [null, 'options'],
+      [{ pollIntervalMs: 0 }, 'options.pollIntervalMs'],
+      [{ pageSize: '10' }, 'options.pageSize'],
+      [{ processId: {} }, 'options.processId'],
+      [{ processId: '' }, 'options.processId'],
+      [{ logger: { info: () => undefined } }, 'options.logger'],
+      [{ onError: 'log' }, 'options.onError'],
+    ];
+    for (const [options, argument] of cases) {
+      const error = await expectRejection(Dispatcher.start(store, [new Pinger()], options as never), InvalidArgumentError);
+      expect(error.argument).to.equal(argument);
+    }
+    await expectRejection(Dispatcher.start({} as never, [new Pinger()]), InvalidArgumentError);
+    // Nothing started: no subscriber row was even created.
+    expect(await store.db.selectFrom('eventfold_subscriptions').selectAll().execute()).to.deep.equal([]);
+  });
+
+  it('stops a running dispatcher when its store closes, saving its checkpoint, with no errors', async () => {
+    const store = await backend.open();
+    const errors: unknown[] = [];
+    const dispatcher = await Dispatcher.start(store, [new Pinger()], { onError: (error) => errors.push(error), pollIntervalMs: 5 });
+    await store.publish(new Pinged());
+    await dispatcher.idle();
+    await store.close();
+    expect(dispatcher.stats()[0].state).to.equal('stopped');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors).to.deep.equal([]);
+    const reopened = await backend.reopen();
+    const saved = await reopened.db.selectFrom('eventfold_subscriptions').selectAll().executeTakeFirstOrThrow();
+    expect(saved).to.include({ name: 'pinger', status: 'stopped', lease_owner: null });
+    expect(Number(saved.position)).to.equal(1);
+  });
+
   it('refuses work after stop, and rejects unknown dead-letter ids', async () => {
     const store = await backend.open();
     const dispatcher = await backend.dispatch(store, [new Pinger()]);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { RecordedEvent } from '../../store/recorded-event';
 import type { EventfoldTables } from '../../store/schema';
-import { attemptWithRetries, type AttemptOutcome } from '../attempts';
+import { attemptWithRetries, type AttemptOutcome, type BackoffHooks } from '../attempts';
 import type { BoundSubscriber } from '../bound-subscriber';
 import { UndecodableEvent } from '../event-feed';
 import { UnfinishedAttemptsError } from '../subscriber-errors';
@@ -35,9 +35,9 @@ export class EventAttempts {
   /**
    * Runs attempts at one event with the subscriber's retry policy. A projection's attempt is a
    * transaction that also runs `alsoInTransaction`. `attemptsBefore` defaults to the attempts a
-   * crash cut short.
+   * crash cut short. `backoff` is told when a retry waits and when it resumes.
    */
-  attempt(recorded: RecordedEvent, alsoInTransaction?: AlsoInTransaction, attemptsBefore?: number): Promise<AttemptOutcome> {
+  attempt(recorded: RecordedEvent, alsoInTransaction?: AlsoInTransaction, attemptsBefore?: number, backoff?: BackoffHooks): Promise<AttemptOutcome> {
     const verdict = this.journal.takeVerdict(recorded.position);
     if (verdict) {
       const error = new UnfinishedAttemptsError(this.subscriber.name, verdict.position, verdict.attempts, verdict.firstAt, verdict.lastAt);
@@ -59,6 +59,7 @@ export class EventAttempts {
       },
       isHandlerFailure,
       attemptsBefore ?? this.journal.attemptsBefore(recorded.position),
+      backoff,
     );
   }
 

@@ -1,21 +1,35 @@
+import { readEventDefinition } from '../../events/domain-event.decorator';
 import type { RecordedEvent } from '../../store/recorded-event';
-import { sleep } from '../attempts';
+import { sleep, type BackoffHooks } from '../attempts';
+import { ConcurrencySlots } from './concurrency-slots';
 import type { Delivery, DeliveryHost } from './delivery';
+
+/** A stream with a queued event and nothing running, ranked by the priority and position of that event. */
+interface ReadyStream {
+  readonly stream: string;
+  readonly priority: number;
+  readonly position: number;
+}
 
 /**
  * Delivers to an `@EventHandler`: events of one stream one after another, events of different
- * streams side by side up to the handler's concurrency. An event the journal wants attempted
- * alone (after a crash) runs with nothing beside it.
+ * streams side by side up to the handler's concurrency, higher priority first. An event waiting
+ * out a retry's backoff leaves its slot to other streams meanwhile, unless the handler halts on
+ * failure (then what comes after waits, as a halt promises). An event the journal wants
+ * attempted alone (after a crash) runs with nothing beside it.
  */
 export class HandlerDelivery implements Delivery {
   /** Events taken but not started, per stream, in order. */
   private readonly queues = new Map<string, RecordedEvent[]>();
   /**
-   * Streams with a queued event and nothing running, oldest first event first: with one event at
-   * a time the handler sees the log in order, and the checkpoint keeps close behind.
+   * Streams with a queued event and nothing running: highest priority first, then oldest first
+   * event first, so that with one event at a time and no priorities the handler sees the log in
+   * order, and the checkpoint keeps close behind.
    */
-  private readonly ready: Array<{ stream: string; position: number }> = [];
+  private readonly ready: ReadyStream[] = [];
+  /** Streams with an event in progress (running, or waiting to retry). */
   private readonly busy = new Set<string>();
+  private readonly slots: ConcurrencySlots;
   private queued = 0;
   /** An event attempted alone is running: nothing starts beside it. */
   private alone = false;
@@ -24,7 +38,9 @@ export class HandlerDelivery implements Delivery {
   /** Positions of halted events delivered again after a resume: their dead letters go when they succeed. */
   private readonly redelivered = new Set<number>();
 
-  constructor(private readonly host: DeliveryHost) {}
+  constructor(private readonly host: DeliveryHost) {
+    this.slots = new ConcurrencySlots(host.subscriber.concurrency);
+  }
 
   dispatch(): void {
     const { subscriber, journal, checkpoints } = this.host;
@@ -34,7 +50,7 @@ export class HandlerDelivery implements Delivery {
       if (!recorded) break;
       this.enqueue(recorded);
     }
-    while (!this.alone && this.busy.size < subscriber.concurrency && this.ready.length > 0) {
+    while (!this.alone && this.slots.isFree && this.ready.length > 0) {
       const { stream, position } = this.ready[0];
       const careful = journal.isCareful(position);
       if (careful && this.busy.size > 0) break;
@@ -45,6 +61,7 @@ export class HandlerDelivery implements Delivery {
       if (queue.length === 0) this.queues.delete(stream);
       this.queued--;
       this.busy.add(stream);
+      this.slots.take();
       this.alone = careful;
       this.host.track(this.handle(stream, recorded));
     }
@@ -69,7 +86,7 @@ export class HandlerDelivery implements Delivery {
       this.queues.set(stream, [halted, ...(this.queues.get(stream) ?? [])]);
       this.queued++;
       this.busy.delete(stream);
-      this.markReady(stream, halted.position);
+      this.markReady(stream, halted);
       this.redelivered.add(halted.position);
     }
     this.halted = [];
@@ -79,6 +96,7 @@ export class HandlerDelivery implements Delivery {
     this.queues.clear();
     this.ready.length = 0;
     this.busy.clear();
+    this.slots.reset();
     this.queued = 0;
     this.alone = false;
     this.halted = [];
@@ -91,15 +109,29 @@ export class HandlerDelivery implements Delivery {
     if (queue) queue.push(recorded);
     else {
       this.queues.set(stream, [recorded]);
-      if (!this.busy.has(stream)) this.markReady(stream, recorded.position);
+      if (!this.busy.has(stream)) this.markReady(stream, recorded);
     }
     this.queued++;
   }
 
   private async handle(stream: string, recorded: RecordedEvent): Promise<void> {
     const { env, name } = this.host;
+    let holdsSlot = true;
+    const backoff: BackoffHooks = {
+      waiting: () => {
+        holdsSlot = false;
+        this.slots.give();
+        this.host.pump();
+      },
+      resuming: async () => {
+        await this.slots.takeForRetry();
+        holdsSlot = true;
+      },
+    };
     try {
-      const outcome = await this.host.attempts.attempt(recorded);
+      // A handler that halts on failure keeps its slot: events after one that may halt it wait.
+      const parks = this.host.subscriber.onFailure === 'park';
+      const outcome = await this.host.attempts.attempt(recorded, undefined, undefined, parks ? backoff : undefined);
       if (outcome.kind === 'stopped') return;
       if (outcome.kind === 'succeeded') {
         await this.host.clearHaltedLetter(env.store.db, [recorded.position]);
@@ -123,6 +155,7 @@ export class HandlerDelivery implements Delivery {
       this.queued++;
     } finally {
       this.alone = false;
+      if (holdsSlot) this.slots.give();
     }
     this.release(stream);
   }
@@ -130,19 +163,31 @@ export class HandlerDelivery implements Delivery {
   private release(stream: string): void {
     this.busy.delete(stream);
     const queue = this.queues.get(stream);
-    if (queue) this.markReady(stream, queue[0].position);
+    if (queue) this.markReady(stream, queue[0]);
   }
 
-  private markReady(stream: string, position: number): void {
+  private markReady(stream: string, next: RecordedEvent): void {
+    const entry: ReadyStream = { stream, priority: priorityOf(next), position: next.position };
     let low = 0;
     let high = this.ready.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.ready[middle].position < position) low = middle + 1;
+      if (goesBefore(this.ready[middle], entry)) low = middle + 1;
       else high = middle;
     }
-    this.ready.splice(low, 0, { stream, position });
+    this.ready.splice(low, 0, entry);
   }
+}
+
+function goesBefore(a: ReadyStream, b: ReadyStream): boolean {
+  return a.priority !== b.priority ? a.priority > b.priority : a.position < b.position;
+}
+
+/** The event's own priority (from `publish`), else its class's, else 0. */
+function priorityOf(recorded: RecordedEvent): number {
+  const own = recorded.metadata.priority;
+  if (typeof own === 'number' && Number.isFinite(own)) return own;
+  return readEventDefinition(recorded.event.constructor)?.priority ?? 0;
 }
 
 function streamOf(recorded: RecordedEvent): string {

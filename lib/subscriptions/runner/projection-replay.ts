@@ -72,7 +72,7 @@ export class ProjectionReplay {
     try {
       await this.runner.waitFor(total);
       if (this.runner.state !== 'rebuilding') {
-        throw new RebuildFailedError(this.runner.name, this.replayedUpTo, total, this.runner.haltedReason ?? `the projection is ${this.runner.state}`);
+        throw new RebuildFailedError(this.runner.name, this.replayedUpTo, total, this.runner.deadLettering.haltedReason ?? `the projection is ${this.runner.state}`);
       }
     } finally {
       this.end();

@@ -1,4 +1,23 @@
-import type { SubscriberRunner } from './subscriber-runner';
+import type { DeadLettering } from './dead-lettering';
+import type { DeliveryHost } from './delivery';
+import type { LeaseKeeper } from './lease-keeper';
+
+/** What {@link RunnerLifecycle} uses of its runner. */
+export interface LifecycleHost extends Pick<DeliveryHost, 'env' | 'name' | 'subscriber' | 'state' | 'checkpoints' | 'journal' | 'moveTo' | 'pump'> {
+  readonly lease: LeaseKeeper;
+  readonly deadLettering: DeadLettering;
+  readonly isBusy: boolean;
+  readonly isWorking: boolean;
+  readonly lag: number;
+  /** Starts over from a checkpoint as stored. */
+  restartAt(position: number, ahead?: readonly number[]): void;
+  /** Aborts attempts in progress and waits for all work. */
+  drain(): Promise<void>;
+  /** Waits for all work without aborting it. */
+  settle(): Promise<void>;
+  /** Writes the checkpoint now if it moved. */
+  flush(): Promise<void>;
+}
 
 /** How long a subscriber may stay more than its buffer behind before it is reported as falling behind. */
 const BEHIND_FOR_MS = 30_000;
@@ -15,7 +34,7 @@ export class RunnerLifecycle {
   /** Since when the subscriber has been more than its buffer behind the log. */
   private behindSince: number | undefined;
 
-  constructor(private readonly runner: SubscriberRunner) {}
+  constructor(private readonly runner: LifecycleHost) {}
 
   /** Takes the lease (or waits for it in standby) and starts catching up from the checkpoint. */
   async start(): Promise<void> {
@@ -121,7 +140,7 @@ export class RunnerLifecycle {
     // A dead letter past the checkpoint that is not finished is the event an earlier run halted
     // on: it is delivered again now, attempts numbering on, and its dead letter goes once it succeeds.
     const unfinished = (await deadLetters.list(runner.name)).filter((letter) => !tracker.isFinished(letter.position));
-    runner.haltedPosition = unfinished[0]?.position;
+    runner.deadLettering.haltedPosition = unfinished[0]?.position;
     if (unfinished[0]) runner.journal.remember(unfinished[0].position, unfinished[0].attempts, unfinished[0].failedAt);
     await subscriptions.setStatus(runner.name, 'running');
     await runner.journal.announceFrom(tracker.checkpoint);
@@ -152,7 +171,7 @@ export class RunnerLifecycle {
       await runner.flush();
     });
     await runner.journal.clear();
-    await runner.env.subscriptions.setStatus(runner.name, runner.haltedReason ? 'halted' : 'stopped', runner.haltedReason ?? null);
+    await runner.env.subscriptions.setStatus(runner.name, runner.deadLettering.haltedReason ? 'halted' : 'stopped', runner.deadLettering.haltedReason ?? null);
     await runner.lease.release();
   }
 

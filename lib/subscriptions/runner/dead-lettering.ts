@@ -1,0 +1,127 @@
+import type { Kysely } from 'kysely';
+import type { RecordedEvent } from '../../store/recorded-event';
+import type { EventfoldTables } from '../../store/schema';
+import type { AttemptOutcome } from '../attempts';
+import type { DeadLetter } from '../dead-letter-store';
+import type { StatsCollector } from '../subscriber-stats';
+import type { Delivery, DeliveryHost } from './delivery';
+
+/** What {@link DeadLettering} uses of its runner besides what a delivery may. */
+export interface DeadLetteringHost extends Omit<DeliveryHost, 'giveUp' | 'clearHaltedLetter'> {
+  readonly delivery: Delivery;
+  readonly stats: StatsCollector;
+  waitFor(position: number): Promise<void>;
+}
+
+/**
+ * Owns what happens to an event after its last attempt: parking it as a dead letter, or halting
+ * the subscriber on it; and the operator's answers, retrying or discarding a dead letter and
+ * resuming a halted subscriber. Every outcome is reported through the dispatcher's logger.
+ */
+export class DeadLettering {
+  /** Why the subscriber halted, while it is halted. */
+  haltedReason: string | undefined;
+  /** Position of the event the subscriber halted on; its dead letter goes once it succeeds. */
+  haltedPosition: number | undefined;
+
+  constructor(private readonly host: DeadLetteringHost) {}
+
+  /** Forgets a halt (a fresh start from the stored checkpoint). */
+  reset(): void {
+    this.haltedReason = undefined;
+    this.haltedPosition = undefined;
+  }
+
+  /** Dead-letters an event after its last attempt; false when the subscriber halted on it. */
+  async giveUp(recorded: RecordedEvent, outcome: Extract<AttemptOutcome, { kind: 'failed' }>): Promise<boolean> {
+    const { host } = this;
+    const { deadLetters, store, reports } = host.env;
+    host.stats.deadLettered++;
+    if (host.subscriber.onFailure === 'halt') {
+      const id = await deadLetters.record(store.db, host.name, recorded, outcome.error, outcome.attempts);
+      this.halt(recorded, outcome.error);
+      reports.halted(host.name, recorded, id, outcome.attempts, outcome.error);
+      return false;
+    }
+    let id: number;
+    if (host.subscriber.kind === 'projection') {
+      let written = 0;
+      id = await store.transaction(async (db) => {
+        const letter = await deadLetters.record(db, host.name, recorded, outcome.error, outcome.attempts);
+        written = await host.checkpoints.writeIn(db, [recorded.position]);
+        return letter;
+      });
+      host.finished([recorded], false, written);
+    } else {
+      id = await deadLetters.record(store.db, host.name, recorded, outcome.error, outcome.attempts);
+      host.finished([recorded], false);
+    }
+    reports.parked(host.name, recorded, id, outcome.attempts, outcome.error);
+    return true;
+  }
+
+  /** Removes, inside `db`, the dead letter of the event the subscriber halted on, if it is among `positions`. */
+  async clearHaltedLetter(db: Kysely<EventfoldTables>, positions: readonly number[]): Promise<void> {
+    const position = this.haltedPosition;
+    if (position === undefined || !positions.includes(position)) return;
+    await this.host.env.deadLetters.remove(db, this.host.name, position);
+    this.haltedPosition = undefined;
+  }
+
+  /** Gives a dead letter one more series of attempts; true when it now succeeded. */
+  async retry(letter: DeadLetter): Promise<boolean> {
+    const { host } = this;
+    if (host.state === 'halted' && host.delivery.haltedOn(letter.position)) {
+      this.resume();
+      await host.waitFor(letter.position);
+      const succeeded = host.checkpoints.tracker.isFinished(letter.position);
+      if (succeeded) host.stats.deadLettered = Math.max(0, host.stats.deadLettered - 1);
+      return succeeded;
+    }
+    let recorded: RecordedEvent | undefined;
+    for await (const found of host.env.store.readAll({ from: letter.position, to: letter.position })) recorded = found;
+    if (!recorded) return false;
+    const removeLetter = (db: Kysely<EventfoldTables>) => host.env.deadLetters.remove(db, host.name, letter.position);
+    const projection = host.subscriber.kind === 'projection';
+    const outcome = await host.attempts.attempt(recorded, projection ? removeLetter : undefined, letter.attempts);
+    if (outcome.kind === 'failed') await host.env.deadLetters.record(host.env.store.db, host.name, recorded, outcome.error, outcome.attempts);
+    if (outcome.kind !== 'succeeded') return false;
+    if (!projection) await removeLetter(host.env.store.db);
+    // It counts as processed now, and no longer as dead-lettered.
+    host.stats.processed++;
+    host.stats.deadLettered = Math.max(0, host.stats.deadLettered - 1);
+    return true;
+  }
+
+  /** Drops a dead letter; a subscriber halted on it moves past the event and resumes. */
+  async discard(letter: DeadLetter): Promise<void> {
+    const { host } = this;
+    if (host.state === 'halted' && host.delivery.haltedOn(letter.position)) {
+      await host.delivery.skipHaltedEvent(letter.position);
+      if (this.haltedPosition === letter.position) this.haltedPosition = undefined;
+      this.resume();
+    } else {
+      await host.env.deadLetters.remove(host.env.store.db, host.name, letter.position);
+    }
+  }
+
+  /** Clears a halt and carries on from the event it halted on. */
+  resume(): void {
+    const { host } = this;
+    if (host.state !== 'halted') return;
+    this.haltedReason = undefined;
+    host.moveTo('catching-up');
+    void host.env.subscriptions.setStatus(host.name, 'running').catch((error) => host.env.onError(error, host.name));
+    host.delivery.onResume();
+    host.pump();
+  }
+
+  private halt(recorded: RecordedEvent, error: unknown): void {
+    const { host } = this;
+    this.haltedPosition = recorded.position;
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+    this.haltedReason = `event at position ${recorded.position} (${recorded.type}) failed: ${message}`;
+    host.moveTo('halted');
+    void host.env.subscriptions.setStatus(host.name, 'halted', this.haltedReason).catch((failure) => host.env.onError(failure, host.name));
+  }
+}
