@@ -83,6 +83,22 @@ forEachBackend('Failure reports', (backend) => {
     expect(printed).to.deep.equal([]);
   });
 
+  it('reports a lease another process took over, once', async () => {
+    const store = await backend.open();
+    const { lines, logger } = capturingLogger();
+    const dispatcher = await backend.dispatch(store, [worker('taken-over', new Set())], { logger, leaseMs: 150 });
+    // Another process takes the lease, as one would after this process stalled past its expiry.
+    await store.db
+      .updateTable('eventfold_subscriptions')
+      .set({ lease_owner: 'intruder', lease_expires_at: Date.now() + 600_000 })
+      .where('name', '=', 'taken-over')
+      .execute();
+    while (dispatcher.stats()[0].state !== 'standby') await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(lines.map(({ level }) => level)).to.deep.equal(['warn']);
+    expect(lines[0].line).to.match(/subscriber 'taken-over' lost its lease to another process and stands by/);
+  });
+
   it('counts a dead letter that succeeds on retry as processed, and no longer as dead-lettered', async () => {
     const store = await backend.open();
     const failing = new Set(['b']);
