@@ -72,6 +72,25 @@ export class DeadLetterStore {
     await db.deleteFrom(DEAD_LETTERS_TABLE).where('subscriber', '=', subscriber).where('position', '=', position).execute();
   }
 
+  /**
+   * Removes one dead letter by id, inside the caller's transaction when `db` is one; false when
+   * it was gone already (another retry or discard settled it first).
+   */
+  async removeById(db: Kysely<EventfoldTables>, id: number): Promise<boolean> {
+    const result = await db.deleteFrom(DEAD_LETTERS_TABLE).where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  /** Records that a dead letter's event failed again: its last error, its attempts in all, and when. */
+  async recordFailure(id: number, error: unknown, attempts: number): Promise<void> {
+    const { message, stack } = describeError(error);
+    await this.db
+      .updateTable(DEAD_LETTERS_TABLE)
+      .set({ error_message: message, error_stack: stack, attempts, failed_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Removes every dead letter of a subscriber (its projection is being rebuilt). */
   async removeAll(db: Kysely<EventfoldTables>, subscriber: string): Promise<void> {
     await db.deleteFrom(DEAD_LETTERS_TABLE).where('subscriber', '=', subscriber).execute();

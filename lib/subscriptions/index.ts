@@ -20,3 +20,8 @@ export {
 export type { EventHandlerOptions, FailureMode, ProjectionOptions, SubscriberOptions } from './subscriber-options';
 export type { RunnerState, SubscriberStats } from './subscriber-stats';
 export { EventHandler, On, Projection, readSubscriberMetadata, type SubscriberKind, type SubscriberMetadata } from './subscriber.decorators';
+export { DeadLetterNotFoundError } from './operations/dead-letter-not-found-error';
+export { SubscriberBusyError } from './operations/subscriber-busy-error';
+export { SubscriberOperations, type InspectedDeadLetter, type SubscriberOperationsOptions } from './operations/subscriber-operations';
+export type { SubscriberCrash, SubscriberStatusEntry, SubscriberStatusReport } from './operations/subscriber-status-report';
+export type { SubscriberStatus } from './subscription-store';

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { SUBSCRIBER_MEMBERS_TABLE, SUBSCRIPTIONS_TABLE, type EventfoldTables } from '../store/schema';
 import type { SqlFlavour } from '../store/sql-flavour';
+import { CheckpointTracker } from './checkpoint-tracker';
 
 /**
  * What a subscriber announced it was about to attempt, as stored with its checkpoint. A record
@@ -190,6 +191,39 @@ export class SubscriptionStore {
 
   async setStatus(name: string, status: SubscriberStatus, reason: string | null = null): Promise<void> {
     await this.db.updateTable(SUBSCRIPTIONS_TABLE).set({ status, status_reason: reason, updated_at: now() }).where('name', '=', name).execute();
+  }
+
+  /**
+   * Marks `position` finished for a subscriber that no runner is working on (an operator retried
+   * or discarded the event it halted on), inside the caller's transaction, and sets its status.
+   * The checkpoint moves to the position when it is the next one, taking in the finished
+   * positions saved ahead of it; otherwise the position joins `ahead`, as a runner's
+   * {@link CheckpointTracker} would do. An in-flight record of that one event goes with it: its
+   * unfinished attempts are settled. Returns false, and writes nothing, when `owner` does not
+   * hold the lease (another process took the subscriber over meanwhile).
+   */
+  async finishHaltedEvent(db: Kysely<EventfoldTables>, name: string, owner: string, position: number, status: SubscriberStatus, reason: string | null): Promise<boolean> {
+    const row = await db.selectFrom(SUBSCRIPTIONS_TABLE).selectAll().where('name', '=', name).executeTakeFirst();
+    if (!row || row.lease_owner !== owner) return false;
+    const saved = toSaved(row);
+    const tracker = new CheckpointTracker(saved.position, saved.ahead);
+    if (!tracker.isFinished(position)) tracker.finish(position);
+    const namesIt = saved.inFlight !== null && saved.inFlight.from === position && saved.inFlight.to === position;
+    const result = await db
+      .updateTable(SUBSCRIPTIONS_TABLE)
+      .set({
+        position: tracker.checkpoint,
+        ahead: JSON.stringify(tracker.ahead),
+        status,
+        status_reason: reason,
+        ...(namesIt ? { in_flight: null } : {}),
+        updated_at: now(),
+      })
+      .where('name', '=', name)
+      .where('lease_owner', '=', owner)
+      .where('position', '=', saved.position)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 }
 

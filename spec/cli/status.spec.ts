@@ -46,6 +46,7 @@ describe('eventfold status', () => {
       deadLetters,
       heldBy: null,
       reason: null,
+      crash: null,
     });
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DeadLetterStore, type DeadLetter } from '../../subscriptions/dead-letter-store';
+import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
 import { parseIds } from '../program/option-parsers';
 import type { CliSession } from '../session/cli-session';
 import { DeadLetterNotFoundError } from './dead-letter-errors';
@@ -27,10 +28,16 @@ export function selectionOf(command: Command, ids: readonly string[], options: S
   }
 }
 
-/** The dead letters a selection names, oldest first for `--all`. */
+/**
+ * The dead letters a selection names, oldest first for `--all`; `--subscriber` with the name of
+ * a subscriber split into segments selects the dead letters of all its segments.
+ *
+ * @throws {@link DeadLetterNotFoundError} for an id that names no dead letter.
+ * @throws {@link UnknownSubscriberError} for a `--subscriber` the database knows no subscriber by.
+ */
 export async function lettersOf(session: CliSession, selection: Selection): Promise<DeadLetter[]> {
+  if ('all' in selection) return new SubscriberOperations(session.store).deadLetters(selection.subscriber);
   const store = new DeadLetterStore(session.store.db);
-  if ('all' in selection) return store.list(selection.subscriber);
   const letters: DeadLetter[] = [];
   for (const id of selection.ids) {
     const letter = await store.get(id);

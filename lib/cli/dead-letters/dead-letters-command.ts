@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DeadLetterStore } from '../../subscriptions/dead-letter-store';
+import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
 import { jsonText } from '../output/json-text';
 import type { Terminal } from '../output/terminal';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';
@@ -26,7 +26,7 @@ function listCommand(terminal: Terminal): Command {
     .option('--json', 'print a JSON array')
     .action((options: { subscriber?: string; json?: boolean }, command: Command) =>
       withSession(sessionOptionsOf(command), { config: false }, async ({ store }) => {
-        const letters = await new DeadLetterStore(store.db).list(options.subscriber);
+        const letters = await new SubscriberOperations(store).deadLetters(options.subscriber);
         if (options.json) terminal.out(jsonText(letters, 2));
         else if (letters.length === 0) terminal.out(options.subscriber ? `No dead letters of '${options.subscriber}'.` : 'No dead letters.');
         else for (const line of formatDeadLetters(letters, terminal.colors)) terminal.out(line);
@@ -49,14 +49,13 @@ function retryCommand(terminal: Terminal): Command {
           return;
         }
         const { colors } = terminal;
-        const outcomes = await retryDeadLetters(session, letters, terminal);
-        for (const { letter, succeeded, error } of outcomes) {
+        const outcomes = await retryDeadLetters(session, letters, ({ letter, succeeded, error }) =>
           terminal.out(
             succeeded
               ? `Dead letter ${describeDeadLetter(letter)}: ${colors.green('succeeded')}, removed.`
               : `Dead letter ${describeDeadLetter(letter)}: ${colors.red('failed again')}: ${error ?? 'unknown error'}`,
-          );
-        }
+          ),
+        );
         const failed = outcomes.filter((outcome) => !outcome.succeeded).map((outcome) => outcome.letter.id);
         if (failed.length > 0) throw new RetryFailedError(failed, outcomes.length);
       });
@@ -77,13 +76,7 @@ function discardCommand(terminal: Terminal): Command {
           terminal.out('No dead letters to discard.');
           return;
         }
-        for (const { letter, result } of await discardDeadLetters(session, letters, terminal)) {
-          terminal.out(
-            result === 'discarded'
-              ? `Dead letter ${describeDeadLetter(letter)}: discarded.`
-              : `Dead letter ${describeDeadLetter(letter)}: its event succeeded when redelivered, so there was nothing to discard.`,
-          );
-        }
+        await discardDeadLetters(session, letters, (letter) => terminal.out(`Dead letter ${describeDeadLetter(letter)}: discarded.`));
       });
     });
 }

@@ -1,58 +1,26 @@
-import { DeadLetterStore, type DeadLetter } from '../../subscriptions/dead-letter-store';
-import { SubscriptionStore } from '../../subscriptions/subscription-store';
-import type { Terminal } from '../output/terminal';
+import type { DeadLetter } from '../../subscriptions/dead-letter-store';
+import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
 import type { CliSession } from '../session/cli-session';
-import { describeSubscribers } from '../subscribers/configured-subscribers';
-import { findSubscriber } from '../subscribers/find-subscriber';
-import { assertRunsHere, withSubscribers } from '../subscribers/run-subscribers';
-import { isHaltedOn } from './halted-letter';
-
-/** What became of one dead letter asked to be discarded. */
-export interface DiscardOutcome {
-  readonly letter: DeadLetter;
-  /** `'discarded'`, or `'succeeded'` when the halted subscriber's redelivery settled it first. */
-  readonly result: 'discarded' | 'succeeded';
-}
+import { assertHaltedLettersFree } from './halted-letters-free';
 
 /**
- * Removes dead letters for good.
+ * Removes dead letters for good through {@link SubscriberOperations}, without starting any
+ * subscriber, telling `discarded` of each as it goes. A parked dead letter is only a record, and
+ * goes. For the event a subscriber halted on, the subscriber also moves past it, so that it goes
+ * on from the next event when it starts.
  *
- * A parked dead letter is only a record: its event is finished, so removing the row is all there
- * is to it, and no subscriber runs. The event a subscriber halted on is different: the
- * subscriber must move past it, which only its runner can do, so a dispatcher of this process
- * runs that subscriber, and discards the dead letter once it has halted on it again.
+ * @throws {@link SubscriberBusyError} when another process runs a subscriber halted on one of them.
  *
- * @throws {@link UnknownSubscriberError} when a halted subscriber is not in the config.
- * @throws {@link SubscriberBusyError} when another process runs a halted subscriber.
+ * @example
+ * ```ts
+ * await discardDeadLetters(session, letters, (letter) => console.log(`${letter.id} discarded`));
+ * ```
  */
-export async function discardDeadLetters(session: CliSession, letters: readonly DeadLetter[], terminal: Terminal): Promise<DiscardOutcome[]> {
-  const { store } = session;
-  const deadLetters = new DeadLetterStore(store.db);
-  const subscriptions = new SubscriptionStore(store.db);
-  const outcomes: DiscardOutcome[] = [];
-  const halted: DeadLetter[] = [];
+export async function discardDeadLetters(session: CliSession, letters: readonly DeadLetter[], discarded: (letter: DeadLetter) => void): Promise<void> {
+  const operations = new SubscriberOperations(session.store);
+  await assertHaltedLettersFree(operations, letters, 'discard');
   for (const letter of letters) {
-    if (isHaltedOn(await subscriptions.load(letter.subscriber), letter)) halted.push(letter);
-    else {
-      await deadLetters.remove(store.db, letter.subscriber, letter.position);
-      outcomes.push({ letter, result: 'discarded' });
-    }
+    await operations.discardDeadLetter(letter.id);
+    discarded(letter);
   }
-  if (halted.length === 0) return outcomes;
-  const configured = describeSubscribers(await session.subscribers());
-  const subscribers = [...new Set(halted.map((letter) => letter.subscriber))].map((name) => findSubscriber(configured, name));
-  await session.prepare();
-  await withSubscribers(session, subscribers, terminal, async (dispatcher) => {
-    for (const subscriber of subscribers) await assertRunsHere(dispatcher, session, subscriber.name, `discard the event '${subscriber.name}' halted on`);
-    await dispatcher.idle();
-    for (const letter of halted) {
-      if (!(await deadLetters.get(letter.id))) {
-        outcomes.push({ letter, result: 'succeeded' });
-        continue;
-      }
-      await dispatcher.discardDeadLetter(letter.id);
-      outcomes.push({ letter, result: 'discarded' });
-    }
-  });
-  return outcomes;
 }

@@ -1,11 +1,10 @@
-import { DeadLetterStore, type DeadLetter } from '../../subscriptions/dead-letter-store';
-import { SubscriptionStore } from '../../subscriptions/subscription-store';
-import type { Terminal } from '../output/terminal';
+import type { DeadLetter } from '../../subscriptions/dead-letter-store';
+import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
+import { parseSegmentName } from '../../subscriptions/segments/segments';
 import type { CliSession } from '../session/cli-session';
 import { describeSubscribers } from '../subscribers/configured-subscribers';
 import { findSubscriber } from '../subscribers/find-subscriber';
-import { assertRunsHere, runsHere, withSubscribers } from '../subscribers/run-subscribers';
-import { isHaltedOn } from './halted-letter';
+import { assertHaltedLettersFree } from './halted-letters-free';
 
 /** What became of one retried dead letter. */
 export interface RetryOutcome {
@@ -17,49 +16,37 @@ export interface RetryOutcome {
 }
 
 /**
- * Runs the events of dead letters through their subscribers again, in a dispatcher of this
- * process that runs only those subscribers.
- *
- * The dispatcher first lets its subscribers catch up: a subscriber halted on a dead letter
- * retries that event by itself as it starts, and another retry right after would only repeat
- * it. A dead letter that such a redelivery settled is reported from what it did.
+ * Runs the events of dead letters through their subscribers from the config once more, one
+ * after another, through {@link SubscriberOperations}, telling `retried` of each outcome as it
+ * comes: no dispatcher starts, so nothing else is delivered, and an event that kills its
+ * handler's process takes only this command down.
  *
  * Where another process runs a subscriber, its parked dead letters are still retried here (the
  * other process does not wait on them), but the event it halted on is left to it.
  *
  * @throws {@link UnknownSubscriberError} when a dead letter's subscriber is not in the config.
  * @throws {@link SubscriberBusyError} for the halted event of a subscriber another process runs.
+ *
+ * @example
+ * ```ts
+ * const outcomes = await retryDeadLetters(session, letters, ({ letter, succeeded }) => console.log(letter.id, succeeded));
+ * ```
  */
-export async function retryDeadLetters(session: CliSession, letters: readonly DeadLetter[], terminal: Terminal): Promise<RetryOutcome[]> {
+export async function retryDeadLetters(session: CliSession, letters: readonly DeadLetter[], retried: (outcome: RetryOutcome) => void): Promise<RetryOutcome[]> {
   const configured = describeSubscribers(await session.subscribers());
-  const names = [...new Set(letters.map((letter) => letter.subscriber))];
-  const subscribers = names.map((name) => findSubscriber(configured, name));
+  // The dead letters of a segment belong to the subscriber it is part of.
+  const subscriberOf = (letter: DeadLetter) => findSubscriber(configured, parseSegmentName(letter.subscriber)?.subscriber ?? letter.subscriber).instance;
+  // Every letter's subscriber must be in the config before any is retried.
+  for (const letter of letters) subscriberOf(letter);
+  const operations = new SubscriberOperations(session.store);
+  await assertHaltedLettersFree(operations, letters, 'retry');
   await session.prepare();
-  const deadLetters = new DeadLetterStore(session.store.db);
-  const subscriptions = new SubscriptionStore(session.store.db);
-  return withSubscribers(session, subscribers, terminal, async (dispatcher) => {
-    for (const name of names) {
-      if (runsHere(dispatcher, name)) continue;
-      const saved = await subscriptions.load(name);
-      if (letters.some((letter) => letter.subscriber === name && isHaltedOn(saved, letter))) {
-        await assertRunsHere(dispatcher, session, name, `retry the event '${name}' halted on`);
-      }
-    }
-    await dispatcher.idle();
-    const outcomes: RetryOutcome[] = [];
-    for (const letter of letters) {
-      const current = await deadLetters.get(letter.id);
-      if (!current) {
-        outcomes.push({ letter, succeeded: true });
-        continue;
-      }
-      if (current.failedAt.getTime() > letter.failedAt.getTime()) {
-        outcomes.push({ letter, succeeded: false, error: current.errorMessage });
-        continue;
-      }
-      const succeeded = await dispatcher.retryDeadLetter(letter.id);
-      outcomes.push(succeeded ? { letter, succeeded } : { letter, succeeded, error: (await deadLetters.get(letter.id))?.errorMessage });
-    }
-    return outcomes;
-  });
+  const outcomes: RetryOutcome[] = [];
+  for (const letter of letters) {
+    const succeeded = await operations.retryDeadLetter(letter.id, subscriberOf(letter));
+    const outcome = succeeded ? { letter, succeeded } : { letter, succeeded, error: (await operations.deadLetter(letter.id)).errorMessage };
+    outcomes.push(outcome);
+    retried(outcome);
+  }
+  return outcomes;
 }

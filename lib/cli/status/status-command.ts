@@ -6,7 +6,7 @@ import type { Terminal } from '../output/terminal';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';
 import { withSession } from '../session/cli-session';
 import { describeSubscribers } from '../subscribers/configured-subscribers';
-import { readStatus, type SubscriberState } from './subscriber-status';
+import { crashNote, readStatus, type SubscriberState } from './subscriber-status';
 
 /** `eventfold status`: each subscriber's checkpoint, lag, state and dead letters, read from the database. */
 export function statusCommand(terminal: Terminal): Command {
@@ -50,9 +50,12 @@ export function statusCommand(terminal: Terminal): Command {
           colors.bold,
         );
         for (const line of table) terminal.out(line);
-        const notes = report.subscribers.filter((subscriber) => subscriber.reason);
+        const notes = report.subscribers.filter((subscriber) => subscriber.reason || subscriber.crash);
         if (notes.length > 0) terminal.out();
-        for (const subscriber of notes) terminal.out(`${subscriber.name} ${subscriber.state}: ${subscriber.reason}`);
+        for (const subscriber of notes) {
+          if (subscriber.reason) terminal.out(`${subscriber.name} ${subscriber.state}: ${subscriber.reason}`);
+          if (subscriber.crash) terminal.out(crashNote(subscriber.name, subscriber.crash));
+        }
       }),
     );
 }

@@ -1,7 +1,7 @@
 import type { EventStore } from '../../store/event-store';
-import { DeadLetterStore } from '../../subscriptions/dead-letter-store';
+import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
+import type { SubscriberStatusEntry } from '../../subscriptions/operations/subscriber-status-report';
 import { parseSegmentName } from '../../subscriptions/segments/segments';
-import { SubscriptionStore, type SavedSubscription } from '../../subscriptions/subscription-store';
 import type { ConfiguredSubscriber } from '../subscribers/configured-subscribers';
 
 /**
@@ -10,6 +10,14 @@ import type { ConfiguredSubscriber } from '../subscribers/configured-subscribers
  * runs it, `'not started'` when it is in the config but has never run.
  */
 export type SubscriberState = 'running' | 'halted' | 'stopped' | 'not started';
+
+/** Attempts at one event that never finished, as `eventfold status` shows them. */
+export interface CrashView {
+  readonly position: number;
+  readonly unfinishedAttempts: number;
+  /** The subscriber gave up on the event and halts on it at every start. */
+  readonly gaveUp: boolean;
+}
 
 /** One line of `eventfold status`. */
 export interface SubscriberStatusView {
@@ -25,6 +33,8 @@ export interface SubscriberStatusView {
   readonly heldBy: string | null;
   /** Why it halted, or why it looks stopped. */
   readonly reason: string | null;
+  /** An event whose attempts the process never finished, when the last process left one. */
+  readonly crash: CrashView | null;
 }
 
 /** The head of the log and the state of every subscriber, read without starting any. */
@@ -34,48 +44,54 @@ export interface StatusReport {
 }
 
 /**
- * Reads checkpoints, leases and dead-letter counts: every subscriber that ever ran, plus those of
- * the config that never did, sorted by name.
+ * Reads the status through {@link SubscriberOperations}: every subscriber that ever ran, plus
+ * those of the config that never did, sorted by name.
  *
  * @example
  * ```ts
  * const { head, subscribers } = await readStatus(store, []);
  * ```
  */
-export async function readStatus(store: EventStore, configured: readonly ConfiguredSubscriber[], now = Date.now()): Promise<StatusReport> {
-  const head = await store.headPosition();
-  const saved = await new SubscriptionStore(store.db).list();
-  const letters = await new DeadLetterStore(store.db).countBySubscriber();
-  const views = saved.map((subscription) => viewOf(subscription, head, letters.get(subscription.name) ?? 0, now));
+export async function readStatus(store: EventStore, configured: readonly ConfiguredSubscriber[]): Promise<StatusReport> {
+  const { head, subscribers } = await new SubscriberOperations(store).status();
+  const views = subscribers.map(viewOf);
   // A subscriber split into segments shows as its segments, e.g. open-orders[1/2].
   const known = new Set(views.map((view) => parseSegmentName(view.name)?.subscriber ?? view.name));
   for (const subscriber of configured) {
     if (known.has(subscriber.name)) continue;
     known.add(subscriber.name);
-    views.push({ name: subscriber.name, kind: subscriber.kind, state: 'not started', checkpoint: 0, lag: head, deadLetters: 0, heldBy: null, reason: null });
+    views.push({ name: subscriber.name, kind: subscriber.kind, state: 'not started', checkpoint: 0, lag: head, deadLetters: 0, heldBy: null, reason: null, crash: null });
   }
   return { head, subscribers: views.sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
-function viewOf(subscription: SavedSubscription, head: number, deadLetters: number, now: number): SubscriberStatusView {
-  const leased = subscription.leaseOwner !== null && (subscription.leaseExpiresAt ?? 0) > now;
-  const finishedAhead = subscription.ahead.filter((position) => position <= head).length;
-  let state: SubscriberState = leased ? 'running' : 'stopped';
-  let reason: string | null = null;
-  if (subscription.status === 'halted') {
-    state = 'halted';
-    reason = subscription.statusReason;
-  } else if (subscription.status === 'running' && !leased) {
-    reason = 'its last process ended without stopping it (it crashed or was killed)';
-  }
+function viewOf(entry: SubscriberStatusEntry): SubscriberStatusView {
   return {
-    name: subscription.name,
-    kind: subscription.kind,
-    state,
-    checkpoint: subscription.position,
-    lag: Math.max(0, head - subscription.position - finishedAhead),
-    deadLetters,
-    heldBy: leased ? subscription.leaseOwner : null,
-    reason,
+    name: entry.name,
+    kind: entry.kind,
+    state: entry.state,
+    checkpoint: entry.checkpoint,
+    lag: entry.lag,
+    deadLetters: entry.deadLetters,
+    heldBy: entry.leaseHolder,
+    reason: entry.haltedReason ?? (entry.endedWithoutStopping ? 'its last process ended without stopping it (it crashed or was killed)' : null),
+    crash: entry.crash && { position: entry.crash.position, unfinishedAttempts: entry.crash.unfinishedAttempts, gaveUp: entry.crash.gaveUp },
   };
+}
+
+/**
+ * The note `eventfold status` prints under its table for a subscriber whose last process left
+ * an attempt unfinished.
+ *
+ * @example
+ * ```ts
+ * crashNote('fill-notifier', { position: 12, unfinishedAttempts: 2, gaveUp: false });
+ * // 'fill-notifier: 2 attempts at the event at position 12 never finished (the process stopped during them)'
+ * ```
+ */
+export function crashNote(name: string, crash: CrashView): string {
+  const attempts = crash.unfinishedAttempts === 1 ? '1 attempt' : `${crash.unfinishedAttempts} attempts`;
+  const during = crash.unfinishedAttempts === 1 ? 'it' : 'them';
+  const gaveUp = crash.gaveUp ? '; it gave up on the event and halts on it until it is retried, discarded or resumed' : '';
+  return `${name}: ${attempts} at the event at position ${crash.position} never finished (the process stopped during ${during})${gaveUp}`;
 }

@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { Dispatcher } from '../../subscriptions/dispatcher';
+import { SubscriberBusyError } from '../../subscriptions/operations/subscriber-busy-error';
 import { SubscriptionStore } from '../../subscriptions/subscription-store';
 import type { Terminal } from '../output/terminal';
 import type { CliSession } from '../session/cli-session';
 import type { ConfiguredSubscriber } from './configured-subscribers';
-import { SubscriberBusyError } from './subscriber-errors';
 
 /**
  * Starts a dispatcher in this process for `subscribers` only, runs `work` with it and stops it,

@@ -48,25 +48,3 @@ export class UnknownSubscriberError extends EventfoldError {
     );
   }
 }
-
-/** Another process runs the subscriber (holds its lease), so this one cannot work on it. */
-export class SubscriberBusyError extends EventfoldError {
-  readonly code = 'EVENTFOLD_CLI_SUBSCRIBER_BUSY';
-
-  constructor(
-    /** The subscriber's name. */
-    readonly subscriber: string,
-    /** What this process wanted to do, e.g. `rebuild it`. */
-    readonly operation: string,
-    /** The process holding the lease (`host:pid:random`), when known. */
-    readonly heldBy: string | null,
-    /** When the lease runs out unless renewed. */
-    readonly leaseExpiresAt: Date | null,
-  ) {
-    super(
-      `Cannot ${operation}: '${subscriber}' is running in another process${heldBy ? ` (${heldBy})` : ''}. ` +
-        `Stop that process and try again${leaseExpiresAt ? ` (if it has ended already, its lease runs out at ${leaseExpiresAt.toISOString()})` : ''}, ` +
-        'or do it in that process through its Dispatcher.',
-    );
-  }
-}
