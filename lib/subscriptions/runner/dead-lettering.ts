@@ -39,7 +39,7 @@ export class DeadLettering {
     host.stats.deadLettered++;
     if (host.subscriber.onFailure === 'halt') {
       const id = await deadLetters.record(store.db, host.name, recorded, outcome.error, outcome.attempts);
-      this.halt(recorded, outcome.error);
+      await this.halt(recorded, outcome.error);
       reports.halted(host.name, recorded, id, outcome.attempts, outcome.error);
       return false;
     }
@@ -116,12 +116,16 @@ export class DeadLettering {
     host.pump();
   }
 
-  private halt(recorded: RecordedEvent, error: unknown): void {
+  /**
+   * Records the halt, then stops: whoever waits on the subscriber (`idle()`) is let go only once
+   * the stored status says halted, so that what they read next agrees.
+   */
+  private async halt(recorded: RecordedEvent, error: unknown): Promise<void> {
     const { host } = this;
     this.haltedPosition = recorded.position;
     const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
     this.haltedReason = `event at position ${recorded.position} (${recorded.type}) failed: ${message}`;
+    await host.env.subscriptions.setStatus(host.name, 'halted', this.haltedReason).catch((failure) => host.env.onError(failure, host.name));
     host.moveTo('halted');
-    void host.env.subscriptions.setStatus(host.name, 'halted', this.haltedReason).catch((failure) => host.env.onError(failure, host.name));
   }
 }
