@@ -13,6 +13,7 @@ import { rebuildProjection, type RebuildOptions, type RebuildProgress } from './
 import { ProjectionReplay } from './runner/projection-replay';
 import type { RunnerEnvironment } from './runner/runner-environment';
 import { SubscriberRunner } from './runner/subscriber-runner';
+import { TurnBudget } from './runner/turn-budget';
 import { SegmentGroup } from './segments/segment-group';
 import { adoptSegmentLayout } from './segments/segment-layout';
 import { DispatcherStoppedError, DuplicateSubscriberError, UnknownSubscriberError } from './subscriber-errors';
@@ -83,6 +84,7 @@ export class Dispatcher {
       pageSize: settings.pageSize,
       onError: settings.onError ?? ((error, subscriber) => reports.ownError(subscriber, error)),
       reports,
+      turns: new TurnBudget(),
     };
     const saved = await env.subscriptions.list();
     for (const subscriber of bound) await adoptSegmentLayout(env, subscriber, saved);

@@ -2,6 +2,7 @@ import type { EventStore } from '../../store/event-store';
 import type { DeadLetterStore } from '../dead-letter-store';
 import type { FailureReports } from '../logging/failure-reports';
 import type { SubscriptionStore } from '../subscription-store';
+import type { TurnBudget } from './turn-budget';
 
 /** What every runner of one dispatcher shares. */
 export interface RunnerEnvironment {
@@ -16,4 +17,6 @@ export interface RunnerEnvironment {
   readonly onError: (error: unknown, subscriber: string) => void;
   /** Tells the application's logger what an operator has to act on: parked events, halts, lost leases. */
   readonly reports: FailureReports;
+  /** Shares the event loop's turns among the dispatcher's subscribers. */
+  readonly turns: TurnBudget;
 }

@@ -257,13 +257,14 @@ export class SubscriberRunner implements DeliveryHost {
    * better-sqlite3 answers synchronously, so a catch-up or rebuild would otherwise run as one
    * unbroken chain of promises: lease renewals, polls, signals and the application's own timers
    * would wait for its end. The next piece of work starts in a later turn of the event loop
-   * instead, and only one such turn is queued at a time: each would otherwise start work that
-   * queues more, and one turn would run ever more transactions back to back.
+   * instead, within the turn's budget ({@link TurnBudget}), and only one is queued at a time:
+   * each would otherwise start work that queues more, and one turn would run ever more
+   * transactions back to back.
    */
   private pumpLater(): void {
     if (this.pumpScheduled) return;
     this.pumpScheduled = true;
-    setImmediate(() => {
+    this.env.turns.schedule(() => {
       this.pumpScheduled = false;
       this.pump();
     });
