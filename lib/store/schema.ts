@@ -56,6 +56,8 @@ export interface SubscriptionRow {
 
 /** One dead letter. */
 export interface DeadLetterRow {
+  /** 1 for the event its subscriber halted on, 0 for one it parked and moved past. */
+  halted: number;
   id: Generated<number>;
   subscriber: string;
   position: number;

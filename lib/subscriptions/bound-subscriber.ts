@@ -5,7 +5,7 @@ import { retryPolicyOf, type RetryPolicy } from './retry-policy';
 import type { HandlerContext, ProjectionContext } from './subscriber-context';
 import { readOnHandlers, readSubscriberMetadata, type SubscriberKind } from './subscriber.decorators';
 import type { FailureMode } from './subscriber-options';
-import { UnregisteredSubscriberError } from './subscriber-errors';
+import { DuplicateSubscriberError, UnregisteredSubscriberError } from './subscriber-errors';
 import { MAX_SEGMENTS, parseSegmentName, segmentName, type Segment } from './segments/segments';
 
 /** One `@On` method, bound to its subscriber instance. */
@@ -75,6 +75,21 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     reset: typeof reset === 'function' ? (reset.bind(instance) as BoundSubscriber['reset']) : undefined,
     segments: segmentCount(options.segments ?? 1, name),
   });
+}
+
+/**
+ * Binds every subscriber given to a dispatcher.
+ *
+ * @throws {@link DuplicateSubscriberError} when two share a name (and so would share a checkpoint).
+ */
+export function bindAll(subscribers: readonly object[]): BoundSubscriber[] {
+  const bound = subscribers.map(bindSubscriber);
+  const names = new Set<string>();
+  for (const { name } of bound) {
+    if (names.has(name)) throw new DuplicateSubscriberError(name);
+    names.add(name);
+  }
+  return bound;
 }
 
 /**

@@ -33,6 +33,11 @@ export class CheckpointTracker {
     return this.taken.length > this.head ? this.taken[this.taken.length - 1] : Math.max(this.position, ...this.finishedAhead);
   }
 
+  /** Whether some position was taken and has not finished yet. */
+  get hasWorkInProgress(): boolean {
+    return this.head < this.taken.length;
+  }
+
   /** Whether a position needs no more work (finished before, perhaps in an earlier run). */
   isFinished(position: number): boolean {
     return position <= this.position || this.finishedAhead.has(position);

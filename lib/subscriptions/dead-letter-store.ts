@@ -15,16 +15,24 @@ export interface DeadLetter {
   readonly errorStack: string | null;
   readonly attempts: number;
   readonly failedAt: Date;
+  /**
+   * True for the event its subscriber halted on: the subscriber goes on only once it is retried
+   * successfully or discarded. False for a parked event, which counts as finished.
+   */
+  readonly halted: boolean;
 }
 
 /** The dead-letter table. One row per subscriber and position: failing again updates it. */
 export class DeadLetterStore {
   constructor(private readonly db: Kysely<EventfoldTables>) {}
 
-  /** Records a failure, inside the caller's transaction when `db` is one, and returns the dead letter's id. */
-  async record(db: Kysely<EventfoldTables>, subscriber: string, recorded: RecordedEvent, error: unknown, attempts: number): Promise<number> {
+  /**
+   * Records a failure, inside the caller's transaction when `db` is one, and returns the dead
+   * letter's id. `halted` says whether the subscriber halted on the event or parked it.
+   */
+  async record(db: Kysely<EventfoldTables>, subscriber: string, recorded: RecordedEvent, error: unknown, attempts: number, halted = false): Promise<number> {
     const { message, stack } = describeError(error);
-    const failure = { error_message: message, error_stack: stack, attempts, failed_at: new Date().toISOString() };
+    const failure = { error_message: message, error_stack: stack, attempts, failed_at: new Date().toISOString(), halted: halted ? 1 : 0 };
     const row = await db
       .insertInto(DEAD_LETTERS_TABLE)
       .values({
@@ -119,6 +127,7 @@ function toDeadLetter(row: { [K in keyof DeadLetterRow]: K extends 'id' ? number
     errorStack: row.error_stack,
     attempts: Number(row.attempts),
     failedAt: new Date(row.failed_at),
+    halted: Number(row.halted) === 1,
   };
 }
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventStore } from '../store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
-import { bindSubscriber, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
+import { bindAll, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
 import { checkDispatcherOptions, type DispatcherOptions } from './dispatcher-options';
 import { AppendSignals } from './append-signals';
@@ -14,9 +14,9 @@ import { ProjectionReplay } from './runner/projection-replay';
 import type { RunnerEnvironment } from './runner/runner-environment';
 import { SubscriberRunner } from './runner/subscriber-runner';
 import { TurnBudget } from './runner/turn-budget';
-import { SegmentGroup } from './segments/segment-group';
+import { groupOf, type SegmentGroup } from './segments/segment-group';
 import { adoptSegmentLayout } from './segments/segment-layout';
-import { DispatcherStoppedError, DuplicateSubscriberError, UnknownSubscriberError } from './subscriber-errors';
+import { DispatcherStoppedError, UnknownSubscriberError } from './subscriber-errors';
 import type { SubscriberStats } from './subscriber-stats';
 import { SubscriptionStore } from './subscription-store';
 import { waitUntilLive } from './wait-until-live';
@@ -86,6 +86,28 @@ export class Dispatcher {
       reports,
       turns: new TurnBudget(),
     };
+    // Closing the store stops the dispatcher first, instead of leaving it to fail on every query;
+    // a close while the start is still under way waits for the start, then stops what it started.
+    let dispatcher: Dispatcher | undefined;
+    let startSettled!: () => void;
+    const starting = new Promise<void>((resolve) => (startSettled = resolve));
+    const forgetStore = store.beforeClose(async () => {
+      await starting;
+      await dispatcher?.stop();
+    });
+    try {
+      dispatcher = await Dispatcher.startRunners(store, bound, env, settings.pollIntervalMs);
+      dispatcher.forgetStore = forgetStore;
+      return dispatcher;
+    } catch (error) {
+      forgetStore();
+      throw error;
+    } finally {
+      startSettled();
+    }
+  }
+
+  private static async startRunners(store: EventStore, bound: readonly BoundSubscriber[], env: RunnerEnvironment, pollIntervalMs: number): Promise<Dispatcher> {
     const saved = await env.subscriptions.list();
     for (const subscriber of bound) await adoptSegmentLayout(env, subscriber, saved);
     const groups = new Map<string, SegmentGroup>();
@@ -94,8 +116,6 @@ export class Dispatcher {
       .map((subscriber) => new SubscriberRunner(env, subscriber, subscriber.segment && groupOf(groups, env, subscriber.segment)))
       .sort((a, b) => b.subscriber.priority - a.subscriber.priority);
     const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, [...groups.values()]);
-    // Closing the store stops the dispatcher first, instead of leaving it to fail on every query.
-    dispatcher.forgetStore = store.beforeClose(() => dispatcher.stop());
     dispatcher.signals.listen();
     try {
       await Promise.all(dispatcher.groups.map((group) => group.join()));
@@ -104,7 +124,7 @@ export class Dispatcher {
       const started = await Promise.allSettled(runners.map((runner) => runner.start()));
       const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) throw failed.reason;
-      await dispatcher.signals.watch(settings.pollIntervalMs);
+      await dispatcher.signals.watch(pollIntervalMs);
     } catch (error) {
       await dispatcher.stop();
       throw error;
@@ -269,21 +289,4 @@ export class Dispatcher {
   private assertRunning(operation: string): void {
     if (this.stopping) throw new DispatcherStoppedError(operation);
   }
-}
-
-/** The group of the segments of one subscriber that this process runs, made on first use. */
-function groupOf(groups: Map<string, SegmentGroup>, env: RunnerEnvironment, segment: { subscriber: string; count: number }): SegmentGroup {
-  let group = groups.get(segment.subscriber);
-  if (!group) groups.set(segment.subscriber, (group = new SegmentGroup(env, segment.subscriber, segment.count)));
-  return group;
-}
-
-function bindAll(subscribers: readonly object[]): BoundSubscriber[] {
-  const bound = subscribers.map(bindSubscriber);
-  const names = new Set<string>();
-  for (const { name } of bound) {
-    if (names.has(name)) throw new DuplicateSubscriberError(name);
-    names.add(name);
-  }
-  return bound;
 }

@@ -189,8 +189,30 @@ export class SubscriptionStore {
     await db.updateTable(SUBSCRIPTIONS_TABLE).set({ position, ahead: '[]', in_flight: null, updated_at: now() }).where('name', '=', name).execute();
   }
 
-  async setStatus(name: string, status: SubscriberStatus, reason: string | null = null): Promise<void> {
-    await this.db.updateTable(SUBSCRIPTIONS_TABLE).set({ status, status_reason: reason, updated_at: now() }).where('name', '=', name).execute();
+  /**
+   * Whether `owner` holds the lease, checked inside `db`, the caller's transaction: the row is
+   * written (and so locked) by the check, so the lease cannot change hands before it commits.
+   */
+  async holdsLease(db: Kysely<EventfoldTables>, name: string, owner: string): Promise<boolean> {
+    const result = await db.updateTable(SUBSCRIPTIONS_TABLE).set({ updated_at: now() }).where('name', '=', name).where('lease_owner', '=', owner).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Records whether the subscriber runs, halted or stopped. With `guard`, only while `guard.owner`
+   * holds the lease (inside `guard.db`, a transaction, when given): a process that lost its lease
+   * must not overwrite what the new holder recorded. Returns whether it wrote.
+   */
+  async setStatus(
+    name: string,
+    status: SubscriberStatus,
+    reason: string | null = null,
+    guard?: { readonly owner: string; readonly db?: Kysely<EventfoldTables> },
+  ): Promise<boolean> {
+    let query = (guard?.db ?? this.db).updateTable(SUBSCRIPTIONS_TABLE).set({ status, status_reason: reason, updated_at: now() }).where('name', '=', name);
+    if (guard) query = query.where('lease_owner', '=', guard.owner);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /**

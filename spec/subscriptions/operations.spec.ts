@@ -577,6 +577,7 @@ describe('statusAfterSettling', () => {
     errorStack: null,
     attempts: 3,
     failedAt: new Date(0),
+    halted: true,
   });
   const halted = { name: 'mailer', kind: 'handler', position: 4, ahead: [6], status: 'halted' as const, statusReason: 'x', leaseOwner: null, leaseExpiresAt: null, inFlight: null };
 

@@ -3,14 +3,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { createEventLog } from './0001-create-event-log';
 import { createSubscriptions } from './0002-create-subscriptions';
 import { createSubscriberMembers } from './0003-create-subscriber-members';
-import { addInFlightAttempts } from './0004-add-in-flight-attempts';
+import { addAttemptRecords } from './0004-add-attempt-records';
 
 /** Every schema migration eventfold ships, by name; names sort in the order they apply. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_create_event_log': createEventLog,
   '0002_create_subscriptions': createSubscriptions,
   '0003_create_subscriber_members': createSubscriberMembers,
-  '0004_add_in_flight_attempts': addInFlightAttempts,
+  '0004_add_attempt_records': addAttemptRecords,
 };
 
 const provider: MigrationProvider = {

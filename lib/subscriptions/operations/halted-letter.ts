@@ -8,8 +8,9 @@ export interface StatusAfterSettling {
 }
 
 /**
- * Whether a dead letter holds the event its subscriber halted on: one its checkpoint has not
- * passed. A parked dead letter's event counts as finished, so the checkpoint moved past it.
+ * Whether a dead letter holds the event its subscriber halted on: its runner recorded it as
+ * halted, and the checkpoint has not passed it since. A parked event counts as finished even
+ * while the checkpoint is still short of it (an earlier event of another stream still running).
  *
  * @example
  * ```ts
@@ -17,7 +18,7 @@ export interface StatusAfterSettling {
  * ```
  */
 export function isHaltedOn(subscription: SavedSubscription | undefined, letter: DeadLetter): boolean {
-  if (!subscription) return false;
+  if (!subscription || !letter.halted) return false;
   return letter.position > subscription.position && !subscription.ahead.includes(letter.position);
 }
 

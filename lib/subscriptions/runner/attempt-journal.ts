@@ -42,8 +42,10 @@ export class AttemptJournal {
   private readonly verdicts = new Map<number, CrashVerdict>();
   /** The record of an event given up on, kept while the subscriber is halted on it. */
   private givenUp: InFlightRecord | undefined;
-  private writing = false;
+  private writing: Promise<void> | undefined;
   private retryAt = 0;
+  /** Whether the subscriber's row holds a record now. */
+  private stored = false;
 
   constructor(
     private readonly env: RunnerEnvironment,
@@ -68,6 +70,7 @@ export class AttemptJournal {
     this.history.clear();
     this.verdicts.clear();
     this.givenUp = undefined;
+    this.stored = stored !== null && stored !== undefined;
     if (!stored) return;
     const single = stored.from === stored.to;
     if (stored.carefulUntil > 0) {
@@ -75,7 +78,9 @@ export class AttemptJournal {
       this.carefulCrashes = stored.carefulCrashes;
       this.carefulSince = stored.carefulSince;
     }
-    const crashed = single ? !isFinished(stored.from) : !isFinished(stored.to) || !isFinished(stored.from);
+    // A record whose window is empty (it ends before it starts) was left by a clean stop: it only
+    // carries what an earlier crash asked for.
+    const crashed = stored.from <= stored.to && (single ? !isFinished(stored.from) : !isFinished(stored.to) || !isFinished(stored.from));
     if (!crashed) return;
     if (!single) {
       // Some event of the window stopped the process, and which one is unknown: each is counted
@@ -102,16 +107,25 @@ export class AttemptJournal {
     if (!this.history.has(position)) this.history.set(position, { crashes: attempts, firstAt: firstAt.toISOString() });
   }
 
-  /** The verdict on an event that crashed the process too often; given once. */
-  takeVerdict(position: number): CrashVerdict | undefined {
+  /**
+   * The verdict on an event that stopped the process too often, if it has one. It holds until
+   * the event is finished (parked) or {@link AttemptJournal.pardon}ed (resumed): an event whose
+   * dead letter could not be written is not attempted again meanwhile.
+   */
+  verdictFor(position: number): CrashVerdict | undefined {
     const verdict = this.verdicts.get(position);
     if (!verdict) return undefined;
-    this.verdicts.delete(position);
     const { attempts, firstAt, lastAt } = verdict;
     const { carefulUntil, carefulCrashes, carefulSince } = this;
-    this.givenUp = {
-      carefulSince, from: position, to: position, crashes: attempts, carefulUntil, carefulCrashes, firstAt: firstAt.toISOString(), lastAt: lastAt.toISOString(), gaveUp: true };
+    const times = { firstAt: firstAt.toISOString(), lastAt: lastAt.toISOString() };
+    this.givenUp = { from: position, to: position, crashes: attempts, carefulUntil, carefulCrashes, carefulSince, ...times, gaveUp: true };
     return verdict;
+  }
+
+  /** Drops every verdict: an operator resumed the subscriber, so the events get one more attempt. */
+  pardon(): void {
+    this.verdicts.clear();
+    this.givenUp = undefined;
   }
 
   /** Whether the event must be attempted alone, each attempt announced by itself. */
@@ -129,7 +143,13 @@ export class AttemptJournal {
   /** Forgets what is known of an event once it finished. */
   finished(position: number): void {
     this.history.delete(position);
+    this.verdicts.delete(position);
     if (this.givenUp?.from === position) this.givenUp = undefined;
+  }
+
+  /** Whether an announcement is on disk that {@link AttemptJournal.rest} would take back. */
+  get hasAnnouncement(): boolean {
+    return this.announced !== undefined && this.writing === undefined;
   }
 
   /**
@@ -162,14 +182,28 @@ export class AttemptJournal {
   }
 
   /**
-   * Clears the record, nothing being in flight (a clean stop or hand-over, after the drain); or,
-   * where the subscriber halted on an event that kept stopping the process, keeps that event's
-   * record, so that the next process halts on it too instead of attempting it once more.
+   * Records that nothing is in flight: at a clean stop or hand-over, after the drain, and when
+   * the subscriber has been idle a while, so that a process killed while idle leaves nothing
+   * that looks like a crash. What an earlier crash asked for is kept: an event the subscriber
+   * halted on for stopping the process (the next process halts on it too, without attempting it
+   * once more), and events still to be attempted alone.
    */
-  async clear(): Promise<void> {
-    const record = this.givenUp ?? null;
-    if (this.announced === undefined && record === null) return;
-    if (await this.env.subscriptions.saveInFlight(this.name, this.env.owner, record)) this.announced = record ?? undefined;
+  async rest(checkpoint: number): Promise<void> {
+    const record = this.restingRecord(checkpoint);
+    await this.writing;
+    if (!this.stored && record === null) return;
+    // Taken back before the write, so that no event starts under it meanwhile.
+    this.announced = undefined;
+    await this.write(record, false);
+  }
+
+  /** What the row holds while nothing is in flight. */
+  private restingRecord(checkpoint: number): InFlightRecord | null {
+    if (this.givenUp) return this.givenUp;
+    if (this.carefulUntil <= checkpoint) return null;
+    const now = new Date().toISOString();
+    const { carefulUntil, carefulCrashes, carefulSince } = this;
+    return { from: checkpoint + 1, to: checkpoint, crashes: 0, carefulUntil, carefulCrashes, carefulSince, firstAt: now, lastAt: now };
   }
 
   private aloneRecord(position: number): InFlightRecord {
@@ -179,10 +213,17 @@ export class AttemptJournal {
     return { from: position, to: position, crashes: this.attemptsBefore(position), carefulUntil, carefulCrashes, carefulSince, firstAt, lastAt: now };
   }
 
-  /** A window from right after the checkpoint (so that it covers every event in progress) to well past `to`. */
+  /**
+   * A window from right after the checkpoint (so that it covers every event in progress) to well
+   * past `to`, keeping the events still to be attempted alone after a crash (a higher-priority
+   * event may run before them).
+   */
   private windowRecord(to: number, checkpoint: number): InFlightRecord {
     const now = new Date().toISOString();
-    return { from: checkpoint + 1, to: Math.max(to, checkpoint + 1) + LOOKAHEAD, crashes: 0, carefulUntil: 0, carefulCrashes: 0, firstAt: now, lastAt: now };
+    const careful = this.carefulUntil > checkpoint;
+    const { carefulUntil, carefulCrashes, carefulSince } = this;
+    const carried = careful ? { carefulUntil, carefulCrashes, carefulSince } : { carefulUntil: 0, carefulCrashes: 0 };
+    return { from: checkpoint + 1, to: Math.max(to, checkpoint + 1) + LOOKAHEAD, crashes: 0, ...carried, firstAt: now, lastAt: now };
   }
 
   private startWriting(record: InFlightRecord): void {
@@ -190,19 +231,31 @@ export class AttemptJournal {
     void this.write(record);
   }
 
-  private async write(record: InFlightRecord): Promise<void> {
-    this.writing = true;
+  private write(record: InFlightRecord | null, announces = true): Promise<void> {
+    const writing = this.save(record, announces).then((written) => {
+      this.writing = undefined;
+      // Told once the write no longer counts as in progress, so that the work it held up can start.
+      if (written) this.onWritten();
+    });
+    this.writing = writing;
+    return writing;
+  }
+
+  /** Writes `record`; true when it is on disk. */
+  private async save(record: InFlightRecord | null, announces: boolean): Promise<boolean> {
     try {
-      if (await this.env.subscriptions.saveInFlight(this.name, this.env.owner, record)) this.announced = record;
-      else this.onLeaseLost();
+      if (!(await this.env.subscriptions.saveInFlight(this.name, this.env.owner, record))) {
+        this.onLeaseLost();
+        return false;
+      }
+      this.stored = record !== null;
+      if (announces && record) this.announced = record;
+      return true;
     } catch (error) {
       this.env.onError(error, this.name);
       this.retryAt = Date.now() + RETRY_WRITE_MS;
       setTimeout(() => this.onWritten(), RETRY_WRITE_MS).unref();
-      return;
-    } finally {
-      this.writing = false;
+      return false;
     }
-    this.onWritten();
   }
 }

@@ -29,6 +29,8 @@ export class CheckpointWriter {
   private paused = false;
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Counts restarts: a save begun before one answers for a tracker that is gone. */
+  private generation = 0;
 
   constructor(
     private readonly env: RunnerEnvironment,
@@ -44,6 +46,9 @@ export class CheckpointWriter {
 
   /** Starts again from a checkpoint as stored (a start, a takeover, a rebuild). */
   restartAt(position: number, ahead: readonly number[] = [], saved = position): void {
+    this.generation++;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.tracker = new CheckpointTracker(position, ahead);
     this.savedPosition = saved;
   }
@@ -103,8 +108,11 @@ export class CheckpointWriter {
     if (this.paused) return;
     const { checkpoint, ahead } = this.tracker;
     if (checkpoint === this.savedPosition) return;
+    const generation = this.generation;
     try {
       const saved = await this.env.subscriptions.saveCheckpoint(this.env.store.db, this.name, this.env.owner, this.savedPosition, checkpoint, ahead);
+      // The subscriber started over meanwhile (a takeover, a rebuild): this answer is not its own.
+      if (generation !== this.generation) return;
       if (saved) this.savedPosition = checkpoint;
       else this.onStale(new StaleCheckpointError());
     } catch (error) {

@@ -4,6 +4,7 @@ import type { EventfoldTables } from '../../store/schema';
 import type { AttemptOutcome } from '../attempts';
 import type { DeadLetter } from '../dead-letter-store';
 import type { StatsCollector } from '../subscriber-stats';
+import { StaleCheckpointError } from './checkpoint-writer';
 import type { Delivery, DeliveryHost } from './delivery';
 
 /** What {@link DeadLettering} uses of its runner besides what a delivery may. */
@@ -32,30 +33,40 @@ export class DeadLettering {
     this.haltedPosition = undefined;
   }
 
-  /** Dead-letters an event after its last attempt; false when the subscriber halted on it. */
+  /**
+   * Dead-letters an event after its last attempt; false when the subscriber halted on it. The
+   * letter commits together with what follows from it (a halt's status, a projection's
+   * checkpoint), and only while this process holds the lease: a process that lost it leaves the
+   * event to the one that took over.
+   *
+   * @throws {@link StaleCheckpointError} when the lease was lost; nothing was written.
+   */
   async giveUp(recorded: RecordedEvent, outcome: Extract<AttemptOutcome, { kind: 'failed' }>): Promise<boolean> {
     const { host } = this;
-    const { deadLetters, store, reports } = host.env;
+    const { deadLetters, store, subscriptions, reports, owner } = host.env;
+    const halting = host.subscriber.onFailure === 'halt';
+    const reason = `event at position ${recorded.position} (${recorded.type}) failed: ${messageOf(outcome.error)}`;
+    let written: number | undefined;
+    const id = await store.transaction(async (db) => {
+      const holdsLease = halting
+        ? await subscriptions.setStatus(host.name, 'halted', reason, { owner, db })
+        : host.subscriber.kind === 'projection' || (await subscriptions.holdsLease(db, host.name, owner));
+      if (!holdsLease) throw new StaleCheckpointError(`'${host.name}' lost its lease before it could record the failure of event ${recorded.position}`);
+      const letter = await deadLetters.record(db, host.name, recorded, outcome.error, outcome.attempts, halting);
+      // A projection's checkpoint write checks the lease itself.
+      if (!halting && host.subscriber.kind === 'projection') written = await host.checkpoints.writeIn(db, [recorded.position]);
+      return letter;
+    });
     host.stats.deadLettered++;
-    if (host.subscriber.onFailure === 'halt') {
-      const id = await deadLetters.record(store.db, host.name, recorded, outcome.error, outcome.attempts);
-      await this.halt(recorded, outcome.error);
+    if (halting) {
+      this.haltedPosition = recorded.position;
+      this.haltedReason = reason;
+      // Only now, with the halt stored, are those waiting on the subscriber let go.
+      host.moveTo('halted');
       reports.halted(host.name, recorded, id, outcome.attempts, outcome.error);
       return false;
     }
-    let id: number;
-    if (host.subscriber.kind === 'projection') {
-      let written = 0;
-      id = await store.transaction(async (db) => {
-        const letter = await deadLetters.record(db, host.name, recorded, outcome.error, outcome.attempts);
-        written = await host.checkpoints.writeIn(db, [recorded.position]);
-        return letter;
-      });
-      host.finished([recorded], false, written);
-    } else {
-      id = await deadLetters.record(store.db, host.name, recorded, outcome.error, outcome.attempts);
-      host.finished([recorded], false);
-    }
+    host.finished([recorded], false, written);
     reports.parked(host.name, recorded, id, outcome.attempts, outcome.error);
     return true;
   }
@@ -71,8 +82,10 @@ export class DeadLettering {
   /** Gives a dead letter one more series of attempts; true when it now succeeded. */
   async retry(letter: DeadLetter): Promise<boolean> {
     const { host } = this;
-    if (host.state === 'halted' && host.delivery.haltedOn(letter.position)) {
-      this.resume();
+    // An event the runner has yet to finish (it halted on it, or was resumed and is delivering it
+    // again) is the runner's to deliver: attempting it here as well would apply it twice.
+    if (this.haltedPosition === letter.position || !host.checkpoints.tracker.isFinished(letter.position)) {
+      if (host.state === 'halted' && host.delivery.haltedOn(letter.position)) this.resume();
       await host.waitFor(letter.position);
       const succeeded = host.checkpoints.tracker.isFinished(letter.position);
       if (succeeded) host.stats.deadLettered = Math.max(0, host.stats.deadLettered - 1);
@@ -110,22 +123,15 @@ export class DeadLettering {
     const { host } = this;
     if (host.state !== 'halted') return;
     this.haltedReason = undefined;
+    // Events given up on for stopping the process get one more attempt, as resuming asks.
+    host.journal.pardon();
     host.moveTo('catching-up');
-    void host.env.subscriptions.setStatus(host.name, 'running').catch((error) => host.env.onError(error, host.name));
+    void host.env.subscriptions.setStatus(host.name, 'running', null, { owner: host.env.owner }).catch((error) => host.env.onError(error, host.name));
     host.delivery.onResume();
     host.pump();
   }
+}
 
-  /**
-   * Records the halt, then stops: whoever waits on the subscriber (`idle()`) is let go only once
-   * the stored status says halted, so that what they read next agrees.
-   */
-  private async halt(recorded: RecordedEvent, error: unknown): Promise<void> {
-    const { host } = this;
-    this.haltedPosition = recorded.position;
-    const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
-    this.haltedReason = `event at position ${recorded.position} (${recorded.type}) failed: ${message}`;
-    await host.env.subscriptions.setStatus(host.name, 'halted', this.haltedReason).catch((failure) => host.env.onError(failure, host.name));
-    host.moveTo('halted');
-  }
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
 }

@@ -27,7 +27,8 @@ export class EventAttempts {
   constructor(
     private readonly env: RunnerEnvironment,
     private readonly subscriber: BoundSubscriber,
-    private readonly stopping: AbortSignal,
+    /** Aborted when the work of this tenure of the lease is to end (a stop, a lost lease). */
+    private readonly stopping: () => AbortSignal,
     private readonly stats: StatsCollector,
     private readonly journal: AttemptJournal,
   ) {}
@@ -38,7 +39,7 @@ export class EventAttempts {
    * crash cut short. `backoff` is told when a retry waits and when it resumes.
    */
   attempt(recorded: RecordedEvent, alsoInTransaction?: AlsoInTransaction, attemptsBefore?: number, backoff?: BackoffHooks): Promise<AttemptOutcome> {
-    const verdict = this.journal.takeVerdict(recorded.position);
+    const verdict = this.journal.verdictFor(recorded.position);
     if (verdict) {
       const error = new UnfinishedAttemptsError(this.subscriber.name, verdict.position, verdict.attempts, verdict.firstAt, verdict.lastAt);
       return Promise.resolve({ kind: 'failed', attempts: verdict.attempts, error });
@@ -48,7 +49,7 @@ export class EventAttempts {
     return attemptWithRetries(
       policy,
       this.subscriber.name,
-      this.stopping,
+      this.stopping(),
       this.observer,
       (attempt, signal) => {
         if (this.subscriber.kind === 'handler') return this.invoke(recorded, attempt, signal);
@@ -69,7 +70,7 @@ export class EventAttempts {
     return attemptWithRetries(
       { ...this.subscriber.retry, maxAttempts: 1 },
       this.subscriber.name,
-      this.stopping,
+      this.stopping(),
       ignore,
       (attempt, signal) =>
         this.inTransaction(signal, async (db) => {

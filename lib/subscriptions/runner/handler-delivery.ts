@@ -1,6 +1,7 @@
 import { readEventDefinition } from '../../events/domain-event.decorator';
 import type { RecordedEvent } from '../../store/recorded-event';
 import { sleep, type BackoffHooks } from '../attempts';
+import { StaleCheckpointError } from './checkpoint-writer';
 import { ConcurrencySlots } from './concurrency-slots';
 import type { Delivery, DeliveryHost } from './delivery';
 
@@ -143,6 +144,11 @@ export class HandlerDelivery implements Delivery {
         return;
       }
     } catch (error) {
+      if (error instanceof StaleCheckpointError) {
+        // The lease went to another process, which delivers the event from now on.
+        this.host.recover(error);
+        return;
+      }
       // eventfold's own bookkeeping failed (the database went away while a dead letter was being
       // written, say), so the outcome is not recorded: the event goes back to the front of its
       // stream and is delivered again shortly, rather than leaving the stream stuck.

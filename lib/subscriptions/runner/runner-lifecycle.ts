@@ -15,6 +15,8 @@ export interface LifecycleHost extends Pick<DeliveryHost, 'env' | 'name' | 'subs
   drain(): Promise<void>;
   /** Waits for all work without aborting it. */
   settle(): Promise<void>;
+  /** Aborts the attempts in progress. */
+  abandonWork(): void;
   /** Writes the checkpoint now if it moved. */
   flush(): Promise<void>;
 }
@@ -77,6 +79,18 @@ export class RunnerLifecycle {
     this.runner.lease.claimed = false;
   }
 
+  /**
+   * Another process took the lease (this one stalled past its expiry, say): says so once, stands
+   * by, and abandons the attempts in progress, whose outcomes are the new holder's to record.
+   */
+  loseLease(): void {
+    const { runner } = this;
+    if (runner.state === 'standby' || runner.state === 'stopped') return;
+    runner.env.reports.leaseLost(runner.name);
+    this.standBy();
+    runner.abandonWork();
+  }
+
   /** One renewal: keep the lease, notice it was lost or should go to another process, or try to take it. */
   private async tick(): Promise<void> {
     const { runner } = this;
@@ -85,12 +99,8 @@ export class RunnerLifecycle {
       if (!runner.isBusy) await this.takeOver();
       return;
     }
-    if (!(await runner.lease.renew())) {
-      if (!this.isStopped()) {
-        runner.env.reports.leaseLost(runner.name);
-        this.standBy();
-      }
-    } else if (runner.lease.shouldHandOver()) {
+    if (!(await runner.lease.renew())) this.loseLease();
+    else if (runner.lease.shouldHandOver()) {
       this.handingOver = this.handOver().finally(() => (this.handingOver = undefined));
       await this.handingOver;
     } else this.watchLag();
@@ -170,8 +180,9 @@ export class RunnerLifecycle {
       await drain();
       await runner.flush();
     });
-    await runner.journal.clear();
-    await runner.env.subscriptions.setStatus(runner.name, runner.deadLettering.haltedReason ? 'halted' : 'stopped', runner.deadLettering.haltedReason ?? null);
+    await runner.journal.rest(runner.checkpoints.checkpoint);
+    const reason = runner.deadLettering.haltedReason ?? null;
+    await runner.env.subscriptions.setStatus(runner.name, reason ? 'halted' : 'stopped', reason, { owner: runner.env.owner });
     await runner.lease.release();
   }
 

@@ -31,6 +31,11 @@ export class SubscriberFeed {
     return this.feed.size;
   }
 
+  /** True when the feed holds nothing and knows of nothing more in the log. */
+  get drained(): boolean {
+    return this.feed.drained;
+  }
+
   /** Whether the log may hold events not read yet. */
   get isBehind(): boolean {
     return this.feed.isBehind;

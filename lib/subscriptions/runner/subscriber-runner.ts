@@ -11,6 +11,7 @@ import { DeadLettering } from './dead-lettering';
 import type { Delivery, DeliveryHost } from './delivery';
 import { EventAttempts } from './event-attempts';
 import { HandlerDelivery } from './handler-delivery';
+import { IdleRest } from './idle-rest';
 import { LeaseKeeper } from './lease-keeper';
 import { ProgressWaiters } from './progress-waiters';
 import { ProjectionDelivery } from './projection-delivery';
@@ -38,7 +39,9 @@ export class SubscriberRunner implements DeliveryHost {
   readonly deadLettering: DeadLettering;
   private current: RunnerState = 'starting';
   private readonly feed: SubscriberFeed;
-  private readonly stopController = new AbortController();
+  /** Aborted when the work of this tenure of the lease is to end: a stop, or the lease lost. */
+  private work = new AbortController();
+  private readonly idleRest: IdleRest;
   private readonly waiters = new ProgressWaiters();
   private readonly tasks = new Set<Promise<void>>();
   private readonly lifecycle: RunnerLifecycle;
@@ -61,11 +64,13 @@ export class SubscriberRunner implements DeliveryHost {
       () => this.pump(),
       () => this.recover(new StaleCheckpointError()),
     );
-    this.attempts = new EventAttempts(env, subscriber, this.stopping, this.stats, this.journal);
+    this.attempts = new EventAttempts(env, subscriber, () => this.stopping, this.stats, this.journal);
     this.projection = subscriber.kind === 'projection' ? new ProjectionDelivery(this) : undefined;
     this.delivery = this.projection ?? new HandlerDelivery(this);
     this.feed = new SubscriberFeed(env, subscriber);
     this.lifecycle = new RunnerLifecycle(this);
+    const rest = () => this.journal.rest(this.checkpoints.checkpoint);
+    this.idleRest = new IdleRest(() => this.isIdle(), rest, (error) => this.env.onError(error, this.name));
     this.deadLettering = new DeadLettering(this);
   }
 
@@ -78,7 +83,7 @@ export class SubscriberRunner implements DeliveryHost {
   }
 
   get stopping(): AbortSignal {
-    return this.stopController.signal;
+    return this.work.signal;
   }
 
   /** Whether the subscriber takes events now. */
@@ -93,8 +98,16 @@ export class SubscriberRunner implements DeliveryHost {
 
   /** Changes state; the only place state changes. Waiters are released when the subscriber stops working here. */
   moveTo(next: RunnerState): void {
+    // Stopped is for good: work that settles after stop() (a halt being recorded, a rebuild
+    // giving up) must not bring the subscriber back to life.
+    if (this.current === 'stopped') return;
     this.current = next;
     if (!isWorking(next)) this.waiters.settleAll();
+  }
+
+  /** Aborts the attempts of this tenure of the lease: it was lost, and another process delivers its events now. */
+  abandonWork(): void {
+    this.work.abort();
   }
 
   /** Takes the lease (or waits for it in standby) and starts catching up from the checkpoint. */
@@ -138,8 +151,9 @@ export class SubscriberRunner implements DeliveryHost {
 
   /** Aborts attempts in progress and waits for every piece of work, including work it starts meanwhile. */
   async drain(): Promise<void> {
-    this.stopController.abort();
-    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+    this.work.abort();
+    this.idleRest.cancel();
+    await this.settle();
   }
 
   /** Waits for work in progress without aborting it (a hand-over). */
@@ -169,6 +183,7 @@ export class SubscriberRunner implements DeliveryHost {
    * old one and is dropped with it), nothing taken, no halt.
    */
   restartAt(position: number, ahead: readonly number[] = [], saved = position): void {
+    if (this.work.signal.aborted) this.work = new AbortController();
     this.checkpoints.restartAt(position, ahead, saved);
     this.feed.restartAfter(position);
     this.delivery.forgetTaken();
@@ -226,8 +241,7 @@ export class SubscriberRunner implements DeliveryHost {
   recover(error: unknown): void {
     if (error instanceof StaleCheckpointError) {
       // Another process took over this subscriber; stand by until the lease can be had again.
-      if (this.current !== 'standby' && this.current !== 'stopped') this.env.reports.leaseLost(this.name);
-      this.lifecycle.standBy();
+      this.lifecycle.loseLease();
       return;
     }
     this.env.onError(error, this.name);
@@ -246,11 +260,16 @@ export class SubscriberRunner implements DeliveryHost {
         this.delivery.dispatch();
         this.feed.fill((task) => this.track(task), this.stopping);
         if (this.current === 'catching-up' && !this.feed.isBehind) this.moveTo('live');
+        this.idleRest.notice();
         this.waiters.resolveReached((position) => this.reached(position));
       } while (this.pumpAgain);
     } finally {
       this.pumping = false;
     }
+  }
+
+  private isIdle(): boolean {
+    return this.current === 'live' && !this.isBusy && this.feed.drained && !this.checkpoints.tracker.hasWorkInProgress && this.journal.hasAnnouncement;
   }
 
   /**

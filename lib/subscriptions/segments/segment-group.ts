@@ -1,5 +1,12 @@
 import type { RunnerEnvironment } from '../runner/runner-environment';
 
+/** The group of the segments of one subscriber that this process runs, made on first use. */
+export function groupOf(groups: Map<string, SegmentGroup>, env: RunnerEnvironment, segment: { subscriber: string; count: number }): SegmentGroup {
+  let group = groups.get(segment.subscriber);
+  if (!group) groups.set(segment.subscriber, (group = new SegmentGroup(env, segment.subscriber, segment.count)));
+  return group;
+}
+
 /** What the group needs to know of each of its segments. */
 export interface GroupedSegment {
   /** Whether the segment holds its lease, or is trying to take it. */
