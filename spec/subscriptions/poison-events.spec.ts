@@ -187,6 +187,17 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
       expect(handledIds().get(poisonId)).to.deep.equal([MAX_CRASHES + 1]);
     });
 
+    it('does not count a kill while idle as an attempt at the events that come after it', async () => {
+      const handledFile = join(folder.path, 'handled.txt');
+      expect(await runOnce([...opened.args, handledFile, 'handler', 'park', '0', 'always', 'die-idle'])).to.equal('killed');
+      const later = [];
+      for (let amount = 101; amount <= 105; amount++) later.push((await opened.store.append({ type: 'Account', id: 'late' }, [new Deposit('late', amount)])).events[0].eventId);
+      const report = await runOnce([...opened.args, handledFile, 'handler', 'park', '0']);
+      expect(report).to.not.equal('killed');
+      const handled = handledIds();
+      expect(later.map((id) => handled.get(id))).to.deep.equal(later.map(() => [1]));
+    });
+
     it('halts a batching projection on an event that kills it', async () => {
       const { kills, report } = await restartUntilDone('projection', 'halt');
       expect(kills).to.equal(MAX_CRASHES);

@@ -6,7 +6,8 @@
 // <kind> is "handler" (concurrency 2) or "projection" (batchSize 10). Each event is a Deposit;
 // the one whose amount is <poison-amount> kills the process: on every attempt, or with
 // [kill-when] "first-attempt" only while context.attempt is 1. With [then] "retry", every dead
-// letter is retried once the subscriber caught up, and the outcomes are part of the report. The handler records each event id
+// letter is retried once the subscriber caught up, and the outcomes are part of the report; with
+// [then] "die-idle", the process stays idle for two seconds once caught up, then kills itself. The handler records each event id
 // it handles in <handled-file>; the projection keeps per-account totals in the table "totals".
 // Once the subscriber caught up (or halted) it prints one JSON line of its stats and dead
 // letters, stops and exits 0.
@@ -53,6 +54,10 @@ async function main(): Promise<void> {
   await dispatcher.idle();
   const retried: boolean[] = [];
   if (then === 'retry') for (const letter of await dispatcher.deadLetters()) retried.push(await dispatcher.retryDeadLetter(letter.id));
+  if (then === 'die-idle') {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    process.kill(process.pid, 'SIGKILL');
+  }
   const [stats] = dispatcher.stats();
   const deadLetters = await dispatcher.deadLetters();
   await dispatcher.stop();
