@@ -13,6 +13,7 @@ import { rebuildProjection, type RebuildOptions, type RebuildProgress } from './
 import { ProjectionReplay } from './runner/projection-replay';
 import type { RunnerEnvironment } from './runner/runner-environment';
 import { SubscriberRunner } from './runner/subscriber-runner';
+import { SerialWrites } from './runner/serial-writes';
 import { TurnBudget } from './runner/turn-budget';
 import { groupOf, type SegmentGroup } from './segments/segment-group';
 import { adoptSegmentLayout } from './segments/segment-layout';
@@ -85,6 +86,7 @@ export class Dispatcher {
       onError: settings.onError ?? ((error, subscriber) => reports.ownError(subscriber, error)),
       reports,
       turns: new TurnBudget(),
+      announcements: new SerialWrites(),
     };
     // Closing the store stops the dispatcher first, instead of leaving it to fail on every query;
     // a close while the start is still under way waits for the start, then stops what it started.

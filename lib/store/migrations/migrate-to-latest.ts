@@ -39,7 +39,7 @@ function isBusy(error: unknown): boolean {
   for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) return true;
-    if (/already exists/.test(String((current as Error).message))) return true;
+    if (/already exists|duplicate column/.test(String((current as Error).message))) return true;
   }
   return false;
 }

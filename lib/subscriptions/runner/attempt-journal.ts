@@ -244,7 +244,8 @@ export class AttemptJournal {
   /** Writes `record`; true when it is on disk. */
   private async save(record: InFlightRecord | null, announces: boolean): Promise<boolean> {
     try {
-      if (!(await this.env.subscriptions.saveInFlight(this.name, this.env.owner, record))) {
+      const saved = await this.env.announcements.run(() => this.env.subscriptions.saveInFlight(this.name, this.env.owner, record));
+      if (!saved) {
         this.onLeaseLost();
         return false;
       }

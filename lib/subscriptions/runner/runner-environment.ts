@@ -2,6 +2,7 @@ import type { EventStore } from '../../store/event-store';
 import type { DeadLetterStore } from '../dead-letter-store';
 import type { FailureReports } from '../logging/failure-reports';
 import type { SubscriptionStore } from '../subscription-store';
+import type { SerialWrites } from './serial-writes';
 import type { TurnBudget } from './turn-budget';
 
 /** What every runner of one dispatcher shares. */
@@ -19,4 +20,6 @@ export interface RunnerEnvironment {
   readonly reports: FailureReports;
   /** Shares the event loop's turns among the dispatcher's subscribers. */
   readonly turns: TurnBudget;
+  /** Keeps the subscribers' announcements of attempts in the order they were asked for. */
+  readonly announcements: SerialWrites;
 }
