@@ -29,17 +29,21 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
     try {
       return await migrateOnce(db, schema);
     } catch (error) {
-      if (attempt >= 5 || !isBusy(error)) throw error;
+      if (attempt >= 5 || !passesOnRetry(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
     }
   }
 }
 
-function isBusy(error: unknown): boolean {
+/** Whether a failed migration ran into another process's work at the same moment, so that trying again settles it. */
+function passesOnRetry(error: unknown): boolean {
   for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) return true;
     if (/already exists|duplicate column/.test(String((current as Error).message))) return true;
+    // Kysely's migrator looks through every schema of a PostgreSQL database; one that another
+    // application drops at that moment fails the look, and the next try does not see it.
+    if (/^schema ".*" does not exist$/.test(String((current as Error).message))) return true;
   }
   return false;
 }

@@ -42,7 +42,11 @@ export class AttemptJournal {
   private readonly verdicts = new Map<number, CrashVerdict>();
   /** The record of an event given up on, kept while the subscriber is halted on it. */
   private givenUp: InFlightRecord | undefined;
-  private writing: Promise<void> | undefined;
+  /** The record last asked to be written: on disk, or on its way. */
+  private issued: InFlightRecord | null | undefined;
+  /** Writes asked for and not finished; the last of them. */
+  private pending = 0;
+  private writing: Promise<void> = Promise.resolve();
   private retryAt = 0;
   /** Whether the subscriber's row holds a record now. */
   private stored = false;
@@ -64,6 +68,7 @@ export class AttemptJournal {
   recover(stored: InFlightRecord | null | undefined, isFinished: (position: number) => boolean): void {
     // Whatever is stored tells of the last process's attempts; this one announces its own.
     this.announced = undefined;
+    this.issued = undefined;
     this.carefulUntil = 0;
     this.carefulCrashes = 0;
     this.carefulSince = undefined;
@@ -149,7 +154,7 @@ export class AttemptJournal {
 
   /** Whether an announcement is on disk that {@link AttemptJournal.rest} would take back. */
   get hasAnnouncement(): boolean {
-    return this.announced !== undefined && this.writing === undefined;
+    return this.announced !== undefined && this.pending === 0;
   }
 
   /**
@@ -159,16 +164,15 @@ export class AttemptJournal {
    * covers every event in progress.
    */
   isAnnounced(from: number, to: number, checkpoint: number): boolean {
-    const current = this.announced;
     if (this.isCareful(from)) {
-      if (current?.from === from && current.to === from) return true;
-      this.startWriting(this.aloneRecord(from));
+      if (isAlone(this.announced, from)) return true;
+      if (!isAlone(this.issued, from)) this.issue(this.aloneRecord(from));
       return false;
     }
-    const covered = current !== undefined && current.from !== current.to && current.from <= from && to <= current.to;
+    const covered = covers(this.announced, from, to);
     // Half-way through a window the next one is written, while work goes on under this one: a
     // steady stream of events then never waits for a write.
-    if (!covered || to > current.to - LOOKAHEAD / 2) this.startWriting(this.windowRecord(to, checkpoint));
+    if (!covers(this.issued, from, to + LOOKAHEAD / 2)) this.issue(this.windowRecord(to, checkpoint));
     return covered;
   }
 
@@ -178,7 +182,8 @@ export class AttemptJournal {
    */
   async announceFrom(checkpoint: number): Promise<void> {
     if (this.isCareful(checkpoint + 1)) return;
-    await this.write(this.windowRecord(checkpoint + 1, checkpoint));
+    this.issue(this.windowRecord(checkpoint + 1, checkpoint));
+    await this.writing;
   }
 
   /**
@@ -191,10 +196,12 @@ export class AttemptJournal {
   async rest(checkpoint: number): Promise<void> {
     const record = this.restingRecord(checkpoint);
     await this.writing;
-    if (!this.stored && record === null) return;
+    // Work asked for an announcement meanwhile: not idle after all.
+    if (this.pending > 0 || (!this.stored && record === null)) return;
     // Taken back before the write, so that no event starts under it meanwhile.
     this.announced = undefined;
-    await this.write(record, false);
+    this.issue(record, false);
+    await this.writing;
   }
 
   /** What the row holds while nothing is in flight. */
@@ -226,19 +233,19 @@ export class AttemptJournal {
     return { from: checkpoint + 1, to: Math.max(to, checkpoint + 1) + LOOKAHEAD, crashes: 0, ...carried, firstAt: now, lastAt: now };
   }
 
-  private startWriting(record: InFlightRecord): void {
-    if (this.writing || Date.now() < this.retryAt) return;
-    void this.write(record);
-  }
-
-  private write(record: InFlightRecord | null, announces = true): Promise<void> {
-    const writing = this.save(record, announces).then((written) => {
-      this.writing = undefined;
+  /**
+   * Asks for `record` to be written. Writes go through the dispatcher's queue at once, so they
+   * finish in the order asked for, this journal's own and other subscribers' alike.
+   */
+  private issue(record: InFlightRecord | null, announces = true): void {
+    if (Date.now() < this.retryAt) return;
+    this.issued = record;
+    this.pending++;
+    this.writing = this.save(record, announces).then((written) => {
+      this.pending--;
       // Told once the write no longer counts as in progress, so that the work it held up can start.
       if (written) this.onWritten();
     });
-    this.writing = writing;
-    return writing;
   }
 
   /** Writes `record`; true when it is on disk. */
@@ -254,9 +261,20 @@ export class AttemptJournal {
       return true;
     } catch (error) {
       this.env.onError(error, this.name);
+      this.issued = undefined;
       this.retryAt = Date.now() + RETRY_WRITE_MS;
       setTimeout(() => this.onWritten(), RETRY_WRITE_MS).unref();
       return false;
     }
   }
+}
+
+/** Whether `record` announces the event at `position` alone. */
+function isAlone(record: InFlightRecord | null | undefined, position: number): boolean {
+  return record?.from === position && record.to === position;
+}
+
+/** Whether `record` is a window that reaches from `from` to `to`. */
+function covers(record: InFlightRecord | null | undefined, from: number, to: number): boolean {
+  return !!record && record.from < record.to && record.from <= from && to <= record.to;
 }
