@@ -1,74 +1,106 @@
 import { instanceToPlain, plainToInstance } from 'class-transformer';
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventClass } from './event-class';
 import { hasClassTransformerMetadata } from './class-transformer-metadata';
+import { declaresDate } from './declared-date';
+import { assertClassTransformerKeeps } from './class-transformer-losses';
+import { checkExactJson, refusal } from './exact-json';
 
 /** Turns event instances of one class into stored JSON text and stored objects back into instances. */
 export interface PayloadCodec {
-  encode(event: object): string;
+  /**
+   * The payload text of `event`. Throws `InvalidArgumentError` naming the path under `argument`
+   * (`events[0].fill.price`) of a value that would not be read back as written.
+   */
+  encode(event: object, argument?: string): string;
   decode(payload: Record<string, unknown>): object;
 }
 
 /**
  * The codec for an event class. Classes with class-transformer decorators always go through
- * class-transformer. Classes without any get a shortcut that gives the same result: decoding
- * assigns the parsed fields onto a new instance (as class-transformer does, constructor defaults
- * included), and encoding uses `JSON.stringify` when every field is a JSON value already.
+ * class-transformer. Classes without any get a shortcut that gives the same result: encoding uses
+ * `JSON.stringify` when every field is a JSON value already, and decoding sets the parsed fields
+ * on a new instance (as class-transformer does, constructor defaults included).
+ *
+ * Either way the payload is checked with {@link checkExactJson} before it is written, so what
+ * JSON would change in silence is refused instead.
  */
 export function payloadCodecFor(eventClass: EventClass): PayloadCodec {
   const faithful = classTransformerCodec(eventClass);
   if (hasClassTransformerMetadata(eventClass)) return faithful;
   const prototype = eventClass.prototype as object;
   return {
-    encode: (event) => (isJsonShaped(event, 0) ? JSON.stringify(event) : faithful.encode(event)),
-    // class-transformer does not assign over methods and getters; such payloads take its path.
-    decode: (payload) => (shadowsPrototype(payload, prototype) ? faithful.decode(payload) : Object.assign(new eventClass(), payload)),
+    encode: (event, argument = 'event') => {
+      assertNoFieldIsSkipped(event, prototype, argument, eventClass.name);
+      return checkExactJson(event, { mode: 'event', argument, eventName: eventClass.name }) ? JSON.stringify(event) : faithful.encode(event, argument);
+    },
+    decode: (payload) => assignFields(new eventClass(), prototype, payload),
   };
 }
 
-function shadowsPrototype(payload: Record<string, unknown>, prototype: object): boolean {
-  for (const key in payload) if (key in prototype) return true;
-  return false;
+/** Refuses an own field that {@link assignFields} would skip when reading the event back. */
+function assertNoFieldIsSkipped(event: object, prototype: object, argument: string, eventName: string): void {
+  for (const key in event) {
+    // `in` is the cheap test, and nearly always false: fields are rarely named like members.
+    if (!(key in prototype) || !Object.hasOwn(event, key) || !isSkipped(memberOf(prototype, key))) continue;
+    throw refusal(
+      argument,
+      eventName,
+      [key],
+      `is a field named like a method or read-only getter of ${eventName}, which reading the event back leaves in place of the field. Rename the field.`,
+    );
+  }
+}
+
+function isSkipped(member: PropertyDescriptor | undefined): boolean {
+  return member !== undefined && (typeof member.value === 'function' || (member.get !== undefined && member.set === undefined));
 }
 
 function classTransformerCodec(eventClass: EventClass): PayloadCodec {
   return {
-    encode: (event) => JSON.stringify(instanceToPlain(event)),
+    encode: (event, argument = 'event') => {
+      assertClassTransformerKeeps(event, argument, eventClass.name);
+      let plain: Record<string, unknown>;
+      try {
+        plain = instanceToPlain(event);
+      } catch (cause) {
+        throw new InvalidArgumentError(
+          argument,
+          `class-transformer could not turn ${eventClass.name} into JSON (${(cause as Error).message}). ` +
+            'Convert such fields with @Transform, or @Exclude a field that is not data.',
+        );
+      }
+      checkExactJson(plain, { mode: 'plain', argument, eventName: eventClass.name, declaresDate: (path) => declaresDate(event, path) });
+      return JSON.stringify(plain);
+    },
     decode: (payload) => plainToInstance(eventClass, payload) as object,
   };
 }
 
-const MAX_DEPTH = 8;
-
 /**
- * True when `JSON.stringify` would write exactly what class-transformer writes: only strings,
- * finite numbers, booleans, null, arrays and plain objects, with no `toJSON` and no `__proto__`
- * keys. Anything else (Dates, Maps, Sets, class instances, deep nesting) takes the faithful path.
+ * Sets each stored field on a fresh instance, the way class-transformer does for a class without
+ * decorators, except that nested values are kept as parsed: class-transformer would copy them
+ * and drop their keys named `__proto__` and `constructor` on the way (or fail on them).
+ *
+ * A field named like a method or a read-only getter of the class is skipped, as class-transformer
+ * skips it, so stored data never replaces behaviour. A `__proto__` field is defined as an own
+ * property: assigning it would replace the instance's prototype.
  */
-function isJsonShaped(value: object, depth: number): boolean {
-  if (depth > MAX_DEPTH) return false;
-  if (depth > 0 && !Array.isArray(value)) {
-    const prototype = Object.getPrototypeOf(value);
-    if (prototype !== Object.prototype && prototype !== null) return false;
+function assignFields(instance: object, prototype: object, payload: Record<string, unknown>): object {
+  const target = instance as Record<string, unknown>;
+  for (const key of Object.keys(payload)) {
+    if (isSkipped(memberOf(prototype, key))) continue;
+    if (key === '__proto__') Object.defineProperty(target, key, { value: payload[key], writable: true, enumerable: true, configurable: true });
+    else target[key] = payload[key];
   }
-  if ('toJSON' in value) return false;
-  for (const key in value) {
-    if (key === '__proto__') return false;
-    const field = (value as Record<string, unknown>)[key];
-    switch (typeof field) {
-      case 'string':
-      case 'boolean':
-      case 'undefined':
-        continue;
-      case 'number':
-        if (!Number.isFinite(field)) return false;
-        continue;
-      case 'object':
-        if (field === null) continue;
-        if (!isJsonShaped(field, depth + 1)) return false;
-        continue;
-      default:
-        return false;
-    }
+  return instance;
+}
+
+/** The descriptor of `key` on the class's prototype chain, below `Object.prototype`. */
+function memberOf(prototype: object | null, key: string): PropertyDescriptor | undefined {
+  for (let current = prototype; current && current !== Object.prototype; current = Object.getPrototypeOf(current)) {
+    const descriptor = Object.getOwnPropertyDescriptor(current, key);
+    if (descriptor) return descriptor;
   }
-  return true;
+  return undefined;
 }

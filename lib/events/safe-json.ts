@@ -1,20 +1,17 @@
 /**
- * Parses JSON without ever producing a `__proto__` key.
+ * Parses stored JSON so that no key can reach a prototype, while keeping every key.
  *
- * `JSON.parse` itself is safe (it makes `__proto__` an own property), but class-transformer and
- * spread-based upcasters copy keys by assignment, and assigning `__proto__` replaces an object's
- * prototype. Stored payloads are data from the past, possibly written by other tools, so the key
- * is dropped here, once, before anything else sees the object. The reviver is costly, so it only
- * runs when the text could contain the key (literally or through a `\u` escape).
+ * `JSON.parse` itself is safe: it makes a `__proto__` key an own data property, like any other,
+ * and touches no prototype. Keys are only dangerous when copied by assignment
+ * (`target[key] = value`), which for `__proto__` replaces the target's prototype. So eventfold
+ * keeps them (a payload or metadata written with such a key reads back with it) and never copies
+ * stored objects by assignment: payload fields are set with `Object.defineProperty` where the key
+ * is `__proto__`, nested objects are handed over as parsed, and class-transformer, where a class
+ * uses it, skips `__proto__` and `constructor` keys itself.
  */
 export function parseJsonSafely(text: string | object): unknown {
   // A driver may hand over JSON columns already parsed (PostgreSQL's jsonb on a pool the
-  // application configured); a round trip through text puts them through the same guard.
-  if (typeof text !== 'string') return parseJsonSafely(JSON.stringify(text));
-  if (!text.includes('__proto__') && !text.includes('\\u')) return JSON.parse(text);
-  return JSON.parse(text, dropProtoKeys);
-}
-
-function dropProtoKeys(key: string, value: unknown): unknown {
-  return key === '__proto__' ? undefined : value;
+  // application configured); a round trip through text makes them plain parsed data too.
+  if (typeof text !== 'string') return JSON.parse(JSON.stringify(text));
+  return JSON.parse(text);
 }

@@ -1,4 +1,5 @@
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
+import { isEventfoldError } from '../errors/eventfold-error';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventMetadata } from '../events/event-metadata';
 import type { EventRegistry } from '../events/event-registry';
@@ -7,11 +8,15 @@ import { encodeMetadata } from '../events/encode-metadata';
 import { isNewEvent, type NewEvent } from './new-event';
 
 function encodeOrExplain(codec: PayloadCodec, event: object, index: number): string {
+  const argument = `events[${index}]`;
   try {
-    return codec.encode(event);
+    return codec.encode(event, argument);
   } catch (cause) {
+    // The codec names the path of a value it refuses; anything else (a getter or a toJSON that
+    // threw) is reported as the event's.
+    if (isEventfoldError(cause)) throw cause;
     throw new InvalidArgumentError(
-      `events[${index}]`,
+      argument,
       `${event.constructor.name} cannot be serialized to JSON (${(cause as Error).message}). ` +
         'Convert such fields with class-transformer, e.g. @Transform for a bigint or @Exclude for a handle that is not data.',
     );

@@ -25,6 +25,33 @@ forEachBackend('Bad input to the store', (backend) => {
     expect(await store.headPosition()).to.equal(0);
   });
 
+  it('refuses stream types and ids with NUL or an unpaired surrogate, which no backend stores exactly', async () => {
+    const store = await backend.open();
+    const cases: Array<[StreamRef, string, RegExp]> = [
+      [{ type: 'Order', id: 'x\ud800' }, 'stream.id', /unpaired UTF-16 surrogate \(\\ud800\) at index 1/],
+      [{ type: 'Order', id: 'x\udc00' }, 'stream.id', /unpaired UTF-16 surrogate \(\\udc00\) at index 1/],
+      [{ type: 'Order', id: '\ude00\ud83d' }, 'stream.id', /\\ude00\) at index 0/],
+      [{ type: 'Order', id: 'o\u00001' }, 'stream.id', /U\+0000 \(NUL\) at index 1/],
+      [{ type: 'Ord\ud83der', id: 'o-1' }, 'stream.type', /surrogate/],
+    ];
+    for (const [stream, argument, problem] of cases) {
+      const error = await expectRejection(() => store.append(stream, [placed()]), InvalidArgumentError);
+      expect(error.argument).to.equal(argument);
+      expect(error.message).to.match(problem);
+      expect(() => store.readStream(stream)).to.throw(InvalidArgumentError, problem);
+    }
+    expect(await store.headPosition()).to.equal(0);
+  });
+
+  it('stores a stream id with a surrogate pair (an emoji) and gives it back as written', async () => {
+    const store = await backend.open();
+    const stream = { type: 'Order', id: 'o-\ud83d\ude00' };
+    await store.append(stream, [placed()]);
+    const [recorded] = await collect(store.readAll());
+    expect(recorded.streamId).to.equal(stream.id);
+    expect(await collect(store.readStream(stream))).to.have.length(1);
+  });
+
   it('rejects an expected version that is not a whole number, no-stream or any', async () => {
     const store = await backend.open();
     for (const expectedVersion of [1.5, -1, Number.NaN, '3', 'latest', null]) {
@@ -57,8 +84,8 @@ forEachBackend('Bad input to the store', (backend) => {
       constructor(readonly total: bigint) {}
     }
     const error = await expectRejection(() => store.append(order, [new Counted(1n)]), InvalidArgumentError);
-    expect(error.argument).to.equal('events[0]');
-    expect(error.message).to.contain('Counted cannot be serialized').and.contain('@Transform');
+    expect(error.argument).to.equal('events[0].total');
+    expect(error.message).to.contain('Counted.total is a bigint').and.contain('@Transform');
     expect(await store.headPosition()).to.equal(0);
   });
 
