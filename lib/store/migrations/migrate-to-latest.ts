@@ -42,8 +42,8 @@ function passesOnRetry(error: unknown): boolean {
     if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) return true;
     if (/already exists|duplicate column/.test(String((current as Error).message))) return true;
     // Kysely's migrator looks through every schema of a PostgreSQL database; one that another
-    // application drops at that moment fails the look, and the next try does not see it.
-    if (/^schema ".*" does not exist$/.test(String((current as Error).message))) return true;
+    // application drops at that moment (or a table of it) fails the look; the next try does not see it.
+    if (/^(schema|relation) ".*" does not exist$/.test(String((current as Error).message))) return true;
   }
   return false;
 }
