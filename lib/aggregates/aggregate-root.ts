@@ -5,7 +5,11 @@ import { UnregisteredEventError } from '../events/unregistered-event-error';
 import type { NewEvent } from '../store/new-event';
 import { v7 as uuidv7 } from 'uuid';
 import { readApplyHandlers, type ApplyHandlers } from './apply.decorator';
+import { describeValue } from '../store/describe-value';
+import { ApplyFailedError } from './apply-failed-error';
+import { findAggregateDefinition } from './aggregate.decorator';
 import { MissingApplyHandlerError } from './missing-apply-handler-error';
+import { isPlainObject } from '../store/plain-object';
 
 /**
  * Internal hooks the repository uses; symbols keep them out of the aggregate's own namespace.
@@ -85,13 +89,21 @@ export abstract class AggregateRoot {
     if (typeof event !== 'object' || event === null || !readEventDefinition(event.constructor)) {
       throw new UnregisteredEventError(describe(event));
     }
+    // Checked here so that the mistake shows at the raise; whether every field is JSON is checked
+    // when the event is saved.
+    if (metadata !== undefined && !isPlainObject(metadata)) {
+      throw new InvalidArgumentError('metadata', `expected a plain object of JSON values, got ${describeValue(metadata)}.`);
+    }
     this.#applyEvent(event);
     this.#pending.push(metadata === undefined ? { event, id: uuidv7() } : { event, id: uuidv7(), metadata });
   }
 
-  /** @internal Applies a stored event without recording it. */
+  /**
+   * @internal Applies a stored event without recording it.
+   * @throws {@link ApplyFailedError} if the `@Apply` method throws.
+   */
   [replayEvent](event: object, version: number): void {
-    this.#applyEvent(event);
+    this.#applyEvent(event, version);
     this.#version = version;
   }
 
@@ -111,11 +123,35 @@ export abstract class AggregateRoot {
     return this.#pending;
   }
 
-  #applyEvent(event: object): void {
+  /**
+   * Calls the event's `@Apply` method. A method that throws while a stored event is replayed
+   * (`replayedVersion` given) is reported with where the event is stored; one that throws for a
+   * newly raised event throws as it is, out of the domain method that raised it.
+   */
+  #applyEvent(event: object, replayedVersion?: number): void {
     this.#handlers ??= readApplyHandlers(this.constructor);
     const method = this.#handlers.get(event.constructor);
     if (method === undefined) throw new MissingApplyHandlerError(this.constructor.name, event.constructor.name);
-    (this as unknown as Record<string | symbol, (event: object) => void>)[method](event);
+    const self = this as unknown as Record<string | symbol, (event: object) => void>;
+    if (replayedVersion === undefined) {
+      self[method](event);
+      return;
+    }
+    try {
+      self[method](event);
+    } catch (cause) {
+      throw new ApplyFailedError(
+        {
+          aggregateClass: this.constructor.name,
+          streamType: findAggregateDefinition(this.constructor)?.name ?? this.constructor.name,
+          streamId: this.#id,
+          streamVersion: replayedVersion,
+          eventType: readEventDefinition(event.constructor)?.name ?? event.constructor.name,
+          method: String(method),
+        },
+        { cause },
+      );
+    }
   }
 }
 

@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import { describeValue } from '../store/describe-value';
+import { MAX_STREAM_VERSION } from '../store/expected-version';
+import { optionsObject } from '../store/options-object';
 import type { AggregateClass } from './aggregate-class';
 import { UnregisteredAggregateError } from './unregistered-aggregate-error';
 
@@ -40,16 +43,18 @@ export interface AggregateDefinition {
  * }
  * ```
  */
-export function Aggregate(name: string, options: AggregateOptions = {}): ClassDecorator {
+export function Aggregate(name: string, options?: AggregateOptions): ClassDecorator {
   if (typeof name !== 'string' || name.trim() === '') {
     throw new InvalidArgumentError('aggregate name', "give @Aggregate a non-empty name, e.g. @Aggregate('Order').");
   }
-  const { snapshotEvery, snapshotVersion = 1 } = options;
-  if (snapshotEvery !== undefined && (!Number.isInteger(snapshotEvery) || snapshotEvery < 1)) {
-    throw new InvalidArgumentError(`snapshotEvery of aggregate '${name}'`, `expected a positive integer, got ${String(snapshotEvery)}.`);
+  const { snapshotEvery, snapshotVersion = 1 } = optionsObject(options, `options of aggregate '${name}'`);
+  // Both end up in 32-bit columns (a snapshot's stream version, its snapshot version), so a
+  // larger number would fail only when the first snapshot is written.
+  if (snapshotEvery !== undefined && !isPositiveInt32(snapshotEvery)) {
+    throw new InvalidArgumentError(`snapshotEvery of aggregate '${name}'`, `expected a whole number from 1 to ${MAX_STREAM_VERSION}, got ${describeValue(snapshotEvery)}.`);
   }
-  if (!Number.isInteger(snapshotVersion) || snapshotVersion < 1) {
-    throw new InvalidArgumentError(`snapshotVersion of aggregate '${name}'`, `expected a positive integer, got ${String(snapshotVersion)}.`);
+  if (!isPositiveInt32(snapshotVersion)) {
+    throw new InvalidArgumentError(`snapshotVersion of aggregate '${name}'`, `expected a whole number from 1 to ${MAX_STREAM_VERSION}, got ${describeValue(snapshotVersion)}.`);
   }
   const definition: AggregateDefinition = Object.freeze({ name, snapshotEvery, snapshotVersion });
   return (target) => Reflect.defineMetadata(AGGREGATE_DEFINITION, definition, target);
@@ -60,10 +65,24 @@ export function Aggregate(name: string, options: AggregateOptions = {}): ClassDe
  * the class is not decorated.
  */
 export function readAggregateDefinition(aggregateClass: AggregateClass): AggregateDefinition {
-  const definition =
-    typeof aggregateClass === 'function'
-      ? (Reflect.getOwnMetadata(AGGREGATE_DEFINITION, aggregateClass) as AggregateDefinition | undefined)
-      : undefined;
+  const definition = findAggregateDefinition(aggregateClass);
   if (!definition) throw new UnregisteredAggregateError(aggregateClass?.name || String(aggregateClass));
   return definition;
+}
+
+/**
+ * What {@link Aggregate} recorded on a class, or `undefined` if the class is not decorated.
+ *
+ * @example
+ * ```ts
+ * const streamType = findAggregateDefinition(aggregate.constructor)?.name ?? aggregate.constructor.name;
+ * ```
+ */
+export function findAggregateDefinition(aggregateClass: unknown): AggregateDefinition | undefined {
+  if (typeof aggregateClass !== 'function') return undefined;
+  return Reflect.getOwnMetadata(AGGREGATE_DEFINITION, aggregateClass) as AggregateDefinition | undefined;
+}
+
+function isPositiveInt32(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_STREAM_VERSION;
 }

@@ -2,7 +2,10 @@ export { Aggregate, readAggregateDefinition, type AggregateDefinition, type Aggr
 export type { AggregateClass } from './aggregate-class';
 export { AggregateNotFoundError } from './aggregate-not-found-error';
 export { AggregateRoot } from './aggregate-root';
+export { ApplyFailedError, type ApplyFailure } from './apply-failed-error';
 export { Apply, readApplyHandlers, type ApplyHandlers } from './apply.decorator';
 export { MissingApplyHandlerError } from './missing-apply-handler-error';
-export { Repository, type HistoryStep, type LoadOptions, type SaveOptions } from './repository';
+export type { LoadOptions } from './load-options';
+export { Repository, type HistoryStep, type SaveOptions } from './repository';
+export { SnapshotRestoreError } from './snapshot-restore-error';
 export { UnregisteredAggregateError } from './unregistered-aggregate-error';

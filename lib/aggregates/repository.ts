@@ -1,27 +1,21 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventMetadata } from '../events/event-metadata';
+import { describeValue } from '../store/describe-value';
 import type { EventStore } from '../store/event-store';
 import type { AppendResult } from '../store/new-event';
 import type { RecordedEvent } from '../store/recorded-event';
 import { MAX_STREAM_VERSION } from '../store/expected-version';
+import { optionsObject } from '../store/options-object';
 import { StoreClosedError } from '../store/store-closed-error';
-import type { StreamRef } from '../store/stream-ref';
+import { assertStreamRef, type StreamRef } from '../store/stream-ref';
 import type { AggregateClass } from './aggregate-class';
 import { type AggregateDefinition } from './aggregate.decorator';
 import { AggregateNotFoundError } from './aggregate-not-found-error';
 import { markCommitted, pendingForSave, replayEvent, type AggregateRoot } from './aggregate-root';
 import { captureState, copyAggregate, restoreState } from './aggregate-state';
+import { checkLoadOptions, type LoadOptions, type LoadTarget } from './load-options';
+import { SnapshotRestoreError } from './snapshot-restore-error';
 import type { SnapshotStore } from './snapshot-store';
-
-/** Which state of an aggregate to load. Give at most one of `version` and `at`. */
-export interface LoadOptions {
-  /** The state right after this stream version. */
-  version?: number;
-  /** The state as it was at this moment (after every event recorded at or before it). */
-  at?: Date;
-  /** Set to false to ignore snapshots and replay the whole stream. Defaults to true. */
-  snapshot?: boolean;
-}
 
 /** Options of {@link Repository.save}. */
 export interface SaveOptions {
@@ -68,23 +62,28 @@ export class Repository<T extends AggregateRoot> {
    *
    * @throws {@link AggregateNotFoundError} if the stream has no events (at that version or time).
    */
-  async load(id: string, options: LoadOptions = {}): Promise<T> {
+  async load(id: string, options?: LoadOptions): Promise<T> {
     const aggregate = await this.find(id, options);
-    if (!aggregate) throw new AggregateNotFoundError(this.definition.name, id, options.at);
+    if (!aggregate) throw new AggregateNotFoundError(this.definition.name, id, options?.at);
     return aggregate;
   }
 
-  /** Like {@link Repository.load}, but resolves to `undefined` when the aggregate does not exist. */
-  async find(id: string, options: LoadOptions = {}): Promise<T | undefined> {
+  /**
+   * Like {@link Repository.load}, but resolves to `undefined` when the aggregate does not exist.
+   *
+   * @throws {@link ApplyFailedError} if an `@Apply` method throws while the stream is replayed.
+   */
+  async find(id: string, options?: LoadOptions): Promise<T | undefined> {
     this.assertStoreOpen('load an aggregate');
     const stream = this.streamOf(id);
-    const target = await this.targetVersion(stream, options);
+    const wanted = checkLoadOptions(options);
+    const target = await this.targetVersion(stream, wanted);
     if (target === 0) return undefined;
-    const snapshotted = options.snapshot === false ? undefined : await this.fromSnapshot(stream, target);
+    const snapshotted = wanted.snapshot ? await this.fromSnapshot(stream, target) : undefined;
     const aggregate = snapshotted ?? new this.aggregateClass(id);
     await this.store.readStreamForReplay(stream, aggregate.version + 1, target, (event, version) => aggregate[replayEvent](event, version));
     if (aggregate.version === 0) return undefined;
-    this.assertVersionReached(aggregate, options);
+    this.assertVersionReached(aggregate, wanted);
     return aggregate;
   }
 
@@ -95,15 +94,16 @@ export class Repository<T extends AggregateRoot> {
    *
    * @returns what was appended, or `undefined` when there was nothing to save.
    */
-  async save(aggregate: T, options: SaveOptions = {}): Promise<AppendResult | undefined> {
+  async save(aggregate: T, options?: SaveOptions): Promise<AppendResult | undefined> {
     if (!(aggregate instanceof this.aggregateClass)) {
-      throw new InvalidArgumentError('aggregate', `expected a ${this.aggregateClass.name}, got ${describe(aggregate)}.`);
+      throw new InvalidArgumentError('aggregate', `expected a ${this.aggregateClass.name}, got ${describeValue(aggregate)}.`);
     }
+    const { metadata } = optionsObject(options);
     const pending = aggregate[pendingForSave];
     if (pending.length === 0) return undefined;
     const stream = this.streamOf(aggregate.id);
     const loadedAt = aggregate.version;
-    const result = await this.store.append(stream, pending, { expectedVersion: loadedAt, metadata: options.metadata });
+    const result = await this.store.append(stream, pending, { expectedVersion: loadedAt, metadata });
     aggregate[markCommitted](result.nextExpectedVersion, pending.length);
     await this.snapshotIfDue(stream, aggregate, loadedAt);
     return result;
@@ -120,24 +120,25 @@ export class Repository<T extends AggregateRoot> {
    * }
    * ```
    */
-  async *history(id: string, options: Omit<LoadOptions, 'snapshot'> = {}): AsyncGenerator<HistoryStep<T>> {
+  async *history(id: string, options?: Omit<LoadOptions, 'snapshot'>): AsyncGenerator<HistoryStep<T>> {
     this.assertStoreOpen('read a history');
     const stream = this.streamOf(id);
-    const target = await this.targetVersion(stream, options);
+    const wanted = checkLoadOptions(options);
+    const target = await this.targetVersion(stream, wanted);
     if (target === 0) return;
     const aggregate = new this.aggregateClass(id);
     for await (const recorded of this.store.readStream(stream, { toVersion: target })) {
       aggregate[replayEvent](recorded.event, recorded.streamVersion);
       yield { recorded, state: copyAggregate(aggregate) };
     }
-    if (aggregate.version > 0) this.assertVersionReached(aggregate, options);
+    if (aggregate.version > 0) this.assertVersionReached(aggregate, wanted);
   }
 
-  private assertVersionReached(aggregate: T, options: LoadOptions): void {
-    if (options.version !== undefined && aggregate.version < options.version) {
+  private assertVersionReached(aggregate: T, wanted: LoadTarget): void {
+    if (wanted.version !== undefined && aggregate.version < wanted.version) {
       throw new InvalidArgumentError(
         'options.version',
-        `${this.definition.name} '${aggregate.id}' has only ${aggregate.version} events, so it has no version ${options.version}.`,
+        `${this.definition.name} '${aggregate.id}' has only ${aggregate.version} events, so it has no version ${wanted.version}.`,
       );
     }
   }
@@ -148,29 +149,19 @@ export class Repository<T extends AggregateRoot> {
 
   private streamOf(id: string): StreamRef {
     if (typeof id !== 'string' || id.length === 0) {
-      throw new InvalidArgumentError('id', `expected a non-empty ${this.definition.name} id, got ${JSON.stringify(id)}.`);
+      throw new InvalidArgumentError('id', `expected a non-empty ${this.definition.name} id, got ${describeValue(id)}.`);
     }
-    return { type: this.definition.name, id };
+    const stream = { type: this.definition.name, id };
+    // The store checks the stream again, but the snapshot is read first and must not be the
+    // query that meets an id the database cannot take.
+    assertStreamRef(stream);
+    return stream;
   }
 
   /** The last stream version to replay: the requested one, or the whole stream. */
-  private async targetVersion(stream: StreamRef, options: LoadOptions): Promise<number> {
-    const { version, at } = options;
-    if (version !== undefined && at !== undefined) {
-      throw new InvalidArgumentError('options', 'give either version or at, not both.');
-    }
-    if (version !== undefined) {
-      if (!Number.isSafeInteger(version) || version < 1) {
-        throw new InvalidArgumentError('options.version', `expected a whole number >= 1, got ${String(version)}.`);
-      }
-      return version;
-    }
-    if (at !== undefined) {
-      if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
-        throw new InvalidArgumentError('options.at', `expected a valid Date, got ${String(at)}.`);
-      }
-      return this.store.streamVersion(stream, { at });
-    }
+  private async targetVersion(stream: StreamRef, wanted: LoadTarget): Promise<number> {
+    if (wanted.version !== undefined) return wanted.version;
+    if (wanted.at !== undefined) return this.store.streamVersion(stream, { at: wanted.at });
     return MAX_STREAM_VERSION;
   }
 
@@ -180,7 +171,14 @@ export class Repository<T extends AggregateRoot> {
     // A snapshot of another shape version is ignored rather than trusted; the next snapshot
     // that falls due replaces it.
     if (!snapshot || snapshot.snapshotVersion !== this.definition.snapshotVersion || snapshot.streamVersion > target) return undefined;
-    return restoreState(this.aggregateClass, stream.id, snapshot.streamVersion, snapshot.state);
+    try {
+      return restoreState(this.aggregateClass, stream.id, snapshot.streamVersion, snapshot.state);
+    } catch (cause) {
+      // A snapshot is a shortcut: one that cannot be restored costs a full replay, not the load.
+      // The next snapshot that falls due replaces it.
+      this.onSnapshotError(new SnapshotRestoreError(this.aggregateClass.name, stream, snapshot.streamVersion, { cause }));
+      return undefined;
+    }
   }
 
   private async snapshotIfDue(stream: StreamRef, aggregate: T, versionBefore: number): Promise<void> {
@@ -198,9 +196,4 @@ export class Repository<T extends AggregateRoot> {
       this.onSnapshotError(error);
     }
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'object' && value !== null) return `a ${value.constructor?.name ?? 'object'}`;
-  return `a ${typeof value}`;
 }

@@ -1,7 +1,7 @@
 import type { EventDefinition } from './event-class';
 import type { EventRegistry } from './event-registry';
 import { parseJsonSafely } from './safe-json';
-import { CorruptEventError, UnknownEventTypeError, type StoredEventLocation } from './undecodable-event-error';
+import { CorruptEventError, EventConstructorError, UnknownEventTypeError, type StoredEventLocation } from './undecodable-event-error';
 
 /**
  * Turns a stored payload back into an instance of the registered class, upcasting it first when
@@ -20,7 +20,7 @@ export function decodePayload(
   try {
     plain = parseJsonSafely(payloadText);
   } catch (cause) {
-    throw new CorruptEventError(location, `its payload is not valid JSON (${(cause as Error).message}).`, { cause });
+    throw new CorruptEventError(location, `its payload is not valid JSON (${messageOf(cause)}).`, { cause });
   }
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new CorruptEventError(location, 'its payload is not a JSON object.');
@@ -29,8 +29,27 @@ export function decodePayload(
   try {
     return codec.decode(current);
   } catch (cause) {
-    throw new CorruptEventError(location, `class-transformer could not build ${definition.eventClass.name} from it (${(cause as Error).message}).`, { cause });
+    if (constructorThrows(definition.eventClass)) throw new EventConstructorError(location, definition.eventClass.name, { cause });
+    throw new CorruptEventError(location, `class-transformer could not build ${definition.eventClass.name} from it (${messageOf(cause)}).`, { cause });
   }
+}
+
+/**
+ * Whether the class's constructor throws when called without arguments, as decoding calls it.
+ * Asked only once decoding failed, to tell a constructor that validates (a bug in the code,
+ * the same for every stored event of the class) from a stored payload that is at fault.
+ */
+function constructorThrows(eventClass: new () => object): boolean {
+  try {
+    new eventClass();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 function upcast(
@@ -63,7 +82,7 @@ function upcast(
     try {
       upgraded = upcaster(upgraded);
     } catch (cause) {
-      throw new CorruptEventError(location, `the upcaster from version ${from} threw: ${(cause as Error).message}`, { cause });
+      throw new CorruptEventError(location, `the upcaster from version ${from} threw: ${messageOf(cause)}`, { cause });
     }
     if (typeof upgraded !== 'object' || upgraded === null) {
       throw new CorruptEventError(location, `the upcaster from version ${from} returned ${String(upgraded)} instead of an object.`);

@@ -6,6 +6,7 @@ export { EventNameConflictError } from './event-name-conflict-error';
 export { UnregisteredEventError } from './unregistered-event-error';
 export {
   CorruptEventError,
+  EventConstructorError,
   UndecodableEventError,
   UnknownEventTypeError,
   type StoredEventLocation,

@@ -74,3 +74,40 @@ export class CorruptEventError extends UndecodableEventError {
     super(location, `Cannot decode ${describe(location)}: ${reason}`, options);
   }
 }
+
+/**
+ * The event class's constructor threw when reading called it. Reading builds every stored event
+ * with `new EventClass()`, without arguments, and then assigns the stored fields (this is what
+ * class-transformer does), so a constructor that checks its arguments fails for every stored
+ * event of the class. Nothing is wrong with the stored event: give the constructor's parameters
+ * defaults and check them where events are created (a factory, or the aggregate's command
+ * method) instead.
+ *
+ * @example
+ * ```ts
+ * @DomainEvent('OrderPlaced')
+ * class OrderPlaced {
+ *   constructor(readonly market: string = '') {} // a default instead of `if (!market) throw ...`
+ * }
+ * ```
+ */
+export class EventConstructorError extends UndecodableEventError {
+  readonly code = 'EVENTFOLD_EVENT_CONSTRUCTOR';
+
+  constructor(
+    location: StoredEventLocation,
+    /** The event class whose constructor threw. */
+    readonly eventClass: string,
+    options: { cause: unknown },
+  ) {
+    const thrown = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(
+      location,
+      `Cannot decode ${describe(location)}: the constructor of ${eventClass} threw when called without arguments (${thrown}). ` +
+        `Reading builds stored events with new ${eventClass}() and then assigns their fields, so the constructor must work without ` +
+        'arguments: give its parameters defaults and check them where the event is created, not in the constructor. ' +
+        'The stored event itself is fine and decodes once the constructor is fixed.',
+      options,
+    );
+  }
+}

@@ -7,7 +7,8 @@ import { migrateToLatest } from './migrations/migrate-to-latest';
 import { createPostgresDialect } from './postgres/create-postgres-dialect';
 import type { EventfoldTables } from './schema';
 import { flavourOf, type SqlFlavour } from './sql-flavour';
-import { openSqliteDatabase } from './sqlite/open-sqlite-database';
+import { describeValue } from './describe-value';
+import { openSqliteDatabase, type SqliteOptions } from './sqlite/open-sqlite-database';
 import { StatementCache } from './sqlite/statement-cache';
 
 /** A store's way into its database. */
@@ -23,35 +24,66 @@ export interface DatabaseConnection {
   readonly pool?: Pool;
 }
 
+/** The longest busy timeout SQLite takes: it keeps the milliseconds in a 32-bit integer. */
+const MAX_BUSY_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** The methods every Kysely dialect has. */
+const DIALECT_METHODS = ['createDriver', 'createQueryCompiler', 'createAdapter', 'createIntrospector'] as const;
+
 /** Opens the database the options name; throws {@link InvalidArgumentError} for options that name none. */
 export function connectDatabase(options: EventStoreOptions): DatabaseConnection {
-  if ('sqlite' in options) {
-    if (typeof options.sqlite !== 'string' || options.sqlite === '') {
-      throw new InvalidArgumentError('options.sqlite', "expected a file name or ':memory:'.");
-    }
-    if (options.durability !== undefined && options.durability !== 'normal' && options.durability !== 'full') {
-      throw new InvalidArgumentError('options.durability', `expected 'normal' or 'full', got ${JSON.stringify(options.durability)}.`);
-    }
-    const busy = options.busyTimeoutMs;
-    if (busy !== undefined && (!Number.isSafeInteger(busy) || busy < 0)) {
-      throw new InvalidArgumentError('options.busyTimeoutMs', `expected whole milliseconds >= 0, got ${String(busy)}.`);
-    }
+  if ('sqlite' in options && options.sqlite !== undefined) {
+    checkSqliteOptions(options);
     const database = openSqliteDatabase(options);
-    const db = new Kysely<EventfoldTables>({ dialect: new SqliteDialect({ database: new StatementCache(database) }) });
+    const db = new Kysely<EventfoldTables>({ dialect: new SqliteDialect({ database: new StatementCache(database, options.sqlite) }) });
     return { db, flavour: 'sqlite', label: options.sqlite, hooks: appendHooksFor('sqlite', undefined) };
   }
-  if ('postgres' in options) {
+  if ('postgres' in options && options.postgres !== undefined) {
     const { dialect, pool, schema, label } = createPostgresDialect(options);
     const db = new Kysely<EventfoldTables>({ dialect });
     return { db, flavour: 'postgres', label, hooks: appendHooksFor('postgres', schema), schema, pool };
   }
-  if ('dialect' in options && options.dialect && typeof options.dialect.createDriver === 'function') {
-    const dialect = options.dialect as Dialect;
-    const flavour = flavourOf(dialect.createAdapter());
+  if ('dialect' in options && options.dialect !== undefined) {
+    const { dialect, flavour } = checkDialect(options.dialect);
     const db = new Kysely<EventfoldTables>({ dialect });
     return { db, flavour, label: `(${dialect.constructor.name})`, hooks: appendHooksFor(flavour, undefined) };
   }
   throw new InvalidArgumentError('options', "expected { sqlite: 'file.db' }, { postgres: 'postgres://…' } or { dialect } with a Kysely dialect.");
+}
+
+function checkSqliteOptions(options: SqliteOptions): void {
+  const file: unknown = options.sqlite;
+  if (typeof file !== 'string' || file === '') {
+    throw new InvalidArgumentError('options.sqlite', `expected a file name or ':memory:', got ${describeValue(file)}.`);
+  }
+  // SQLite reads a file name up to its first NUL character, so 'a\0b' would open a file named 'a'.
+  if (file.includes('\0')) throw new InvalidArgumentError('options.sqlite', 'a file name cannot contain a NUL character (\\0).');
+  if (options.durability !== undefined && options.durability !== 'normal' && options.durability !== 'full') {
+    throw new InvalidArgumentError('options.durability', `expected 'normal' or 'full', got ${describeValue(options.durability)}.`);
+  }
+  const busy: unknown = options.busyTimeoutMs;
+  if (busy !== undefined && (typeof busy !== 'number' || !Number.isSafeInteger(busy) || busy < 0 || busy > MAX_BUSY_TIMEOUT_MS)) {
+    throw new InvalidArgumentError('options.busyTimeoutMs', `expected whole milliseconds from 0 to ${MAX_BUSY_TIMEOUT_MS}, got ${describeValue(busy)}.`);
+  }
+}
+
+/** The dialect and the database it speaks to, once it has the methods of a Kysely dialect. */
+function checkDialect(dialect: unknown): { dialect: Dialect; flavour: SqlFlavour } {
+  const candidate = dialect as Record<string, unknown> | null;
+  const missing = DIALECT_METHODS.filter((method) => typeof candidate?.[method] !== 'function');
+  if (typeof dialect !== 'object' || dialect === null || missing.length > 0) {
+    throw new InvalidArgumentError(
+      'options.dialect',
+      `expected a Kysely dialect such as new SqliteDialect({ database }), got ${describeValue(dialect)}${
+        typeof dialect === 'object' && dialect !== null ? ` without ${missing.join(', ')}` : ''
+      }.`,
+    );
+  }
+  const adapter: unknown = (dialect as Dialect).createAdapter();
+  if (typeof adapter !== 'object' || adapter === null) {
+    throw new InvalidArgumentError('options.dialect', `its createAdapter() returned ${describeValue(adapter)} instead of a Kysely adapter.`);
+  }
+  return { dialect: dialect as Dialect, flavour: flavourOf(adapter) };
 }
 
 /** Creates the PostgreSQL schema if needed, then creates or upgrades eventfold's tables. */

@@ -1,7 +1,10 @@
 import type { Dialect } from 'kysely';
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { AggregateClass } from '../aggregates/aggregate-class';
 import type { EventClass } from '../events/event-class';
+import { describeValue } from './describe-value';
 import type { PostgresOptions } from './postgres/postgres-options';
+import { checkPageSize } from './read-options';
 import type { SqliteOptions } from './sqlite/open-sqlite-database';
 
 /** Options every kind of store accepts. */
@@ -16,7 +19,8 @@ export interface CommonStoreOptions {
   pageSize?: number;
   /**
    * Told when a snapshot could not be written after a successful save (the save still
-   * succeeds). Defaults to a process warning.
+   * succeeds), or could not be restored by a load (a `SnapshotRestoreError`; the load replays the
+   * whole stream instead). Defaults to a process warning.
    */
   onSnapshotError?: (error: unknown) => void;
 }
@@ -45,3 +49,40 @@ export interface DialectOptions {
  * `{ postgres: 'postgres://…' }` for PostgreSQL, or `{ dialect }` for any Kysely dialect.
  */
 export type EventStoreOptions = (SqliteOptions | PostgresOptions | DialectOptions) & CommonStoreOptions;
+
+/** The options that say which database a store opens; exactly one of them is given. */
+const DATABASE_OPTIONS = ['sqlite', 'postgres', 'dialect'] as const;
+
+/**
+ * Checks the options every kind of store shares, and that exactly one database is named, before
+ * anything is opened. The database options themselves are checked where they are used
+ * ({@link connectDatabase}).
+ *
+ * @example
+ * ```ts
+ * checkStoreOptions({ sqlite: 'app.db', events: {} }); // throws InvalidArgumentError: options.events
+ * ```
+ */
+export function checkStoreOptions(options: unknown): asserts options is EventStoreOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError('options', `expected { sqlite: 'file.db' }, { postgres: 'postgres://…' } or { dialect }, got ${describeValue(options)}.`);
+  }
+  const given = options as Record<string, unknown>;
+  const named = DATABASE_OPTIONS.filter((name) => given[name] !== undefined);
+  if (named.length > 1) {
+    throw new InvalidArgumentError('options', `give one of sqlite, postgres or dialect, not ${named.join(' and ')}.`);
+  }
+  for (const name of ['events', 'aggregates'] as const) {
+    if (given[name] !== undefined && !Array.isArray(given[name])) {
+      const example = name === 'events' ? '[OrderPlaced, OrderCancelled]' : '[Order]';
+      throw new InvalidArgumentError(`options.${name}`, `expected an array of classes, e.g. ${example}, got ${describeValue(given[name])}.`);
+    }
+  }
+  if (given.migrate !== undefined && typeof given.migrate !== 'boolean') {
+    throw new InvalidArgumentError('options.migrate', `expected true or false, got ${describeValue(given.migrate)}.`);
+  }
+  if (given.pageSize !== undefined) checkPageSize(given.pageSize, 'options.pageSize');
+  if (given.onSnapshotError !== undefined && typeof given.onSnapshotError !== 'function') {
+    throw new InvalidArgumentError('options.onSnapshotError', `expected a function (error) => void, got ${describeValue(given.onSnapshotError)}.`);
+  }
+}

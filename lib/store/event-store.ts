@@ -4,6 +4,7 @@ import { readAggregateDefinition } from '../aggregates/aggregate.decorator';
 import type { AggregateRoot } from '../aggregates/aggregate-root';
 import { readApplyHandlers } from '../aggregates/apply.decorator';
 import { Repository } from '../aggregates/repository';
+import { SnapshotRestoreError } from '../aggregates/snapshot-restore-error';
 import { SnapshotStore } from '../aggregates/snapshot-store';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventClass } from '../events/event-class';
@@ -11,13 +12,18 @@ import type { EventMetadata } from '../events/event-metadata';
 import { EventRegistry } from '../events/event-registry';
 import { appendToStream, currentVersion } from './append-to-stream';
 import { DatabaseOpenError } from './database-open-error';
-import type { EventStoreOptions } from './event-store-options';
+import { checkStoreOptions, type EventStoreOptions } from './event-store-options';
 import { assertExpectedVersion, ANY_VERSION } from './expected-version';
 import { connectDatabase, openFailureReason, prepareDatabase, type DatabaseConnection } from './connect-database';
 import { isNewEvent, type AppendOptions, type AppendResult, type NewEvent } from './new-event';
 import { prepareEvents } from './prepare-events';
 import { EventLogQueries } from './event-log-queries';
-import { readPaged, replayPaged, type ReplayListener, type UndecodableHandling } from './read-events';
+import { describeValue } from './describe-value';
+import { optionsObject } from './options-object';
+import { checkPointInTime, recordedAtBound } from './point-in-time';
+import { readPaged, replayPaged, type ReplayListener } from './read-events';
+import { checkStreamVersion, readAllSettings, readStreamSettings, type ReadAllOptions, type ReadStreamOptions } from './read-options';
+import { DatabaseCorruptError } from './sqlite/database-corrupt-error';
 import type { RecordedEvent } from './recorded-event';
 import type { EventfoldTables } from './schema';
 import type { SqlFlavour } from './sql-flavour';
@@ -25,30 +31,7 @@ import { listenForAppends } from './postgres/listen-for-appends';
 import { StoreClosedError } from './store-closed-error';
 import { inWriteTransaction } from './write-transaction';
 import { assertStreamRef, type StreamRef } from './stream-ref';
-
-/** Options of {@link EventStore.readAll}. */
-export interface ReadAllOptions {
-  /** First position to read (inclusive). Defaults to 1, the start of the log. */
-  from?: number;
-  /** Last position to read (inclusive). Defaults to the head of the log. */
-  to?: number;
-  /** Rows per query. Defaults to the store's `pageSize`. */
-  pageSize?: number;
-  /** What to do with events that cannot be decoded. Defaults to `'throw'`. */
-  onUndecodable?: UndecodableHandling;
-}
-
-/** Options of {@link EventStore.readStream}. */
-export interface ReadStreamOptions {
-  /** First version to read (inclusive). Defaults to 1. */
-  fromVersion?: number;
-  /** Last version to read (inclusive). Defaults to the stream's last event. */
-  toVersion?: number;
-  /** Rows per query. Defaults to the store's `pageSize`. */
-  pageSize?: number;
-  /** What to do with events that cannot be decoded. Defaults to `'throw'`. */
-  onUndecodable?: UndecodableHandling;
-}
+import { isPlainObject } from './plain-object';
 
 const DEFAULT_PAGE_SIZE = 500;
 
@@ -108,7 +91,8 @@ export class EventStore {
   ) {
     this.snapshots = new SnapshotStore(db);
     this.queries = new EventLogQueries(db, connection.hooks.returnsPositions);
-    this.pageSize = validPageSize(options.pageSize ?? DEFAULT_PAGE_SIZE, 'options.pageSize');
+    // Checked with the other options by open().
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     this.registerEvents(...(options.events ?? []));
     for (const aggregateClass of options.aggregates ?? []) this.registerAggregate(aggregateClass);
@@ -124,11 +108,11 @@ export class EventStore {
    * const viaKysely = await EventStore.open({ dialect: new SqliteDialect({ database: new Database('x.db') }) });
    * ```
    * @throws {@link DatabaseOpenError} if the database cannot be opened or migrated.
+   * @throws {@link DatabaseCorruptError} if the SQLite file is damaged or is not a database.
+   * @throws {@link InvalidArgumentError} for options of the wrong type; nothing is opened.
    */
   static async open(options: EventStoreOptions): Promise<EventStore> {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', "expected { sqlite: 'file.db' }, { postgres: 'postgres://…' } or { dialect }.");
-    }
+    checkStoreOptions(options);
     const connection = connectDatabase(options);
     const { db, label } = connection;
     let store: EventStore;
@@ -143,6 +127,8 @@ export class EventStore {
         await prepareDatabase(connection);
       } catch (cause) {
         await db.destroy();
+        // A damaged file has its own error, which says what to do about it.
+        if (cause instanceof DatabaseCorruptError) throw cause;
         throw new DatabaseOpenError(label, openFailureReason(cause), { cause });
       }
     }
@@ -178,12 +164,13 @@ export class EventStore {
    * @throws {@link ConcurrencyError} if the stream is not at the expected version.
    * @throws {@link InvalidArgumentError} or {@link UnregisteredEventError} for bad input; nothing is written.
    */
-  async append(stream: StreamRef, events: ReadonlyArray<object | NewEvent>, options: AppendOptions = {}): Promise<AppendResult> {
+  async append(stream: StreamRef, events: ReadonlyArray<object | NewEvent>, options?: AppendOptions): Promise<AppendResult> {
     this.assertOpen('append events');
     assertStreamRef(stream);
-    const expected = options.expectedVersion === undefined ? ANY_VERSION : options.expectedVersion;
+    const { expectedVersion, metadata } = optionsObject(options);
+    const expected = expectedVersion === undefined ? ANY_VERSION : expectedVersion;
     assertExpectedVersion(expected, 'options.expectedVersion');
-    const prepared = prepareEvents(this.registry, events, options.metadata);
+    const prepared = prepareEvents(this.registry, events, metadata);
     this.appendsInFlight++;
     let result: AppendResult;
     try {
@@ -213,14 +200,20 @@ export class EventStore {
    * await store.publish(new NotificationRequested('u-7', 'filled'), { metadata: { correlationId } });
    * ```
    */
-  async publish(event: object | NewEvent, options: PublishOptions = {}): Promise<RecordedEvent> {
+  async publish(event: object | NewEvent, options?: PublishOptions): Promise<RecordedEvent> {
     this.assertOpen('publish an event');
-    const stream = options.stream ?? { type: BUS_STREAM_TYPE, id: this.registry.of(isNewEvent(event) ? event.event : event).definition.name };
-    const { priority } = options;
+    const { stream: given, metadata: publishMetadata, priority } = optionsObject(options);
+    if (given !== undefined) assertStreamRef(given, 'options.stream');
+    const stream = given ?? { type: BUS_STREAM_TYPE, id: this.registry.of(isNewEvent(event) ? event.event : event).definition.name };
     if (priority !== undefined && (typeof priority !== 'number' || !Number.isFinite(priority))) {
-      throw new InvalidArgumentError('options.priority', `expected a finite number, got ${String(priority)}.`);
+      throw new InvalidArgumentError('options.priority', `expected a finite number, got ${describeValue(priority)}.`);
     }
-    const metadata = priority === undefined ? options.metadata : { ...options.metadata, priority };
+    // Spreading is only safe over a plain object: an array or a string would be taken apart into
+    // numbered fields and stored without complaint.
+    if (priority !== undefined && publishMetadata !== undefined && !isPlainObject(publishMetadata)) {
+      throw new InvalidArgumentError('options.metadata', `expected a plain object of JSON values, got ${describeValue(publishMetadata)}.`);
+    }
+    const metadata = priority === undefined ? publishMetadata : { ...publishMetadata, priority };
     const { events } = await this.append(stream, [event], { metadata });
     return events[0];
   }
@@ -230,6 +223,9 @@ export class EventStore {
    * for live delivery; returns a function that stops listening.
    */
   onAppended(listener: AppendListener): () => void {
+    if (typeof listener !== 'function') {
+      throw new InvalidArgumentError('listener', `expected a function (events) => void, got ${describeValue(listener)}.`);
+    }
     this.appendListeners.add(listener);
     return () => this.appendListeners.delete(listener);
   }
@@ -241,6 +237,8 @@ export class EventStore {
    */
   async watchAppends(onAppend: () => void, onError: (error: unknown) => void = () => undefined): Promise<() => Promise<void>> {
     this.assertOpen('watch appends');
+    if (typeof onAppend !== 'function') throw new InvalidArgumentError('onAppend', `expected a function () => void, got ${describeValue(onAppend)}.`);
+    if (typeof onError !== 'function') throw new InvalidArgumentError('onError', `expected a function (error) => void, got ${describeValue(onError)}.`);
     const { pool, schema } = this.connection;
     if (!pool || schema === undefined) return async () => undefined;
     return listenForAppends(pool, schema, onAppend, onError);
@@ -263,8 +261,11 @@ export class EventStore {
    * });
    * ```
    */
-  transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
     this.assertOpen('run a transaction');
+    if (typeof work !== 'function') {
+      throw new InvalidArgumentError('work', `expected a function (trx) => Promise, got ${describeValue(work)}.`);
+    }
     return inWriteTransaction(this.db, this.connection.hooks.sqlite, work);
   }
 
@@ -292,15 +293,13 @@ export class EventStore {
    * }
    * ```
    */
-  readStream(stream: StreamRef, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+  readStream(stream: StreamRef, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
     this.assertOpen('read a stream');
     assertStreamRef(stream);
-    const from = validPosition(options.fromVersion ?? 1, 'options.fromVersion');
-    const to = options.toVersion === undefined ? undefined : validPosition(options.toVersion, 'options.toVersion');
-    const pageSize = validPageSize(options.pageSize ?? this.pageSize, 'options.pageSize');
+    const { from, to, pageSize, onUndecodable } = readStreamSettings(options, this.pageSize);
     const ref = { type: stream.type, id: stream.id };
     const fetchPage = (after: number) => this.fetch(this.queries.pageOfStream(ref, after, to, pageSize));
-    return readPaged(this.registry, fetchPage, from - 1, 'stream_version', pageSize, validHandling(options.onUndecodable));
+    return readPaged(this.registry, fetchPage, from - 1, 'stream_version', pageSize, onUndecodable);
   }
 
   /**
@@ -313,8 +312,8 @@ export class EventStore {
   async readStreamForReplay(stream: StreamRef, fromVersion: number, toVersion: number, apply: ReplayListener): Promise<void> {
     this.assertOpen('read a stream');
     assertStreamRef(stream);
-    const from = validPosition(fromVersion, 'fromVersion');
-    const to = validPosition(toVersion, 'toVersion');
+    const from = checkStreamVersion(fromVersion, 'fromVersion');
+    const to = checkStreamVersion(toVersion, 'toVersion');
     const ref = { type: stream.type, id: stream.id };
     const fetchPage = (after: number) => this.fetch(this.queries.replayPageOfStream(ref, after, to, this.pageSize));
     await replayPaged(this.registry, ref, fetchPage, from - 1, this.pageSize, apply);
@@ -329,24 +328,25 @@ export class EventStore {
    * for await (const recorded of store.readAll({ from: checkpoint + 1 })) project(recorded);
    * ```
    */
-  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
     this.assertOpen('read the log');
-    const from = validPosition(options.from ?? 1, 'options.from');
-    const to = options.to === undefined ? undefined : validPosition(options.to, 'options.to');
-    const pageSize = validPageSize(options.pageSize ?? this.pageSize, 'options.pageSize');
+    const { from, to, pageSize, onUndecodable } = readAllSettings(options, this.pageSize);
     const fetchPage = (after: number) => this.fetch(this.queries.pageOfLog(after, to, pageSize));
-    return readPaged(this.registry, fetchPage, from - 1, 'position', pageSize, validHandling(options.onUndecodable));
+    return readPaged(this.registry, fetchPage, from - 1, 'position', pageSize, onUndecodable);
   }
 
   /**
    * The version of a stream's last event (0 if it has none), or with `at`, of its last event
    * recorded at or before that moment.
    */
-  async streamVersion(stream: StreamRef, options: { at?: Date } = {}): Promise<number> {
+  async streamVersion(stream: StreamRef, options?: { at?: Date }): Promise<number> {
     this.assertOpen('read a stream version');
     assertStreamRef(stream);
-    if (options.at === undefined) return currentVersion(this.db, this.queries, stream);
-    const [row] = await this.fetch(this.queries.streamVersionAt(stream, options.at.toISOString()));
+    const { at } = optionsObject(options);
+    if (at === undefined) return currentVersion(this.db, this.queries, stream);
+    const bound = recordedAtBound(checkPointInTime(at, 'options.at'));
+    if (bound === undefined) return 0;
+    const [row] = await this.fetch(this.queries.streamVersionAt(stream, bound));
     return Number(row?.version ?? 0);
   }
 
@@ -426,27 +426,11 @@ export class EventStore {
   }
 }
 
-function validPosition(value: number, argument: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError(argument, `expected a whole number >= 1, got ${String(value)}.`);
-  }
-  return value;
-}
-
-function validPageSize(value: number, argument: string): number {
-  if (!Number.isSafeInteger(value) || value < 1 || value > 10_000) {
-    throw new InvalidArgumentError(argument, `expected a whole number from 1 to 10000, got ${String(value)}.`);
-  }
-  return value;
-}
-
-function validHandling(value: UndecodableHandling | undefined): UndecodableHandling {
-  if (value === undefined) return 'throw';
-  if (value === 'throw' || value === 'skip' || typeof value === 'function') return value;
-  throw new InvalidArgumentError('options.onUndecodable', `expected 'throw', 'skip' or a function, got ${JSON.stringify(value)}.`);
-}
-
 function warnSnapshotFailed(error: unknown): void {
+  if (error instanceof SnapshotRestoreError) {
+    process.emitWarning(`eventfold: ${error.message}`, { code: error.code });
+    return;
+  }
   process.emitWarning(`eventfold could not write a snapshot; loads replay more events until the next one: ${(error as Error).message}`, {
     code: 'EVENTFOLD_SNAPSHOT_FAILED',
   });

@@ -2,11 +2,12 @@ export { ConcurrencyError } from './concurrency-error';
 export { DatabaseBusyError } from './database-busy-error';
 export { DatabaseOpenError } from './database-open-error';
 export { EventIdConflictError } from './event-id-conflict-error';
-export { BUS_STREAM_TYPE, EventStore, type AppendListener, type PublishOptions, type ReadAllOptions, type ReadStreamOptions } from './event-store';
+export { BUS_STREAM_TYPE, EventStore, type AppendListener, type PublishOptions } from './event-store';
 export type { CommonStoreOptions, DialectOptions, EventStoreOptions, KyselyDialect } from './event-store-options';
 export { ANY_VERSION, NO_STREAM, type ExpectedVersion } from './expected-version';
 export type { AppendOptions, AppendResult, NewEvent } from './new-event';
 export type { UndecodableHandling } from './read-events';
+export type { ReadAllOptions, ReadStreamOptions } from './read-options';
 export type { RecordedEvent } from './recorded-event';
 export {
   DEAD_LETTERS_TABLE,
@@ -20,6 +21,7 @@ export {
   type SubscriptionRow,
 } from './schema';
 export type { PostgresOptions } from './postgres/postgres-options';
+export { DatabaseCorruptError, type SqliteCorruptionCode } from './sqlite/database-corrupt-error';
 export type { Durability, SqliteOptions } from './sqlite/open-sqlite-database';
 export { StoreClosedError } from './store-closed-error';
 export type { StreamRef } from './stream-ref';

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import BetterSqlite3 from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { SqliteDialect } from 'kysely';
-import { DatabaseOpenError, EventStore } from '../../lib';
+import { DatabaseCorruptError, DatabaseOpenError, EventStore } from '../../lib';
 import { temporaryFolder } from '../support/backends';
 import { Order, OrderPlaced } from '../support/domain';
 import { collect, expectRejection } from '../support/expect-rejection';
@@ -16,10 +16,13 @@ describe('EventStore.open on SQLite', () => {
 
   it('refuses a file that is not an SQLite database, naming it, and leaves the file alone', async () => {
     const file = join(folder.path, 'notes.txt');
-    writeFileSync(file, 'these are my notes, not a database '.repeat(100));
-    const error = await expectRejection(EventStore.open({ sqlite: file }), DatabaseOpenError);
-    expect(error.code).to.equal('EVENTFOLD_DATABASE_OPEN');
-    expect(error.message).to.contain(file).and.contain('not an SQLite database');
+    const notes = 'these are my notes, not a database '.repeat(100);
+    writeFileSync(file, notes);
+    const error = await expectRejection(EventStore.open({ sqlite: file }), DatabaseCorruptError);
+    expect(error.code).to.equal('EVENTFOLD_DATABASE_CORRUPT');
+    expect(error).to.include({ database: file, sqliteCode: 'SQLITE_NOTADB' });
+    expect(error.message).to.contain(file).and.contain('not an SQLite database').and.contain('point the store at another file name');
+    expect(readFileSync(file, 'utf8')).to.equal(notes);
   });
 
   it('says so when the folder of the file does not exist', async () => {

@@ -1,6 +1,7 @@
 import { CompiledQuery, PostgresDialect } from 'kysely';
 import { Pool, types } from 'pg';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
+import { describeValue } from '../describe-value';
 import { isPostgresUrl, redactPassword } from './connection-string';
 import type { PostgresOptions } from './postgres-options';
 
@@ -24,13 +25,14 @@ export interface PostgresConnection {
  * (positions stay far below 2^53).
  */
 export function createPostgresDialect(options: PostgresOptions): PostgresConnection {
-  const schema = options.schema ?? 'public';
+  // `undefined` takes the default; `null` is refused like any other value of the wrong type.
+  const schema: unknown = options.schema === undefined ? 'public' : options.schema;
   if (typeof schema !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw new InvalidArgumentError('options.schema', `expected a plain identifier (letters, digits, underscores), got ${JSON.stringify(schema)}.`);
+    throw new InvalidArgumentError('options.schema', `expected a plain identifier (letters, digits, underscores), got ${describeValue(schema)}.`);
   }
-  const poolSize = options.poolSize ?? 10;
-  if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
-    throw new InvalidArgumentError('options.poolSize', `expected a whole number >= 1, got ${String(poolSize)}.`);
+  const poolSize: unknown = options.poolSize === undefined ? 10 : options.poolSize;
+  if (typeof poolSize !== 'number' || !Number.isSafeInteger(poolSize) || poolSize < 1) {
+    throw new InvalidArgumentError('options.poolSize', `expected a whole number >= 1, got ${describeValue(poolSize)}.`);
   }
   let pool: Pool;
   let label: string;

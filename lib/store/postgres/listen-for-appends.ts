@@ -12,8 +12,15 @@ export async function listenForAppends(pool: Pool, schema: string, onAppend: () 
     if (message.channel === channel) onAppend();
   });
   client.on('error', onError);
-  // The channel name is built from a schema checked to be a plain identifier.
-  await client.query(`LISTEN "${channel}"`);
+  try {
+    // The channel name is built from a schema checked to be a plain identifier.
+    await client.query(`LISTEN "${channel}"`);
+  } catch (error) {
+    // Released with the error, the pool discards the connection instead of handing it out
+    // again still subscribed to handlers for a listener that never started.
+    client.release(error as Error);
+    throw error;
+  }
   let stopped = false;
   return async () => {
     if (stopped) return;

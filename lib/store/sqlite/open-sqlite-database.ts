@@ -1,5 +1,6 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { DatabaseOpenError } from '../database-open-error';
+import { corruptionOr } from './database-corrupt-error';
 
 /**
  * How hard SQLite works to keep committed events across a power loss.
@@ -26,6 +27,9 @@ export interface SqliteOptions {
  * Opens (creating if needed) an SQLite file for the event log, with the settings that let several
  * processes share it: write-ahead logging, so readers never block the writer, and a busy timeout,
  * so a second writer waits its turn instead of failing at once.
+ *
+ * @throws {@link DatabaseCorruptError} if the file is damaged or is not an SQLite database.
+ * @throws {@link DatabaseOpenError} if it cannot be opened for another reason.
  */
 export function openSqliteDatabase(options: SqliteOptions): Database {
   const file = options.sqlite;
@@ -33,6 +37,8 @@ export function openSqliteDatabase(options: SqliteOptions): Database {
   try {
     database = new BetterSqlite3(file);
   } catch (cause) {
+    const corruption = corruptionOr(cause, file);
+    if (corruption !== cause) throw corruption;
     throw new DatabaseOpenError(file, `${(cause as Error).message}. Check that the folder exists and is writable.`, { cause });
   }
   try {
@@ -43,14 +49,9 @@ export function openSqliteDatabase(options: SqliteOptions): Database {
     database.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
   } catch (cause) {
     database.close();
-    const notADatabase = (cause as { code?: string }).code === 'SQLITE_NOTADB';
-    throw new DatabaseOpenError(
-      file,
-      notADatabase
-        ? 'the file exists but is not an SQLite database. Point the store at a new file name or at an eventfold database.'
-        : (cause as Error).message,
-      { cause },
-    );
+    const corruption = corruptionOr(cause, file);
+    if (corruption !== cause) throw corruption;
+    throw new DatabaseOpenError(file, (cause as Error).message, { cause });
   }
   return database;
 }

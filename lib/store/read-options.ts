@@ -1,0 +1,141 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import { describeValue } from './describe-value';
+import { MAX_STREAM_VERSION } from './expected-version';
+import { optionsObject } from './options-object';
+import type { UndecodableHandling } from './read-events';
+
+/** Options of {@link EventStore.readAll}. */
+export interface ReadAllOptions {
+  /** First position to read (inclusive). Defaults to 1, the start of the log. */
+  from?: number;
+  /** Last position to read (inclusive). Defaults to the head of the log. */
+  to?: number;
+  /** Rows per query. Defaults to the store's `pageSize`. */
+  pageSize?: number;
+  /** What to do with events that cannot be decoded. Defaults to `'throw'`. */
+  onUndecodable?: UndecodableHandling;
+}
+
+/** Options of {@link EventStore.readStream}. */
+export interface ReadStreamOptions {
+  /** First version to read (inclusive). Defaults to 1. */
+  fromVersion?: number;
+  /** Last version to read (inclusive). Defaults to the stream's last event. */
+  toVersion?: number;
+  /** Rows per query. Defaults to the store's `pageSize`. */
+  pageSize?: number;
+  /** What to do with events that cannot be decoded. Defaults to `'throw'`. */
+  onUndecodable?: UndecodableHandling;
+}
+
+/** The most rows one query of a read may fetch. */
+export const MAX_PAGE_SIZE = 10_000;
+
+/**
+ * Checks a position in the log: a whole number from 1. Positions are 64-bit in the database, so
+ * the only ceiling is the largest integer a JavaScript number holds exactly.
+ *
+ * @example
+ * ```ts
+ * const from = checkLogPosition(options.from, 'options.from'); // '1' or 0 throw InvalidArgumentError
+ * ```
+ */
+export function checkLogPosition(value: unknown, argument: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(argument, `expected a whole number >= 1, got ${describeValue(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * Checks a stream version: a whole number from 1 to {@link MAX_STREAM_VERSION}. Versions are
+ * 32-bit in the database; a larger number can match no event, and PostgreSQL would refuse it
+ * with an error of its own.
+ *
+ * @example
+ * ```ts
+ * checkStreamVersion(2 ** 31, 'options.version'); // throws InvalidArgumentError
+ * ```
+ */
+export function checkStreamVersion(value: unknown, argument: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_STREAM_VERSION) {
+    throw new InvalidArgumentError(argument, `expected a whole number from 1 to ${MAX_STREAM_VERSION}, got ${describeValue(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * Checks a page size: a whole number from 1 to {@link MAX_PAGE_SIZE}.
+ *
+ * @example
+ * ```ts
+ * const pageSize = checkPageSize(options.pageSize, 'options.pageSize');
+ * ```
+ */
+export function checkPageSize(value: unknown, argument: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
+    throw new InvalidArgumentError(argument, `expected a whole number from 1 to ${MAX_PAGE_SIZE}, got ${describeValue(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * Checks what a read does with events it cannot decode; `undefined` means `'throw'`.
+ *
+ * @example
+ * ```ts
+ * checkUndecodableHandling('ignore', 'options.onUndecodable'); // throws InvalidArgumentError
+ * ```
+ */
+export function checkUndecodableHandling(value: unknown, argument: string): UndecodableHandling {
+  if (value === undefined) return 'throw';
+  if (value === 'throw' || value === 'skip' || typeof value === 'function') return value as UndecodableHandling;
+  throw new InvalidArgumentError(argument, `expected 'throw', 'skip' or a function, got ${describeValue(value)}.`);
+}
+
+/** A read's range and paging, checked, with defaults filled in. */
+export interface ReadSettings {
+  /** First position or version to read. */
+  readonly from: number;
+  /** Last position or version to read; `undefined` reads to the end. */
+  readonly to: number | undefined;
+  readonly pageSize: number;
+  readonly onUndecodable: UndecodableHandling;
+}
+
+/**
+ * Checks the options of {@link EventStore.readAll}. An option left out takes its default; one
+ * given as `null` or of the wrong type is refused.
+ *
+ * @example
+ * ```ts
+ * const { from, to, pageSize, onUndecodable } = readAllSettings({ from: 10 }, 500);
+ * ```
+ */
+export function readAllSettings(options: ReadAllOptions | undefined, defaultPageSize: number): ReadSettings {
+  const { from, to, pageSize, onUndecodable } = optionsObject(options);
+  return {
+    from: from === undefined ? 1 : checkLogPosition(from, 'options.from'),
+    to: to === undefined ? undefined : checkLogPosition(to, 'options.to'),
+    pageSize: pageSize === undefined ? defaultPageSize : checkPageSize(pageSize, 'options.pageSize'),
+    onUndecodable: checkUndecodableHandling(onUndecodable, 'options.onUndecodable'),
+  };
+}
+
+/**
+ * Checks the options of {@link EventStore.readStream}, as {@link readAllSettings} does.
+ *
+ * @example
+ * ```ts
+ * const { from, to } = readStreamSettings({ fromVersion: 2, toVersion: 5 }, 500);
+ * ```
+ */
+export function readStreamSettings(options: ReadStreamOptions | undefined, defaultPageSize: number): ReadSettings {
+  const { fromVersion, toVersion, pageSize, onUndecodable } = optionsObject(options);
+  return {
+    from: fromVersion === undefined ? 1 : checkStreamVersion(fromVersion, 'options.fromVersion'),
+    to: toVersion === undefined ? undefined : checkStreamVersion(toVersion, 'options.toVersion'),
+    pageSize: pageSize === undefined ? defaultPageSize : checkPageSize(pageSize, 'options.pageSize'),
+    onUndecodable: checkUndecodableHandling(onUndecodable, 'options.onUndecodable'),
+  };
+}
