@@ -47,9 +47,12 @@ export function formatResultsTable(rows: readonly ResultRow[], quick: boolean): 
     { title: 'RSS ef/raw', align: 'right', cell: (row) => `${(row.eventfold.maxRssKb / row.raw.maxRssKb).toFixed(2)}x` },
   ];
   const cells = rows.map((row) => columns.map((column) => column.cell(row)));
-  const widths = columns.map((column, index) => Math.max(column.title.length, ...cells.map((line) => line[index].length)));
+  const sized = columns.map((column, index) => ({ ...column, width: Math.max(column.title.length, ...cells.map((line) => (line[index] ?? '').length)) }));
   const render = (line: readonly string[]) =>
-    line.map((text, index) => (columns[index].align === 'left' ? text.padEnd(widths[index]) : text.padStart(widths[index]))).join('  ').trimEnd();
+    sized
+      .map(({ align, width }, index) => (align === 'left' ? (line[index] ?? '').padEnd(width) : (line[index] ?? '').padStart(width)))
+      .join('  ')
+      .trimEnd();
   const header = render(columns.map((column) => column.title));
   return [header, '-'.repeat(header.length), ...cells.map(render)].join('\n');
 }

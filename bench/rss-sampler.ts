@@ -52,8 +52,10 @@ export function startRssSampler(intervalMs = 100): RssSampler {
   return {
     progress(done, total) {
       const rssKb = sample();
-      while (atProgress.length < MILESTONES.length && done >= MILESTONES[atProgress.length] * total) {
-        atProgress.push({ share: MILESTONES[atProgress.length], rssKb });
+      for (;;) {
+        const share = MILESTONES[atProgress.length];
+        if (share === undefined || done < share * total) break;
+        atProgress.push({ share, rssKb });
       }
     },
     stop() {

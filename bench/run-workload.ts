@@ -64,7 +64,9 @@ export async function runWorkload(
 /** The trial with the median figure, with the highest peak memory of all trials (memory varies little, and the worst case is the honest one). */
 function medianTrial(results: readonly SideResult[]): SideResult {
   const sorted = [...results].sort((a, b) => a.measurement.value - b.measurement.value);
-  const { measurement } = sorted[Math.floor((sorted.length - 1) / 2)];
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new Error('no trials to take the median of');
+  const { measurement } = middle;
   return { measurement, maxRssKb: Math.max(...results.map((result) => result.maxRssKb)) };
 }
 

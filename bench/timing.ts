@@ -19,7 +19,10 @@ export function startClock(): () => number {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const upper = sorted[middle];
+  const lower = sorted.length % 2 === 1 ? upper : sorted[middle - 1];
+  if (upper === undefined || lower === undefined) throw new Error('the median of no values');
+  return (lower + upper) / 2;
 }
 
 /** Events per second, with a detail line for the results table. */

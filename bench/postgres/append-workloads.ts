@@ -52,7 +52,7 @@ export const postgresBatchedAppend: PostgresWorkload = {
       for (let batch = 0; batch < batches; batch++) await appendRaw(client, streamOf(batch), rawTape(batch * BATCH_SIZE, BATCH_SIZE), insertSql);
       const measured = throughput(batches * BATCH_SIZE, elapsed());
       const { rows } = await client.query<{ head: string }>('select max(position) as head from eventfold_events');
-      return { ...measured, checksum: `${rows[0].head} events in the log` };
+      return { ...measured, checksum: `${rows[0]?.head} events in the log` };
     });
   },
 };

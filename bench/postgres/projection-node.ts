@@ -16,6 +16,7 @@ type Message = { go: number[] } | { stop: true };
 
 async function main(): Promise<void> {
   const [url, schema] = process.argv.slice(2);
+  if (url === undefined || schema === undefined) throw new Error('usage: projection-node <postgres url> <schema>');
   const store = await EventStore.open({ postgres: url, schema, poolSize: 3, events: [OrderPlaced, OrderFilled] });
   const dispatcher = await Dispatcher.start(store, [new OrderStatusProjection()], { leaseMs: 2000 });
   process.on('message', (message: Message) => {

@@ -38,7 +38,7 @@ function openStore(run: PostgresRun, poolSize: number): Promise<EventStore> {
 
 async function readModelChecksum(store: EventStore): Promise<string> {
   const { rows } = await sql.raw<{ sum: string }>(CHECKSUM_SQL).execute(store.db);
-  return `order_status ${rows[0].sum}`;
+  return `order_status ${rows[0]?.sum}`;
 }
 
 /** Resolves once the projection's stored checkpoint has reached the log's head. */
@@ -99,7 +99,8 @@ async function oneProcessRaw(run: PostgresRun): Promise<Measurement> {
         if (type === 'OrderPlaced') await client.query(UPSERT_PLACED, [f.orderId, f.market, f.side, f.price, f.volume, 'open']);
         else await client.query(UPSERT_FILLED, [f.orderId, f.market, f.side, f.price, f.volume, f.volume, 'filled']);
       }
-      const to = positions[positions.length - 1];
+      const to = positions.at(-1);
+      if (to === undefined) throw new Error('the batch appended no events');
       const moved = await client.query('update raw_checkpoints set position = $1 where name = $2 and position = $3', [to, 'order_status', checkpoint]);
       if (moved.rowCount !== 1) throw new Error(`the checkpoint is no longer at ${checkpoint}`);
       await client.query('commit');
@@ -111,7 +112,7 @@ async function oneProcessRaw(run: PostgresRun): Promise<Measurement> {
     for (let batch = WARM_UP_BATCHES; batch < WARM_UP_BATCHES + batches; batch++) await appendAndProject(batch);
     const measured = throughput(batches * BATCH_SIZE, elapsed());
     const { rows } = await client.query<{ sum: string }>(CHECKSUM_SQL);
-    return { ...measured, checksum: `order_status ${rows[0].sum}` };
+    return { ...measured, checksum: `order_status ${rows[0]?.sum}` };
   });
 }
 
@@ -132,7 +133,7 @@ function forkNode(run: PostgresRun): NodeProcess {
           const listen = (message: Record<string, T>) => {
             if (!(key in message)) return;
             child.off('message', listen);
-            resolve(message[key]);
+            resolve(message[key] as T); // key in message
           };
           child.on('message', listen);
         }),

@@ -70,7 +70,9 @@ export async function runPostgresRows(
 
 function median(results: readonly PostgresSideResult[]): PostgresSideResult {
   const sorted = [...results].sort((a, b) => a.measurement.value - b.measurement.value);
-  return { measurement: sorted[Math.floor((sorted.length - 1) / 2)].measurement, maxRssKb: Math.max(...results.map((result) => result.maxRssKb)) };
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new Error('no trials to take the median of');
+  return { measurement: middle.measurement, maxRssKb: Math.max(...results.map((result) => result.maxRssKb)) };
 }
 
 function formatValue(value: number, unit: PostgresWorkload['unit']): string {
@@ -88,8 +90,12 @@ function formatTable(rows: readonly PostgresRow[], quick: boolean): string[] {
     formatMegabytes(eventfold.maxRssKb),
     raw ? formatMegabytes(raw.maxRssKb) : '-',
   ]);
-  const widths = titles.map((title, index) => Math.max(title.length, ...cells.map((line) => line[index].length)));
-  const render = (line: readonly string[]) => line.map((text, index) => (index < 2 ? text.padEnd(widths[index]) : text.padStart(widths[index]))).join('  ').trimEnd();
+  const widths = titles.map((title, index) => Math.max(title.length, ...cells.map((line) => (line[index] ?? '').length)));
+  const render = (line: readonly string[]) =>
+    widths
+      .map((width, index) => (index < 2 ? (line[index] ?? '').padEnd(width) : (line[index] ?? '').padStart(width)))
+      .join('  ')
+      .trimEnd();
   const header = render(titles);
   return [header, '-'.repeat(header.length), ...cells.map(render)];
 }

@@ -73,7 +73,7 @@ async function measureRaw(run: WorkloadRun): Promise<Measurement> {
     });
     const counts = new Array<number>(SUBSCRIBERS).fill(0);
     const subscribers = counts.map((_, subscriber) => (_tick: PriceTickFields) => {
-      counts[subscriber]++;
+      counts[subscriber] = (counts[subscriber] ?? 0) + 1;
     });
     const publish = (index: number) => {
       const tick = JSON.parse(commitOne.immediate(index)) as PriceTickFields;

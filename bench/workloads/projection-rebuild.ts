@@ -95,7 +95,8 @@ async function measureRaw(run: WorkloadRun): Promise<Measurement> {
     );
     const applyPage = database.transaction((rows: ReadonlyArray<LogRow>, from: number) => {
       for (const row of rows) readModel.apply({ position: row.position, type: row.event_type, fields: JSON.parse(row.payload) as OrderFields });
-      readModel.saveCheckpoint(from, rows[rows.length - 1].position);
+      const last = rows.at(-1);
+      if (last) readModel.saveCheckpoint(from, last.position);
     });
     const sampler = startRssSampler(SAMPLE_EVERY_MS);
     const monitor = await startEventLoopDelayMonitor();
@@ -104,9 +105,10 @@ async function measureRaw(run: WorkloadRun): Promise<Measurement> {
     let checkpoint = 0;
     for (;;) {
       const rows = pageAfter.all(checkpoint, REBUILD_BATCH);
-      if (rows.length === 0) break;
+      const last = rows.at(-1);
+      if (last === undefined) break;
       applyPage.immediate(rows, checkpoint);
-      checkpoint = rows[rows.length - 1].position;
+      checkpoint = last.position;
       sampler.progress(checkpoint, head);
       // Lets the sampler's and the monitor's timers run, as they do between eventfold's transactions.
       await yieldToEventLoop();

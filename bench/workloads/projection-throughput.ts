@@ -107,15 +107,17 @@ async function measureRaw(run: WorkloadRun, projections: number): Promise<Measur
     const project = readModels.map((readModel, index) =>
       database.transaction((events: readonly RawProjectedEvent[]) => {
         for (const event of events) readModel.apply(event);
-        const to = events[events.length - 1].position;
-        readModel.saveCheckpoint(checkpoints[index], to);
+        const to = events.at(-1)?.position;
+        const from = checkpoints[index];
+        if (to === undefined || from === undefined) return;
+        readModel.saveCheckpoint(from, to);
         checkpoints[index] = to;
       }),
     );
     const appendAndProject = (batch: number) => {
       const events = appendBatch.immediate(streamOfBatch(batch), batch);
       for (const projectBatch of project) projectBatch.immediate(events);
-      head = events[events.length - 1].position;
+      head = events.at(-1)?.position ?? head;
     };
     for (let batch = 0; batch < WARM_UP_BATCHES; batch++) appendAndProject(batch);
     const batches = batchCount(run.quick);

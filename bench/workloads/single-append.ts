@@ -86,7 +86,7 @@ export const singleAppend: Workload = {
         let done = 0;
         while (done < appends && (done % CHECK_EVERY !== 0 || elapsed() < budget)) {
           const stream = done % STREAMS;
-          versions[stream] = appendOne.immediate(streamOfAppend(done), versions[stream], done);
+          versions[stream] = appendOne.immediate(streamOfAppend(done), versions[stream] ?? 0, done);
           done++;
         }
         const measured = throughput(done, elapsed());

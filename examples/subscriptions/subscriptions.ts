@@ -190,13 +190,16 @@ export async function main(file = 'subscriptions.db'): Promise<SubscriptionsOutc
 
     const orders = store.repository(Order);
     const orderIds: string[] = [];
-    for (const [item, quantity] of [['keyboard', 1], ['mouse', 2], ['monitor', 1]] as const) {
+    const placeOrder = async (item: string, quantity: number): Promise<string> => {
       const order = new Order(randomUUID());
       order.place(item, quantity);
       await orders.save(order); // the subscribers receive the event right after the commit
       orderIds.push(order.id);
-    }
-    const monitor = await orders.load(orderIds[2]);
+      return order.id;
+    };
+    await placeOrder('keyboard', 1);
+    await placeOrder('mouse', 2);
+    const monitor = await orders.load(await placeOrder('monitor', 1));
     monitor.cancel('found a cheaper one');
     await orders.save(monitor);
 

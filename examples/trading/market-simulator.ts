@@ -46,7 +46,7 @@ export class MarketSimulator {
     const result = { firstOrder, orders: 0, fills: 0, cancelled: 0, rejected: 0 };
     for (let number = firstOrder; number < firstOrder + count && !signal?.aborted; number++) {
       const random = mulberry32(this.seed * 1_000_003 + number);
-      const market = MARKETS[Math.floor(random() * MARKETS.length)];
+      const market = pickOne(MARKETS, random);
       const side: Side = random() < 0.55 ? 'bid' : 'ask';
       const mid = REFERENCE_PRICES[market] * (1 + 0.03 * Math.sin(number / 23));
       const price = roundPrice(market, mid * (1 + (random() - 0.5) * 0.01));
@@ -100,4 +100,9 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+/** One of `items`, chosen with `random` (which returns a number in [0, 1)). */
+function pickOne<T>(items: readonly [T, ...T[]], random: () => number): T {
+  return items[Math.floor(random() * items.length)] ?? items[0];
 }

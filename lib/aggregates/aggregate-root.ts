@@ -132,13 +132,14 @@ export abstract class AggregateRoot {
     this.#handlers ??= readApplyHandlers(this.constructor);
     const method = this.#handlers.get(event.constructor);
     if (method === undefined) throw new MissingApplyHandlerError(this.constructor.name, event.constructor.name);
-    const self = this as unknown as Record<string | symbol, (event: object) => void>;
+    const apply = (this as unknown as Record<string | symbol, unknown>)[method];
+    if (typeof apply !== 'function') throw new MissingApplyHandlerError(this.constructor.name, event.constructor.name);
     if (replayedVersion === undefined) {
-      self[method](event);
+      apply.call(this, event);
       return;
     }
     try {
-      self[method](event);
+      apply.call(this, event);
     } catch (cause) {
       throw new ApplyFailedError(
         {

@@ -107,8 +107,8 @@ async function findStoredAppend(
     .where('event_id', 'in', ids)
     .orderBy('position')
     .execute();
-  if (rows.length === 0) return undefined;
   const first = rows[0];
+  if (first === undefined) return undefined;
   const sameAppend =
     rows.length === ids.length &&
     rows.every(
@@ -135,7 +135,9 @@ function toRecorded(
   recordedAt: Date,
 ): RecordedEvent[] {
   return events.map((event, index) => ({
-    position: positions[index],
+    // One position per event: insertEvents pushes one for each, and findStoredAppend only
+    // answers when it found a row for every event.
+    position: positions[index]!,
     eventId: event.id,
     streamType: stream.type,
     streamId: stream.id,

@@ -89,12 +89,12 @@ export class EventLogQueries {
     // a noticeable share of the append.
     const parameters = new Array<unknown>(rowCount * INSERT_COLUMNS.length);
     let next = 0;
-    for (let row = 0; row < rowCount; row++) {
-      const event = events[row];
+    let version = fromVersion;
+    for (const event of events) {
       parameters[next++] = event.id;
       parameters[next++] = stream.type;
       parameters[next++] = stream.id;
-      parameters[next++] = fromVersion + row + 1;
+      parameters[next++] = ++version;
       parameters[next++] = event.type;
       parameters[next++] = event.schemaVersion;
       parameters[next++] = event.payload;

@@ -215,7 +215,8 @@ export class EventStore {
     }
     const metadata = priority === undefined ? publishMetadata : { ...publishMetadata, priority };
     const { events } = await this.append(stream, [event], { metadata });
-    return events[0];
+    // One event appended, so one recorded.
+    return events[0]!;
   }
 
   /**

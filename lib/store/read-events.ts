@@ -30,8 +30,9 @@ export async function* readPaged(
       const recorded = decodeRowOrHandle(registry, row, onUndecodable);
       if (recorded) yield recorded;
     }
-    if (rows.length < pageSize) return;
-    cursor = Number(rows[rows.length - 1][key]);
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < pageSize) return;
+    cursor = Number(last[key]);
   }
 }
 
@@ -68,8 +69,9 @@ export async function replayPaged(
       };
       apply(decodePayload(registry, location, Number(row.schema_version), row.payload), location.streamVersion);
     }
-    if (rows.length < pageSize) return;
-    cursor = Number(rows[rows.length - 1].stream_version);
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < pageSize) return;
+    cursor = Number(last.stream_version);
   }
 }
 

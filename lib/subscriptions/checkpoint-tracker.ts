@@ -30,7 +30,8 @@ export class CheckpointTracker {
 
   /** The highest position taken so far (or the checkpoint, if higher). */
   get highestTaken(): number {
-    return this.taken.length > this.head ? this.taken[this.taken.length - 1] : Math.max(this.position, ...this.finishedAhead);
+    const lastInProgress = this.taken.length > this.head ? this.taken.at(-1) : undefined;
+    return lastInProgress ?? Math.max(this.position, ...this.finishedAhead);
   }
 
   /** Whether some position was taken and has not finished yet. */
@@ -51,9 +52,11 @@ export class CheckpointTracker {
   /** Records that `position` is finished and moves the checkpoint as far as it may go. */
   finish(position: number): void {
     this.finishedAhead.add(position);
-    while (this.head < this.taken.length && this.finishedAhead.has(this.taken[this.head])) {
-      this.position = this.taken[this.head];
-      this.finishedAhead.delete(this.position);
+    for (;;) {
+      const oldest = this.taken[this.head];
+      if (oldest === undefined || !this.finishedAhead.has(oldest)) break;
+      this.position = oldest;
+      this.finishedAhead.delete(oldest);
       this.head++;
     }
     if (this.head === this.taken.length) {
@@ -76,9 +79,11 @@ export class CheckpointTracker {
     const finished = new Set([...this.finishedAhead, ...positions]);
     let checkpoint = this.position;
     let index = this.head;
-    while (index < this.taken.length && finished.has(this.taken[index])) {
-      checkpoint = this.taken[index];
-      finished.delete(checkpoint);
+    for (;;) {
+      const oldest = this.taken[index];
+      if (oldest === undefined || !finished.has(oldest)) break;
+      checkpoint = oldest;
+      finished.delete(oldest);
       index++;
     }
     if (index === this.taken.length) while (finished.has(checkpoint + 1)) finished.delete(++checkpoint);

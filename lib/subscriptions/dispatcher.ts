@@ -248,8 +248,9 @@ export class Dispatcher {
   async rebuild(projection: string, options: RebuildOptions = {}): Promise<RebuildProgress> {
     this.assertRunning('rebuild a projection');
     const projections = this.runnersNamed(projection).map((runner) => new ProjectionReplay(runner));
-    if (projections.length === 1 && projections[0].subscriber.segment) {
-      const whole = projections[0].subscriber.segment.subscriber;
+    const segment = projections.length === 1 ? projections[0]?.subscriber.segment : undefined;
+    if (segment) {
+      const whole = segment.subscriber;
       throw new InvalidArgumentError('projection', `'${projection}' is one segment of '${whole}'; rebuild '${whole}', whose segments share one read model.`);
     }
     return rebuildProjection(this.store, projection, projections, options);

@@ -65,15 +65,16 @@ export class EventFeed {
       this.behind = true;
       return;
     }
-    let start = 0;
-    while (start < events.length && events[start].position <= this.lastPosition) start++;
-    if (start === events.length) return;
-    if (events[start].position !== this.lastPosition + 1 || this.size + events.length - start > this.capacity) {
+    const start = events.findIndex((event) => event.position > this.lastPosition);
+    const first = events[start];
+    const last = events.at(-1);
+    if (first === undefined || last === undefined) return;
+    if (first.position !== this.lastPosition + 1 || this.size + events.length - start > this.capacity) {
       this.behind = true;
       return;
     }
-    for (let index = start; index < events.length; index++) this.buffer.push(events[index]);
-    this.lastPosition = events[events.length - 1].position;
+    for (let index = start; index < events.length; index++) this.buffer.push(events[index]!); // index < events.length
+    this.lastPosition = last.position;
   }
 
   /** Notes that the log reaches `head`, for appends this process was not told about. */
@@ -90,17 +91,6 @@ export class EventFeed {
       this.bufferHead = 0;
     }
     return event;
-  }
-
-  /** Looks at the event at `offset` from the front without taking it. */
-  peek(offset = 0): RecordedEvent | undefined {
-    return this.buffer[this.bufferHead + offset];
-  }
-
-  /** Takes the event at `offset` from the front (used to skip past a busy stream). */
-  takeAt(offset: number): RecordedEvent {
-    if (offset === 0) return this.next() as RecordedEvent;
-    return this.buffer.splice(this.bufferHead + offset, 1)[0];
   }
 
   /**

@@ -33,10 +33,12 @@ export interface RebuildOptions {
  * segment moves. Each segment carries on live once it has replayed the log as it was at the start.
  */
 export async function rebuildProjection(store: EventStore, name: string, runners: readonly ProjectionReplay[], options: RebuildOptions): Promise<RebuildProgress> {
-  const reset = runners[0].subscriber.reset;
+  // The dispatcher finds at least one runner for the name or throws UnknownSubscriberError.
+  const { subscriber } = runners[0]!;
+  const reset = subscriber.reset;
   if (!reset) throw new RebuildNotSupportedError(name);
   for (const runner of runners) runner.assertCanRebuild();
-  const batchSize = options.batchSize ?? Math.max(1000, runners[0].subscriber.batchSize);
+  const batchSize = options.batchSize ?? Math.max(1000, subscriber.batchSize);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('options.batchSize', `expected a whole number >= 1, got ${String(batchSize)}.`);
 
   await Promise.all(runners.map((runner) => runner.pause()));

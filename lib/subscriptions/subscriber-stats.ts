@@ -44,7 +44,7 @@ export class StatsCollector {
     const count = Math.min(this.sampled, SAMPLES);
     if (count === 0) return { p50: 0, p95: 0, p99: 0 };
     const sorted = Array.from(this.latencies.subarray(0, count)).sort((a, b) => a - b);
-    const at = (share: number) => sorted[Math.min(count - 1, Math.floor(share * count))];
+    const at = (share: number) => sorted[Math.min(count - 1, Math.floor(share * count))] ?? 0;
     return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
   }
 }

@@ -133,8 +133,8 @@ forEachBackend('Repository', (backend) => {
       [2, 'OrderFilled', 1, 'open'],
       [3, 'OrderFilled', 3, 'filled'],
     ]);
-    expect(steps[0].state).to.be.instanceOf(Order);
-    expect(steps[0].state.fills).to.deep.equal([]);
+    expect(steps[0]!.state).to.be.instanceOf(Order);
+    expect(steps[0]!.state.fills).to.deep.equal([]);
     expect((await collect(orders.history('o-1', { version: 2 }))).map((step) => step.state.version)).to.deep.equal([1, 2]);
   });
 
@@ -180,7 +180,7 @@ forEachBackend('Repository', (backend) => {
     expect(() => fresh.repository(Order)).not.to.throw();
     expect(fresh.eventTypes()).to.include.members(['OrderPlaced', 'OrderFilled', 'OrderCancelled']);
     const [recorded] = await collect(fresh.readAll());
-    expect(recorded.event.constructor.name).to.equal('OrderPlaced');
+    expect(recorded!.event.constructor.name).to.equal('OrderPlaced');
     expect(OrderFilled).to.be.a('function');
   });
 });

@@ -57,12 +57,12 @@ describe('eventfold dead-letters', () => {
   it('retries one once the cause is fixed: it succeeds and is removed', async () => {
     const [first] = letters;
 
-    const { code, stdout, stderr } = await runCli(['dead-letters', 'retry', String(first.id), '--config', RESTORED_CONFIG, '--db', db]);
+    const { code, stdout, stderr } = await runCli(['dead-letters', 'retry', String(first!.id), '--config', RESTORED_CONFIG, '--db', db]);
 
     expect(code, stderr).to.equal(0);
-    expect(stdout).to.equal(`Dead letter ${first.id} (fill-notifier, position ${first.position}, OrderFilled): succeeded, removed.\n`);
+    expect(stdout).to.equal(`Dead letter ${first!.id} (fill-notifier, position ${first!.position}, OrderFilled): succeeded, removed.\n`);
     expect(ids()).to.deep.equal(letters.slice(1).map((letter) => letter.id));
-    expect(query(db, 'select * from notifications where order_id = ?', first.stream_id)).to.have.length.greaterThan(0);
+    expect(query(db, 'select * from notifications where order_id = ?', first!.stream_id)).to.have.length.greaterThan(0);
   });
 
   it('retries all with --all', async () => {
@@ -76,18 +76,18 @@ describe('eventfold dead-letters', () => {
   it('fails with exit code 1 when a retried one fails again, and keeps it', async () => {
     const [first] = letters;
 
-    const { code, stdout, stderr } = await runCli(['dead-letters', 'retry', String(first.id), '--config', DOWN_CONFIG, '--db', db]);
+    const { code, stdout, stderr } = await runCli(['dead-letters', 'retry', String(first!.id), '--config', DOWN_CONFIG, '--db', db]);
 
     expect(code).to.equal(1);
     // Attempts are numbered on from the three the dead letter already had.
-    expect(stdout).to.equal(`Dead letter ${first.id} (fill-notifier, position ${first.position}, OrderFilled): failed again: notification service unavailable (attempt 6)\n`);
-    expect(stderr).to.equal(`error: 1 of 1 dead letter failed again and stays in the dead letters (id ${first.id}). Fix the cause and retry, or discard them.\n`);
+    expect(stdout).to.equal(`Dead letter ${first!.id} (fill-notifier, position ${first!.position}, OrderFilled): failed again: notification service unavailable (attempt 6)\n`);
+    expect(stderr).to.equal(`error: 1 of 1 dead letter failed again and stays in the dead letters (id ${first!.id}). Fix the cause and retry, or discard them.\n`);
     expect(ids()).to.deep.equal(letters.map((letter) => letter.id));
-    expect(query<{ attempts: number }>(db, 'select attempts from eventfold_dead_letters where id = ?', first.id)[0].attempts).to.equal(6);
+    expect(query<{ attempts: number }>(db, 'select attempts from eventfold_dead_letters where id = ?', first!.id)[0]!.attempts).to.equal(6);
   });
 
   it('discards one for good', async () => {
-    const last = letters[letters.length - 1];
+    const last = letters[letters.length - 1]!;
 
     const { code, stdout } = await runCli(['dead-letters', 'discard', String(last.id), '--db', db]);
 

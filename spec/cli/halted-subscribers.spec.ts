@@ -29,12 +29,12 @@ describe('eventfold with a subscriber halted on an event', () => {
       }
       const dispatcher = await Dispatcher.start(store, [new Ledger()], { logger: false });
       await dispatcher.idle();
-      expect(dispatcher.stats()[0].state).to.equal('halted');
+      expect(dispatcher.stats()[0]!.state).to.equal('halted');
       await dispatcher.stop();
     } finally {
       await store.close();
     }
-    [{ id: letterId }] = query<{ id: number }>(db, 'select id from eventfold_dead_letters');
+    [{ id: letterId }] = query<{ id: number }>(db, 'select id from eventfold_dead_letters') as [{ id: number }];
   });
 
   const subscription = () => query<Subscription>(db, "select * from eventfold_subscriptions where name = 'ledger'")[0];
@@ -48,7 +48,7 @@ describe('eventfold with a subscriber halted on an event', () => {
       await createLedger(store);
       const dispatcher = await Dispatcher.start(store, [new Ledger()], { logger: false });
       await dispatcher.idle();
-      const { state } = dispatcher.stats()[0];
+      const { state } = dispatcher.stats()[0]!;
       await dispatcher.stop();
       return state;
     } finally {

@@ -27,8 +27,8 @@ describe('eventfold --help', () => {
     const runs = await Promise.all(commands.map((command) => runCli([...command, '--help'])));
 
     runs.forEach(({ code, stdout }, index) => {
-      expect(code, commands[index].join(' ')).to.equal(0);
-      expect(stdout).to.match(new RegExp(`^Usage: eventfold ${commands[index].join(' ')} `));
+      expect(code, commands[index]!.join(' ')).to.equal(0);
+      expect(stdout).to.match(new RegExp(`^Usage: eventfold ${commands[index]!.join(' ')} `));
     });
   });
 });

@@ -22,8 +22,8 @@ describe('eventfold history', () => {
       `select stream_id as id, count(*) as events from eventfold_events where stream_type = 'Order'
        group by stream_id having sum(event_type = 'OrderFilled') >= 2 and count(*) >= 3 order by min(position) limit 1`,
     );
-    orderId = row.id;
-    events = Number(row.events);
+    orderId = row!.id;
+    events = Number(row!.events);
   });
 
   const history = (...args: string[]) => runCli(['history', 'Order', orderId, '--config', TRADING_CONFIG, '--db', db, ...args]);
@@ -58,23 +58,23 @@ describe('eventfold history', () => {
     expect(code).to.equal(0);
     const steps = JSON.parse(stdout) as Step[];
     expect(steps.map((step) => step.event.version)).to.deep.equal(Array.from({ length: events }, (_, index) => index + 1));
-    expect(steps[0].event).to.include({ type: 'OrderPlaced' }).and.to.have.nested.property('payload.orderId', orderId);
-    expect(steps[0].state).to.include({ status: 'open' });
-    expect(steps[0].changes).to.deep.include({ field: 'status', kind: 'changed', before: 'new', after: 'open' });
-    expect(steps[1].event.type).to.equal('OrderFilled');
-    expect(steps[1].changes.map((change) => change.field)).to.include('filled').and.not.to.include('market');
+    expect(steps[0]!.event).to.include({ type: 'OrderPlaced' }).and.to.have.nested.property('payload.orderId', orderId);
+    expect(steps[0]!.state).to.include({ status: 'open' });
+    expect(steps[0]!.changes).to.deep.include({ field: 'status', kind: 'changed', before: 'new', after: 'open' });
+    expect(steps[1]!.event.type).to.equal('OrderFilled');
+    expect(steps[1]!.changes.map((change) => change.field)).to.include('filled').and.not.to.include('market');
   });
 
   it('stops at --at: the state after every event recorded by then', async () => {
     const all = JSON.parse((await history('--json')).stdout) as Step[];
-    const at = all[1].event.recordedAt;
+    const at = all[1]!.event.recordedAt;
 
     const { code, stdout } = await history('--json', '--at', at);
 
     expect(code).to.equal(0);
     const steps = JSON.parse(stdout) as Step[];
     expect(steps).to.have.length(all.filter((step) => step.event.recordedAt <= at).length).and.to.have.length.greaterThanOrEqual(2);
-    expect(steps[steps.length - 1].state).to.deep.equal(all[steps.length - 1].state);
+    expect(steps[steps.length - 1]!.state).to.deep.equal(all[steps.length - 1]!.state);
   });
 
   it('lists the known aggregates when the name is unknown', async () => {

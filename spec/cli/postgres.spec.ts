@@ -28,7 +28,7 @@ if (url) {
     this.timeout(120_000);
     const schema = uniqueSchema();
     const pool = new Pool({ connectionString: url, max: 1 });
-    const sql = async <T>(text: string) => (await pool.query(`set search_path to "${schema}"; ${text}`) as unknown as Array<{ rows: T[] }>)[1].rows;
+    const sql = async <T>(text: string) => (await pool.query(`set search_path to "${schema}"; ${text}`) as unknown as Array<{ rows: T[] }>)[1]!.rows;
 
     before(async () => {
       // The trading example, unchanged but for the database it is given.
@@ -56,17 +56,17 @@ if (url) {
       const [order] = await sql<{ id: string; events: string }>(
         "select stream_id as id, count(*) as events from eventfold_events where stream_type = 'Order' group by stream_id having count(*) >= 2 order by min(position) limit 1",
       );
-      const { code, stdout } = await runCli(['history', 'Order', order.id, '--json', '--config', TRADING_CONFIG, '--db', url, '--schema', schema]);
+      const { code, stdout } = await runCli(['history', 'Order', order!.id, '--json', '--config', TRADING_CONFIG, '--db', url, '--schema', schema]);
 
       expect(code).to.equal(0);
       const steps = JSON.parse(stdout) as Array<{ event: { version: number; type: string }; state: Record<string, unknown> }>;
-      expect(steps.map((step) => step.event.version)).to.deep.equal(Array.from({ length: Number(order.events) }, (_, n) => n + 1));
-      expect(steps[0].event.type).to.equal('OrderPlaced');
-      expect(steps[0].state).to.include({ status: 'open' });
+      expect(steps.map((step) => step.event.version)).to.deep.equal(Array.from({ length: Number(order!.events) }, (_, n) => n + 1));
+      expect(steps[0]!.event.type).to.equal('OrderPlaced');
+      expect(steps[0]!.state).to.include({ status: 'open' });
     });
 
     it('shows every subscriber caught up with the log', async () => {
-      const [{ head }] = await sql<{ head: string }>('select max(position) as head from eventfold_events');
+      const [{ head }] = (await sql<{ head: string }>('select max(position) as head from eventfold_events')) as [{ head: string }];
       const { code, stdout } = await runCli(['status', '--json', '--db', url, '--schema', schema]);
 
       expect(code).to.equal(0);

@@ -15,7 +15,7 @@ describe('eventfold rebuild', () => {
 
   it('replays the whole log into the projection, ending with the total, and leaves the read model as it was', async () => {
     const before = query(db, 'select * from open_orders order by order_id');
-    const head = query<{ head: number }>(db, 'select max(position) as head from eventfold_events')[0].head;
+    const head = query<{ head: number }>(db, 'select max(position) as head from eventfold_events')[0]!.head;
 
     const { code, stdout, stderr } = await runCli(['rebuild', 'open-orders', '--config', TRADING_CONFIG, '--db', db]);
 

@@ -10,8 +10,8 @@ describe('eventfold status', () => {
   before(async function () {
     this.timeout(120_000);
     db = await tradingDatabase();
-    head = query<{ head: number }>(db, 'select max(position) as head from eventfold_events')[0].head;
-    deadLetters = query<{ count: number }>(db, 'select count(*) as count from eventfold_dead_letters')[0].count;
+    head = query<{ head: number }>(db, 'select max(position) as head from eventfold_events')[0]!.head;
+    deadLetters = query<{ count: number }>(db, 'select count(*) as count from eventfold_dead_letters')[0]!.count;
   });
 
   it('shows every subscriber with its checkpoint, lag, state and dead letters', async () => {

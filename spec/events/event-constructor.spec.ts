@@ -65,12 +65,12 @@ forEachBackend('Event classes whose constructor throws on decode', (backend) => 
     expect(error).to.include({
       code: 'EVENTFOLD_EVENT_CONSTRUCTOR',
       eventClass: 'PriceSet',
-      position: stored.position,
+      position: stored!.position,
       type: 'PriceSet',
       streamType: 'Listing',
       streamId: 'l-1',
       streamVersion: 1,
-      eventId: stored.eventId,
+      eventId: stored!.eventId,
     });
     expect(error.cause).to.be.instanceOf(RangeError);
     expect(error.message)
@@ -98,7 +98,7 @@ forEachBackend('Event classes whose constructor throws on decode', (backend) => 
     const told: UndecodableEventError[] = [];
     const read = await collect(store.readAll({ onUndecodable: (error) => told.push(error) }));
     expect(read.map((recorded) => recorded.type)).to.deep.equal(['SkuSet']);
-    expect((read[0].event as SkuSet).sku).to.equal('ABC');
+    expect((read[0]!.event as SkuSet).sku).to.equal('ABC');
     expect(told.map((error) => error.code)).to.deep.equal(['EVENTFOLD_EVENT_CONSTRUCTOR']);
   });
 

@@ -49,13 +49,13 @@ forEachBackend('Event payload serialization', (backend) => {
     const [first, second] = await collect(store.readAll());
 
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
-    expect(Object.getPrototypeOf(first.event)).to.equal(Annotated.prototype);
-    expect(Object.getPrototypeOf(second.event)).to.equal(Annotated.prototype);
-    expect((first.event as unknown as Record<string, unknown>).polluted).to.equal(undefined);
-    expect((first.event as Annotated).note.polluted).to.equal(undefined);
-    expect((first.event as Annotated).note.fine).to.equal(true);
-    expect(Object.getPrototypeOf(second.metadata)).to.equal(Object.prototype);
-    expect(second.metadata.polluted).to.equal(undefined);
+    expect(Object.getPrototypeOf(first!.event)).to.equal(Annotated.prototype);
+    expect(Object.getPrototypeOf(second!.event)).to.equal(Annotated.prototype);
+    expect((first!.event as unknown as Record<string, unknown>).polluted).to.equal(undefined);
+    expect((first!.event as Annotated).note.polluted).to.equal(undefined);
+    expect((first!.event as Annotated).note.fine).to.equal(true);
+    expect(Object.getPrototypeOf(second!.metadata)).to.equal(Object.prototype);
+    expect(second!.metadata.polluted).to.equal(undefined);
   });
 
   it('keeps a __proto__ key of an appended payload as data, without touching a prototype', async () => {
@@ -63,7 +63,7 @@ forEachBackend('Event payload serialization', (backend) => {
     const note = JSON.parse('{"__proto__": {"polluted": "yes"}, "kept": 1}') as Record<string, unknown>;
     await store.append({ type: 'Note', id: 'n-1' }, [new Annotated(note)]);
     const [stored] = await collect(store.readAll());
-    const readBack = (stored.event as Annotated).note;
+    const readBack = (stored!.event as Annotated).note;
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
     expect(Object.getPrototypeOf(readBack)).to.equal(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(readBack, '__proto__')?.value).to.deep.equal({ polluted: 'yes' });

@@ -22,7 +22,7 @@ async function storeRaw(store: { db: import('kysely').Kysely<import('../../lib')
     .execute();
 }
 
-function shipmentClasses(): EventClass[] {
+function shipmentClasses(): [EventClass] {
   @DomainEvent('ShipmentSent', {
     version: 3,
     upcasters: {
@@ -45,9 +45,9 @@ forEachBackend('Event upcasting', (backend) => {
     const store = await backend.open({ events: [OrderPlaced] });
     await storeRaw(store, 'OrderPlaced', 1, { orderId: 'o-1', volume: 2, placedAt: '2026-01-01T00:00:00.000Z' });
     const [recorded] = await collect(store.readAll());
-    expect(recorded.schemaVersion).to.equal(1);
-    expect(recorded.event).to.be.instanceOf(OrderPlaced);
-    expect(recorded.event).to.deep.include({ orderId: 'o-1', market: 'KRW-BTC', volume: 2 });
+    expect(recorded!.schemaVersion).to.equal(1);
+    expect(recorded!.event).to.be.instanceOf(OrderPlaced);
+    expect(recorded!.event).to.deep.include({ orderId: 'o-1', market: 'KRW-BTC', volume: 2 });
   });
 
   it('chains upcasters from v1 through v2 to v3', async () => {

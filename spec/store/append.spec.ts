@@ -30,12 +30,12 @@ forEachBackend('EventStore.append', (backend) => {
     });
     const [recorded] = await collect(store.readStream(order));
 
-    expect(recorded.position).to.be.a('number').greaterThan(0);
-    expect(recorded.eventId).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(recorded!.position).to.be.a('number').greaterThan(0);
+    expect(recorded!.eventId).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(recorded).to.include({ streamType: 'Order', streamId: 'o-1', streamVersion: 1, type: 'OrderPlaced', schemaVersion: 2 });
-    expect(recorded.event).to.be.instanceOf(OrderPlaced);
-    expect(recorded.metadata).to.deep.equal({ correlationId: 'c-1', causationId: 'cmd-1', userId: 'u-7', tags: ['a', 1, null] });
-    expect(recorded.recordedAt.getTime()).to.be.within(before - 5, Date.now() + 5);
+    expect(recorded!.event).to.be.instanceOf(OrderPlaced);
+    expect(recorded!.metadata).to.deep.equal({ correlationId: 'c-1', causationId: 'cmd-1', userId: 'u-7', tags: ['a', 1, null] });
+    expect(recorded!.recordedAt.getTime()).to.be.within(before - 5, Date.now() + 5);
   });
 
   it('throws ConcurrencyError naming stream, expected and actual version, and writes nothing', async () => {

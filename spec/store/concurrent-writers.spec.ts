@@ -41,9 +41,9 @@ describe('Two processes appending to one stream of one SQLite file', function ()
     expect(new Set(events.map((event) => event.eventId)).size).to.equal(2 * quota);
     expect(events.map((event) => event.eventId).sort()).to.deep.equal([...storedIds].sort());
     const byWriter = (name: string) => events.filter((event) => event.metadata.writer === name).map((event) => event.eventId);
-    expect(byWriter('a')).to.deep.equal(reports[0].stored);
-    expect(byWriter('b')).to.deep.equal(reports[1].stored);
+    expect(byWriter('a')).to.deep.equal(reports[0]!.stored);
+    expect(byWriter('b')).to.deep.equal(reports[1]!.stored);
     // The race must actually have happened for the spec to prove anything.
-    expect(reports[0].conflicts + reports[1].conflicts).to.be.greaterThan(0);
+    expect(reports[0]!.conflicts + reports[1]!.conflicts).to.be.greaterThan(0);
   });
 });

@@ -73,7 +73,7 @@ describe('A damaged SQLite file', () => {
   it('fails a read that meets a damaged page with DatabaseCorruptError, after the events stored before it', async () => {
     const { pages, pageSize } = eventLeafPages(file);
     expect(pages.length).to.be.greaterThan(4);
-    zeroPage(file, pages[Math.floor(pages.length / 2)], pageSize);
+    zeroPage(file, pages[Math.floor(pages.length / 2)]!, pageSize);
     const store = await EventStore.open({ sqlite: file, events: [OrderPlaced] });
 
     const read: number[] = [];
@@ -90,7 +90,7 @@ describe('A damaged SQLite file', () => {
 
   it('fails an append that meets a damaged page with DatabaseCorruptError', async () => {
     const { pages, pageSize } = eventLeafPages(file);
-    zeroPage(file, pages[pages.length - 1], pageSize);
+    zeroPage(file, pages[pages.length - 1]!, pageSize);
     const store = await EventStore.open({ sqlite: file, events: [OrderPlaced] });
 
     const error = await expectRejection(store.append({ type: 'Order', id: 'o-new' }, [new OrderPlaced('o-new', 'KRW-BTC', 1)]), DatabaseCorruptError);

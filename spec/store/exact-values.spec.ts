@@ -51,7 +51,7 @@ async function roundTrip(store: EventStore, event: object, metadata?: EventMetad
   const all = await collect(store.readAll());
   const streamed = await collect(store.readStream(stream));
   expect(streamed[streamed.length - 1]).to.deep.equal(all[all.length - 1]);
-  return all[all.length - 1];
+  return all[all.length - 1]!;
 }
 
 function nested(levels: number): unknown {
@@ -190,8 +190,8 @@ forEachBackend('Values that JSON cannot carry exactly', (backend) => {
   it('stores text exactly: surrogate pairs, other control characters, every plane', async () => {
     const store = await backend.open();
     const texts = ['😀 \ud83d\ude00', '\u0001\u001f\u007f', '\uffff\ufffe', '\u{10ffff}', 'é' + 'e\u0301', '"\\/\b\f\n\r\t'];
-    const { event, metadata } = await roundTrip(store, new Filled({ texts, [texts[0]]: texts[1] }), { texts });
-    expect((event as Filled).fill).to.deep.equal({ texts, [texts[0]]: texts[1] });
+    const { event, metadata } = await roundTrip(store, new Filled({ texts, [texts[0]!]: texts[1] }), { texts });
+    expect((event as Filled).fill).to.deep.equal({ texts, [texts[0]!]: texts[1] });
     expect(metadata.texts).to.deep.equal(texts);
   });
 });

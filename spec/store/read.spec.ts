@@ -97,7 +97,7 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
     const reported: UndecodableEventError[] = [];
     await collect(store.readAll({ onUndecodable: (error) => reported.push(error) }));
     expect(reported.map((e) => e.message)).to.satisfy((messages: string[]) =>
-      messages[0].includes('metadata is not a JSON object') && messages[1].includes('payload is not a JSON object'),
+      messages[0]!.includes('metadata is not a JSON object') && messages[1]!.includes('payload is not a JSON object'),
     );
   });
 
@@ -109,9 +109,9 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
 
     const [stored] = await collect(store.readStream(hostile));
     expect(stored).to.include({ streamType: hostile.type, streamId: hostile.id });
-    expect((stored.event as OrderCancelled).reason).to.equal('it\'s "quoted"');
+    expect((stored!.event as OrderCancelled).reason).to.equal('it\'s "quoted"');
     expect(await store.headPosition()).to.equal(2);
     const { rows } = await sql<{ n: number }>`select count(*) as n from eventfold_events`.execute(store.db);
-    expect(Number(rows[0].n)).to.equal(2);
+    expect(Number(rows[0]!.n)).to.equal(2);
   });
 });

@@ -45,8 +45,8 @@ forEachBackend('EventStore.readStreamForReplay', (backend) => {
 
     expect(seen.map(([version]) => version)).to.deep.equal(read.map((recorded) => recorded.streamVersion));
     expect(seen.map(([, event]) => event)).to.deep.equal(read.map((recorded) => recorded.event));
-    expect(seen[0][1]).to.be.instanceOf(OrderPlaced).and.include({ market: 'KRW-BTC' });
-    expect((seen[1][1] as OrderFilled).tradeSequence).to.equal(12n);
+    expect(seen[0]![1]).to.be.instanceOf(OrderPlaced).and.include({ market: 'KRW-BTC' });
+    expect((seen[1]![1] as OrderFilled).tradeSequence).to.equal(12n);
   });
 
   it('stops at an event of an unknown type with the error readStream gives, naming where it is stored', async () => {

@@ -256,7 +256,7 @@ async function appendOrRefuse(
   expect(fromLog).to.have.length(batch.length);
   expect(fromStream).to.deep.equal(fromLog);
   fromLog.forEach((recorded, index) => {
-    const [item, own] = batch[index];
+    const [item, own] = batch[index]!;
     expect(recorded.streamType).to.equal(target.type);
     expect(recorded.streamId).to.equal(target.id);
     expect(recorded.event).to.be.instanceOf(item.constructor);

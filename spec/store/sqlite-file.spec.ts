@@ -34,7 +34,7 @@ describe('EventStore.open on SQLite', () => {
     const file = join(folder.path, 'settings.db');
     const normal = await EventStore.open({ sqlite: file });
     const pragma = async (store: EventStore, name: string) =>
-      Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(store.db)).rows[0])[0];
+      Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(store.db)).rows[0]!)[0];
     expect(await pragma(normal, 'journal_mode')).to.equal('wal');
     expect(await pragma(normal, 'busy_timeout')).to.equal(5000);
     expect(await pragma(normal, 'synchronous')).to.equal(1);

@@ -48,7 +48,7 @@ forEachBackend("Failures of the dispatcher's own bookkeeping", (backend) => {
 
     expect(handled).to.deep.equal([2]);
     expect((await dispatcher.deadLetters('steps')).map((letter) => letter.position)).to.deep.equal([1]);
-    expect(dispatcher.stats()[0].checkpoint).to.equal(2);
+    expect(dispatcher.stats()[0]!.checkpoint).to.equal(2);
   });
 
   it('apply projection events again when a dead letter could not be written, exactly once in the end', async () => {
@@ -74,6 +74,6 @@ forEachBackend("Failures of the dispatcher's own bookkeeping", (backend) => {
     const rows = (await store.db.selectFrom('steps_seen' as never).select('n' as never).orderBy('n' as never).execute()) as Array<{ n: number }>;
     expect(rows.map((row) => Number(row.n))).to.deep.equal([1, 3]);
     expect((await dispatcher.deadLetters('steps-seen')).map((letter) => letter.position)).to.deep.equal([2]);
-    expect(dispatcher.stats()[0].checkpoint).to.equal(3);
+    expect(dispatcher.stats()[0]!.checkpoint).to.equal(3);
   });
 });

@@ -26,7 +26,7 @@ forEachBackend('A subscriber that falls behind', (backend) => {
     }
     const laggard = new Laggard();
     const dispatcher = await backend.dispatch(store, [laggard], { pageSize: 20 });
-    const feed = (dispatcher as unknown as { runners: Array<{ feed: { size: number } }> }).runners[0];
+    const feed = (dispatcher as unknown as { runners: Array<{ feed: { size: number } }> }).runners[0]!;
     const started = Date.now();
     for (let batch = 0; batch < 40; batch++) {
       await store.append({ type: 'Sensor', id: `s-${batch % 3}` }, Array.from({ length: 25 }, (_, n) => new Sampled(batch * 25 + n)));

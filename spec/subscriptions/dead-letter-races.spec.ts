@@ -36,11 +36,11 @@ forEachBackend('Dead letters and the runner', (backend) => {
     const dispatcher = await backend.dispatch(store, [totals(failing)]);
     await store.publish(new Credited('a', 5), { stream: { type: 'Account', id: 'a' } });
     await dispatcher.idle();
-    expect(dispatcher.stats()[0].state).to.equal('halted');
+    expect(dispatcher.stats()[0]!.state).to.equal('halted');
     failing.clear();
     const [letter] = await dispatcher.deadLetters();
     dispatcher.resume('credit-totals');
-    expect(await dispatcher.retryDeadLetter(letter.id)).to.equal(true);
+    expect(await dispatcher.retryDeadLetter(letter!.id)).to.equal(true);
     await dispatcher.idle();
     expect(await readTotals(store)).to.deep.equal([{ account: 'a', total: 5, deposits: 1 }]);
     expect(await dispatcher.deadLetters()).to.deep.equal([]);
@@ -71,7 +71,7 @@ forEachBackend('Dead letters and the runner', (backend) => {
       .set({ lease_owner: 'other-process', lease_expires_at: Date.now() + 600_000 })
       .where('name', '=', 'slow-retrier')
       .execute();
-    while (dispatcher.stats()[0].state !== 'standby') await new Promise((resolve) => setTimeout(resolve, 10));
+    while (dispatcher.stats()[0]!.state !== 'standby') await new Promise((resolve) => setTimeout(resolve, 10));
     fail();
     await dispatcher.stop();
     expect(await dispatcher.deadLetters()).to.deep.equal([]);
@@ -102,7 +102,7 @@ forEachBackend('Dead letters and the runner', (backend) => {
     const operations = new SubscriberOperations(store);
     const [letter] = await operations.deadLetters('two-streams');
     expect(letter).to.include({ position: 2, halted: false });
-    await operations.discardDeadLetter(letter.id);
+    await operations.discardDeadLetter(letter!.id);
     expect(await operations.deadLetters('two-streams')).to.deep.equal([]);
     release();
     await dispatcher.idle();

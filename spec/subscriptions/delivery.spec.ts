@@ -138,14 +138,14 @@ forEachBackend('Dispatcher delivery', (backend) => {
     await sleep(100);
 
     const [gated] = dispatcher.stats();
-    expect(gated.processed).to.equal(6);
-    expect(gated.checkpoint).to.equal(1);
+    expect(gated!.processed).to.equal(6);
+    expect(gated!.checkpoint).to.equal(1);
     const saved = await store.db.selectFrom('eventfold_subscriptions').selectAll().where('name', '=', 'gated').executeTakeFirstOrThrow();
     expect(saved.position).to.be.at.most(1);
     expect(JSON.parse(saved.ahead)).to.deep.equal([3, 4, 5, 6, 7]);
     release();
     await dispatcher.idle();
-    expect(dispatcher.stats()[0].checkpoint).to.equal(7);
+    expect(dispatcher.stats()[0]!.checkpoint).to.equal(7);
     await dispatcher.stop();
   });
 
@@ -193,7 +193,7 @@ forEachBackend('Dispatcher delivery', (backend) => {
     const published = await store.publish(new PriceTicked('KRW-BTC', 5));
     await dispatcher.idle();
 
-    expect(recorder.seen[0].eventId).to.equal(published.eventId);
+    expect(recorder.seen[0]!.eventId).to.equal(published.eventId);
     const rows = await store.db.selectFrom('ticks' as never).selectAll().execute();
     expect(rows).to.deep.equal([{ event_id: published.eventId, price: 5 }]);
     await dispatcher.stop();

@@ -83,7 +83,7 @@ forEachBackend('Bad input to the dispatcher', (backend) => {
     await store.publish(new Pinged());
     await dispatcher.idle();
     await store.close();
-    expect(dispatcher.stats()[0].state).to.equal('stopped');
+    expect(dispatcher.stats()[0]!.state).to.equal('stopped');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(errors).to.deep.equal([]);
     const reopened = await backend.reopen();

@@ -45,15 +45,15 @@ forEachBackend('Failure reports', (backend) => {
     await dispatcher.idle();
     const [letter] = await dispatcher.deadLetters();
     expect(lines).to.have.length(1);
-    expect(lines[0].level).to.equal('warn');
+    expect(lines[0]!.level).to.equal('warn');
     for (const fact of [
       `subscriber 'reported'`,
       `event ${parked.position} (ReportedJob, stream Job/b, id ${parked.eventId})`,
       'after 2 attempts: job b is broken',
-      `eventfold dead-letters retry ${letter.id}`,
-      `eventfold dead-letters discard ${letter.id}`,
+      `eventfold dead-letters retry ${letter!.id}`,
+      `eventfold dead-letters discard ${letter!.id}`,
     ]) {
-      expect(lines[0].line).to.include(fact);
+      expect(lines[0]!.line).to.include(fact);
     }
   });
 
@@ -64,7 +64,7 @@ forEachBackend('Failure reports', (backend) => {
     const halted = await store.publish(new ReportedJob('a'), { stream: { type: 'Job', id: 'a' } });
     await dispatcher.idle();
     expect(lines.map(({ level }) => level)).to.deep.equal(['error']);
-    expect(lines[0].line).to.match(new RegExp(`subscriber 'halting' halted on event ${halted.position} \\(ReportedJob.*job a is broken.*Nothing after it is handled`));
+    expect(lines[0]!.line).to.match(new RegExp(`subscriber 'halting' halted on event ${halted.position} \\(ReportedJob.*job a is broken.*Nothing after it is handled`));
   });
 
   it('reports nothing with logger: false', async () => {
@@ -93,10 +93,10 @@ forEachBackend('Failure reports', (backend) => {
       .set({ lease_owner: 'intruder', lease_expires_at: Date.now() + 600_000 })
       .where('name', '=', 'taken-over')
       .execute();
-    while (dispatcher.stats()[0].state !== 'standby') await new Promise((resolve) => setTimeout(resolve, 10));
+    while (dispatcher.stats()[0]!.state !== 'standby') await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(lines.map(({ level }) => level)).to.deep.equal(['warn']);
-    expect(lines[0].line).to.match(/subscriber 'taken-over' lost its lease to another process and stands by/);
+    expect(lines[0]!.line).to.match(/subscriber 'taken-over' lost its lease to another process and stands by/);
   });
 
   it('counts a dead letter that succeeds on retry as processed, and no longer as dead-lettered', async () => {
@@ -109,7 +109,7 @@ forEachBackend('Failure reports', (backend) => {
     expect(dispatcher.stats()[0]).to.include({ processed: 1, deadLettered: 1 });
     failing.clear();
     const [letter] = await dispatcher.deadLetters();
-    expect(await dispatcher.retryDeadLetter(letter.id)).to.equal(true);
+    expect(await dispatcher.retryDeadLetter(letter!.id)).to.equal(true);
     expect(dispatcher.stats()[0]).to.include({ processed: 2, deadLettered: 0 });
   });
 
@@ -122,7 +122,7 @@ forEachBackend('Failure reports', (backend) => {
     expect(dispatcher.stats()[0]).to.include({ state: 'halted', processed: 0, deadLettered: 1 });
     failing.clear();
     const [letter] = await dispatcher.deadLetters();
-    expect(await dispatcher.retryDeadLetter(letter.id)).to.equal(true);
+    expect(await dispatcher.retryDeadLetter(letter!.id)).to.equal(true);
     expect(dispatcher.stats()[0]).to.include({ processed: 1, deadLettered: 0 });
   });
 });

@@ -60,8 +60,8 @@ forEachBackend('Dispatcher failures', (backend) => {
     await dispatcher.idle();
 
     expect(times).to.have.length(3);
-    expect(times[1] - times[0]).to.be.at.least(38);
-    expect(times[2] - times[1]).to.be.at.least(78);
+    expect(times[1]! - times[0]!).to.be.at.least(38);
+    expect(times[2]! - times[1]!).to.be.at.least(78);
     await dispatcher.stop();
   });
 
@@ -82,8 +82,8 @@ forEachBackend('Dispatcher failures', (backend) => {
     await sleep(100);
 
     const [letter] = await dispatcher.deadLetters('slowpoke');
-    expect(letter.errorMessage).to.contain('took longer than 30 ms');
-    expect(letter.attempts).to.equal(2);
+    expect(letter!.errorMessage).to.contain('took longer than 30 ms');
+    expect(letter!.attempts).to.equal(2);
     expect(aborted).to.deep.equal([true, true]);
     await dispatcher.stop();
   });
@@ -99,9 +99,9 @@ forEachBackend('Dispatcher failures', (backend) => {
     const letters = await dispatcher.deadLetters();
     expect(letters).to.have.length(1);
     expect(letters[0]).to.include({ subscriber: 'parker', position: 2, eventType: 'JobRequested', streamType: 'Job', streamId: 'b', attempts: 3 });
-    expect(letters[0].errorMessage).to.equal('job b failed on attempt 3');
-    expect(letters[0].errorStack).to.contain('job b failed');
-    expect(letters[0].failedAt).to.be.instanceOf(Date);
+    expect(letters[0]!.errorMessage).to.equal('job b failed on attempt 3');
+    expect(letters[0]!.errorStack).to.contain('job b failed');
+    expect(letters[0]!.failedAt).to.be.instanceOf(Date);
     expect(dispatcher.stats()[0]).to.include({ state: 'live', checkpoint: 3, deadLettered: 1 });
     await dispatcher.stop();
   });
@@ -116,7 +116,7 @@ forEachBackend('Dispatcher failures', (backend) => {
 
     const [haltingStats, otherStats] = dispatcher.stats();
     expect(haltingStats).to.include({ state: 'halted', checkpoint: 1 });
-    expect(haltingStats.haltedReason).to.contain('position 2').and.contain('job b failed');
+    expect(haltingStats!.haltedReason).to.contain('position 2').and.contain('job b failed');
     expect(halting.done).to.deep.equal(['a']);
     expect(otherStats).to.include({ state: 'live', checkpoint: 3, processed: 3 });
     const saved = await store.db.selectFrom('eventfold_subscriptions').selectAll().where('name', '=', 'halting').executeTakeFirstOrThrow();
@@ -133,10 +133,10 @@ forEachBackend('Dispatcher failures', (backend) => {
     await dispatcher.idle();
     const [letter] = await dispatcher.deadLetters();
 
-    expect(await dispatcher.retryDeadLetter(letter.id)).to.equal(false);
-    expect((await dispatcher.deadLetters())[0].attempts).to.equal(6);
+    expect(await dispatcher.retryDeadLetter(letter!.id)).to.equal(false);
+    expect((await dispatcher.deadLetters())[0]!.attempts).to.equal(6);
     failures.b = 0;
-    expect(await dispatcher.retryDeadLetter(letter.id)).to.equal(true);
+    expect(await dispatcher.retryDeadLetter(letter!.id)).to.equal(true);
     expect(await dispatcher.deadLetters()).to.deep.equal([]);
     expect(flaky.done).to.deep.equal(['a', 'b']);
     await dispatcher.stop();
@@ -153,14 +153,14 @@ forEachBackend('Dispatcher failures', (backend) => {
 
     failures.b = 0;
     const [first] = await dispatcher.deadLetters();
-    expect(await dispatcher.retryDeadLetter(first.id)).to.equal(true);
+    expect(await dispatcher.retryDeadLetter(first!.id)).to.equal(true);
     await dispatcher.idle();
     expect(halting.done).to.deep.equal(['a', 'b', 'c']);
-    expect(dispatcher.stats()[0].state).to.equal('halted');
+    expect(dispatcher.stats()[0]!.state).to.equal('halted');
 
     const [second] = await dispatcher.deadLetters();
-    expect(second.position).to.equal(4);
-    await dispatcher.discardDeadLetter(second.id);
+    expect(second!.position).to.equal(4);
+    await dispatcher.discardDeadLetter(second!.id);
     await dispatcher.idle();
     expect(halting.done).to.deep.equal(['a', 'b', 'c', 'e']);
     expect(dispatcher.stats()[0]).to.include({ state: 'live', checkpoint: 5 });
@@ -202,8 +202,8 @@ forEachBackend('Dispatcher failures', (backend) => {
     expect(flaky.done).to.deep.equal(['b']);
     const [letter] = await dispatcher.deadLetters();
     const [stored] = await store.db.selectFrom('eventfold_events').select('event_id').where('position', '=', 1).execute();
-    expect(letter).to.include({ position: 1, attempts: 1, eventType: 'JobRequested', eventId: stored.event_id });
-    expect(letter.errorMessage).to.match(backend.corrupt.reason);
+    expect(letter).to.include({ position: 1, attempts: 1, eventType: 'JobRequested', eventId: stored!.event_id });
+    expect(letter!.errorMessage).to.match(backend.corrupt.reason);
     await dispatcher.stop();
   });
 });

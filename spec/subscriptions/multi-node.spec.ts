@@ -42,7 +42,7 @@ function startNode(url: string, schema: string, handledFile: string, appendCount
   const started = new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk) => {
       output += chunk;
-      if (output.includes('\n')) resolve(output.split('\n')[0]);
+      if (output.includes('\n')) resolve(output.split('\n')[0]!);
     });
     void exited.then((code) => reject(new Error(`node exited (${code}) before it started: ${errors}`)));
   });
@@ -74,13 +74,13 @@ if (url) {
       try {
         await createTotalsTable(store);
         holder = await Dispatcher.start(store, [new Totals()], { processId: 'holder', leaseMs: 1000 });
-        expect(holder.stats()[0].state).not.to.equal('standby');
+        expect(holder.stats()[0]!.state).not.to.equal('standby');
         // An hour ahead: by its own clock, the holder's lease ran out long ago.
         Date.now = () => realNow() + 3_600_000;
         other = await Dispatcher.start(store, [new Totals()], { processId: 'fast-clock', leaseMs: 1000 });
         await sleep(1500);
-        expect(other.stats()[0].state).to.equal('standby');
-        expect(holder.stats()[0].state).not.to.equal('standby');
+        expect(other.stats()[0]!.state).to.equal('standby');
+        expect(holder.stats()[0]!.state).not.to.equal('standby');
       } finally {
         Date.now = realNow;
         await other?.stop();
@@ -124,7 +124,7 @@ if (url) {
         }
 
         // Kill a node that runs subscribers while it is in the middle of appending and handling.
-        const victim = nodes[held[0].node];
+        const victim = nodes[held[0]!.node]!;
         await until(() => lines(victim.handledFile).length >= 30, 30_000, () => 'the active node did not handle 30 events');
         victim.child.kill('SIGKILL');
         await victim.exited;
@@ -134,7 +134,7 @@ if (url) {
         for (let n = 0; n < 40; n++) {
           const account = `account-${n % 8}`;
           const { events } = await store.append({ type: 'Account', id: account }, [new Deposit(account, 1)]);
-          afterKill.push(events[0].eventId);
+          afterKill.push(events[0]!.eventId);
         }
 
         // The survivors finish their appends, take the leases over and catch up with everything.

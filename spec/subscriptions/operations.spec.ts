@@ -143,8 +143,8 @@ forEachBackend('SubscriberOperations', (backend) => {
       expect(running.subscribers.map((entry) => entry.name)).to.deep.equal(['ops-ledger', 'ops-notifier']);
       const [halted, parked] = running.subscribers;
       expect(halted).to.include({ kind: 'projection', state: 'halted', checkpoint: 1, lag: 2, leaseHolder: 'ops-spec:1', deadLetters: 1, crash: null });
-      expect(halted.haltedReason).to.equal('event at position 2 (OperationsEntryBooked) failed: entry b refused (attempt 2)');
-      expect(halted.leaseExpiresAt).to.be.instanceOf(Date);
+      expect(halted!.haltedReason).to.equal('event at position 2 (OperationsEntryBooked) failed: entry b refused (attempt 2)');
+      expect(halted!.leaseExpiresAt).to.be.instanceOf(Date);
       expect(parked).to.include({ kind: 'handler', state: 'running', checkpoint: 3, lag: 0, leaseHolder: 'ops-spec:1', haltedReason: null, deadLetters: 1 });
       expect(stopped.subscribers[0]).to.include({ state: 'halted', leaseHolder: null, leaseExpiresAt: null });
       expect(stopped.subscribers[1]).to.include({ state: 'stopped', leaseHolder: null, endedWithoutStopping: false });
@@ -169,7 +169,7 @@ forEachBackend('SubscriberOperations', (backend) => {
 
       const [entry] = (await new SubscriberOperations(store).status()).subscribers;
 
-      expect(entry.crash).to.deep.equal({
+      expect(entry!.crash).to.deep.equal({
         position: 2,
         unfinishedAttempts: 3,
         gaveUp: false,
@@ -230,11 +230,11 @@ forEachBackend('SubscriberOperations', (backend) => {
       const [letter] = await operations.deadLetters();
 
       const unknown = await expectRejection(operations.deadLetters('ops-notifer'), UnknownSubscriberError);
-      const missing = await expectRejection(operations.deadLetter(letter.id + 1), DeadLetterNotFoundError);
+      const missing = await expectRejection(operations.deadLetter(letter!.id + 1), DeadLetterNotFoundError);
 
       expect(unknown.known).to.deep.equal(['ops-notifier', 'ops-notifier[1/2]', 'ops-notifier[2/2]']);
-      expect(missing.known).to.deep.equal([letter.id]);
-      expect(missing.message).to.contain(`Dead letters now: id ${letter.id}.`);
+      expect(missing.known).to.deep.equal([letter!.id]);
+      expect(missing.message).to.contain(`Dead letters now: id ${letter!.id}.`);
       await expectRejection(operations.deadLetter(0), InvalidArgumentError);
       await expectRejection(operations.deadLetters(''), InvalidArgumentError);
     });
@@ -251,8 +251,8 @@ forEachBackend('SubscriberOperations', (backend) => {
       refused.clear();
       const retried = ledger(refused, { onFailure: 'park' });
 
-      expect(await operations.retryDeadLetter(letter.id, retried)).to.equal(true);
-      await expectRejection(operations.retryDeadLetter(letter.id, retried), DeadLetterNotFoundError);
+      expect(await operations.retryDeadLetter(letter!.id, retried)).to.equal(true);
+      await expectRejection(operations.retryDeadLetter(letter!.id, retried), DeadLetterNotFoundError);
       await runUntilIdle(backend, store, [ledger(refused, { onFailure: 'park' })]);
 
       expect(retried.attempts).to.deep.equal(['b#3']);
@@ -269,12 +269,12 @@ forEachBackend('SubscriberOperations', (backend) => {
       const [letter] = await operations.deadLetters();
       const retried = ledger(refused, { onFailure: 'park' });
 
-      expect(await operations.retryDeadLetter(letter.id, retried)).to.equal(false);
+      expect(await operations.retryDeadLetter(letter!.id, retried)).to.equal(false);
 
       expect(retried.attempts).to.deep.equal(['b#3', 'b#4']);
-      const after = await operations.deadLetter(letter.id);
+      const after = await operations.deadLetter(letter!.id);
       expect(after).to.include({ attempts: 4, errorMessage: 'entry b refused (attempt 4)', halted: false });
-      expect(after.failedAt.getTime()).to.be.at.least(letter.failedAt.getTime());
+      expect(after.failedAt.getTime()).to.be.at.least(letter!.failedAt.getTime());
       expect(await ledgerRows(store)).to.deep.equal(['a']);
     });
 
@@ -287,7 +287,7 @@ forEachBackend('SubscriberOperations', (backend) => {
       const [letter] = await operations.deadLetters();
       refused.clear();
 
-      expect(await operations.retryDeadLetter(letter.id, ledger(refused))).to.equal(true);
+      expect(await operations.retryDeadLetter(letter!.id, ledger(refused))).to.equal(true);
       const [entry] = (await operations.status()).subscribers;
       expect(entry).to.include({ checkpoint: 2, state: 'stopped', haltedReason: null, deadLetters: 0 });
       expect(await ledgerRows(store)).to.deep.equal(['a', 'b']);
@@ -308,7 +308,7 @@ forEachBackend('SubscriberOperations', (backend) => {
       refused.clear();
       const retried = notifier(refused, { onFailure: 'halt' });
 
-      expect(await operations.retryDeadLetter(letter.id, retried)).to.equal(true);
+      expect(await operations.retryDeadLetter(letter!.id, retried)).to.equal(true);
       const next = notifier(refused, { onFailure: 'halt' });
       await runUntilIdle(backend, store, [next]);
 
@@ -326,11 +326,11 @@ forEachBackend('SubscriberOperations', (backend) => {
       const operations = new SubscriberOperations(store);
       const [letter] = await operations.deadLetters();
 
-      expect(await operations.retryDeadLetter(letter.id, ledger(refused))).to.equal(false);
+      expect(await operations.retryDeadLetter(letter!.id, ledger(refused))).to.equal(false);
 
       const [entry] = (await operations.status()).subscribers;
       expect(entry).to.include({ checkpoint: 1, state: 'halted', deadLetters: 1, haltedReason: 'event at position 2 (OperationsEntryBooked) failed: entry b refused (attempt 4)' });
-      expect(await operations.deadLetter(letter.id)).to.include({ attempts: 4, halted: true });
+      expect(await operations.deadLetter(letter!.id)).to.include({ attempts: 4, halted: true });
     });
 
     it('retries a parked letter while another process runs the subscriber', async () => {
@@ -344,7 +344,7 @@ forEachBackend('SubscriberOperations', (backend) => {
       refused.clear();
       const retried = notifier(refused);
 
-      expect(await operations.retryDeadLetter(letter.id, retried)).to.equal(true);
+      expect(await operations.retryDeadLetter(letter!.id, retried)).to.equal(true);
 
       expect(retried.handled).to.deep.equal(['b']);
       expect(dispatcher.stats()[0]).to.include({ state: 'live', checkpoint: 3 });
@@ -362,13 +362,13 @@ forEachBackend('SubscriberOperations', (backend) => {
       refused.clear();
       const retried = ledger(refused);
 
-      const busy = await expectRejection(operations.retryDeadLetter(letter.id, retried), SubscriberBusyError);
+      const busy = await expectRejection(operations.retryDeadLetter(letter!.id, retried), SubscriberBusyError);
 
       expect(busy).to.include({ code: 'EVENTFOLD_SUBSCRIBER_BUSY', subscriber: 'ops-ledger', heldBy: 'ops-spec:holder' });
       expect(busy.leaseExpiresAt).to.be.instanceOf(Date);
       expect(busy.message).to.contain("Cannot retry the event 'ops-ledger' halted on: 'ops-ledger' is running in another process (ops-spec:holder).");
       expect(retried.attempts).to.deep.equal([]);
-      expect(await operations.deadLetter(letter.id)).to.include({ attempts: 2, halted: true });
+      expect(await operations.deadLetter(letter!.id)).to.include({ attempts: 2, halted: true });
       expect(dispatcher.stats()[0]).to.include({ state: 'halted', checkpoint: 1 });
     });
 
@@ -379,11 +379,11 @@ forEachBackend('SubscriberOperations', (backend) => {
       const operations = new SubscriberOperations(store);
       const [letter] = await operations.deadLetters();
 
-      const wrong = await expectRejection(operations.retryDeadLetter(letter.id, ledger(new Set())), InvalidArgumentError);
-      await expectRejection(operations.retryDeadLetter(letter.id, null as unknown as object), InvalidArgumentError);
+      const wrong = await expectRejection(operations.retryDeadLetter(letter!.id, ledger(new Set())), InvalidArgumentError);
+      await expectRejection(operations.retryDeadLetter(letter!.id, null as unknown as object), InvalidArgumentError);
 
-      expect(wrong.message).to.contain(`dead letter ${letter.id} belongs to 'ops-notifier', not to 'ops-ledger'`);
-      expect(await operations.deadLetter(letter.id)).to.include({ attempts: 2 });
+      expect(wrong.message).to.contain(`dead letter ${letter!.id} belongs to 'ops-notifier', not to 'ops-ledger'`);
+      expect(await operations.deadLetter(letter!.id)).to.include({ attempts: 2 });
     });
 
     it('holds the lease of a halted subscriber while it retries its event, and gives it back', async () => {
@@ -405,7 +405,7 @@ forEachBackend('SubscriberOperations', (backend) => {
         }
       }
 
-      expect(await operations.retryDeadLetter(letter.id, new Watching())).to.equal(true);
+      expect(await operations.retryDeadLetter(letter!.id, new Watching())).to.equal(true);
 
       expect(holders).to.have.length(1);
       expect(holders[0]).to.match(/:eventfold-operations:/);
@@ -421,7 +421,7 @@ forEachBackend('SubscriberOperations', (backend) => {
       const operations = new SubscriberOperations(store);
       const [letter] = await operations.deadLetters();
 
-      await operations.discardDeadLetter(letter.id);
+      await operations.discardDeadLetter(letter!.id);
 
       expect(await operations.deadLetters()).to.deep.equal([]);
       expect((await operations.status()).subscribers[0]).to.include({ checkpoint: 3, state: 'stopped' });
@@ -435,7 +435,7 @@ forEachBackend('SubscriberOperations', (backend) => {
       const operations = new SubscriberOperations(store);
       const [letter] = await operations.deadLetters();
 
-      await operations.discardDeadLetter(letter.id);
+      await operations.discardDeadLetter(letter!.id);
       expect((await operations.status()).subscribers[0]).to.include({ checkpoint: 2, state: 'stopped', haltedReason: null, deadLetters: 0 });
       const next = ledger(refused);
 
@@ -457,7 +457,7 @@ forEachBackend('SubscriberOperations', (backend) => {
       const operations = new SubscriberOperations(store);
       const [letter] = await operations.deadLetters();
 
-      await operations.discardDeadLetter(letter.id);
+      await operations.discardDeadLetter(letter!.id);
 
       const saved = await subscriptions.load('ops-ledger');
       expect(saved).to.include({ position: 3, status: 'stopped', statusReason: null, inFlight: null, leaseOwner: null });
@@ -476,7 +476,7 @@ forEachBackend('SubscriberOperations', (backend) => {
       const operations = new SubscriberOperations(store);
       const [letter] = await operations.deadLetters();
 
-      await operations.discardDeadLetter(letter.id);
+      await operations.discardDeadLetter(letter!.id);
 
       const saved = await subscriptions.load('ops-ledger');
       expect(saved).to.include({ position: 0, status: 'stopped' });
@@ -491,10 +491,10 @@ forEachBackend('SubscriberOperations', (backend) => {
       const operations = new SubscriberOperations(store);
       const [letter] = await operations.deadLetters();
 
-      const busy = await expectRejection(operations.discardDeadLetter(letter.id), SubscriberBusyError);
+      const busy = await expectRejection(operations.discardDeadLetter(letter!.id), SubscriberBusyError);
 
       expect(busy).to.include({ subscriber: 'ops-ledger', heldBy: 'ops-spec:holder' });
-      expect(await operations.deadLetter(letter.id)).to.include({ halted: true });
+      expect(await operations.deadLetter(letter!.id)).to.include({ halted: true });
       expect((await operations.status()).subscribers[0]).to.include({ checkpoint: 1, state: 'halted', leaseHolder: 'ops-spec:holder' });
     });
   });
@@ -584,13 +584,13 @@ describe('statusAfterSettling', () => {
   it('keeps a subscriber halted on another event it halted on, naming that event', () => {
     const letters = [letter(1, 2), letter(2, 5), letter(3, 7)];
 
-    expect(statusAfterSettling(halted, letters[1], letters)).to.deep.equal({ status: 'halted', reason: 'event at position 7 (OrderFilled) failed: mail server down for 7' });
+    expect(statusAfterSettling(halted, letters[1]!, letters)).to.deep.equal({ status: 'halted', reason: 'event at position 7 (OrderFilled) failed: mail server down for 7' });
   });
 
   it('stops a subscriber halted on no other event, and one that was not halted', () => {
     const letters = [letter(1, 2), letter(2, 5), letter(3, 6)];
 
-    expect(statusAfterSettling(halted, letters[1], letters)).to.deep.equal({ status: 'stopped', reason: null });
-    expect(statusAfterSettling({ ...halted, status: 'running' }, letters[1], [...letters, letter(4, 9)])).to.deep.equal({ status: 'stopped', reason: null });
+    expect(statusAfterSettling(halted, letters[1]!, letters)).to.deep.equal({ status: 'stopped', reason: null });
+    expect(statusAfterSettling({ ...halted, status: 'running' }, letters[1]!, [...letters, letter(4, 9)])).to.deep.equal({ status: 'stopped', reason: null });
   });
 });

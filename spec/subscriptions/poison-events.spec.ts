@@ -77,7 +77,7 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
       // Three accounts, events interleaved, so the handler runs streams side by side.
       for (let amount = 1; amount <= EVENTS; amount++) {
         const account = `account-${amount % 3}`;
-        const { position } = (await opened.store.append({ type: 'Account', id: account }, [new Deposit(account, amount)])).events[0];
+        const { position } = (await opened.store.append({ type: 'Account', id: account }, [new Deposit(account, amount)])).events[0]!;
         if (amount === POISON) poisonPosition = position;
       }
     });
@@ -110,7 +110,7 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
       const handled = new Map<string, number[]>();
       for (const line of existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []) {
         const [id, attempt] = line.split(' ');
-        handled.set(id, [...(handled.get(id) ?? []), Number(attempt)]);
+        handled.set(id!, [...(handled.get(id!) ?? []), Number(attempt)]);
       }
       return handled;
     }
@@ -125,7 +125,7 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
       const { kills, report } = await restartUntilDone('handler', 'park');
       expect(kills).to.equal(MAX_CRASHES);
       expect(report.deadLetters).to.have.length(1);
-      expectCrashLetter(report.deadLetters[0]);
+      expectCrashLetter(report.deadLetters[0]!);
       expect(report.stats.state).to.equal('live');
       const events = [];
       for await (const recorded of opened.store.readAll()) events.push(recorded);
@@ -141,18 +141,18 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
       expect(kills).to.equal(MAX_CRASHES);
       expect(report.stats.state).to.equal('halted');
       expect(report.stats.haltedReason).to.match(new RegExp(`event at position ${poisonPosition} \\(Deposit\\) failed: The process stopped`));
-      expectCrashLetter(report.deadLetters[0]);
+      expectCrashLetter(report.deadLetters[0]!);
       // A later start halts on it again at once, without another attempt that would kill it.
       const again = await runOnce([...opened.args, join(folder.path, 'handled.txt'), 'handler', 'halt', String(POISON)]);
       expect(again).to.not.equal('killed');
       expect((again as Report).stats.state).to.equal('halted');
-      expect((again as Report).deadLetters[0].attempts).to.equal(MAX_CRASHES);
+      expect((again as Report).deadLetters[0]!.attempts).to.equal(MAX_CRASHES);
     });
 
     it('parks an event that kills a batching projection, applying every other event exactly once', async () => {
       const { kills, report } = await restartUntilDone('projection', 'park');
       expect(kills).to.equal(MAX_CRASHES);
-      expectCrashLetter(report.deadLetters[0]);
+      expectCrashLetter(report.deadLetters[0]!);
       expect(report.stats.checkpoint).to.equal(await opened.store.headPosition());
       const expected = new Map<string, { total: number; deposits: number }>();
       for (let amount = 1; amount <= EVENTS; amount++) {
@@ -191,7 +191,7 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
       const handledFile = join(folder.path, 'handled.txt');
       expect(await runOnce([...opened.args, handledFile, 'handler', 'park', '0', 'always', 'die-idle'])).to.equal('killed');
       const later = [];
-      for (let amount = 101; amount <= 105; amount++) later.push((await opened.store.append({ type: 'Account', id: 'late' }, [new Deposit('late', amount)])).events[0].eventId);
+      for (let amount = 101; amount <= 105; amount++) later.push((await opened.store.append({ type: 'Account', id: 'late' }, [new Deposit('late', amount)])).events[0]!.eventId);
       const report = await runOnce([...opened.args, handledFile, 'handler', 'park', '0']);
       expect(report).to.not.equal('killed');
       const handled = handledIds();
@@ -203,7 +203,7 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
       expect(kills).to.equal(MAX_CRASHES);
       expect(report.stats.state).to.equal('halted');
       expect(report.stats.checkpoint).to.equal(poisonPosition - 1);
-      expectCrashLetter(report.deadLetters[0]);
+      expectCrashLetter(report.deadLetters[0]!);
     });
   });
 }

@@ -86,10 +86,10 @@ forEachBackend('Event priority', (backend) => {
     await otherStreamHandled;
     expect(handler.attempts).to.deep.equal([1]);
     const [stats] = dispatcher.stats();
-    expect(stats.retried).to.equal(1);
+    expect(stats!.retried).to.equal(1);
     // stop() cuts the backoff short; the failing event stays unfinished for the next start.
     await dispatcher.stop();
-    expect(dispatcher.stats()[0].checkpoint).to.equal(0);
+    expect(dispatcher.stats()[0]!.checkpoint).to.equal(0);
   });
 });
 

@@ -110,7 +110,7 @@ forEachBackend('Replay engine', (backend) => {
     await dispatcher.idle();
 
     expect(log.positions).to.deep.equal(Array.from({ length: 2200 }, (_, n) => n + 1));
-    expect(dispatcher.stats()[0].state).to.equal('live');
+    expect(dispatcher.stats()[0]!.state).to.equal('live');
   });
 
   it('rebuilds a projection from scratch with progress reports, then carries on live', async () => {
@@ -128,7 +128,7 @@ forEachBackend('Replay engine', (backend) => {
 
     expect(result).to.include({ done: 3000, total: 3000 });
     expect(reports.length).to.be.greaterThan(2);
-    expect(reports.map((report) => report.done)).to.satisfy((done: number[]) => done.every((value, index) => index === 0 || value >= done[index - 1]));
+    expect(reports.map((report) => report.done)).to.satisfy((done: number[]) => done.every((value, index) => index === 0 || value >= done[index - 1]!));
     expect(reports[reports.length - 1]).to.include({ done: 3000, total: 3000 });
     expect(result.rate).to.be.greaterThan(0);
     expect(await balances(store)).to.deep.equal(expectedBalances(3010));

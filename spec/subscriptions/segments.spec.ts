@@ -164,8 +164,8 @@ forEachBackend('Subscribers split into segments', (backend) => {
     const names = (await store.db.selectFrom('eventfold_subscriptions').select('name').orderBy('name').execute()).map((row) => row.name);
     expect(names).to.deep.equal(['tally[1/3]', 'tally[2/3]', 'tally[3/3]']);
     const moved = await after.deadLetters('tally');
-    expect(moved.map((dead) => [dead.subscriber, dead.position])).to.deep.equal([[`tally[${segmentOfStream('Clock', 'clock-1', 3) + 1}/3]`, Number(letter.position)]]);
-    expect(letter.subscriber).to.equal(`tally[${segmentOfStream('Clock', 'clock-1', 2) + 1}/2]`);
+    expect(moved.map((dead) => [dead.subscriber, dead.position])).to.deep.equal([[`tally[${segmentOfStream('Clock', 'clock-1', 3) + 1}/3]`, Number(letter!.position)]]);
+    expect(letter!.subscriber).to.equal(`tally[${segmentOfStream('Clock', 'clock-1', 2) + 1}/2]`);
     await appendTicks(store, 4, 1, 3);
     await after.idle();
     expect(seen.slice(12).map((tick) => tick.n)).to.deep.equal([3, 3, 3, 3]);

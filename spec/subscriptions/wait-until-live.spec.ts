@@ -29,7 +29,7 @@ forEachBackend('Dispatcher.waitUntilLive', (backend) => {
 
     await waiting.idle();
     expect(counter.count).to.equal(0);
-    expect(waiting.stats()[0].state).to.equal('standby');
+    expect(waiting.stats()[0]!.state).to.equal('standby');
     const error = await expectRejection(waiting.waitUntilLive({ timeoutMs: 100 }), SubscribersNotLiveError);
     expect(error.notLive).to.deep.equal([{ name: 'beat-counter', state: 'standby', heldBy: 'holder' }]);
     expect(error.message).to.contain("'beat-counter' is standby (process holder holds its lease)");

@@ -9,9 +9,9 @@ import { OrderFilled } from './domain';
 async function main(): Promise<void> {
   const [file, name, quotaText, startFile] = process.argv.slice(2);
   const quota = Number(quotaText);
-  const store = await EventStore.open({ sqlite: file, events: [OrderFilled] });
+  const store = await EventStore.open({ sqlite: file!, events: [OrderFilled] });
   const stream = { type: 'Order', id: 'shared' };
-  while (!existsSync(startFile)) await new Promise((resolve) => setTimeout(resolve, 2));
+  while (!existsSync(startFile!)) await new Promise((resolve) => setTimeout(resolve, 2));
   const stored: string[] = [];
   let conflicts = 0;
   while (stored.length < quota) {

@@ -18,7 +18,7 @@ import { createTotalsTable, Deposit } from './subscriber-fixtures';
 
 async function main(): Promise<void> {
   const [db, schema, handledFile, kind, onFailure, poisonAmount, killWhen = 'always', then = ''] = process.argv.slice(2);
-  const store = db.startsWith('postgres') ? await EventStore.open({ postgres: db, schema, poolSize: 4, events: [Deposit] }) : await EventStore.open({ sqlite: db, events: [Deposit] });
+  const store = db!.startsWith('postgres') ? await EventStore.open({ postgres: db!, schema, poolSize: 4, events: [Deposit] }) : await EventStore.open({ sqlite: db!, events: [Deposit] });
   await createTotalsTable(store);
   const poison = Number(poisonAmount);
   const kills = (event: Deposit, attempt: number) => event.amount === poison && (killWhen === 'always' || attempt === 1);
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     @On(Deposit)
     deposited(event: Deposit, { eventId, attempt }: HandlerContext): void {
       if (kills(event, attempt)) process.kill(process.pid, 'SIGKILL');
-      appendFileSync(handledFile, `${eventId} ${attempt}\n`);
+      appendFileSync(handledFile!, `${eventId} ${attempt}\n`);
     }
   }
 
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const logger = { info: () => undefined, warn: (line: string) => messages.push(line), error: (line: string) => messages.push(line) };
   const dispatcher = await Dispatcher.start(store, [kind === 'handler' ? new Recorder() : new Totals()], { leaseMs: 500, logger });
   // The lease of a killed run has to run out before this one may take over.
-  while (dispatcher.stats()[0].state === 'standby') await new Promise((resolve) => setTimeout(resolve, 20));
+  while (dispatcher.stats()[0]!.state === 'standby') await new Promise((resolve) => setTimeout(resolve, 20));
   await dispatcher.idle();
   const retried: boolean[] = [];
   if (then === 'retry') for (const letter of await dispatcher.deadLetters()) retried.push(await dispatcher.retryDeadLetter(letter.id));

@@ -19,7 +19,7 @@ class QuietWorker {
 }
 
 async function main(): Promise<void> {
-  const store = await EventStore.open({ sqlite: process.argv[2], events: [QuietJob] });
+  const store = await EventStore.open({ sqlite: process.argv[2]!, events: [QuietJob] });
   const dispatcher = await Dispatcher.start(store, [new QuietWorker()]);
   await store.publish(new QuietJob('possible'), { stream: { type: 'Job', id: '1' } });
   await store.publish(new QuietJob('impossible'), { stream: { type: 'Job', id: '2' } });

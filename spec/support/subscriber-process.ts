@@ -15,12 +15,12 @@ import { createTotalsTable, Deposit, DepositRecorder, SegmentedDepositRecorder, 
 
 async function main(): Promise<void> {
   const [file, handledFile, appendCount, leaseMs, schema, segmented] = process.argv.slice(2);
-  const store = file.startsWith('postgres')
-    ? await EventStore.open({ postgres: file, schema, poolSize: 4, events: [Deposit] })
-    : await EventStore.open({ sqlite: file, events: [Deposit] });
+  const store = file!.startsWith('postgres')
+    ? await EventStore.open({ postgres: file!, schema, poolSize: 4, events: [Deposit] })
+    : await EventStore.open({ sqlite: file!, events: [Deposit] });
   await createTotalsTable(store);
   const { Dispatcher } = await import('../../lib');
-  const record = (id: string) => appendFileSync(handledFile, `${id}\n`);
+  const record = (id: string) => appendFileSync(handledFile!, `${id}\n`);
   const subscribers = segmented === 'segmented' ? [new SegmentedDepositRecorder(record), new SegmentedTotals()] : [new DepositRecorder(record), new Totals()];
   const dispatcher = await Dispatcher.start(store, subscribers, {
     leaseMs: Number(leaseMs),

@@ -43,6 +43,6 @@ export function describeDeadLetter(letter: DeadLetter): string {
 }
 
 function firstLine(text: string): string {
-  const [first] = text.split('\n');
+  const first = text.split('\n', 1)[0] ?? '';
   return first.length < text.length ? `${first} ...` : first;
 }

@@ -14,6 +14,7 @@ export function findAggregate(config: EventfoldConfig, name: string): AggregateC
   const exact = aggregates.find((aggregate) => aggregate.name === name);
   if (exact) return exact.aggregateClass;
   const loose = aggregates.filter((aggregate) => aggregate.name.toLowerCase() === name.toLowerCase());
-  if (loose.length === 1) return loose[0].aggregateClass;
+  const [only, ...others] = loose;
+  if (only && others.length === 0) return only.aggregateClass;
   throw new UnknownAggregateError(name, aggregates.map((aggregate) => aggregate.name).sort());
 }

@@ -19,11 +19,14 @@ export interface Column {
  * ```
  */
 export function formatTable(columns: readonly Column[], rows: ReadonlyArray<readonly string[]>, heading: (text: string) => string = (text) => text): string[] {
-  const widths = columns.map((column, index) => Math.max(column.header.length, ...rows.map((row) => (row[index] ?? '').length)));
+  const sized = columns.map((column, index) => ({ column, width: Math.max(column.header.length, ...rows.map((row) => (row[index] ?? '').length)) }));
   const last = columns.length - 1;
   const line = (cells: readonly string[], style: (column: Column, padded: string) => string) =>
-    cells
-      .map((cell, index) => style(columns[index], index === last && columns[index].align !== 'right' ? cell : pad(cell, widths[index], columns[index].align)))
+    sized
+      .map(({ column, width }, index) => {
+        const cell = cells[index] ?? '';
+        return style(column, index === last && column.align !== 'right' ? cell : pad(cell, width, column.align));
+      })
       .join('  ')
       .trimEnd();
   return [

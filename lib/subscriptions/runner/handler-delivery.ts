@@ -51,8 +51,10 @@ export class HandlerDelivery implements Delivery {
       if (!recorded) break;
       this.enqueue(recorded);
     }
-    while (!this.alone && this.slots.isFree && this.ready.length > 0) {
-      const { stream, position } = this.ready[0];
+    while (!this.alone && this.slots.isFree) {
+      const next = this.ready[0];
+      if (next === undefined) break;
+      const { stream, position } = next;
       const careful = journal.isCareful(position);
       if (careful && this.busy.size > 0) break;
       if (!journal.isAnnounced(position, position, checkpoints.checkpoint)) break;
@@ -168,8 +170,9 @@ export class HandlerDelivery implements Delivery {
 
   private release(stream: string): void {
     this.busy.delete(stream);
-    const queue = this.queues.get(stream);
-    if (queue) this.markReady(stream, queue[0]);
+    // A stream's queue is deleted when its last event is taken, so one that is there has a head.
+    const next = this.queues.get(stream)?.[0];
+    if (next) this.markReady(stream, next);
   }
 
   private markReady(stream: string, next: RecordedEvent): void {
@@ -178,7 +181,7 @@ export class HandlerDelivery implements Delivery {
     let high = this.ready.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (goesBefore(this.ready[middle], entry)) low = middle + 1;
+      if (goesBefore(this.ready[middle]!, entry)) low = middle + 1; // low <= middle < high <= length
       else high = middle;
     }
     this.ready.splice(low, 0, entry);

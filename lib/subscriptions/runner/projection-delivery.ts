@@ -30,9 +30,11 @@ export class ProjectionDelivery implements Delivery {
   dispatch(): void {
     if (this.running || this.paused || this.host.state === 'halted') return;
     const batch = this.nextBatch();
-    if (batch.length === 0) return;
+    const first = batch[0];
+    const last = batch.at(-1);
+    if (first === undefined || last === undefined) return;
     const { journal, checkpoints } = this.host;
-    if (!journal.isAnnounced(batch[0].position, batch[batch.length - 1].position, checkpoints.checkpoint)) {
+    if (!journal.isAnnounced(first.position, last.position, checkpoints.checkpoint)) {
       this.held = [...batch, ...this.held];
       return;
     }
@@ -128,8 +130,7 @@ export class ProjectionDelivery implements Delivery {
     const { host } = this;
     try {
       if (batch.length > 1 && (await this.applyTogether(batch))) return;
-      for (let index = 0; index < batch.length; index++) {
-        const recorded = batch[index];
+      for (const [index, recorded] of batch.entries()) {
         let written: number | undefined;
         const outcome = await host.attempts.attempt(recorded, async (db) => {
           await host.clearHaltedLetter(db, [recorded.position]);

@@ -43,7 +43,9 @@ export class SubscriberFeed {
 
   /** Notes freshly committed events, and takes them in when `working`. */
   offer(events: readonly RecordedEvent[], working: boolean): void {
-    this.head = Math.max(this.head, events[events.length - 1].position);
+    const last = events.at(-1);
+    if (last === undefined) return;
+    this.head = Math.max(this.head, last.position);
     if (working) this.feed.offer(events);
   }
 

@@ -32,10 +32,10 @@ export async function adoptSegmentLayout(
   const previous = [...new Set(stale.map((row) => parseSegmentName(row.name)?.count ?? 1))].sort((a, b) => a - b);
   const changeError = (reason: string) => new SegmentsChangedError(subscriber.name, previous, subscriber.segments, reason);
 
-  const live = await subscriptions.liveLeases(staleNames);
-  if (live.length > 0) {
+  const [live] = await subscriptions.liveLeases(staleNames);
+  if (live) {
     throw changeError(
-      `process ${live[0].owner} still runs '${live[0].name}'. Stop every process that runs it with the old number of segments ` +
+      `process ${live.owner} still runs '${live.name}'. Stop every process that runs it with the old number of segments ` +
         '(or wait for their leases to run out), then start it again.',
     );
   }

@@ -39,10 +39,10 @@ export function segmentName(segment: Segment): string {
 
 /** The segment a stored subscription name stands for, or undefined for an unsplit subscriber. */
 export function parseSegmentName(name: string): Segment | undefined {
-  const match = /^(.*)\[(\d+)\/(\d+)\]$/.exec(name);
-  if (!match) return undefined;
-  const index = Number(match[2]) - 1;
-  const count = Number(match[3]);
+  const [, subscriber, indexText, countText] = /^(.*)\[(\d+)\/(\d+)\]$/.exec(name) ?? [];
+  if (subscriber === undefined) return undefined;
+  const index = Number(indexText) - 1;
+  const count = Number(countText);
   if (!(count >= 1 && index >= 0 && index < count)) return undefined;
-  return { subscriber: match[1], index, count };
+  return { subscriber, index, count };
 }
