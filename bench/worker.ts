@@ -44,7 +44,8 @@ function reply(answer: WorkerReply): void {
   }
 }
 
-Promise.resolve()
+// Fire and forget: a failure becomes a reply, and the process ends once the reply is out.
+void Promise.resolve()
   .then(() => runRequest(JSON.parse(process.argv[2] ?? '') as WorkerRequest))
   .catch((error: unknown): WorkerReply => ({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }))
   .then(reply);

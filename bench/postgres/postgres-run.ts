@@ -20,7 +20,7 @@ export interface PostgresWorkload {
   note(quick: boolean): string;
   /** Trials per side in a full run, when not the suite's usual number. */
   readonly trials?: number;
-  eventfold(run: PostgresRun): Promise<Measurement>;
+  eventfold: (run: PostgresRun) => Promise<Measurement>;
   /** Absent where no hand-written counterpart would be a like-for-like comparison. */
-  raw?(run: PostgresRun): Promise<Measurement>;
+  raw?: (run: PostgresRun) => Promise<Measurement>;
 }

@@ -12,7 +12,7 @@ function runExample(args: string[], interruptAfter?: string): Promise<{ code: nu
     const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const collect = (chunk: Buffer) => {
-      output += chunk;
+      output += chunk.toString();
       if (interruptAfter && output.includes(interruptAfter) && !child.killed) child.kill('SIGINT');
     };
     child.stdout.on('data', collect);

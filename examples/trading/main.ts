@@ -134,7 +134,7 @@ if (require.main === module) {
     // A second Ctrl-C leaves at once.
     process.once('SIGINT', () => process.exit(130));
   });
-  runTradingExample({ database: values.db as string, schema: values.schema, orders, seed, signal: interrupt.signal }).catch((error) => {
+  runTradingExample({ database: values.db, schema: values.schema, orders, seed, signal: interrupt.signal }).catch((error) => {
     if (error instanceof InterruptedError) process.exit(130);
     process.stderr.write(`error: ${(error as Error).message}\n`);
     process.exit(1);

@@ -2,7 +2,7 @@
  * A class whose instances are domain events. Any constructor will do; the class becomes a
  * registered event once it carries {@link DomainEvent}.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructor parameters are the event's own; `unknown[]` would refuse every class with typed ones
 export type EventClass<E extends object = object> = new (...args: any[]) => E;
 
 /**

@@ -73,7 +73,7 @@ function classTransformerCodec(eventClass: EventClass): PayloadCodec {
       checkExactJson(plain, { mode: 'plain', argument, eventName: eventClass.name, declaresDate: (path) => declaresDate(event, path) });
       return JSON.stringify(plain);
     },
-    decode: (payload) => plainToInstance(eventClass, payload) as object,
+    decode: (payload) => plainToInstance<object, unknown>(eventClass, payload),
   };
 }
 

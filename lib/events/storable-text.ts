@@ -9,6 +9,7 @@
  * so a surrogate half is found whether or not it is paired; {@link findUnstorableCharacter}
  * then tells pairs apart.
  */
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 /** Where a text holds a character eventfold refuses to store, and which one. */

@@ -26,7 +26,7 @@ export function recordEventMethod(key: symbol, decorator: string, prototype: obj
 export function readEventMethods(key: symbol, target: Function): EventMethodMap {
   const chain: Function[] = [];
   for (let current: unknown = target; typeof current === 'function' && current !== Function.prototype; current = Object.getPrototypeOf(current)) {
-    chain.unshift(current as Function);
+    chain.unshift(current);
   }
   const methods = new Map<Function, string | symbol>();
   for (const cls of chain) {

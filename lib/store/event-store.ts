@@ -371,7 +371,7 @@ export class EventStore {
     let repository = this.repositories.get(aggregateClass);
     if (!repository) {
       const definition = this.registerAggregate(aggregateClass);
-      repository = new Repository(this, this.snapshots, aggregateClass, definition, this.onSnapshotError) as Repository<AggregateRoot>;
+      repository = new Repository(this, this.snapshots, aggregateClass, definition, this.onSnapshotError);
       this.repositories.set(aggregateClass, repository);
     }
     return repository as unknown as Repository<T>;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventClass } from '../events/event-class';
+import { describeValue } from '../store/describe-value';
 import { retryPolicyOf, type RetryPolicy } from './retry-policy';
 import type { HandlerContext, ProjectionContext } from './subscriber-context';
 import { readOnHandlers, readSubscriberMetadata, type SubscriberKind } from './subscriber.decorators';
@@ -41,7 +42,8 @@ export function bindSubscriber(instance: object): BoundSubscriber {
   const subscriberClass = typeof instance === 'object' && instance !== null ? instance.constructor : undefined;
   const metadata = subscriberClass && readSubscriberMetadata(subscriberClass);
   if (!subscriberClass || !metadata) {
-    throw new UnregisteredSubscriberError(subscriberClass?.name ?? String(instance));
+    // describeValue, not String: an object without a prototype has no toString and would throw here.
+    throw new UnregisteredSubscriberError(subscriberClass?.name ?? describeValue(instance));
   }
   const { name, kind, options } = metadata;
   if (parseSegmentName(name)) {

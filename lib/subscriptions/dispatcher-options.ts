@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import { describeValue } from '../store/describe-value';
 import type { SubscriberLogger } from './logging/subscriber-logger';
 
 /** Options of {@link Dispatcher.start}. */
@@ -87,5 +88,5 @@ function isLogger(value: unknown): value is SubscriberLogger {
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? (value === null ? 'null' : 'an object') : String(value);
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? (value === null ? 'null' : 'an object') : describeValue(value);
 }

@@ -45,7 +45,7 @@ export interface HandlerContext {
  * }
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the read model's schema is the user's; any lets `ProjectionContext` stand without one
 export interface ProjectionContext<DB = any> extends Omit<HandlerContext, 'store'> {
   readonly db: Kysely<DB>;
 }

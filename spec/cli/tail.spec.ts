@@ -12,8 +12,8 @@ describe('eventfold tail', () => {
     const tail = startCli(['tail', '--config', TRADING_CONFIG, '--db', db, '--interval', '50']);
     let stdout = '';
     let stderr = '';
-    tail.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    tail.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    tail.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    tail.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => tail.on('close', resolve));
     await until(() => stderr.includes('stop with Ctrl-C'), () => `tail did not start: ${stderr}`);
 

@@ -116,7 +116,7 @@ const { value } = fc.letrec((tie) => ({
     .map(([items, hole]) => {
       if (hole === null || hole >= items.length) return items;
       const holed = [...items];
-      delete holed[hole];
+      delete holed[hole]; // eslint-disable-line @typescript-eslint/no-array-delete -- the hole is the point
       return holed;
     }),
   object: fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }).map(objectOf),
@@ -243,7 +243,7 @@ async function appendOrRefuse(
   expect(prototypeShape(), 'Object.prototype changed').to.equal(prototypeBefore);
   expect(Object.prototype).to.not.have.own.property('polluted');
   if (refusal !== undefined) {
-    expect(isEventfoldError(refusal), `not an eventfold error: ${String(refusal)}`).to.equal(true);
+    expect(isEventfoldError(refusal), `not an eventfold error: ${String(refusal)}`).to.equal(true); // eslint-disable-line @typescript-eslint/no-base-to-string -- whatever was thrown, as it prints
     expect(expectStored, `refused what the rules keep: ${(refusal as Error).message}`).to.equal(false);
     expect(await store.headPosition()).to.equal(before);
     outcomes.refused++;

@@ -5,7 +5,7 @@ import { expect } from 'chai';
  * instance of `errorClass`.
  */
 export async function expectRejection<E extends Error>(
-  action: Promise<unknown> | (() => Promise<unknown> | unknown),
+  action: Promise<unknown> | (() => unknown),
   errorClass: abstract new (...args: never[]) => E,
 ): Promise<E> {
   try {

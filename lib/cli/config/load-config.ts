@@ -28,6 +28,7 @@ export async function loadConfig(file: string, cwd: string): Promise<EventfoldCo
 
 function requireModule(file: string): unknown {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the config file's path is known only at run time
     return require(file);
   } catch (error) {
     // A .js file in a package of "type": "module" must be imported, not required.
@@ -38,6 +39,7 @@ function requireModule(file: string): unknown {
 
 // The TypeScript compiler turns `import()` into `require()` in CommonJS output; a function made
 // at run time keeps the real dynamic import, which ES module configs need.
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fixed body, not user input: see above
 const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
 function importModule(file: string): Promise<unknown> {
@@ -45,7 +47,7 @@ function importModule(file: string): Promise<unknown> {
 }
 
 function defaultExport(exported: unknown): unknown {
-  if (typeof exported === 'object' && exported !== null && 'default' in exported) return (exported as { default: unknown }).default;
+  if (typeof exported === 'object' && exported !== null && 'default' in exported) return (exported).default;
   return exported;
 }
 
@@ -61,7 +63,7 @@ function checkConfig(file: string, config: unknown): EventfoldConfig {
     problemWith(fields, 'setup', (value) => typeof value === 'function', 'a function (store) => ...') ??
     problemWith(fields, 'subscribers', (value) => typeof value === 'function', 'a function (store) => [subscribers]');
   if (problem) throw new ConfigInvalidError(file, problem);
-  return config as EventfoldConfig;
+  return config;
 }
 
 function problemWith(fields: Record<string, unknown>, name: string, valid: (value: unknown) => boolean, wanted: string): string | undefined {

@@ -7,7 +7,7 @@ import { TranspileCache } from './transpile-cache';
 /** The few parts of the `typescript` package the hook uses, so that it needs no type import. */
 interface TypeScriptApi {
   readonly ModuleKind: { readonly CommonJS: number };
-  readonly sys: { fileExists(path: string): boolean; readFile(path: string): string | undefined };
+  readonly sys: { readonly fileExists: (path: string) => boolean; readonly readFile: (path: string) => string | undefined };
   findConfigFile(searchPath: string, fileExists: (path: string) => boolean): string | undefined;
   readConfigFile(file: string, readFile: (path: string) => string | undefined): { config?: unknown; error?: { messageText: unknown } };
   parseJsonConfigFileContent(json: unknown, host: unknown, basePath: string): { options: Record<string, unknown> };
@@ -46,6 +46,7 @@ export function registerTypeScript(configFile: string, cwd: string): void {
     const source = readFileSync(filename, 'utf8');
     let output = cache.get(filename, source);
     if (output === undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the project's own TypeScript, found at run time
       compiler ??= createCompiler(require(typescript.location) as TypeScriptApi, dirname(configFile));
       output = compiler(source, filename);
       cache.set(filename, source, output);
@@ -111,6 +112,7 @@ function compilerOptionsFor(ts: TypeScriptApi, folder: string): Record<string, u
  *   source files resolve to the matching files of the build instead.
  */
 function patchResolution(): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(this, ...)
   const original = internals._resolveFilename;
   const ownBuild = ownBuildFolders();
   internals._resolveFilename = function (request, parent, ...rest) {

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import type { AggregateRoot } from '../../aggregates/aggregate-root';
-import type { Repository } from '../../aggregates/repository';
 import type { EventStore } from '../../store/event-store';
 import { jsonText } from '../output/json-text';
 import type { Terminal } from '../output/terminal';
@@ -33,7 +32,7 @@ export function historyCommand(terminal: Terminal): Command {
     .action((aggregate: string, id: string, options: HistoryOptions, command: Command) =>
       withSession(sessionOptionsOf(command), { config: true }, async (session) => {
         const aggregateClass = findAggregate(session.config, aggregate);
-        const repository = session.store.repository(aggregateClass) as Repository<AggregateRoot>;
+        const repository = session.store.repository<AggregateRoot>(aggregateClass);
         const type = repository.aggregateType;
         const shown = await lastVersionShown(session.store, type, id, options);
         const limit: HistoryLimit = { version: options.version, at: options.at };

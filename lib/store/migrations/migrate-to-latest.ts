@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run before the schema they create exists */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { describeValue } from '../describe-value';
 import { createEventLog } from './0001-create-event-log';
 import { createSubscriptions } from './0002-create-subscriptions';
 import { createSubscriberMembers } from './0003-create-subscriber-members';
@@ -61,7 +62,7 @@ async function migrateOnce(db: Kysely<any>, schema: string | undefined): Promise
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = error instanceof Error ? error.message : typeof error === 'string' ? error : describeValue(error);
     throw new Error(failed ? `migration ${failed} failed: ${reason}` : reason, { cause: error });
   }
 }

@@ -62,5 +62,5 @@ export function createPostgresDialect(options: PostgresOptions): PostgresConnect
 function getTypeParser(oid: number, format?: 'text' | 'binary') {
   if (oid === JSON_OID || oid === JSONB) return (value: string) => value;
   if (oid === INT8) return (value: string) => Number(value);
-  return types.getTypeParser(oid, format as 'text');
+  return types.getTypeParser(oid, format);
 }

@@ -60,8 +60,8 @@ function runExample(file: string, orders: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [EXAMPLE, '--db', file, '--orders', String(orders), '--seed', '42'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`the trading example exited with ${code}:\n${output}`))));
   });
