@@ -88,7 +88,5 @@ const CHECKSUM_SQL: Readonly<Record<ReadModelTable, string>> = {
  * ```
  */
 export function readModelChecksum(database: SqliteDatabase, tables: readonly ReadModelTable[]): string {
-  return tables
-    .map((table) => `${table} ${(database.prepare(CHECKSUM_SQL[table]).get() as { sum: string | null }).sum}`)
-    .join(', ');
+  return tables.map((table) => `${table} ${(database.prepare(CHECKSUM_SQL[table]).get() as { sum: string | null }).sum}`).join(', ');
 }

@@ -67,8 +67,7 @@ export function prepareRawStatements(database: SqliteDatabase): RawStatements {
         'values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     readStream: database.prepare(
-      'select stream_version, event_type, payload from eventfold_events ' +
-        'where stream_type = ? and stream_id = ? and stream_version > ? order by stream_version',
+      'select stream_version, event_type, payload from eventfold_events where stream_type = ? and stream_id = ? and stream_version > ? order by stream_version',
     ),
     latestSnapshot: database.prepare('select stream_version, state from eventfold_snapshots where stream_type = ? and stream_id = ?'),
     saveSnapshot: database.prepare(

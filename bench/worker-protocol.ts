@@ -14,6 +14,4 @@ export type WorkerRequest =
   | { readonly phase: 'postgres'; readonly workload: string; readonly side: Side; readonly run: PostgresRun };
 
 /** What a worker answers: its figure (when it measured) and its peak resident memory. */
-export type WorkerReply =
-  | { readonly ok: true; readonly measurement?: Measurement; readonly maxRssKb: number }
-  | { readonly ok: false; readonly error: string };
+export type WorkerReply = { readonly ok: true; readonly measurement?: Measurement; readonly maxRssKb: number } | { readonly ok: false; readonly error: string };

@@ -46,7 +46,8 @@ export const postgresBatchedAppend: PostgresWorkload = {
   async raw(run) {
     return withRawLog(run, async (client) => {
       const insertSql = insertEventsSql(BATCH_SIZE);
-      for (let batch = 0; batch < WARM_UP_BATCHES; batch++) await appendRaw(client, { type: 'MarketBook', id: 'warm-up' }, rawTape(batch * BATCH_SIZE, BATCH_SIZE), insertSql);
+      for (let batch = 0; batch < WARM_UP_BATCHES; batch++)
+        await appendRaw(client, { type: 'MarketBook', id: 'warm-up' }, rawTape(batch * BATCH_SIZE, BATCH_SIZE), insertSql);
       const batches = batchCount(run.quick);
       const elapsed = startClock();
       for (let batch = 0; batch < batches; batch++) await appendRaw(client, streamOf(batch), rawTape(batch * BATCH_SIZE, BATCH_SIZE), insertSql);

@@ -184,8 +184,7 @@ async function threeProcesses(run: PostgresRun): Promise<Measurement> {
 }
 
 function label(processes: number) {
-  return (quick: boolean) =>
-    `append ${batchCount(quick)} x ${BATCH_SIZE.toLocaleString('en-US')} -> 1 projection, ${processes} process${processes === 1 ? '' : 'es'}`;
+  return (quick: boolean) => `append ${batchCount(quick)} x ${BATCH_SIZE.toLocaleString('en-US')} -> 1 projection, ${processes} process${processes === 1 ? '' : 'es'}`;
 }
 
 /** End to end to one projection, appends and projection in one process. */

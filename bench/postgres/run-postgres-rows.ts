@@ -54,7 +54,9 @@ export async function runPostgresRows(
             // A multi-process side reports its busiest node: that is the memory an application node needs.
             results[side].push({ measurement, maxRssKb: Math.max(maxRssKb, measurement.childPeakRssKb ?? 0) });
             const title = `${workload.name} ${side}${trials > 1 ? ` #${trial}` : ''}`;
-            console.log(`  ${title.padEnd(36)} ${formatValue(measurement.value, workload.unit).padStart(16)} ${workload.unit.padEnd(8)} ${measurement.detail}, peak RSS ${formatMegabytes(maxRssKb)}`);
+            console.log(
+              `  ${title.padEnd(36)} ${formatValue(measurement.value, workload.unit).padStart(16)} ${workload.unit.padEnd(8)} ${measurement.detail}, peak RSS ${formatMegabytes(maxRssKb)}`,
+            );
           } finally {
             await pool.query(`drop schema if exists "${schema}" cascade`);
           }
@@ -102,7 +104,9 @@ function formatTable(rows: readonly PostgresRow[], quick: boolean): string[] {
 
 function notes(rows: readonly PostgresRow[], quick: boolean): string[] {
   const lines = [
-    quick ? 'One trial per side (--quick): expect noise.' : 'Each figure is the median of its trials, each side in a fresh process and a fresh schema, the sides taking turns.',
+    quick
+      ? 'One trial per side (--quick): expect noise.'
+      : 'Each figure is the median of its trials, each side in a fresh process and a fresh schema, the sides taking turns.',
     "raw pg: the same work through hand-written SQL on one pg client, on the tables eventfold's migrations create.",
     'RSS: peak resident memory of the process that ran the side; for several processes, of the busiest one.',
   ];

@@ -108,14 +108,16 @@ function rawSide(streamType: string, snapshotted: boolean): WorkloadSide {
         const state = emptyBookState();
         const recordedAt = new Date().toISOString();
         for (const [first, end] of batchesOfTape(0, STREAM_LENGTH)) {
-          database.transaction(() => {
-            for (let index = first; index < end; index++) {
-              const fields = orderFields(index);
-              const type = orderEventType(index);
-              statements.insertEvent.run(uuidv7(), streamType, BOOK_ID, index + 1, type, 1, JSON.stringify(fields), '{}', recordedAt);
-              if (index < SNAPSHOT_AT) foldOrder(state, type, fields);
-            }
-          }).immediate();
+          database
+            .transaction(() => {
+              for (let index = first; index < end; index++) {
+                const fields = orderFields(index);
+                const type = orderEventType(index);
+                statements.insertEvent.run(uuidv7(), streamType, BOOK_ID, index + 1, type, 1, JSON.stringify(fields), '{}', recordedAt);
+                if (index < SNAPSHOT_AT) foldOrder(state, type, fields);
+              }
+            })
+            .immediate();
         }
         if (snapshotted) statements.saveSnapshot.run(streamType, BOOK_ID, SNAPSHOT_AT, 1, JSON.stringify(state), recordedAt);
       } finally {

@@ -11,11 +11,5 @@ export default defineConfig({
   database: 'trading.db',
   aggregates: [Order, Position],
   setup: createReadModels,
-  subscribers: (store) => [
-    new OpenOrders(),
-    new Positions(),
-    new RealizedPnl(),
-    new PositionKeeper(store),
-    new FillNotifier(new FlakySender(readModels(store))),
-  ],
+  subscribers: (store) => [new OpenOrders(), new Positions(), new RealizedPnl(), new PositionKeeper(store), new FillNotifier(new FlakySender(readModels(store)))],
 });

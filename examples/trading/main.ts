@@ -93,14 +93,21 @@ export class InterruptedError extends Error {}
  * after the lease time (5 s), and then this process takes them over.
  */
 async function takeOverLeases(dispatcher: Dispatcher, print: (line: string) => void): Promise<void> {
-  const waiting = () => dispatcher.stats().filter((stats) => stats.state === 'standby').map((stats) => stats.name);
+  const waiting = () =>
+    dispatcher
+      .stats()
+      .filter((stats) => stats.state === 'standby')
+      .map((stats) => stats.name);
   if (waiting().length === 0) return;
   print(`Waiting for the leases of ${waiting().join(', ')}, still held by a run that was killed...`);
   while (waiting().length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 function lagByName(dispatcher: Dispatcher): string {
-  return dispatcher.stats().map((stats) => `${stats.name} ${stats.lag}`).join(', ');
+  return dispatcher
+    .stats()
+    .map((stats) => `${stats.name} ${stats.lag}`)
+    .join(', ');
 }
 
 /** The database for the first line of output, with any password hidden. */

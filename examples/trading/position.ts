@@ -38,9 +38,7 @@ export class Position extends AggregateRoot {
     const share = reduced / fill.volume;
     const fee = roundKrw(fill.fee * share);
     const proceeds = fill.price * reduced;
-    const realizedPnl = roundKrw(
-      this.direction === 'long' ? proceeds - fee - this.averageEntryPrice * reduced : this.averageEntryPrice * reduced - proceeds - fee,
-    );
+    const realizedPnl = roundKrw(this.direction === 'long' ? proceeds - fee - this.averageEntryPrice * reduced : this.averageEntryPrice * reduced - proceeds - fee);
     if (reduced < this.volume) {
       this.raise(new PositionReduced(this.market, reduced, fill.price, fee, realizedPnl, fillPosition));
       return;

@@ -1,14 +1,6 @@
 import { On, Projection, type ProjectionContext } from '../../lib';
 import { roundKrw, roundVolume } from './amounts';
-import {
-  OrderCancelled,
-  OrderFilled,
-  OrderPlaced,
-  PositionClosed,
-  PositionIncreased,
-  PositionOpened,
-  PositionReduced,
-} from './events';
+import { OrderCancelled, OrderFilled, OrderPlaced, PositionClosed, PositionIncreased, PositionOpened, PositionReduced } from './events';
 import type { ReadModels } from './read-models';
 
 type Context = ProjectionContext<ReadModels>;

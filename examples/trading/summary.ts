@@ -29,10 +29,24 @@ export async function summarize(store: EventStore, db: Kysely<ReadModels>, dispa
     .execute();
   const count = (type: string) => Number(counts.find((row) => row.event_type === type)?.count ?? 0);
   const orders = count('OrderPlaced') + count('OrderRejected');
-  const openOrders = Number((await db.selectFrom('open_orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const openOrders = Number(
+    (
+      await db
+        .selectFrom('open_orders')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst()
+    )?.n ?? 0,
+  );
   const positions = await db.selectFrom('positions').selectAll().orderBy('market').execute();
   const realizedPnl = await db.selectFrom('realized_pnl').selectAll().orderBy('market').execute();
-  const notifications = Number((await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const notifications = Number(
+    (
+      await db
+        .selectFrom('notifications')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst()
+    )?.n ?? 0,
+  );
   const stats = dispatcher.stats();
   const retries = stats.reduce((sum, subscriber) => sum + subscriber.retried, 0);
   const deadLetters = (await dispatcher.deadLetters()).length;
@@ -43,8 +57,7 @@ export async function summarize(store: EventStore, db: Kysely<ReadModels>, dispa
     `  fills           ${count('OrderFilled')}`,
     '  positions',
     ...positions.map(
-      (row) =>
-        `    ${row.market.padEnd(8)} ${row.direction.padEnd(5)} ${String(row.volume).padStart(14)} at ${krw(row.average_entry_price).padStart(18)}`,
+      (row) => `    ${row.market.padEnd(8)} ${row.direction.padEnd(5)} ${String(row.volume).padStart(14)} at ${krw(row.average_entry_price).padStart(18)}`,
     ),
     '  realized PnL, fees included',
     ...realizedPnl.map((row) => `    ${row.market.padEnd(8)} ${krw(row.realized_pnl).padStart(18)}   fees ${krw(row.fees)}`),

@@ -51,10 +51,16 @@ export function Aggregate(name: string, options?: AggregateOptions): ClassDecora
   // Both end up in 32-bit columns (a snapshot's stream version, its snapshot version), so a
   // larger number would fail only when the first snapshot is written.
   if (snapshotEvery !== undefined && !isPositiveInt32(snapshotEvery)) {
-    throw new InvalidArgumentError(`snapshotEvery of aggregate '${name}'`, `expected a whole number from 1 to ${MAX_STREAM_VERSION}, got ${describeValue(snapshotEvery)}.`);
+    throw new InvalidArgumentError(
+      `snapshotEvery of aggregate '${name}'`,
+      `expected a whole number from 1 to ${MAX_STREAM_VERSION}, got ${describeValue(snapshotEvery)}.`,
+    );
   }
   if (!isPositiveInt32(snapshotVersion)) {
-    throw new InvalidArgumentError(`snapshotVersion of aggregate '${name}'`, `expected a whole number from 1 to ${MAX_STREAM_VERSION}, got ${describeValue(snapshotVersion)}.`);
+    throw new InvalidArgumentError(
+      `snapshotVersion of aggregate '${name}'`,
+      `expected a whole number from 1 to ${MAX_STREAM_VERSION}, got ${describeValue(snapshotVersion)}.`,
+    );
   }
   const definition: AggregateDefinition = Object.freeze({ name, snapshotEvery, snapshotVersion });
   return (target) => Reflect.defineMetadata(AGGREGATE_DEFINITION, definition, target);

@@ -37,7 +37,7 @@ export function declaresDate(event: object, path: readonly PathSegment[]): boole
         holder = (holder as Record<string, unknown>)[segment];
       } else {
         ownerInstance = holder;
-        owner = (holder).constructor;
+        owner = holder.constructor;
         // A property exposed under another name is stored under that name.
         property = defaultMetadataStorage.findExposeMetadataByCustomName(owner, String(segment))?.propertyName ?? String(segment);
         holder = (holder as Record<string, unknown>)[property];

@@ -42,7 +42,7 @@ export interface DomainEventOptions {
 export function DomainEvent(name: string, options: DomainEventOptions = {}): ClassDecorator {
   const version = options.version ?? 1;
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new InvalidArgumentError('event name', 'give @DomainEvent a non-empty name, e.g. @DomainEvent(\'OrderPlaced\').');
+    throw new InvalidArgumentError('event name', "give @DomainEvent a non-empty name, e.g. @DomainEvent('OrderPlaced').");
   }
   if (!Number.isInteger(version) || version < 1) {
     throw new InvalidArgumentError(`version of event '${name}'`, `expected a positive integer, got ${String(version)}.`);

@@ -7,12 +7,7 @@ import { CorruptEventError, EventConstructorError, UnknownEventTypeError, type S
  * Turns a stored payload back into an instance of the registered class, upcasting it first when
  * it was written by an older schema version.
  */
-export function decodePayload(
-  registry: EventRegistry,
-  location: StoredEventLocation,
-  schemaVersion: number,
-  payloadText: string,
-): object {
+export function decodePayload(registry: EventRegistry, location: StoredEventLocation, schemaVersion: number, payloadText: string): object {
   const registered = registry.named(location.type);
   if (!registered) throw new UnknownEventTypeError(location);
   const { definition, codec } = registered;
@@ -52,12 +47,7 @@ function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-function upcast(
-  definition: EventDefinition,
-  location: StoredEventLocation,
-  schemaVersion: number,
-  payload: Record<string, unknown>,
-): Record<string, unknown> {
+function upcast(definition: EventDefinition, location: StoredEventLocation, schemaVersion: number, payload: Record<string, unknown>): Record<string, unknown> {
   if (schemaVersion === definition.version) return payload;
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1) {
     throw new CorruptEventError(location, `its schema version ${schemaVersion} is not a positive integer.`);

@@ -13,8 +13,7 @@ export class EventNameConflictError extends EventfoldError {
     readonly conflictingClass: string,
   ) {
     super(
-      `Event name '${eventName}' is already taken by class ${registeredClass}, so ${conflictingClass} cannot use it: ` +
-        'give one of them another @DomainEvent name.',
+      `Event name '${eventName}' is already taken by class ${registeredClass}, so ${conflictingClass} cannot use it: ` + 'give one of them another @DomainEvent name.',
     );
   }
 }

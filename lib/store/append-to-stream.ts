@@ -95,11 +95,7 @@ async function insertEvents(
  * an earlier attempt committed: the append is answered from the log. Some of them stored in
  * another way means ids were reused for different events, which is refused.
  */
-async function findStoredAppend(
-  db: Kysely<EventfoldTables>,
-  stream: StreamRef,
-  events: readonly PreparedEvent[],
-): Promise<AppendResult | undefined> {
+async function findStoredAppend(db: Kysely<EventfoldTables>, stream: StreamRef, events: readonly PreparedEvent[]): Promise<AppendResult | undefined> {
   const ids = events.map((event) => event.id);
   const rows = await db
     .selectFrom(EVENTS_TABLE)
@@ -122,18 +118,18 @@ async function findStoredAppend(
   const fromVersion = Number(first.stream_version) - 1;
   return {
     nextExpectedVersion: fromVersion + events.length,
-    events: toRecorded(stream, fromVersion, events, rows.map((row) => Number(row.position)), new Date(first.recorded_at)),
+    events: toRecorded(
+      stream,
+      fromVersion,
+      events,
+      rows.map((row) => Number(row.position)),
+      new Date(first.recorded_at),
+    ),
     alreadyStored: true,
   };
 }
 
-function toRecorded(
-  stream: StreamRef,
-  fromVersion: number,
-  events: readonly PreparedEvent[],
-  positions: readonly number[],
-  recordedAt: Date,
-): RecordedEvent[] {
+function toRecorded(stream: StreamRef, fromVersion: number, events: readonly PreparedEvent[], positions: readonly number[], recordedAt: Date): RecordedEvent[] {
   return events.map((event, index) => ({
     // One position per event: insertEvents pushes one for each, and findStoredAppend only
     // answers when it found a row for every event.

@@ -23,7 +23,7 @@ export function describeValue(value: unknown): string {
       return value.name ? `the function ${value.name}` : 'a function';
     case 'object': {
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date';
-      const name = (value).constructor?.name;
+      const name = value.constructor?.name;
       return name && name !== 'Object' ? `a ${name}` : 'an object';
     }
     default:

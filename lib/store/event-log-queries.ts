@@ -4,17 +4,7 @@ import { EVENTS_TABLE, type EventfoldTables, type EventRow } from './schema';
 import type { StreamRef } from './stream-ref';
 
 /** Columns written by an insert, in the order {@link EventLogQueries.insert} binds their values. */
-const INSERT_COLUMNS = [
-  'event_id',
-  'stream_type',
-  'stream_id',
-  'stream_version',
-  'event_type',
-  'schema_version',
-  'payload',
-  'metadata',
-  'recorded_at',
-] as const;
+const INSERT_COLUMNS = ['event_id', 'stream_type', 'stream_id', 'stream_version', 'event_type', 'schema_version', 'payload', 'metadata', 'recorded_at'] as const;
 
 /** The columns a replay reads: enough to decode an event and to say where it is stored. */
 const REPLAY_COLUMNS = ['position', 'stream_version', 'event_type', 'schema_version', 'payload'] as const;
@@ -45,9 +35,15 @@ export class EventLogQueries {
     private readonly returnsPositions: boolean,
   ) {
     const stream = db.selectFrom(EVENTS_TABLE).where('stream_type', '=', '').where('stream_id', '=', '');
-    this.versionSql = sqlOf(stream.select((eb) => eb.fn.max('stream_version').as('version')), 2);
+    this.versionSql = sqlOf(
+      stream.select((eb) => eb.fn.max('stream_version').as('version')),
+      2,
+    );
     this.versionAtSql = sqlOf(stream.select((eb) => eb.fn.max('stream_version').as('version')).where('recorded_at', '<=', ''), 3);
-    this.headSql = sqlOf(db.selectFrom(EVENTS_TABLE).select((eb) => eb.fn.max('position').as('position')), 0);
+    this.headSql = sqlOf(
+      db.selectFrom(EVENTS_TABLE).select((eb) => eb.fn.max('position').as('position')),
+      0,
+    );
   }
 
   /** `{ version }` of the stream's last event (null when it has none). */
@@ -70,12 +66,7 @@ export class EventLogQueries {
    * recorded at `recordedAt`. Where {@link returnsPositions}, the result rows carry `event_id`
    * and `position`.
    */
-  insert(
-    stream: StreamRef,
-    fromVersion: number,
-    events: readonly PreparedEvent[],
-    recordedAt: string,
-  ): CompiledQuery<{ event_id: string; position: number | string }> {
+  insert(stream: StreamRef, fromVersion: number, events: readonly PreparedEvent[], recordedAt: string): CompiledQuery<{ event_id: string; position: number | string }> {
     const rowCount = events.length;
     let sql = this.insertSql.get(rowCount);
     if (sql === undefined) {

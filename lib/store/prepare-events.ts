@@ -38,11 +38,7 @@ export interface PreparedEvent {
  * Validates and serializes the events of one append before any database work, so that a bad
  * event fails the whole append and nothing is half-written.
  */
-export function prepareEvents(
-  registry: EventRegistry,
-  events: ReadonlyArray<object | NewEvent>,
-  batchMetadata: EventMetadata | undefined,
-): PreparedEvent[] {
+export function prepareEvents(registry: EventRegistry, events: ReadonlyArray<object | NewEvent>, batchMetadata: EventMetadata | undefined): PreparedEvent[] {
   if (!Array.isArray(events) || events.length === 0) {
     throw new InvalidArgumentError('events', 'expected a non-empty array of events to append.');
   }

@@ -43,8 +43,7 @@ function assertName(value: unknown, argument: string): void {
   if (unstorable) {
     throw new InvalidArgumentError(
       argument,
-      `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} ${unstorable.problem}. ` +
-        `A stream is known by its exact name, so ${unstorable.remedy}.`,
+      `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} ${unstorable.problem}. A stream is known by its exact name, so ${unstorable.remedy}.`,
     );
   }
 }

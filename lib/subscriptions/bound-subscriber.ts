@@ -114,7 +114,8 @@ function segmentCount(value: number, subscriber: string): number {
 }
 
 function wholeNumber(value: number, option: string, subscriber: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(`${option} of subscriber '${subscriber}'`, `expected a whole number >= 1, got ${String(value)}.`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new InvalidArgumentError(`${option} of subscriber '${subscriber}'`, `expected a whole number >= 1, got ${String(value)}.`);
   return value;
 }
 
@@ -124,11 +125,13 @@ function finiteNumber(value: number, option: string, subscriber: string): number
 }
 
 function failureMode(value: string, subscriber: string): FailureMode {
-  if (value !== 'park' && value !== 'halt') throw new InvalidArgumentError(`onFailure of subscriber '${subscriber}'`, `expected 'park' or 'halt', got ${JSON.stringify(value)}.`);
+  if (value !== 'park' && value !== 'halt')
+    throw new InvalidArgumentError(`onFailure of subscriber '${subscriber}'`, `expected 'park' or 'halt', got ${JSON.stringify(value)}.`);
   return value;
 }
 
 function startFrom(value: string, subscriber: string): 'beginning' | 'now' {
-  if (value !== 'beginning' && value !== 'now') throw new InvalidArgumentError(`startFrom of subscriber '${subscriber}'`, `expected 'beginning' or 'now', got ${JSON.stringify(value)}.`);
+  if (value !== 'beginning' && value !== 'now')
+    throw new InvalidArgumentError(`startFrom of subscriber '${subscriber}'`, `expected 'beginning' or 'now', got ${JSON.stringify(value)}.`);
   return value;
 }

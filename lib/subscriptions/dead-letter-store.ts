@@ -66,7 +66,11 @@ export class DeadLetterStore {
     if (from.length === 0) return;
     const letters = await db.selectFrom(DEAD_LETTERS_TABLE).select(['id', 'stream_type', 'stream_id']).where('subscriber', 'in', from).execute();
     for (const letter of letters) {
-      await db.updateTable(DEAD_LETTERS_TABLE).set({ subscriber: to(letter.stream_type, letter.stream_id) }).where('id', '=', letter.id).execute();
+      await db
+        .updateTable(DEAD_LETTERS_TABLE)
+        .set({ subscriber: to(letter.stream_type, letter.stream_id) })
+        .where('id', '=', letter.id)
+        .execute();
     }
   }
 

@@ -84,7 +84,9 @@ function wholeNumber(value: unknown, fallback: number, argument: string): number
 
 function isLogger(value: unknown): value is SubscriberLogger {
   const candidate = value as Partial<Record<keyof SubscriberLogger, unknown>> | null;
-  return typeof candidate === 'object' && candidate !== null && ['info', 'warn', 'error'].every((level) => typeof candidate[level as keyof SubscriberLogger] === 'function');
+  return (
+    typeof candidate === 'object' && candidate !== null && ['info', 'warn', 'error'].every((level) => typeof candidate[level as keyof SubscriberLogger] === 'function')
+  );
 }
 
 function describe(value: unknown): string {

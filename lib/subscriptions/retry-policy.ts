@@ -37,7 +37,8 @@ export function retryPolicyOf(options: RetryOptions | undefined, subscriber: str
   const policy = { ...DEFAULTS, ...options };
   const argument = (field: string) => `retry.${field} of subscriber '${subscriber}'`;
   for (const field of ['initialDelayMs', 'maxDelayMs', 'timeoutMs'] as const) {
-    if (!Number.isFinite(policy[field]) || policy[field] < 0) throw new InvalidArgumentError(argument(field), `expected milliseconds >= 0, got ${String(policy[field])}.`);
+    if (!Number.isFinite(policy[field]) || policy[field] < 0)
+      throw new InvalidArgumentError(argument(field), `expected milliseconds >= 0, got ${String(policy[field])}.`);
   }
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
     throw new InvalidArgumentError(argument('maxAttempts'), `expected a whole number >= 1, got ${String(policy.maxAttempts)}.`);

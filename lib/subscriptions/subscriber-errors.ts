@@ -5,10 +5,7 @@ export class UnregisteredSubscriberError extends EventfoldError {
   readonly code = 'EVENTFOLD_UNREGISTERED_SUBSCRIBER';
 
   constructor(readonly className: string) {
-    super(
-      `${className} is not a subscriber: decorate its class with @EventHandler('name') or @Projection('name') ` +
-        'and mark its methods with @On(EventClass).',
-    );
+    super(`${className} is not a subscriber: decorate its class with @EventHandler('name') or @Projection('name') ` + 'and mark its methods with @On(EventClass).');
   }
 }
 

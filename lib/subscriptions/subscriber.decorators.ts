@@ -65,7 +65,10 @@ export function Projection(name: string, options: ProjectionOptions = {}): Class
 
 function subscriberDecorator(kind: SubscriberKind, name: string, options: ProjectionOptions): ClassDecorator {
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new InvalidArgumentError(`${kind} name`, `give @${kind === 'handler' ? 'EventHandler' : 'Projection'} a non-empty name; it keys the checkpoint, so keep it stable.`);
+    throw new InvalidArgumentError(
+      `${kind} name`,
+      `give @${kind === 'handler' ? 'EventHandler' : 'Projection'} a non-empty name; it keys the checkpoint, so keep it stable.`,
+    );
   }
   const metadata: SubscriberMetadata = Object.freeze({ kind, name, options: Object.freeze({ ...options }) });
   return (target) => Reflect.defineMetadata(SUBSCRIBER, metadata, target);

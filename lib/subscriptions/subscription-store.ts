@@ -83,7 +83,18 @@ export class SubscriptionStore {
   async ensure(name: string, kind: string, position: number, db: Kysely<EventfoldTables> = this.db): Promise<void> {
     await db
       .insertInto(SUBSCRIPTIONS_TABLE)
-      .values({ name, kind, position, ahead: '[]', status: 'stopped', status_reason: null, lease_owner: null, lease_expires_at: null, updated_at: now(), in_flight: null })
+      .values({
+        name,
+        kind,
+        position,
+        ahead: '[]',
+        status: 'stopped',
+        status_reason: null,
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: now(),
+        in_flight: null,
+      })
       .onConflict((conflict) => conflict.column('name').doNothing())
       .execute();
   }
@@ -146,12 +157,7 @@ export class SubscriptionStore {
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {
-    await this.db
-      .updateTable(SUBSCRIPTIONS_TABLE)
-      .set({ lease_owner: null, lease_expires_at: null })
-      .where('name', '=', name)
-      .where('lease_owner', '=', owner)
-      .execute();
+    await this.db.updateTable(SUBSCRIPTIONS_TABLE).set({ lease_owner: null, lease_expires_at: null }).where('name', '=', name).where('lease_owner', '=', owner).execute();
   }
 
   /**

@@ -47,7 +47,7 @@ function importModule(file: string): Promise<unknown> {
 }
 
 function defaultExport(exported: unknown): unknown {
-  if (typeof exported === 'object' && exported !== null && 'default' in exported) return (exported).default;
+  if (typeof exported === 'object' && exported !== null && 'default' in exported) return exported.default;
   return exported;
 }
 

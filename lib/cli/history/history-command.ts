@@ -53,12 +53,7 @@ export function historyCommand(terminal: Terminal): Command {
 }
 
 /** Checks the stream has the events asked for, and says which is the last one shown. */
-async function lastVersionShown(
-  store: EventStore,
-  type: string,
-  id: string,
-  options: HistoryOptions,
-): Promise<{ version: number; total: number }> {
+async function lastVersionShown(store: EventStore, type: string, id: string, options: HistoryOptions): Promise<{ version: number; total: number }> {
   const stream = { type, id };
   const total = await store.streamVersion(stream);
   if (total === 0) throw new AggregateHasNoEventsError(type, id);

@@ -17,7 +17,7 @@ export function rebuildCommand(terminal: Terminal): Command {
   return withSessionOptions(new Command('rebuild'))
     .description("empty a projection's read model and replay the whole log into it")
     .argument('<projection>', 'projection name, as given to @Projection (e.g. open-orders)')
-    .option('--batch-size <n>', 'events per transaction (default: 1000, or the projection\'s batchSize if larger)', parseWholeNumber)
+    .option('--batch-size <n>', "events per transaction (default: 1000, or the projection's batchSize if larger)", parseWholeNumber)
     .action((name: string, options: { batchSize?: number }, command: Command) =>
       withSession(sessionOptionsOf(command), { config: true }, async (session) => {
         const projection = findProjection(describeSubscribers(await session.subscribers()), name);
@@ -34,9 +34,7 @@ export function rebuildCommand(terminal: Terminal): Command {
             throw error;
           }
         });
-        terminal.out(
-          `Rebuilt ${name}: ${result.done}/${result.total} events in ${formatDuration(result.elapsedMs)} (${formatRate(result.rate)}).`,
-        );
+        terminal.out(`Rebuilt ${name}: ${result.done}/${result.total} events in ${formatDuration(result.elapsedMs)} (${formatRate(result.rate)}).`);
       }),
     );
 }

@@ -89,7 +89,9 @@ export class CliSession {
  */
 async function assertSchemaHoldsEventLog(store: EventStore, schema: string, label: string): Promise<void> {
   try {
-    const { rows } = await sql<{ found: number }>`select 1 as found from information_schema.tables where table_schema = ${schema} and table_name = ${EVENTS_TABLE}`.execute(store.db);
+    const { rows } = await sql<{
+      found: number;
+    }>`select 1 as found from information_schema.tables where table_schema = ${schema} and table_name = ${EVENTS_TABLE}`.execute(store.db);
     if (rows.length === 0) throw new NotAnEventfoldDatabaseError(label, `schema ${schema} has no ${EVENTS_TABLE} table`);
   } catch (error) {
     await store.close();

@@ -24,12 +24,7 @@ export const createEventLog: Migration = {
       .execute();
     // The unique stream index is also the concurrency guard of last resort: two writers can
     // never both store version N of one stream, whatever the version check saw.
-    await db.schema
-      .createIndex(`${EVENTS_TABLE}_stream`)
-      .on(EVENTS_TABLE)
-      .columns(['stream_type', 'stream_id', 'stream_version'])
-      .unique()
-      .execute();
+    await db.schema.createIndex(`${EVENTS_TABLE}_stream`).on(EVENTS_TABLE).columns(['stream_type', 'stream_id', 'stream_version']).unique().execute();
     await db.schema.createIndex(`${EVENTS_TABLE}_event_id`).on(EVENTS_TABLE).column('event_id').unique().execute();
     await db.schema
       .createTable(SNAPSHOTS_TABLE)

@@ -33,12 +33,7 @@ export const createSubscriptions: Migration = {
       .addColumn('attempts', 'integer', (column) => column.notNull())
       .addColumn('failed_at', types.timestamp, (column) => column.notNull())
       .execute();
-    await db.schema
-      .createIndex(`${DEAD_LETTERS_TABLE}_subscriber_position`)
-      .on(DEAD_LETTERS_TABLE)
-      .columns(['subscriber', 'position'])
-      .unique()
-      .execute();
+    await db.schema.createIndex(`${DEAD_LETTERS_TABLE}_subscriber_position`).on(DEAD_LETTERS_TABLE).columns(['subscriber', 'position']).unique().execute();
   },
   async down(db: Kysely<any>): Promise<void> {
     await db.schema.dropTable(DEAD_LETTERS_TABLE).execute();

@@ -76,7 +76,14 @@ export class DeadLetterRetry {
     return false;
   }
 
-  private async attempt(letter: DeadLetter, recorded: RecordedEvent, handler: BoundHandler, attempt: number, signal: AbortSignal, settle?: SettleInTransaction): Promise<void> {
+  private async attempt(
+    letter: DeadLetter,
+    recorded: RecordedEvent,
+    handler: BoundHandler,
+    attempt: number,
+    signal: AbortSignal,
+    settle?: SettleInTransaction,
+  ): Promise<void> {
     const context = { recorded, eventId: recorded.eventId, position: recorded.position, metadata: recorded.metadata, attempt, signal };
     if (this.subscriber.kind === 'handler') {
       await handler(recorded.event, { ...context, store: this.store });

@@ -39,9 +39,12 @@ export async function withOperationLease<T>(
     }
     // A renewal that fails is not reported here: the lease then lapses, and the operation's own
     // writes, which name the owner, find that out and fail with the process that took over.
-    const renewal = setInterval(() => {
-      for (const name of taken) void subscriptions.acquireLease(name, owner, leaseMs).catch(() => undefined);
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        for (const name of taken) void subscriptions.acquireLease(name, owner, leaseMs).catch(() => undefined);
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     renewal.unref();
     try {
       return await work(owner);

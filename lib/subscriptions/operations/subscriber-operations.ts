@@ -240,7 +240,10 @@ export class SubscriberOperations {
   async resume(subscriber: string): Promise<string[]> {
     assertName(subscriber);
     const saved = await this.subscriptions.list();
-    const names = storedNamesOf(subscriber, saved.map((subscription) => subscription.name));
+    const names = storedNamesOf(
+      subscriber,
+      saved.map((subscription) => subscription.name),
+    );
     const halted = saved.filter((subscription) => names.includes(subscription.name) && subscription.status === 'halted').map((subscription) => subscription.name);
     if (halted.length === 0) return [];
     await withOperationLease(this.subscriptions, halted, `resume '${subscriber}'`, this.leaseMs, async (owner) => {
@@ -263,24 +266,32 @@ export class SubscriberOperations {
   }
 
   private async letterWithId(id: number): Promise<DeadLetter> {
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) throw new InvalidArgumentError('id', `expected a dead letter's id, a whole number >= 1, got ${String(id)}.`);
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1)
+      throw new InvalidArgumentError('id', `expected a dead letter's id, a whole number >= 1, got ${String(id)}.`);
     const letter = await this.letters.get(id);
     if (!letter) throw await this.notFound(id);
     return letter;
   }
 
   private async notFound(id: number): Promise<DeadLetterNotFoundError> {
-    return new DeadLetterNotFoundError(id, (await this.letters.list()).map((letter) => letter.id));
+    return new DeadLetterNotFoundError(
+      id,
+      (await this.letters.list()).map((letter) => letter.id),
+    );
   }
 }
 
 function assertName(subscriber: unknown): asserts subscriber is string {
-  if (typeof subscriber !== 'string' || subscriber === '') throw new InvalidArgumentError('subscriber', `expected a subscriber's name, got ${JSON.stringify(subscriber)}.`);
+  if (typeof subscriber !== 'string' || subscriber === '')
+    throw new InvalidArgumentError('subscriber', `expected a subscriber's name, got ${JSON.stringify(subscriber)}.`);
 }
 
 /** A dead letter is retried through the subscriber it belongs to, or the one its segment is part of. */
 function assertBelongs(letter: DeadLetter, subscriber: BoundSubscriber): void {
   const owner = parseSegmentName(letter.subscriber)?.subscriber ?? letter.subscriber;
   if (owner === subscriber.name) return;
-  throw new InvalidArgumentError('subscriber', `dead letter ${letter.id} belongs to '${letter.subscriber}', not to '${subscriber.name}'; pass an instance of '${owner}'.`);
+  throw new InvalidArgumentError(
+    'subscriber',
+    `dead letter ${letter.id} belongs to '${letter.subscriber}', not to '${subscriber.name}'; pass an instance of '${owner}'.`,
+  );
 }

@@ -181,7 +181,8 @@ export class HandlerDelivery implements Delivery {
     let high = this.ready.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (goesBefore(this.ready[middle]!, entry)) low = middle + 1; // low <= middle < high <= length
+      if (goesBefore(this.ready[middle]!, entry))
+        low = middle + 1; // low <= middle < high <= length
       else high = middle;
     }
     this.ready.splice(low, 0, entry);

@@ -40,9 +40,11 @@ export class ProjectionDelivery implements Delivery {
     }
     this.running = true;
     this.host.track(
-      checkpoints.serially(() => this.apply(batch)).finally(() => {
-        this.running = false;
-      }),
+      checkpoints
+        .serially(() => this.apply(batch))
+        .finally(() => {
+          this.running = false;
+        }),
     );
   }
 

@@ -30,7 +30,10 @@ export class ProjectionReplay {
   /** Whether a rebuild may start here; throws naming the state when not. */
   assertCanRebuild(): void {
     if (!this.runner.isWorking && this.runner.state !== 'halted') {
-      throw new InvalidArgumentError('projection', `'${this.runner.name}' is ${this.runner.state} in this process (another process may hold its lease); rebuild it where it runs.`);
+      throw new InvalidArgumentError(
+        'projection',
+        `'${this.runner.name}' is ${this.runner.state} in this process (another process may hold its lease); rebuild it where it runs.`,
+      );
     }
   }
 

@@ -70,7 +70,11 @@ export class SubscriberRunner implements DeliveryHost {
     this.feed = new SubscriberFeed(env, subscriber);
     this.lifecycle = new RunnerLifecycle(this);
     const rest = () => this.journal.rest(this.checkpoints.checkpoint);
-    this.idleRest = new IdleRest(() => this.isIdle(), rest, (error) => this.env.onError(error, this.name));
+    this.idleRest = new IdleRest(
+      () => this.isIdle(),
+      rest,
+      (error) => this.env.onError(error, this.name),
+    );
     this.deadLettering = new DeadLettering(this);
   }
 
@@ -292,7 +296,6 @@ export class SubscriberRunner implements DeliveryHost {
   private reached(position: number): boolean {
     return this.checkpoints.checkpoint >= position || !this.isWorking;
   }
-
 }
 
 function isWorking(state: RunnerState): boolean {
