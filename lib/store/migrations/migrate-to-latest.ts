@@ -42,9 +42,10 @@ function passesOnRetry(error: unknown): boolean {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) return true;
     if (/already exists|duplicate column/.test(String((current as Error).message))) return true;
-    // Kysely's migrator looks through every schema of a PostgreSQL database; one that another
-    // application drops at that moment (or a table of it) fails the look; the next try does not see it.
-    if (/^(schema|relation) ".*" does not exist$/.test(String((current as Error).message))) return true;
+    // Kysely's migrator looks through every table of every schema of a PostgreSQL database; a
+    // schema, table or column another application drops at that moment fails the look (3F000,
+    // 42P01, 42703), and the next try does not see it.
+    if (code === '3F000' || code === '42P01' || code === '42703') return true;
   }
   return false;
 }
