@@ -2,27 +2,19 @@ import { expect } from 'chai';
 import { sql } from 'kysely';
 import { DomainEvent, EventHandler, On, Projection, type EventStore, type ProjectionContext } from '../../lib';
 import { forEachBackend } from '../support/backends';
+import { until } from '../support/until';
 
 @DomainEvent('Step')
 class Step {
   constructor(readonly n: number) {}
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const once = { maxAttempts: 1, initialDelayMs: 1, jitter: 0 };
 
 /** Renames the dead-letter table away, so that writing a dead letter fails, until `restore()`. */
 async function breakDeadLetters(store: EventStore): Promise<{ restore: () => Promise<void> }> {
   await sql`alter table eventfold_dead_letters rename to eventfold_dead_letters_away`.execute(store.db);
   return { restore: async () => void (await sql`alter table eventfold_dead_letters_away rename to eventfold_dead_letters`.execute(store.db)) };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} within 10 s`);
-    await sleep(10);
-  }
 }
 
 forEachBackend("Failures of the dispatcher's own bookkeeping", (backend) => {

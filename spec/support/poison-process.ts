@@ -15,6 +15,7 @@ import 'reflect-metadata';
 import { appendFileSync } from 'node:fs';
 import { Dispatcher, EventHandler, EventStore, On, Projection, type FailureMode, type HandlerContext, type ProjectionContext } from '../../lib';
 import { createTotalsTable, Deposit } from './subscriber-fixtures';
+import { until } from './until';
 
 async function main(): Promise<void> {
   const [db, schema, handledFile, kind, onFailure, poisonAmount, killWhen = 'always', then = ''] = process.argv.slice(2);
@@ -49,8 +50,9 @@ async function main(): Promise<void> {
   const messages: string[] = [];
   const logger = { info: () => undefined, warn: (line: string) => messages.push(line), error: (line: string) => messages.push(line) };
   const dispatcher = await Dispatcher.start(store, [kind === 'handler' ? new Recorder() : new Totals()], { leaseMs: 500, logger });
-  // The lease of a killed run has to run out before this one may take over.
-  while (dispatcher.stats()[0].state === 'standby') await new Promise((resolve) => setTimeout(resolve, 20));
+  // The lease of a killed run has to run out before this one may take over. Not waitUntilLive,
+  // which refuses a halted subscriber: this one may halt at once, on the event it halted on before.
+  await until(() => dispatcher.stats()[0].state !== 'standby', 'the lease of the killed run did not run out', 30_000);
   await dispatcher.idle();
   const retried: boolean[] = [];
   if (then === 'retry') for (const letter of await dispatcher.deadLetters()) retried.push(await dispatcher.retryDeadLetter(letter.id));
