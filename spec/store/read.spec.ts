@@ -96,9 +96,12 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
     await store.db.updateTable('eventfold_events').set({ payload: '[1,2]' }).where('position', '=', 2).execute();
     const reported: UndecodableEventError[] = [];
     await collect(store.readAll({ onUndecodable: (error) => reported.push(error) }));
-    expect(reported.map((e) => e.message)).to.satisfy((messages: string[]) =>
-      messages[0].includes('metadata is not a JSON object') && messages[1].includes('payload is not a JSON object'),
-    );
+    expect(reported.map((e) => [e.code, e.position])).to.deep.equal([
+      ['EVENTFOLD_CORRUPT_EVENT', 1],
+      ['EVENTFOLD_CORRUPT_EVENT', 2],
+    ]);
+    expect(reported[0].message).to.contain('metadata is not a JSON object');
+    expect(reported[1].message).to.contain('payload is not a JSON object');
   });
 
   it('stores a stream id with quotes and SQL in it verbatim, never executing it', async () => {

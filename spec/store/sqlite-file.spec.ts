@@ -47,11 +47,15 @@ describe('EventStore.open on SQLite', () => {
 
   it('keeps its data across close and reopen, and migrating twice changes nothing', async () => {
     const file = join(folder.path, 'kept.db');
+    const migrations = async (store: EventStore) => (await sql<{ name: string }>`select name from eventfold_migration order by name`.execute(store.db)).rows;
     const first = await EventStore.open({ sqlite: file });
     await first.repository(Order).save(Order.place('o-1', 'KRW-XRP', 7));
+    const applied = await migrations(first);
     await first.close();
     const second = await EventStore.open({ sqlite: file });
     expect((await second.repository(Order).load('o-1')).market).to.equal('KRW-XRP');
+    expect(applied.length).to.be.greaterThan(0);
+    expect(await migrations(second)).to.deep.equal(applied);
     await second.close();
   });
 
