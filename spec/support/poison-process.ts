@@ -7,7 +7,8 @@
 // the one whose amount is <poison-amount> kills the process: on every attempt, or with
 // [kill-when] "first-attempt" only while context.attempt is 1. With [then] "retry", every dead
 // letter is retried once the subscriber caught up, and the outcomes are part of the report; with
-// [then] "die-idle", the process stays idle for two seconds once caught up, then kills itself. The handler records each event id
+// [then] "die-idle", the process stays idle once caught up until the subscriber has recorded that
+// nothing is in flight, then kills itself. The handler records each event id
 // it handles in <handled-file>; the projection keeps per-account totals in the table "totals".
 // Once the subscriber caught up (or halted) it prints one JSON line of its stats and dead
 // letters, stops and exits 0.
@@ -57,7 +58,15 @@ async function main(): Promise<void> {
   const retried: boolean[] = [];
   if (then === 'retry') for (const letter of await dispatcher.deadLetters()) retried.push(await dispatcher.retryDeadLetter(letter.id));
   if (then === 'die-idle') {
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // A subscriber records that nothing is in flight after a moment of idleness: an empty row, or
+    // an attempt window that ends before it starts.
+    const name = dispatcher.subscriberNames[0];
+    const resting = async () => {
+      const row = await store.db.selectFrom('eventfold_subscriptions').select('in_flight').where('name', '=', name).executeTakeFirstOrThrow();
+      const record = row.in_flight === null ? null : (JSON.parse(row.in_flight) as { from: number; to: number });
+      return record === null || record.from > record.to;
+    };
+    await until(resting, 'the subscriber never recorded that nothing is in flight', 30_000);
     process.kill(process.pid, 'SIGKILL');
   }
   const [stats] = dispatcher.stats();
