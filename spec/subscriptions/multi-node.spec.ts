@@ -122,9 +122,11 @@ if (url) {
           expect(held.map((lease) => lease.name).sort()).to.deep.equal(['deposit-recorder', 'totals']);
         }
 
-        // Kill a node that runs subscribers while it is in the middle of appending and handling.
-        const victim = nodes[held[0].node];
-        await until(() => lines(victim.handledFile).length >= 30, 'the active node did not handle 30 events', 30_000);
+        // Kill a node that runs subscribers while it is in the middle of appending and handling:
+        // one that runs the handler, whose file shows how far it got (the projection may well run
+        // in another node).
+        const victim = nodes[(held.find((lease) => lease.name.startsWith('deposit-recorder')) ?? held[0]).node];
+        await until(() => lines(victim.handledFile).length >= 30, () => `the node running the handler did not handle 30 events: ${JSON.stringify(held)}`, 30_000);
         victim.child.kill('SIGKILL');
         await victim.exited;
         // Work that only the survivors can do: deposits to every account after the kill, so also
