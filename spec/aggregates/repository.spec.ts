@@ -6,12 +6,15 @@ import {
   UnregisteredAggregateError,
   AggregateRoot,
   StoreClosedError,
+  UnknownEventTypeError,
 } from '../../lib';
 import { forEachBackend } from '../support/backends';
-import { Order, OrderFilled } from '../support/domain';
+import { Order, OrderFilled, OrderPlaced } from '../support/domain';
 import { collect, expectRejection } from '../support/expect-rejection';
+import { until } from '../support/until';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves once the clock reads a later millisecond than `time`. */
+const clockPast = (time: Date) => until(() => Date.now() > time.getTime(), `the clock did not move past ${time.toISOString()}`);
 
 forEachBackend('Repository', (backend) => {
   it('saves pending events and loads the same state back', async () => {
@@ -101,19 +104,26 @@ forEachBackend('Repository', (backend) => {
   it('loads the state as it was at a moment in time', async () => {
     const store = await backend.open();
     const orders = store.repository(Order);
+    const stream = { type: 'Order', id: 'o-1' };
     const order = Order.place('o-1', 'KRW-BTC', 10);
     await orders.save(order);
-    await sleep(15);
+    const [placed] = await collect(store.readStream(stream));
+    // A moment after the first event and before the second, each a clock tick apart.
+    await clockPast(placed!.recordedAt);
     const between = new Date();
-    await sleep(15);
+    await clockPast(between);
     order.fill(4);
     await orders.save(order);
+    const [, filled] = await collect(store.readStream(stream));
+    expect(filled!.recordedAt.getTime()).to.be.greaterThan(between.getTime());
 
     const then = await orders.load('o-1', { at: between });
     const now = await orders.load('o-1', { at: new Date() });
+    const atTheFill = await orders.load('o-1', { at: filled!.recordedAt });
 
     expect(then).to.deep.include({ filled: 0, version: 1 });
     expect(now).to.deep.include({ filled: 4, version: 2 });
+    expect(atTheFill).to.deep.include({ filled: 4, version: 2 });
     const error = await expectRejection(orders.load('o-1', { at: new Date('2000-01-01') }), AggregateNotFoundError);
     expect(error.message).to.contain('did not exist yet at 2000-01-01');
   });
@@ -175,12 +185,20 @@ forEachBackend('Repository', (backend) => {
 
   it('registers the events an aggregate applies, so a fresh store can read them', async () => {
     const store = await backend.open();
-    await store.repository(Order).save(Order.place('o-1', 'KRW-BTC', 1));
+    const order = Order.place('o-1', 'KRW-BTC', 5);
+    order.fill(2);
+    await store.repository(Order).save(order);
+    const unaware = await backend.reopen();
     const fresh = await backend.reopen();
-    expect(() => fresh.repository(Order)).not.to.throw();
+
+    // A store that has not been shown the aggregate knows none of its events ...
+    expect(unaware.eventTypes()).to.deep.equal([]);
+    await expectRejection(collect(unaware.readAll()), UnknownEventTypeError);
+    // ... and asking one for the aggregate's repository registers all of them.
+    const orders = fresh.repository(Order);
     expect(fresh.eventTypes()).to.include.members(['OrderPlaced', 'OrderFilled', 'OrderCancelled']);
-    const [recorded] = await collect(fresh.readAll());
-    expect(recorded!.event.constructor.name).to.equal('OrderPlaced');
-    expect(OrderFilled).to.be.a('function');
+    const recorded = await collect(fresh.readAll());
+    expect(recorded.map((event) => event.event.constructor)).to.deep.equal([OrderPlaced, OrderFilled]);
+    expect(await orders.load('o-1')).to.deep.include({ filled: 2, fills: [2] });
   });
 });

@@ -30,7 +30,7 @@ function counterClass(snapshotVersion: number) {
 /** A deterministic pseudo-random sequence, so a failing run can be repeated. */
 function random(seed: number): () => number {
   let state = seed;
-  return () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 forEachBackend('Snapshots', (backend) => {

@@ -39,7 +39,9 @@ describe('eventfold dead-letters', () => {
     expect(lines.slice(1)).to.have.length(letters.length);
     letters.forEach((letter, index) => {
       expect(lines[index + 1]).to.match(
-        new RegExp(`^ *${letter.id} +fill-notifier +${letter.position} +OrderFilled +Order ${letter.stream_id} +3 +\\S+Z +notification service unavailable \\(attempt 3\\)$`),
+        new RegExp(
+          `^ *${letter.id} +fill-notifier +${letter.position} +OrderFilled +Order ${letter.stream_id} +3 +\\S+Z +notification service unavailable \\(attempt 3\\)$`,
+        ),
       );
     });
   });
@@ -69,7 +71,9 @@ describe('eventfold dead-letters', () => {
     const { code, stdout } = await runCli(['dead-letters', 'retry', '--all', '--config', RESTORED_CONFIG, '--db', db]);
 
     expect(code).to.equal(0);
-    expect(stdout.trimEnd().split('\n')).to.have.length(letters.length).and.to.satisfy((lines: string[]) => lines.every((line) => line.endsWith('succeeded, removed.')));
+    expect(stdout.trimEnd().split('\n'))
+      .to.have.length(letters.length)
+      .and.to.satisfy((lines: string[]) => lines.every((line) => line.endsWith('succeeded, removed.')));
     expect(ids()).to.deep.equal([]);
   });
 
@@ -80,7 +84,9 @@ describe('eventfold dead-letters', () => {
 
     expect(code).to.equal(1);
     // Attempts are numbered on from the three the dead letter already had.
-    expect(stdout).to.equal(`Dead letter ${first!.id} (fill-notifier, position ${first!.position}, OrderFilled): failed again: notification service unavailable (attempt 6)\n`);
+    expect(stdout).to.equal(
+      `Dead letter ${first!.id} (fill-notifier, position ${first!.position}, OrderFilled): failed again: notification service unavailable (attempt 6)\n`,
+    );
     expect(stderr).to.equal(`error: 1 of 1 dead letter failed again and stays in the dead letters (id ${first!.id}). Fix the cause and retry, or discard them.\n`);
     expect(ids()).to.deep.equal(letters.map((letter) => letter.id));
     expect(query<{ attempts: number }>(db, 'select attempts from eventfold_dead_letters where id = ?', first!.id)[0]!.attempts).to.equal(6);

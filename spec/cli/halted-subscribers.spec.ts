@@ -24,7 +24,11 @@ describe('eventfold with a subscriber halted on an event', () => {
     db = join(scratchFolder(), 'ledger.db');
     const store = await EventStore.open({ sqlite: db });
     try {
-      for (const [entry, amount] of [['e-1', 10], ['e-2', 20], ['e-3', 30]] as const) {
+      for (const [entry, amount] of [
+        ['e-1', 10],
+        ['e-2', 20],
+        ['e-3', 30],
+      ] as const) {
         await store.append({ type: 'Ledger', id: entry }, [new EntryBooked(entry, amount)]);
       }
       const dispatcher = await Dispatcher.start(store, [new Ledger()], { logger: false });
@@ -87,11 +91,18 @@ describe('eventfold with a subscriber halted on an event', () => {
     const dispatcher = await Dispatcher.start(store, [new Ledger()], { processId: 'ledger-app:4242', logger: false });
     try {
       await dispatcher.idle();
-      for (const [verb, config] of [['retry', ['--config', LEDGER_CONFIG]], ['discard', []]] as const) {
+      for (const [verb, config] of [
+        ['retry', ['--config', LEDGER_CONFIG]],
+        ['discard', []],
+      ] as const) {
         const { code, stderr } = await runCli(['dead-letters', verb, String(letterId), ...config, '--db', db]);
 
         expect(code, verb).to.equal(1);
-        expect(stderr).to.match(new RegExp(`^error: Cannot ${verb} the event 'ledger' halted on: 'ledger' is running in another process \\(ledger-app:4242\\)\\. Stop that process and try again`));
+        expect(stderr).to.match(
+          new RegExp(
+            `^error: Cannot ${verb} the event 'ledger' halted on: 'ledger' is running in another process \\(ledger-app:4242\\)\\. Stop that process and try again`,
+          ),
+        );
       }
       expect(letters()).to.have.length(1);
       expect(subscription()).to.include({ position: 0, status: 'halted' });

@@ -62,7 +62,9 @@ describe('eventfold history', () => {
     expect(steps[0]!.state).to.include({ status: 'open' });
     expect(steps[0]!.changes).to.deep.include({ field: 'status', kind: 'changed', before: 'new', after: 'open' });
     expect(steps[1]!.event.type).to.equal('OrderFilled');
-    expect(steps[1]!.changes.map((change) => change.field)).to.include('filled').and.not.to.include('market');
+    expect(steps[1]!.changes.map((change) => change.field))
+      .to.include('filled')
+      .and.not.to.include('market');
   });
 
   it('stops at --at: the state after every event recorded by then', async () => {
@@ -73,7 +75,9 @@ describe('eventfold history', () => {
 
     expect(code).to.equal(0);
     const steps = JSON.parse(stdout) as Step[];
-    expect(steps).to.have.length(all.filter((step) => step.event.recordedAt <= at).length).and.to.have.length.greaterThanOrEqual(2);
+    expect(steps)
+      .to.have.length(all.filter((step) => step.event.recordedAt <= at).length)
+      .and.to.have.length.greaterThanOrEqual(2);
     expect(steps[steps.length - 1]!.state).to.deep.equal(all[steps.length - 1]!.state);
   });
 

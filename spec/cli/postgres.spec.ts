@@ -10,7 +10,9 @@ describe('eventfold on PostgreSQL: bad --db', () => {
 
     expect(code).to.equal(1);
     expect(stdout).to.equal('');
-    expect(stderr).to.match(/^error: Cannot open event store postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none schema public: could not connect \(.*ECONNREFUSED.*\); check that the server is running/);
+    expect(stderr).to.match(
+      /^error: Cannot open event store postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none schema public: could not connect \(.*ECONNREFUSED.*\); check that the server is running/,
+    );
     expect(stderr).not.to.contain('secret');
   });
 
@@ -28,7 +30,7 @@ if (url) {
     this.timeout(120_000);
     const schema = uniqueSchema();
     const pool = new Pool({ connectionString: url, max: 1 });
-    const sql = async <T>(text: string) => (await pool.query(`set search_path to "${schema}"; ${text}`) as unknown as Array<{ rows: T[] }>)[1]!.rows;
+    const sql = async <T>(text: string) => ((await pool.query(`set search_path to "${schema}"; ${text}`)) as unknown as Array<{ rows: T[] }>)[1]!.rows;
 
     before(async () => {
       // The trading example, unchanged but for the database it is given.

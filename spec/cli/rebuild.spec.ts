@@ -38,7 +38,9 @@ describe('eventfold rebuild', () => {
     const { code, stderr } = await runCli(['rebuild', 'fill-notifier', '--config', TRADING_CONFIG, '--db', db]);
 
     expect(code).to.equal(1);
-    expect(stderr).to.equal("error: 'fill-notifier' is an event handler, and only projections can be rebuilt. Known projections: open-orders, positions, realized-pnl.\n");
+    expect(stderr).to.equal(
+      "error: 'fill-notifier' is an event handler, and only projections can be rebuilt. Known projections: open-orders, positions, realized-pnl.\n",
+    );
   });
 
   it('says which process runs the projection when another one holds it', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { EventStore } from '../../lib';
 import { OrderCancelled } from '../../examples/trading/events';
 import { Order } from '../../examples/trading/order';
+import { until } from '../support/until';
 import { startCli, TRADING_CONFIG } from './support/run-cli';
 import { tradingDatabaseCopy } from './support/trading-database';
 
@@ -15,7 +16,11 @@ describe('eventfold tail', () => {
     tail.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     tail.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => tail.on('close', resolve));
-    await until(() => stderr.includes('stop with Ctrl-C'), () => `tail did not start: ${stderr}`);
+    await until(
+      () => stderr.includes('stop with Ctrl-C'),
+      () => `tail did not start: ${stderr}`,
+      15_000,
+    );
 
     const store = await EventStore.open({ sqlite: db, aggregates: [Order] });
     try {
@@ -25,7 +30,11 @@ describe('eventfold tail', () => {
     } finally {
       await store.close();
     }
-    await until(() => stdout.split('\n').length > 2, () => `tail printed no events: ${stdout}${stderr}`);
+    await until(
+      () => stdout.split('\n').length > 2,
+      () => `tail printed no events: ${stdout}${stderr}`,
+      15_000,
+    );
     tail.kill('SIGTERM');
 
     expect(await exited).to.equal(0);
@@ -36,11 +45,3 @@ describe('eventfold tail', () => {
     expect(stderr).to.match(/^Following trading-\d+\.db from position \d+; stop with Ctrl-C\.\n$/);
   });
 });
-
-async function until(condition: () => boolean, failure: () => string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(failure());
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -1,14 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { expect } from 'chai';
-import {
-  Aggregate,
-  AggregateRoot,
-  Apply,
-  CorruptEventError,
-  DomainEvent,
-  EventConstructorError,
-  UndecodableEventError,
-} from '../../lib';
+import { Aggregate, AggregateRoot, Apply, CorruptEventError, DomainEvent, EventConstructorError, UndecodableEventError } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { collect, expectRejection } from '../support/expect-rejection';
 

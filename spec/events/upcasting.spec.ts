@@ -74,6 +74,7 @@ forEachBackend('Event upcasting', (backend) => {
     await storeRaw(store, 'Gap', 1, {}, 2);
     const errors: string[] = [];
     await collect(store.readAll({ onUndecodable: (error) => errors.push(error.message) }));
+    expect(errors).to.have.length(2);
     expect(errors[0]).to.contain('schema version 4').and.contain('at version 3');
     expect(errors[1]).to.contain('no upcaster turns version 1 into 2');
     const error = await expectRejection(collect(store.readAll()), CorruptEventError);

@@ -64,8 +64,39 @@ export async function head(file: string): Promise<number> {
 }
 `,
     );
+    // Compiled beside it, a misuse the declarations must catch: they are types, not any.
+    const misuse = join(folder.path, 'misuse.mts');
+    writeFileSync(
+      misuse,
+      `import { EventStore } from 'eventfold';
+export const store = EventStore.open({ sqlite: 42 });
+`,
+    );
     const tsc = join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const args = [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--skipLibCheck', '--types', 'node', '--typeRoots', join(packageRoot, 'node_modules', '@types'), file];
-    await run(process.execPath, args, { cwd: folder.path });
+    const args = [
+      tsc,
+      '--noEmit',
+      '--pretty',
+      'false',
+      '--strict',
+      '--module',
+      'node16',
+      '--moduleResolution',
+      'node16',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      '--typeRoots',
+      join(packageRoot, 'node_modules', '@types'),
+      file,
+      misuse,
+    ];
+    const output = await run(process.execPath, args, { cwd: folder.path }).then(
+      () => '',
+      (error: Error & { stdout?: string }) => error.stdout ?? error.message,
+    );
+    expect(output.trim()).to.match(/^misuse\.mts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'string'\.$/);
   });
 });

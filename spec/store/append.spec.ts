@@ -92,10 +92,7 @@ forEachBackend('EventStore.append', (backend) => {
     const store = await backend.open();
     const id = '0190f5d2-7b5a-7c1e-8a3b-00000000000a';
     await store.append(order, [{ event: new OrderPlaced('o-1', 'KRW-BTC', 1), id }]);
-    const error = await expectRejection(
-      store.append({ type: 'Order', id: 'o-2' }, [{ event: new OrderPlaced('o-2', 'KRW-BTC', 1), id }]),
-      EventIdConflictError,
-    );
+    const error = await expectRejection(store.append({ type: 'Order', id: 'o-2' }, [{ event: new OrderPlaced('o-2', 'KRW-BTC', 1), id }]), EventIdConflictError);
     expect(error.eventIds).to.deep.equal([id]);
     expect(await store.headPosition()).to.equal(1);
   });

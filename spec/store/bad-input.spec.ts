@@ -94,7 +94,11 @@ forEachBackend('Bad input to the store', (backend) => {
     await expectRejection(() => store.append(order, []), InvalidArgumentError);
     const id = '0190f5d2-7b5a-7c1e-8a3b-000000000001';
     const duplicate = await expectRejection(
-      () => store.append(order, [{ event: placed(), id }, { event: placed(), id }]),
+      () =>
+        store.append(order, [
+          { event: placed(), id },
+          { event: placed(), id },
+        ]),
       InvalidArgumentError,
     );
     expect(duplicate.message).to.contain('appears twice');

@@ -15,7 +15,10 @@ async function fileWithEvents(file: string): Promise<void> {
   const store = await EventStore.open({ sqlite: file });
   for (let stream = 0; stream < STREAMS; stream++) {
     const id = `o-${stream}`;
-    await store.append({ type: 'Order', id }, Array.from({ length: EVENTS_PER_STREAM }, (_, n) => new OrderPlaced(id, 'KRW-BTC '.repeat(20), n)));
+    await store.append(
+      { type: 'Order', id },
+      Array.from({ length: EVENTS_PER_STREAM }, (_, n) => new OrderPlaced(id, 'KRW-BTC '.repeat(20), n)),
+    );
   }
   await store.close();
 }
@@ -28,9 +31,7 @@ function eventLeafPages(file: string): { pages: number[]; pageSize: number } {
   const database = new BetterSqlite3(file, { readonly: true });
   try {
     const pageSize = database.pragma('page_size', { simple: true }) as number;
-    const rows = database
-      .prepare("select pageno from dbstat where name = 'eventfold_events' and pagetype = 'leaf' order by path")
-      .all() as Array<{ pageno: number }>;
+    const rows = database.prepare("select pageno from dbstat where name = 'eventfold_events' and pagetype = 'leaf' order by path").all() as Array<{ pageno: number }>;
     return { pages: rows.map((row) => row.pageno), pageSize };
   } finally {
     database.close();
@@ -84,7 +85,9 @@ describe('A damaged SQLite file', () => {
 
     expect(error).to.include({ database: file, sqliteCode: 'SQLITE_CORRUPT' });
     expect(isEventfoldError(error, 'EVENTFOLD_DATABASE_CORRUPT')).to.equal(true);
-    expect(read.length).to.be.greaterThan(0).and.lessThan(STREAMS * EVENTS_PER_STREAM);
+    expect(read.length)
+      .to.be.greaterThan(0)
+      .and.lessThan(STREAMS * EVENTS_PER_STREAM);
     expect(read).to.deep.equal(Array.from({ length: read.length }, (_, n) => n + 1));
   });
 

@@ -147,7 +147,9 @@ forEachBackend('Values that JSON cannot carry exactly', (backend) => {
     const data = JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, "prototype": 3}');
     const metadata = JSON.parse('{"correlationId": "c-1", "__proto__": {"polluted": "yes"}, "constructor": 1}');
     const read = await roundTrip(store, new Filled({ data, list: [data] }), metadata);
-    expect(read.event).to.be.instanceOf(Filled).and.deep.equal(new Filled({ data, list: [data] }));
+    expect(read.event)
+      .to.be.instanceOf(Filled)
+      .and.deep.equal(new Filled({ data, list: [data] }));
     const readData = ((read.event as Filled).fill as { data: object }).data;
     expect(Object.keys(readData)).to.have.members(['__proto__', 'constructor', 'prototype']);
     expect(Object.getPrototypeOf(readData)).to.equal(Object.prototype);

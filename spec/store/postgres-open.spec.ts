@@ -54,7 +54,10 @@ if (url) {
         await store.append({ type: 'Pinger', id: 'p-1' }, [new Pinged(1), new Pinged(2)]);
         // This pool parses jsonb and bigint columns its own way; reading must not mind.
         const read = await collect(store.readAll());
-        expect(read.map((recorded) => [recorded.position, (recorded.event as Pinged).n])).to.deep.equal([[1, 1], [2, 2]]);
+        expect(read.map((recorded) => [recorded.position, (recorded.event as Pinged).n])).to.deep.equal([
+          [1, 1],
+          [2, 2],
+        ]);
         expect(read[0]!.event).to.be.instanceOf(Pinged);
         await store.close();
         const { rows } = await pool.query(`select count(*)::int as count from "${schema}".eventfold_events`);

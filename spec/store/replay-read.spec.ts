@@ -55,7 +55,10 @@ forEachBackend('EventStore.readStreamForReplay', (backend) => {
     const reader = await backend.reopen({ events: [OrderPlaced, OrderFilled] });
 
     const seen: number[] = [];
-    const error = await expectRejection(reader.readStreamForReplay(order, 1, 3, (_, version) => seen.push(version)), UnknownEventTypeError);
+    const error = await expectRejection(
+      reader.readStreamForReplay(order, 1, 3, (_, version) => seen.push(version)),
+      UnknownEventTypeError,
+    );
     const fromReadStream = await expectRejection(collect(reader.readStream(order)), UnknownEventTypeError);
 
     expect(seen).to.deep.equal([1]);

@@ -64,7 +64,14 @@ const text = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .array(fc.oneof(fc.string({ maxLength: 2 }), awkward, fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit))), { maxLength: 4 })
+      .array(
+        fc.oneof(
+          fc.string({ maxLength: 2 }),
+          awkward,
+          fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
+        ),
+        { maxLength: 4 },
+      )
       .map((parts) => parts.join('')),
   },
 );
@@ -76,7 +83,10 @@ const key = fc.oneof(
 const number = fc.oneof(
   { weight: 4, arbitrary: fc.integer() },
   { weight: 4, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
-  { weight: 1, arbitrary: fc.constantFrom(2 ** 53 + 2, -(2 ** 63), Number.MAX_VALUE, Number.MIN_VALUE, 1e21, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(2 ** 53 + 2, -(2 ** 63), Number.MAX_VALUE, Number.MIN_VALUE, 1e21, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+  },
 );
 const leaf = fc.oneof(
   { weight: 8, arbitrary: text },
@@ -124,14 +134,16 @@ const { value } = fc.letrec((tie) => ({
 
 const data = fc.oneof({ weight: 20, arbitrary: value }, { weight: 1, arbitrary: fc.integer({ min: MAX_NESTING_DEPTH - 3, max: MAX_NESTING_DEPTH + 2 }).map(chain) });
 const metadata = fc.option(
-  fc.tuple(fc.option(text, { freq: 2 }), fc.array(fc.tuple(key, value), { maxLength: 3 })).map(([correlationId, entries]) =>
-    objectOf(correlationId === null ? entries : [['correlationId', correlationId], ...entries]),
-  ),
+  fc
+    .tuple(fc.option(text, { freq: 2 }), fc.array(fc.tuple(key, value), { maxLength: 3 }))
+    .map(([correlationId, entries]) => objectOf(correlationId === null ? entries : [['correlationId', correlationId], ...entries])),
   { freq: 3 },
 );
 const event = fc.oneof(
   data.map((payload) => new Sampled(payload)),
-  fc.tuple(data, fc.oneof({ weight: 4, arbitrary: fc.date() }, { weight: 1, arbitrary: fc.constant(new Date(Number.NaN)) })).map(([payload, at]) => new SampledAt(payload, at)),
+  fc
+    .tuple(data, fc.oneof({ weight: 4, arbitrary: fc.date() }, { weight: 1, arbitrary: fc.constant(new Date(Number.NaN)) }))
+    .map(([payload, at]) => new SampledAt(payload, at)),
 );
 const appended = fc.array(fc.tuple(event, metadata), { minLength: 1, maxLength: 2 });
 const name = fc.oneof({ weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: 10 }) }, { weight: 1, arbitrary: text });
@@ -230,10 +242,7 @@ async function appendOrRefuse(
   const prototypeBefore = prototypeShape();
   const events: NewEvent[] = batch.map(([item, own]) => (own === null ? { event: item } : { event: item, metadata: own as EventMetadata }));
   const expectStored =
-    storableName(target.type) &&
-    storableName(target.id) &&
-    storableMetadata(shared) &&
-    batch.every(([item, own]) => storableEvent(item) && storableMetadata(own));
+    storableName(target.type) && storableName(target.id) && storableMetadata(shared) && batch.every(([item, own]) => storableEvent(item) && storableMetadata(own));
   let refusal: unknown;
   try {
     await store.append(target, events, { metadata: (shared ?? undefined) as EventMetadata | undefined });

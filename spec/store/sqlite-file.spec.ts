@@ -33,8 +33,7 @@ describe('EventStore.open on SQLite', () => {
   it('uses WAL and a busy timeout, with synchronous NORMAL by default and FULL on request', async () => {
     const file = join(folder.path, 'settings.db');
     const normal = await EventStore.open({ sqlite: file });
-    const pragma = async (store: EventStore, name: string) =>
-      Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(store.db)).rows[0]!)[0];
+    const pragma = async (store: EventStore, name: string) => Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(store.db)).rows[0]!)[0];
     expect(await pragma(normal, 'journal_mode')).to.equal('wal');
     expect(await pragma(normal, 'busy_timeout')).to.equal(5000);
     expect(await pragma(normal, 'synchronous')).to.equal(1);
@@ -47,11 +46,15 @@ describe('EventStore.open on SQLite', () => {
 
   it('keeps its data across close and reopen, and migrating twice changes nothing', async () => {
     const file = join(folder.path, 'kept.db');
+    const migrations = async (store: EventStore) => (await sql<{ name: string }>`select name from eventfold_migration order by name`.execute(store.db)).rows;
     const first = await EventStore.open({ sqlite: file });
     await first.repository(Order).save(Order.place('o-1', 'KRW-XRP', 7));
+    const applied = await migrations(first);
     await first.close();
     const second = await EventStore.open({ sqlite: file });
     expect((await second.repository(Order).load('o-1')).market).to.equal('KRW-XRP');
+    expect(applied.length).to.be.greaterThan(0);
+    expect(await migrations(second)).to.deep.equal(applied);
     await second.close();
   });
 

@@ -6,6 +6,7 @@ import { Dispatcher, EventStore } from '../../lib';
 import { temporaryFolder } from '../support/backends';
 import { collect } from '../support/expect-rejection';
 import { createTotalsTable, Deposit, readTotals, Totals } from '../support/subscriber-fixtures';
+import { until } from '../support/until';
 
 const script = join(__dirname, '..', 'support', 'subscriber-process.js');
 
@@ -40,18 +41,27 @@ describe('Subscribers after SIGKILL', function () {
   it('redeliver so every handler sees every event and every projection equals a rebuild', async () => {
     const file = join(folder.path, 'crash.db');
     const handledFile = join(folder.path, 'handled.txt');
-    const setup = await EventStore.open({ sqlite: file });
-    await createTotalsTable(setup);
-    await setup.close();
+    const watcher = await EventStore.open({ sqlite: file });
+    await createTotalsTable(watcher);
 
     const runs = 6;
-    for (let attempt = 0; attempt < runs; attempt++) {
-      const { child, printed, exited } = run([file, handledFile, '3000', '300']);
-      await printed('started');
-      // Kill somewhere in the middle of appending and handling.
-      await new Promise((resolve) => setTimeout(resolve, 20 + Math.floor(Math.random() * 300)));
-      child.kill('SIGKILL');
-      await exited;
+    let current: ChildProcess | undefined;
+    try {
+      for (let attempt = 0; attempt < runs; attempt++) {
+        const { child, printed, exited } = run([file, handledFile, '3000', '300']);
+        current = child;
+        await printed('started');
+        // Kill somewhere in the middle of appending and handling: once the run has appended a
+        // random number of events (it appends up to 3,000).
+        const target = (await watcher.headPosition()) + 20 + Math.floor(Math.random() * 300);
+        await until(async () => child.exitCode !== null || (await watcher.headPosition()) >= target, 'the run did not append');
+        expect(child.exitCode, 'the run ended before it was killed').to.equal(null);
+        child.kill('SIGKILL');
+        await exited;
+      }
+    } finally {
+      current?.kill('SIGKILL');
+      await watcher.close();
     }
     // A last, clean run delivers whatever the killed runs left unfinished.
     const last = run([file, handledFile, 'exit', '300']);
@@ -61,7 +71,7 @@ describe('Subscribers after SIGKILL', function () {
     const store = await EventStore.open({ sqlite: file, events: [Deposit] });
     const events = await collect(store.readAll());
     const handled = new Set(existsSync(handledFile) ? readFileSync(handledFile, 'utf8').split('\n').filter(Boolean) : []);
-    expect(events.length).to.be.greaterThan(100);
+    expect(events.length).to.be.at.least(runs * 20);
     expect(events.filter((recorded) => !handled.has(recorded.eventId))).to.deep.equal([]);
 
     const live = await readTotals(store);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { DomainEvent, EventHandler, On, Projection, type HandlerContext, type ProjectionContext } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { Order, OrderCancelled, OrderFilled, OrderPlaced } from '../support/domain';
+import { until } from '../support/until';
 
 @DomainEvent('PriceTicked')
 class PriceTicked {
@@ -35,8 +36,6 @@ class Recorder {
     this.seen.push({ type: recorded.type, stream: recorded.streamId, position: recorded.position, eventId: recorded.eventId });
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 forEachBackend('Dispatcher delivery', (backend) => {
   it('delivers each event to every subscriber of its type, in order, and nothing else', async () => {
@@ -84,38 +83,67 @@ forEachBackend('Dispatcher delivery', (backend) => {
   it('delivers live appends without waiting for a poll', async () => {
     const store = await backend.open();
     const recorder = new Recorder();
-    const dispatcher = await backend.dispatch(store, [recorder], { pollIntervalMs: 60_000 });
+    // The first poll would come long after the spec has failed by its timeout.
+    const dispatcher = await backend.dispatch(store, [recorder], { pollIntervalMs: 3_600_000 });
     await store.publish(new PriceTicked('KRW-BTC', 1));
-    await sleep(20);
-    expect(recorder.seen).to.have.length(1);
+    await until(() => recorder.seen.length > 0, 'the live append was not delivered');
+    expect(recorder.seen.map((seen) => seen.type)).to.deep.equal(['PriceTicked']);
     await dispatcher.stop();
   });
 
   it('keeps stream order while running different streams side by side up to the concurrency', async () => {
     const store = await backend.open();
-    let running = 0;
+    const markets = ['A', 'B', 'C', 'D'];
+    // Each call runs until the spec lets it finish, so the spec decides the order in which calls end.
+    const running = new Map<string, () => void>();
+    const released: string[] = [];
+    const finished: string[] = [];
+    const sideBySideInOneStream: string[] = [];
     let peak = 0;
-    const order: string[] = [];
+    let holding = true;
     @EventHandler('slow', { concurrency: 3 })
     class Slow {
       @On(PriceTicked)
       async ticked(event: PriceTicked): Promise<void> {
-        running++;
-        peak = Math.max(peak, running);
-        await sleep(5 + (event.price % 3) * 5);
-        order.push(`${event.market}:${event.price}`);
-        running--;
+        const call = `${event.market}:${event.price}`;
+        if ([...running.keys()].some((other) => other.startsWith(`${event.market}:`))) sideBySideInOneStream.push(call);
+        if (holding)
+          await new Promise<void>((finish) => {
+            running.set(call, () => {
+              running.delete(call);
+              released.push(call);
+              finish();
+            });
+            peak = Math.max(peak, running.size);
+          });
+        finished.push(call);
       }
     }
-    const dispatcher = await backend.dispatch(store, [new Slow()]);
+    // Appended before the dispatcher starts, so that every stream has events waiting.
     for (let price = 1; price <= 6; price++) {
-      for (const market of ['A', 'B', 'C', 'D']) await store.publish(new PriceTicked(market, price), { stream: { type: 'Market', id: market } });
+      for (const market of markets) await store.publish(new PriceTicked(market, price), { stream: { type: 'Market', id: market } });
+    }
+    const dispatcher = await backend.dispatch(store, [new Slow()]);
+    try {
+      while (released.length < 24) {
+        const streamsWithWork = markets.filter((market) => released.filter((call) => call.startsWith(`${market}:`)).length < 6).length;
+        await until(
+          () => running.size === Math.min(3, streamsWithWork),
+          () => `expected ${Math.min(3, streamsWithWork)} calls at once, saw ${[...running.keys()].join(', ')}`,
+        );
+        // The call that began last ends first, so that calls end in another order than they began.
+        [...running.values()].pop()?.();
+      }
+    } finally {
+      holding = false;
+      running.forEach((finish) => finish());
     }
     await dispatcher.idle();
 
     expect(peak).to.equal(3);
-    for (const market of ['A', 'B', 'C', 'D']) {
-      expect(order.filter((entry) => entry.startsWith(market))).to.deep.equal([1, 2, 3, 4, 5, 6].map((price) => `${market}:${price}`));
+    expect(sideBySideInOneStream).to.deep.equal([]);
+    for (const market of markets) {
+      expect(finished.filter((call) => call.startsWith(`${market}:`))).to.deep.equal([1, 2, 3, 4, 5, 6].map((price) => `${market}:${price}`));
     }
     await dispatcher.stop();
   });
@@ -135,15 +163,29 @@ forEachBackend('Dispatcher delivery', (backend) => {
     await store.publish(new PriceTicked('fast', 1), { stream: { type: 'Market', id: 'fast' } });
     await store.publish(new PriceTicked('slow', 1), { stream: { type: 'Market', id: 'slow' } });
     for (let n = 0; n < 5; n++) await store.publish(new PriceTicked('fast', n), { stream: { type: 'Market', id: 'fast' } });
-    await sleep(100);
+    const stored = async () => {
+      const row = await store.db.selectFrom('eventfold_subscriptions').selectAll().where('name', '=', 'gated').executeTakeFirstOrThrow();
+      return { position: Number(row.position), ahead: JSON.parse(row.ahead) as number[] };
+    };
+    let saved = await stored();
+    let checkpoint: number;
+    try {
+      await until(
+        () => dispatcher.stats()[0]!.processed === 6,
+        () => `the fast events were not all handled: ${JSON.stringify(dispatcher.stats()[0])}`,
+      );
+      // Checkpoints are written a moment after events finish: wait until the stored one accounts for all six.
+      await until(
+        async () => ((saved = await stored()), saved.position + saved.ahead.length >= 6),
+        () => `the finished events were not saved: ${JSON.stringify(saved)}`,
+      );
+      checkpoint = dispatcher.stats()[0]!.checkpoint;
+    } finally {
+      release();
+    }
 
-    const [gated] = dispatcher.stats();
-    expect(gated!.processed).to.equal(6);
-    expect(gated!.checkpoint).to.equal(1);
-    const saved = await store.db.selectFrom('eventfold_subscriptions').selectAll().where('name', '=', 'gated').executeTakeFirstOrThrow();
-    expect(saved.position).to.be.at.most(1);
-    expect(JSON.parse(saved.ahead)).to.deep.equal([3, 4, 5, 6, 7]);
-    release();
+    expect(checkpoint).to.equal(1);
+    expect(saved).to.deep.equal({ position: 1, ahead: [3, 4, 5, 6, 7] });
     await dispatcher.idle();
     expect(dispatcher.stats()[0]!.checkpoint).to.equal(7);
     await dispatcher.stop();
@@ -180,7 +222,11 @@ forEachBackend('Dispatcher delivery', (backend) => {
 
   it('gives handlers a stable event id and projections the transaction of their checkpoint', async () => {
     const store = await backend.open();
-    await store.db.schema.createTable('ticks').addColumn('event_id', 'text', (c) => c.primaryKey()).addColumn('price', 'integer').execute();
+    await store.db.schema
+      .createTable('ticks')
+      .addColumn('event_id', 'text', (c) => c.primaryKey())
+      .addColumn('price', 'integer')
+      .execute();
     @Projection('ticks')
     class Ticks {
       @On(PriceTicked)
@@ -194,7 +240,10 @@ forEachBackend('Dispatcher delivery', (backend) => {
     await dispatcher.idle();
 
     expect(recorder.seen[0]!.eventId).to.equal(published.eventId);
-    const rows = await store.db.selectFrom('ticks' as never).selectAll().execute();
+    const rows = await store.db
+      .selectFrom('ticks' as never)
+      .selectAll()
+      .execute();
     expect(rows).to.deep.equal([{ event_id: published.eventId, price: 5 }]);
     await dispatcher.stop();
     await dispatcher.stop();

@@ -79,12 +79,14 @@ forEachBackend('Bad input to the dispatcher', (backend) => {
   it('stops a running dispatcher when its store closes, saving its checkpoint, with no errors', async () => {
     const store = await backend.open();
     const errors: unknown[] = [];
-    const dispatcher = await Dispatcher.start(store, [new Pinger()], { onError: (error) => errors.push(error), pollIntervalMs: 5 });
+    const dispatcher = await Dispatcher.start(store, [new Pinger()], { onError: (error) => errors.push(error), pollIntervalMs: 5, leaseMs: 150 });
     await store.publish(new Pinged());
     await dispatcher.idle();
     await store.close();
     expect(dispatcher.stats()[0]!.state).to.equal('stopped');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Nothing announces that nothing more will happen: give any timer the dispatcher left behind
+    // (polls every 5 ms, lease renewals every 50 ms) time to fire against the closed store.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(errors).to.deep.equal([]);
     const reopened = await backend.reopen();
     const saved = await reopened.db.selectFrom('eventfold_subscriptions').selectAll().executeTakeFirstOrThrow();

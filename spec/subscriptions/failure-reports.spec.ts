@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DomainEvent, EventHandler, On } from '../../lib';
 import { forEachBackend, temporaryFolder } from '../support/backends';
+import { watchLeaseAttempts } from '../support/lease-attempts';
+import { until } from '../support/until';
 
 @DomainEvent('ReportedJob')
 class ReportedJob {
@@ -86,15 +88,24 @@ forEachBackend('Failure reports', (backend) => {
   it('reports a lease another process took over, once', async () => {
     const store = await backend.open();
     const { lines, logger } = capturingLogger();
-    const dispatcher = await backend.dispatch(store, [worker('taken-over', new Set())], { logger, leaseMs: 150 });
-    // Another process takes the lease, as one would after this process stalled past its expiry.
-    await store.db
-      .updateTable('eventfold_subscriptions')
-      .set({ lease_owner: 'intruder', lease_expires_at: Date.now() + 600_000 })
-      .where('name', '=', 'taken-over')
-      .execute();
-    while (dispatcher.stats()[0]!.state !== 'standby') await new Promise((resolve) => setTimeout(resolve, 10));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const leases = watchLeaseAttempts();
+    try {
+      const dispatcher = await backend.dispatch(store, [worker('taken-over', new Set())], { logger, leaseMs: 150 });
+      // Another process takes the lease, as one would after this process stalled past its expiry.
+      await store.db
+        .updateTable('eventfold_subscriptions')
+        .set({ lease_owner: 'intruder', lease_expires_at: Date.now() + 600_000 })
+        .where('name', '=', 'taken-over')
+        .execute();
+      await until(() => dispatcher.stats()[0]!.state === 'standby', 'the subscriber did not notice that it lost its lease');
+      // Standing by, it tries again and again to take the lease back: none of that is reported.
+      const before = leases.attempts.length;
+      await until(() => leases.attempts.length >= before + 3, 'the subscriber did not try to take its lease back');
+      const tries = leases.attempts.slice(before);
+      expect(tries.filter((attempt) => attempt.subscriber !== 'taken-over' || attempt.held)).to.deep.equal([]);
+    } finally {
+      leases.stop();
+    }
     expect(lines.map(({ level }) => level)).to.deep.equal(['warn']);
     expect(lines[0]!.line).to.match(/subscriber 'taken-over' lost its lease to another process and stands by/);
   });
@@ -137,7 +148,9 @@ describe('A program that parks an event and prints nothing else', function () {
       const { stdout, stderr } = await promisify(execFile)(process.execPath, [program, join(folder.path, 'quiet.db')]);
       const lines = `${stdout}${stderr}`.split('\n').filter(Boolean);
       expect(lines).to.have.length(1);
-      expect(lines[0]).to.match(/^eventfold: subscriber 'quiet-worker' parked event 2 \(QuietJob, stream Job\/2, id .*\) as dead letter 1 after 2 attempts: the job cannot be done\. .*eventfold dead-letters retry 1/);
+      expect(lines[0]).to.match(
+        /^eventfold: subscriber 'quiet-worker' parked event 2 \(QuietJob, stream Job\/2, id .*\) as dead letter 1 after 2 attempts: the job cannot be done\. .*eventfold dead-letters retry 1/,
+      );
     } finally {
       folder.remove();
     }

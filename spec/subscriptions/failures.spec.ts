@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DomainEvent, EventHandler, On, Projection, type HandlerContext, type ProjectionContext } from '../../lib';
 import { forEachBackend } from '../support/backends';
+import { until } from '../support/until';
 
 @DomainEvent('JobRequested')
 class JobRequested {
@@ -8,7 +9,6 @@ class JobRequested {
 }
 
 const fast = { initialDelayMs: 1, maxDelayMs: 5, jitter: 0 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Fails the jobs it is told to, a given number of times each (forever when Infinity). */
 function flakyHandler(name: string, failures: Record<string, number>, options: object = {}) {
@@ -67,24 +67,28 @@ forEachBackend('Dispatcher failures', (backend) => {
 
   it('counts an attempt that outlives its timeout as failed and aborts its signal', async () => {
     const store = await backend.open();
-    const aborted: boolean[] = [];
+    const aborted: number[] = [];
     @EventHandler('slowpoke', { retry: { ...fast, maxAttempts: 2, timeoutMs: 30 } })
     class Slowpoke {
       @On(JobRequested)
-      async run(_event: JobRequested, { signal }: HandlerContext): Promise<void> {
-        await sleep(80);
-        aborted.push(signal.aborted);
+      async run(_event: JobRequested, { signal, attempt }: HandlerContext): Promise<void> {
+        // Runs until its signal is aborted, however long that takes.
+        await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+        aborted.push(attempt);
       }
     }
     const dispatcher = await backend.dispatch(store, [new Slowpoke()]);
     await publishJobs(store, 'a');
     await dispatcher.idle();
-    await sleep(100);
 
     const [letter] = await dispatcher.deadLetters('slowpoke');
     expect(letter!.errorMessage).to.contain('took longer than 30 ms');
     expect(letter!.attempts).to.equal(2);
-    expect(aborted).to.deep.equal([true, true]);
+    await until(
+      () => aborted.length === 2,
+      () => `the signals of both attempts were not aborted: ${JSON.stringify(aborted)}`,
+    );
+    expect(aborted).to.deep.equal([1, 2]);
     await dispatcher.stop();
   });
 
@@ -170,7 +174,10 @@ forEachBackend('Dispatcher failures', (backend) => {
 
   it('splits a failing projection batch to dead-letter only the failing event, atomically with the checkpoint', async () => {
     const store = await backend.open();
-    await store.db.schema.createTable('jobs').addColumn('job', 'text', (c) => c.primaryKey()).execute();
+    await store.db.schema
+      .createTable('jobs')
+      .addColumn('job', 'text', (c) => c.primaryKey())
+      .execute();
     @Projection('job-list', { batchSize: 50, onFailure: 'park', retry: { ...fast, maxAttempts: 2 } })
     class JobList {
       @On(JobRequested)
@@ -183,7 +190,11 @@ forEachBackend('Dispatcher failures', (backend) => {
     const dispatcher = await backend.dispatch(store, [new JobList()]);
     await dispatcher.idle();
 
-    const rows = await store.db.selectFrom('jobs' as never).select('job' as never).orderBy('job' as never).execute();
+    const rows = await store.db
+      .selectFrom('jobs' as never)
+      .select('job' as never)
+      .orderBy('job' as never)
+      .execute();
     expect(rows.map((row) => (row as { job: string }).job)).to.deep.equal(['a', 'b', 'c']);
     const [letter] = await dispatcher.deadLetters();
     expect(letter).to.include({ position: 3, attempts: 2 });

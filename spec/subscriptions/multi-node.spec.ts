@@ -5,21 +5,14 @@ import { join } from 'node:path';
 import { Dispatcher, EventStore } from '../../lib';
 import { dropSchemas, postgresUrlOrReportSkip, temporaryFolder, uniqueSchema } from '../support/backends';
 import { collect } from '../support/expect-rejection';
+import { watchLeaseAttempts } from '../support/lease-attempts';
 import { createTotalsTable, Deposit, readTotals, SegmentedTotals, Totals } from '../support/subscriber-fixtures';
+import { until } from '../support/until';
 
 const script = join(__dirname, '..', 'support', 'subscriber-process.js');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function lines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what()} within ${timeoutMs} ms`);
-    await sleep(20);
-  }
 }
 
 interface Node {
@@ -67,8 +60,10 @@ if (url) {
     });
 
     it("times leases by the database server's clock, so a node whose clock runs ahead cannot take a live lease", async () => {
-      const store = await EventStore.open({ postgres: url, schema, poolSize: 2, events: [Deposit] });
+      // Each dispatcher listens for appends on a connection of its own from the store's pool.
+      const store = await EventStore.open({ postgres: url, schema, poolSize: 4, events: [Deposit] });
       const realNow = Date.now;
+      const leases = watchLeaseAttempts();
       let holder: Dispatcher | undefined;
       let other: Dispatcher | undefined;
       try {
@@ -78,11 +73,18 @@ if (url) {
         // An hour ahead: by its own clock, the holder's lease ran out long ago.
         Date.now = () => realNow() + 3_600_000;
         other = await Dispatcher.start(store, [new Totals()], { processId: 'fast-clock', leaseMs: 1000 });
-        await sleep(1500);
+        // Its start and two renewal rounds after it: three tries to take the lease.
+        const tries = () => leases.attempts.filter((attempt) => attempt.owner === 'fast-clock');
+        await until(
+          () => tries().length >= 3,
+          () => `the node with the fast clock tried ${tries().length} times to take the lease`,
+        );
+        expect(tries().filter((attempt) => attempt.held)).to.deep.equal([]);
         expect(other.stats()[0]!.state).to.equal('standby');
         expect(holder.stats()[0]!.state).not.to.equal('standby');
       } finally {
         Date.now = realNow;
+        leases.stop();
         await other?.stop();
         await holder?.stop();
         await store.close();
@@ -115,19 +117,25 @@ if (url) {
               const perNode = [0, 1, 2].map((node) => held.filter((lease) => lease.node === node).length);
               return held.length === 6 && perNode.every((count) => count === 2);
             },
-            20_000,
             () => `the segments were not shared two per node: ${JSON.stringify(held)}`,
+            20_000,
           );
         } else {
           // Each subscriber runs in exactly one node; the others wait on standby.
           expect(held.map((lease) => lease.name).sort()).to.deep.equal(['deposit-recorder', 'totals']);
         }
 
-        // Kill a node that runs subscribers while it is in the middle of appending and handling.
-        const victim = nodes[held[0]!.node]!;
-        await until(() => lines(victim.handledFile).length >= 30, 30_000, () => 'the active node did not handle 30 events');
-        victim.child.kill('SIGKILL');
-        await victim.exited;
+        // Kill a node that runs subscribers while it is in the middle of appending and handling:
+        // one that runs the handler, whose file shows how far it got (the projection may well run
+        // in another node).
+        const victim = nodes[(held.find((lease) => lease.name.startsWith('deposit-recorder')) ?? held[0])!.node];
+        await until(
+          () => lines(victim!.handledFile).length >= 30,
+          () => `the node running the handler did not handle 30 events: ${JSON.stringify(held)}`,
+          30_000,
+        );
+        victim!.child.kill('SIGKILL');
+        await victim!.exited;
         // Work that only the survivors can do: deposits to every account after the kill, so also
         // to streams of the victim's segments.
         const afterKill: string[] = [];
@@ -151,14 +159,14 @@ if (url) {
             applied = (await readTotals(store)).reduce((sum, row) => sum + row.deposits, 0);
             return events.every((recorded) => handled.has(recorded.eventId)) && applied === events.length;
           },
-          60_000,
           () => `survivors did not catch up (${handledCount} handled, ${applied} applied, ${events.length} logged)`,
+          60_000,
         );
         if (segmented) {
           // The survivors hold every segment now, the victim's included.
           held = await holders();
           expect(held.length).to.equal(6);
-          expect(held.every((lease) => lease.node !== nodes.indexOf(victim) && lease.node >= 0)).to.equal(true);
+          expect(held.every((lease) => lease.node !== nodes.indexOf(victim!) && lease.node >= 0)).to.equal(true);
         }
         for (const node of survivors) node.child.kill('SIGKILL');
         await Promise.all(survivors.map((node) => node.exited));
@@ -190,7 +198,8 @@ if (url) {
         // And the projection equals a rebuild from the log.
         const dispatcher = await Dispatcher.start(store, [segmented ? new SegmentedTotals() : new Totals()], { leaseMs, pollIntervalMs: 20 });
         try {
-          await until(() => dispatcher.stats().every((stats) => stats.state !== 'standby'), 10_000, () => "the killed nodes' leases did not run out");
+          // The killed nodes' leases run out before this one takes the subscriber over.
+          await dispatcher.waitUntilLive({ timeoutMs: 20_000 });
           await dispatcher.rebuild('totals');
           expect(await readTotals(store)).to.deep.equal(live);
         } finally {

@@ -200,11 +200,15 @@ forEachBackend('SubscriberOperations', (backend) => {
 
       const letters = await operations.deadLetters();
 
-      expect(letters.map(({ subscriber, position, halted }) => ({ subscriber, position, halted })).sort((a, b) => a.subscriber.localeCompare(b.subscriber))).to.deep.equal([
+      expect(
+        letters.map(({ subscriber, position, halted }) => ({ subscriber, position, halted })).sort((a, b) => a.subscriber.localeCompare(b.subscriber)),
+      ).to.deep.equal([
         { subscriber: 'ops-ledger', position: 2, halted: true },
         { subscriber: 'ops-notifier', position: 2, halted: false },
       ]);
-      expect((await operations.deadLetters('ops-notifier')).map((letter) => letter.id)).to.deep.equal(letters.filter((letter) => letter.subscriber === 'ops-notifier').map((letter) => letter.id));
+      expect((await operations.deadLetters('ops-notifier')).map((letter) => letter.id)).to.deep.equal(
+        letters.filter((letter) => letter.subscriber === 'ops-notifier').map((letter) => letter.id),
+      );
       const parked = letters.find((letter) => !letter.halted);
       expect(await operations.deadLetter(parked?.id ?? 0)).to.deep.equal(parked);
     });
@@ -329,7 +333,12 @@ forEachBackend('SubscriberOperations', (backend) => {
       expect(await operations.retryDeadLetter(letter!.id, ledger(refused))).to.equal(false);
 
       const [entry] = (await operations.status()).subscribers;
-      expect(entry).to.include({ checkpoint: 1, state: 'halted', deadLetters: 1, haltedReason: 'event at position 2 (OperationsEntryBooked) failed: entry b refused (attempt 4)' });
+      expect(entry).to.include({
+        checkpoint: 1,
+        state: 'halted',
+        deadLetters: 1,
+        haltedReason: 'event at position 2 (OperationsEntryBooked) failed: entry b refused (attempt 4)',
+      });
       expect(await operations.deadLetter(letter!.id)).to.include({ attempts: 4, halted: true });
     });
 
@@ -579,12 +588,25 @@ describe('statusAfterSettling', () => {
     failedAt: new Date(0),
     halted: true,
   });
-  const halted = { name: 'mailer', kind: 'handler', position: 4, ahead: [6], status: 'halted' as const, statusReason: 'x', leaseOwner: null, leaseExpiresAt: null, inFlight: null };
+  const halted = {
+    name: 'mailer',
+    kind: 'handler',
+    position: 4,
+    ahead: [6],
+    status: 'halted' as const,
+    statusReason: 'x',
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    inFlight: null,
+  };
 
   it('keeps a subscriber halted on another event it halted on, naming that event', () => {
     const letters = [letter(1, 2), letter(2, 5), letter(3, 7)];
 
-    expect(statusAfterSettling(halted, letters[1]!, letters)).to.deep.equal({ status: 'halted', reason: 'event at position 7 (OrderFilled) failed: mail server down for 7' });
+    expect(statusAfterSettling(halted, letters[1]!, letters)).to.deep.equal({
+      status: 'halted',
+      reason: 'event at position 7 (OrderFilled) failed: mail server down for 7',
+    });
   });
 
   it('stops a subscriber halted on no other event, and one that was not halted', () => {

@@ -161,7 +161,9 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
         const entry = expected.get(account) ?? { total: 0, deposits: 0 };
         expected.set(account, { total: entry.total + amount, deposits: entry.deposits + 1 });
       }
-      expect(await readTotals(opened.store)).to.deep.equal([...expected].map(([account, totals]) => ({ account, ...totals })).sort((a, b) => a.account.localeCompare(b.account)));
+      expect(await readTotals(opened.store)).to.deep.equal(
+        [...expected].map(([account, totals]) => ({ account, ...totals })).sort((a, b) => a.account.localeCompare(b.account)),
+      );
     });
 
     it('numbers attempts across restarts: an event that killed the first attempt sees attempt 2', async () => {
@@ -191,7 +193,8 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
       const handledFile = join(folder.path, 'handled.txt');
       expect(await runOnce([...opened.args, handledFile, 'handler', 'park', '0', 'always', 'die-idle'])).to.equal('killed');
       const later = [];
-      for (let amount = 101; amount <= 105; amount++) later.push((await opened.store.append({ type: 'Account', id: 'late' }, [new Deposit('late', amount)])).events[0]!.eventId);
+      for (let amount = 101; amount <= 105; amount++)
+        later.push((await opened.store.append({ type: 'Account', id: 'late' }, [new Deposit('late', amount)])).events[0]!.eventId);
       const report = await runOnce([...opened.args, handledFile, 'handler', 'park', '0']);
       expect(report).to.not.equal('killed');
       const handled = handledIds();

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { DomainEvent, EventHandler, On, Projection, type EventStore, type ProjectionContext, type RebuildProgress } from '../../lib';
+import { DomainEvent, EventHandler, On, Projection, type EventStore, type HandlerContext, type ProjectionContext, type RebuildProgress } from '../../lib';
 import { forEachBackend } from '../support/backends';
+import { deferred } from '../support/deferred';
 import { expectRejection } from '../support/expect-rejection';
 
 @DomainEvent('Deposited')
@@ -52,7 +53,10 @@ async function deposit(store: EventStore, count: number, from = 0): Promise<void
 }
 
 async function balances(store: EventStore): Promise<Record<string, number>> {
-  const rows = (await store.db.selectFrom('balances' as never).selectAll().execute()) as Array<{ account: string; total: number }>;
+  const rows = (await store.db
+    .selectFrom('balances' as never)
+    .selectAll()
+    .execute()) as Array<{ account: string; total: number }>;
   return Object.fromEntries(rows.map((row) => [row.account, Number(row.total)]));
 }
 
@@ -103,12 +107,32 @@ forEachBackend('Replay engine', (backend) => {
   it('switches from catching up to live delivery without a gap or a duplicate at the seam', async () => {
     const store = await backend.open();
     await deposit(store, 2000);
-    const log = new DepositLog();
+    const halfway = deferred();
+    const gate = deferred();
+    // Holds the subscriber halfway through the log, with little in memory, so that it is still
+    // reading the log page by page while the first appends land.
+    @EventHandler('deposit-log', { bufferSize: 100 })
+    class HeldLog {
+      readonly positions: number[] = [];
+      @On(Deposited) async deposited(_event: Deposited, { position }: HandlerContext): Promise<void> {
+        if (position === 1000) {
+          halfway.resolve();
+          await gate.promise;
+        }
+        this.positions.push(position);
+      }
+    }
+    const log = new HeldLog();
     const dispatcher = await backend.dispatch(store, [log], { pageSize: 50 });
-    // Appends land while the subscriber is still reading the log page by page.
-    for (let n = 0; n < 40; n++) await deposit(store, 5, 2000 + n * 5);
+    await halfway.promise;
+    for (let n = 0; n < 20; n++) await deposit(store, 5, 2000 + n * 5);
+    const stateWhileHeld = dispatcher.stats()[0]!.state;
+    gate.resolve();
+    // The rest land while it reads the remainder of the log and turns live.
+    for (let n = 20; n < 40; n++) await deposit(store, 5, 2000 + n * 5);
     await dispatcher.idle();
 
+    expect(stateWhileHeld).to.equal('catching-up');
     expect(log.positions).to.deep.equal(Array.from({ length: 2200 }, (_, n) => n + 1));
     expect(dispatcher.stats()[0]!.state).to.equal('live');
   });
@@ -119,7 +143,10 @@ forEachBackend('Replay engine', (backend) => {
     await deposit(store, 3000);
     const dispatcher = await backend.dispatch(store, [new Balances()]);
     await dispatcher.idle();
-    await store.db.updateTable('balances' as never).set({ total: -1 } as never).execute();
+    await store.db
+      .updateTable('balances' as never)
+      .set({ total: -1 } as never)
+      .execute();
     const reports: RebuildProgress[] = [];
 
     const result = await dispatcher.rebuild('balances', { onProgress: (progress) => reports.push(progress), progressIntervalMs: 0, batchSize: 500 });
@@ -159,11 +186,27 @@ class Counted {
 forEachBackend('Rebuilding while catching up', (backend) => {
   it('replays every event even when the projection was still reading the log as the rebuild began', async () => {
     const store = await backend.open({ events: [Counted] });
-    await store.db.schema.createTable('counted').addColumn('id', 'text', (column) => column.primaryKey()).addColumn('n', 'integer').execute();
-    @Projection('counter', { batchSize: 50 })
+    await store.db.schema
+      .createTable('counted')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('n', 'integer')
+      .execute();
+    let holdAt = -1;
+    const held = deferred();
+    const gate = deferred();
+    // Little in memory, so that while catching up it reads the log a page at a time.
+    @Projection('counter', { batchSize: 50, bufferSize: 100 })
     class Counter {
       @On(Counted) async counted(event: Counted, { db }: ProjectionContext<Model>): Promise<void> {
-        await db.insertInto('counted').values({ id: String(event.n), n: event.n }).execute();
+        if (event.n === holdAt) {
+          holdAt = -1;
+          held.resolve();
+          await gate.promise;
+        }
+        await db
+          .insertInto('counted')
+          .values({ id: String(event.n), n: event.n })
+          .execute();
       }
       async reset(db: ProjectionContext<Model>['db']): Promise<void> {
         await db.deleteFrom('counted').execute();
@@ -171,7 +214,10 @@ forEachBackend('Rebuilding while catching up', (backend) => {
     }
     const append = async (from: number, to: number) => {
       for (let batch = from; batch < to; batch++) {
-        await store.append({ type: 'Counter', id: `c-${batch % 5}` }, Array.from({ length: 50 }, (_, n) => new Counted(batch * 50 + n)));
+        await store.append(
+          { type: 'Counter', id: `c-${batch % 5}` },
+          Array.from({ length: 50 }, (_, n) => new Counted(batch * 50 + n)),
+        );
       }
     };
     await append(0, 20);
@@ -180,11 +226,18 @@ forEachBackend('Rebuilding while catching up', (backend) => {
     await first.stop();
     await append(20, 40);
 
-    // Started with 1,000 events to catch up on, so a page of the log is being read right now.
+    // Started with 1,000 events to catch up on, and held in the middle of them until the rebuild
+    // has begun.
+    holdAt = 1100;
     const dispatcher = await backend.dispatch(store, [new Counter()], { pageSize: 100 });
-    const result = await dispatcher.rebuild('counter');
+    await held.promise;
+    const stateWhenRebuilt = dispatcher.stats()[0]!.state;
+    const rebuilding = dispatcher.rebuild('counter');
+    gate.resolve();
+    const result = await rebuilding;
     await dispatcher.idle();
 
+    expect(stateWhenRebuilt).to.equal('catching-up');
     expect(result).to.include({ done: 2000, total: 2000 });
     const rows = await (store.db as unknown as import('kysely').Kysely<Model>).selectFrom('counted').select('n').execute();
     expect(rows.length).to.equal(2000);

@@ -126,8 +126,7 @@ export function postgresUrlOrReportSkip(): string | undefined {
   if (!skipReported) {
     skipReported = true;
     process.stdout.write(
-      `PostgreSQL specs skipped: ${POSTGRES_URL_VARIABLE} is not set ` +
-        `(e.g. ${POSTGRES_URL_VARIABLE}=postgres://postgres@127.0.0.1:5432/test npm test).\n`,
+      `PostgreSQL specs skipped: ${POSTGRES_URL_VARIABLE} is not set ` + `(e.g. ${POSTGRES_URL_VARIABLE}=postgres://postgres@127.0.0.1:5432/test npm test).\n`,
     );
   }
   return undefined;

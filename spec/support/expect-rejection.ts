@@ -4,10 +4,7 @@ import { expect } from 'chai';
  * Awaits `action` and returns the error it failed with, asserting that it failed with an
  * instance of `errorClass`.
  */
-export async function expectRejection<E extends Error>(
-  action: Promise<unknown> | (() => unknown),
-  errorClass: abstract new (...args: never[]) => E,
-): Promise<E> {
+export async function expectRejection<E extends Error>(action: Promise<unknown> | (() => unknown), errorClass: abstract new (...args: never[]) => E): Promise<E> {
   try {
     await (typeof action === 'function' ? action() : action);
   } catch (error) {

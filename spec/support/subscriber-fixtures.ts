@@ -28,9 +28,7 @@ export class Totals {
     await db
       .insertInto('totals')
       .values({ account: event.account, total: event.amount, deposits: 1 })
-      .onConflict((oc) =>
-        oc.column('account').doUpdateSet((eb) => ({ total: eb('totals.total', '+', event.amount), deposits: eb('totals.deposits', '+', 1) })),
-      )
+      .onConflict((oc) => oc.column('account').doUpdateSet((eb) => ({ total: eb('totals.total', '+', event.amount), deposits: eb('totals.deposits', '+', 1) })))
       .execute();
   }
 
@@ -60,6 +58,9 @@ export async function createTotalsTable(store: EventStore): Promise<void> {
 
 /** The projection's rows, sorted by account. */
 export async function readTotals(store: EventStore): Promise<Array<{ account: string; total: number; deposits: number }>> {
-  const rows = (await store.db.selectFrom('totals' as never).selectAll().execute()) as Array<{ account: string; total: number; deposits: number }>;
+  const rows = (await store.db
+    .selectFrom('totals' as never)
+    .selectAll()
+    .execute()) as Array<{ account: string; total: number; deposits: number }>;
   return rows.map((row) => ({ account: row.account, total: Number(row.total), deposits: Number(row.deposits) })).sort((a, b) => a.account.localeCompare(b.account));
 }

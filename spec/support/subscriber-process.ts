@@ -26,16 +26,22 @@ async function main(): Promise<void> {
     leaseMs: Number(leaseMs),
     pollIntervalMs: 20,
   });
-  process.stdout.write(`started ${dispatcher.stats().map((s) => s.state).join(',')}\n`);
-  if (appendCount === 'exit') {
-    // The killed holder's leases have to run out before this process may take over.
-    while (dispatcher.stats().some((stats) => stats.state === 'standby')) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  process.stdout.write(
+    `started ${dispatcher
+      .stats()
+      .map((s) => s.state)
+      .join(',')}\n`,
+  );
+  // The killed holder's leases have to run out before this process may take over.
+  if (appendCount === 'exit') await dispatcher.waitUntilLive({ timeoutMs: 30_000 });
   const count = appendCount === 'exit' ? 0 : Number(appendCount);
-  for (let appended = 0; appended < count; ) {
+  for (let appended = 0; appended < count;) {
     const size = 1 + Math.floor(Math.random() * 20);
     const stream = `account-${Math.floor(Math.random() * 8)}`;
-    await store.append({ type: 'Account', id: stream }, Array.from({ length: size }, () => new Deposit(stream, 1 + Math.floor(Math.random() * 100))));
+    await store.append(
+      { type: 'Account', id: stream },
+      Array.from({ length: size }, () => new Deposit(stream, 1 + Math.floor(Math.random() * 100))),
+    );
     appended += size;
   }
   await dispatcher.idle();

@@ -25,7 +25,7 @@ export function tradingDatabase(): Promise<string> {
     const file = join(folder, 'trading.db');
     for (let run = 0; run < 3; run++) {
       await runExample(file, run === 0 ? 120 : 60);
-      if (query<{ count: number }>(file, "select count(*) as count from eventfold_dead_letters")[0]!.count > 0) break;
+      if (query<{ count: number }>(file, 'select count(*) as count from eventfold_dead_letters')[0]!.count > 0) break;
     }
     return file;
   })();
