@@ -69,11 +69,10 @@ export class SubscriberRunner implements DeliveryHost {
     this.delivery = this.projection ?? new HandlerDelivery(this);
     this.feed = new SubscriberFeed(env, subscriber);
     this.lifecycle = new RunnerLifecycle(this);
-    const rest = () => this.journal.rest(this.checkpoints.checkpoint);
     this.idleRest = new IdleRest(
       () => this.isIdle(),
-      rest,
-      (error) => this.env.onError(error, this.name),
+      () => this.journal.rest(this.checkpoints.checkpoint),
+      (error) => env.onError(error, subscriber.name),
     );
     this.deadLettering = new DeadLettering(this);
   }
