@@ -156,7 +156,7 @@ export class Dispatcher {
     this.assertRunning('wait for idle');
     const head = await this.store.headPosition();
     await Promise.all(this.runners.map((runner) => runner.waitFor(head)));
-    await Promise.all(this.runners.map((runner) => runner.flush()));
+    await Promise.all(this.runners.map((runner) => runner.checkpoints.flush()));
   }
 
   /**

@@ -20,7 +20,7 @@ export async function waitUntilLive(store: EventStore, runners: readonly Subscri
       if (await withinDeadline(caughtUp, deadline)) {
         // A subscriber that lost its lease meanwhile stopped waiting without catching up.
         if (runners.every((runner) => runner.isWorking && runner.checkpoints.checkpoint >= head)) {
-          await Promise.all(runners.map((runner) => runner.flush()));
+          await Promise.all(runners.map((runner) => runner.checkpoints.flush()));
           return;
         }
       }

@@ -10,18 +10,21 @@ export class IdleRest {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    /** Whether the subscriber has nothing to do and something announced to take back. */
-    private readonly isIdle: () => boolean,
-    private readonly rest: () => Promise<void>,
-    private readonly onError: (error: unknown) => void,
+    private readonly subscriber: {
+      /** Whether the subscriber has nothing to do and something announced to take back. */
+      readonly isIdle: () => boolean;
+      readonly rest: () => Promise<void>;
+      readonly onError: (error: unknown) => void;
+    },
   ) {}
 
   /** Starts the wait if the subscriber is idle now and none runs. */
   notice(): void {
-    if (this.timer || !this.isIdle()) return;
+    const { isIdle, rest, onError } = this.subscriber;
+    if (this.timer || !isIdle()) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.isIdle()) void this.rest().catch(this.onError);
+      if (isIdle()) void rest().catch(onError);
     }, IDLE_REST_MS);
     this.timer.unref();
   }

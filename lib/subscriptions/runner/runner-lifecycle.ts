@@ -17,8 +17,6 @@ export interface LifecycleHost extends Pick<DeliveryHost, 'env' | 'name' | 'subs
   settle(): Promise<void>;
   /** Aborts the attempts in progress. */
   abandonWork(): void;
-  /** Writes the checkpoint now if it moved. */
-  flush(): Promise<void>;
 }
 
 /** How long a subscriber may stay more than its buffer behind before it is reported as falling behind. */
@@ -178,7 +176,7 @@ export class RunnerLifecycle {
     const { runner } = this;
     await runner.lease.whileRenewing(async () => {
       await drain();
-      await runner.flush();
+      await runner.checkpoints.flush();
     });
     await runner.journal.rest(runner.checkpoints.checkpoint);
     const reason = runner.deadLettering.haltedReason ?? null;

@@ -69,11 +69,11 @@ export class SubscriberRunner implements DeliveryHost {
     this.delivery = this.projection ?? new HandlerDelivery(this);
     this.feed = new SubscriberFeed(env, subscriber);
     this.lifecycle = new RunnerLifecycle(this);
-    this.idleRest = new IdleRest(
-      () => this.isIdle(),
-      () => this.journal.rest(this.checkpoints.checkpoint),
-      (error) => env.onError(error, subscriber.name),
-    );
+    this.idleRest = new IdleRest({
+      isIdle: () => this.isIdle(),
+      rest: () => this.journal.rest(this.checkpoints.checkpoint),
+      onError: (error) => env.onError(error, subscriber.name),
+    });
     this.deadLettering = new DeadLettering(this);
   }
 
@@ -140,11 +140,6 @@ export class SubscriberRunner implements DeliveryHost {
     this.noticeHead(position);
     if (this.reached(position)) return Promise.resolve();
     return this.waiters.add(position);
-  }
-
-  /** Writes the checkpoint now if it moved since the last write. */
-  flush(): Promise<void> {
-    return this.checkpoints.flush();
   }
 
   /** Lets in-flight work finish, saves the checkpoint and gives up the lease. Safe to call twice. */
