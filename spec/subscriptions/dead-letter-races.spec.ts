@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { DomainEvent, EventHandler, On, Projection, SubscriberOperations, type HandlerContext, type ProjectionContext } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { createTotalsTable, readTotals } from '../support/subscriber-fixtures';
+import { until } from '../support/until';
 
 @DomainEvent('Credited')
 class Credited {
@@ -71,7 +72,7 @@ forEachBackend('Dead letters and the runner', (backend) => {
       .set({ lease_owner: 'other-process', lease_expires_at: Date.now() + 600_000 })
       .where('name', '=', 'slow-retrier')
       .execute();
-    while (dispatcher.stats()[0]!.state !== 'standby') await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => dispatcher.stats()[0]!.state === 'standby', 'the subscriber never noticed that it lost its lease');
     fail();
     await dispatcher.stop();
     expect(await dispatcher.deadLetters()).to.deep.equal([]);
