@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../store/recorded-event';
+import { errorMessageOf } from '../halt-reason';
 import type { SubscriberLogger } from './subscriber-logger';
 
 /** The facts of an event a report names. */
@@ -20,7 +21,7 @@ export class FailureReports {
   parked(subscriber: string, recorded: ReportedEvent, letterId: number, attempts: number, error: unknown): void {
     this.logger.warn(
       `eventfold: subscriber '${subscriber}' parked ${describeEvent(recorded)} as dead letter ${letterId} after ${plural(attempts, 'attempt')}: ` +
-        `${messageOf(error)}. Later events go on. Once the cause is fixed, retry it with \`eventfold dead-letters retry ${letterId}\` ` +
+        `${errorMessageOf(error)}. Later events go on. Once the cause is fixed, retry it with \`eventfold dead-letters retry ${letterId}\` ` +
         `(or dispatcher.retryDeadLetter(${letterId})), or drop it with \`eventfold dead-letters discard ${letterId}\`.`,
     );
   }
@@ -29,7 +30,7 @@ export class FailureReports {
   halted(subscriber: string, recorded: ReportedEvent, letterId: number, attempts: number, error: unknown): void {
     this.logger.error(
       `eventfold: subscriber '${subscriber}' halted on ${describeEvent(recorded)} (dead letter ${letterId}) after ${plural(attempts, 'attempt')}: ` +
-        `${messageOf(error)}. Nothing after it is handled until it is dealt with: fix the cause, then run ` +
+        `${errorMessageOf(error)}. Nothing after it is handled until it is dealt with: fix the cause, then run ` +
         `\`eventfold dead-letters retry ${letterId}\`, or skip the event with \`eventfold dead-letters discard ${letterId}\`.`,
     );
   }
@@ -55,16 +56,12 @@ export class FailureReports {
 
   /** A failure of eventfold's own work for a subscriber (a checkpoint not saved, the log not read). */
   ownError(subscriber: string, error: unknown): void {
-    this.logger.error(`eventfold: subscriber '${subscriber}': ${messageOf(error)}`);
+    this.logger.error(`eventfold: subscriber '${subscriber}': ${errorMessageOf(error)}`);
   }
 }
 
 function describeEvent(recorded: ReportedEvent): string {
   return `event ${recorded.position} (${recorded.type}, stream ${recorded.streamType}/${recorded.streamId}, id ${recorded.eventId})`;
-}
-
-function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message || error.name : String(error)).replace(/\.$/, '');
 }
 
 function plural(count: number, noun: string): string {

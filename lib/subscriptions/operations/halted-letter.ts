@@ -1,4 +1,5 @@
 import type { DeadLetter } from '../dead-letter-store';
+import { haltReason } from '../halt-reason';
 import type { SavedSubscription, SubscriberStatus } from '../subscription-store';
 
 /** The status a subscriber is left with once an event it halted on is settled. */
@@ -32,7 +33,7 @@ export function isHaltedOn(subscription: SavedSubscription | undefined, letter: 
  * ```
  */
 export function haltedReasonOf(letter: DeadLetter): string {
-  return `event at position ${letter.position} (${letter.eventType}) failed: ${letter.errorMessage.replace(/\.$/, '')}`;
+  return haltReason(letter.position, letter.eventType, letter.errorMessage);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../store/recorded-event';
 import type { EventfoldTables } from '../../store/schema';
 import type { AttemptOutcome } from '../attempts';
 import type { DeadLetter } from '../dead-letter-store';
+import { errorMessageOf, haltReason } from '../halt-reason';
 import type { StatsCollector } from '../subscriber-stats';
 import { StaleCheckpointError } from './checkpoint-writer';
 import type { Delivery, DeliveryHost } from './delivery';
@@ -45,7 +46,7 @@ export class DeadLettering {
     const { host } = this;
     const { deadLetters, store, subscriptions, reports, owner } = host.env;
     const halting = host.subscriber.onFailure === 'halt';
-    const reason = `event at position ${recorded.position} (${recorded.type}) failed: ${messageOf(outcome.error)}`;
+    const reason = haltReason(recorded.position, recorded.type, errorMessageOf(outcome.error));
     let written: number | undefined;
     const id = await store.transaction(async (db) => {
       const holdsLease = halting
@@ -130,8 +131,4 @@ export class DeadLettering {
     host.delivery.onResume();
     host.pump();
   }
-}
-
-function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
 }
