@@ -9,7 +9,6 @@
 import 'reflect-metadata';
 
 export * from './aggregates';
-export * from './cli';
 export * from './errors';
 export * from './events';
 export * from './store';

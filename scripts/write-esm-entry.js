@@ -1,14 +1,64 @@
-// Writes the ES module entry point: a thin wrapper over the CommonJS build, so that `import` and
-// `require` share one copy of every class (one registry of decorators, one `instanceof`).
+// Writes the ES module side of the package from the CommonJS build in dist/cjs:
+//
+// - each entry point's .mjs is a thin wrapper over the CommonJS module, so that `import` and
+//   `require` share one copy of every class (one registry of decorators, one `instanceof`);
+// - the declarations are copied to dist/esm as .d.mts files whose relative imports name their
+//   files in full, as ES modules must. An ES module project then resolves the packages our types
+//   import (Kysely above all) through their ES module types too. Re-exporting the CommonJS
+//   declarations instead would mix Kysely's CommonJS class types with the application's ES module
+//   ones, and TypeScript refuses to pass one where the other is expected ('#private' differs).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist');
-const names = Object.keys(require(path.join(dist, 'cjs', 'index.js'))).filter((name) => name !== '__esModule' && name !== 'default');
-fs.mkdirSync(path.join(dist, 'esm'), { recursive: true });
-fs.writeFileSync(
-  path.join(dist, 'esm', 'index.mjs'),
-  `import eventfold from '../cjs/index.js';\n\nexport const {\n${names.map((name) => `  ${name},`).join('\n')}\n} = eventfold;\n`,
-);
-fs.writeFileSync(path.join(dist, 'esm', 'index.d.mts'), "export * from '../cjs/index.js';\n");
+const cjs = path.join(dist, 'cjs');
+const esm = path.join(dist, 'esm');
+
+/** The package's entry points, as paths under dist/cjs without an extension (see package.json's exports). */
+const ENTRY_POINTS = ['index', 'cli/index'];
+
+fs.rmSync(esm, { recursive: true, force: true });
+for (const file of declarationFiles(cjs)) writeEsmDeclaration(file);
+for (const entry of ENTRY_POINTS) writeEsmWrapper(entry);
+
+function writeEsmWrapper(entry) {
+  const exported = Object.keys(require(path.join(cjs, `${entry}.js`))).filter((name) => name !== '__esModule' && name !== 'default');
+  const target = path.join(esm, `${entry}.mjs`);
+  const source = path
+    .relative(path.dirname(target), path.join(cjs, `${entry}.js`))
+    .split(path.sep)
+    .join('/');
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, `import cjs from '${source}';\n\nexport const {\n${exported.map((name) => `  ${name},`).join('\n')}\n} = cjs;\n`);
+}
+
+function writeEsmDeclaration(file) {
+  const relative = path.relative(cjs, file);
+  const target = path.join(esm, relative.replace(/\.d\.ts$/, '.d.mts'));
+  const text = fs
+    .readFileSync(file, 'utf8')
+    .replace(/^\/\/# sourceMappingURL=.*$/m, '')
+    // `from './x'`, `import('./x')` and `import './x'`: relative specifiers only; packages keep theirs.
+    .replace(/(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\2/g, (_match, lead, quote, specifier) => {
+      return `${lead}${quote}${fullSpecifier(path.dirname(file), specifier)}${quote}`;
+    });
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, text);
+}
+
+/** `./aggregates` becomes `./aggregates/index.mjs`, `./event-store` becomes `./event-store.mjs`. */
+function fullSpecifier(folder, specifier) {
+  const bare = specifier.replace(/\.js$/, '');
+  if (fs.existsSync(path.join(folder, `${bare}.d.ts`))) return `${bare}.mjs`;
+  if (fs.existsSync(path.join(folder, bare, 'index.d.ts'))) return `${bare}/index.mjs`;
+  throw new Error(`write-esm-entry: ${path.relative(cjs, folder)} imports ${specifier}, which has no declaration file.`);
+}
+
+function declarationFiles(folder) {
+  return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) return declarationFiles(full);
+    return entry.name.endsWith('.d.ts') ? [full] : [];
+  });
+}

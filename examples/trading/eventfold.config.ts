@@ -1,5 +1,5 @@
 // What the `eventfold` command line needs to know about the trading example.
-import { defineConfig } from '../../lib';
+import { defineConfig } from '../../lib/cli';
 import { FlakySender } from './flaky-sender';
 import { FillNotifier, PositionKeeper } from './handlers';
 import { Order } from './order';

@@ -1,5 +1,4 @@
 import { Kysely, sql, SqliteDialect, type Dialect } from 'kysely';
-import type { Pool } from 'pg';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import { appendHooksFor, type AppendHooks } from './append-hooks';
 import type { EventStoreOptions } from './event-store-options';
@@ -8,7 +7,9 @@ import { createPostgresDialect } from './postgres/create-postgres-dialect';
 import type { EventfoldTables } from './schema';
 import { flavourOf, type SqlFlavour } from './sql-flavour';
 import { describeValue } from './describe-value';
-import { openSqliteDatabase, type SqliteOptions } from './sqlite/open-sqlite-database';
+import type { PostgresPool } from './postgres/postgres-pool';
+import { openSqliteDatabase } from './sqlite/open-sqlite-database';
+import type { SqliteOptions } from './sqlite/sqlite-options';
 import { StatementCache } from './sqlite/statement-cache';
 
 /** A store's way into its database. */
@@ -21,7 +22,7 @@ export interface DatabaseConnection {
   /** PostgreSQL: the schema holding eventfold's tables. */
   readonly schema?: string;
   /** PostgreSQL: the pool, for listening to appends. */
-  readonly pool?: Pool;
+  readonly pool?: PostgresPool;
 }
 
 /** The longest busy timeout SQLite takes: it keeps the milliseconds in a 32-bit integer. */

@@ -5,7 +5,7 @@ import type { EventClass } from '../events/event-class';
 import { describeValue } from './describe-value';
 import type { PostgresOptions } from './postgres/postgres-options';
 import { checkPageSize } from './read-options';
-import type { SqliteOptions } from './sqlite/open-sqlite-database';
+import type { SqliteOptions } from './sqlite/sqlite-options';
 
 /** Options every kind of store accepts. */
 export interface CommonStoreOptions {

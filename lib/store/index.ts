@@ -22,6 +22,6 @@ export {
 } from './schema';
 export type { PostgresOptions } from './postgres/postgres-options';
 export { DatabaseCorruptError, type SqliteCorruptionCode } from './sqlite/database-corrupt-error';
-export type { Durability, SqliteOptions } from './sqlite/open-sqlite-database';
+export type { Durability, SqliteOptions } from './sqlite/sqlite-options';
 export { StoreClosedError } from './store-closed-error';
 export type { StreamRef } from './stream-ref';

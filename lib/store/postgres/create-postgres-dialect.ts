@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import { describeValue } from '../describe-value';
 import { isPostgresUrl, redactPassword } from './connection-string';
 import type { PostgresOptions } from './postgres-options';
+import type { PostgresPool } from './postgres-pool';
 
 /** Object ids of the PostgreSQL types whose parsing the store changes on pools it creates. */
 const INT8 = 20;
@@ -13,7 +14,7 @@ const JSONB = 3802;
 /** A PostgreSQL dialect for the store, and the pool behind it. */
 export interface PostgresConnection {
   readonly dialect: PostgresDialect;
-  readonly pool: Pool;
+  readonly pool: PostgresPool;
   readonly schema: string;
   readonly label: string;
 }
@@ -34,7 +35,7 @@ export function createPostgresDialect(options: PostgresOptions): PostgresConnect
   if (typeof poolSize !== 'number' || !Number.isSafeInteger(poolSize) || poolSize < 1) {
     throw new InvalidArgumentError('options.poolSize', `expected a whole number >= 1, got ${describeValue(poolSize)}.`);
   }
-  let pool: Pool;
+  let pool: PostgresPool;
   let label: string;
   if (typeof options.postgres === 'string') {
     if (!isPostgresUrl(options.postgres)) {
@@ -42,7 +43,7 @@ export function createPostgresDialect(options: PostgresOptions): PostgresConnect
     }
     pool = new Pool({ connectionString: options.postgres, max: poolSize, types: { getTypeParser } });
     label = redactPassword(options.postgres);
-  } else if (options.postgres instanceof Pool || typeof (options.postgres as Pool)?.connect === 'function') {
+  } else if (options.postgres instanceof Pool || typeof (options.postgres as PostgresPool | null)?.connect === 'function') {
     pool = options.postgres;
     label = '(pg.Pool)';
   } else {

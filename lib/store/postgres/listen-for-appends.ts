@@ -1,12 +1,12 @@
-import type { Pool, PoolClient } from 'pg';
+import type { PostgresPool, PostgresPoolClient } from './postgres-pool';
 import { appendChannel } from '../append-hooks';
 
 /**
  * Calls `onAppend` whenever an append to `schema` commits, in any process, through LISTEN on a
  * connection of its own. Resolves to a function that stops listening and returns the connection.
  */
-export async function listenForAppends(pool: Pool, schema: string, onAppend: () => void, onError: (error: unknown) => void): Promise<() => Promise<void>> {
-  const client: PoolClient = await pool.connect();
+export async function listenForAppends(pool: PostgresPool, schema: string, onAppend: () => void, onError: (error: unknown) => void): Promise<() => Promise<void>> {
+  const client: PostgresPoolClient = await pool.connect();
   const channel = appendChannel(schema);
   client.on('notification', (message) => {
     if (message.channel === channel) onAppend();
@@ -14,7 +14,7 @@ export async function listenForAppends(pool: Pool, schema: string, onAppend: () 
   client.on('error', onError);
   try {
     // The channel name is built from a schema checked to be a plain identifier.
-    await client.query(`LISTEN "${channel}"`);
+    await client.query(`LISTEN "${channel}"`, []);
   } catch (error) {
     // Released with the error, the pool discards the connection instead of handing it out
     // again still subscribed to handlers for a listener that never started.
@@ -26,7 +26,7 @@ export async function listenForAppends(pool: Pool, schema: string, onAppend: () 
     if (stopped) return;
     stopped = true;
     try {
-      await client.query(`UNLISTEN "${channel}"`);
+      await client.query(`UNLISTEN "${channel}"`, []);
     } finally {
       client.release();
     }
