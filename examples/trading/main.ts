@@ -50,8 +50,19 @@ export async function runTradingExample(options: RunOptions): Promise<Summary> {
       else print(`  ${name.padEnd(16)} up to date at position ${checkpoint}`);
     }
     const catchUpStarted = Date.now();
-    await takeOverLeases(dispatcher, print);
-    await dispatcher.idle();
+    // Ctrl-C is honoured wherever the run waits: while leases run out, while subscribers catch
+    // up, and while orders are placed. Events the subscribers have not reached stay unhandled,
+    // and the next run redelivers them from the checkpoints.
+    const stopIfInterrupted = async (ordersPlaced: number) => {
+      if (!options.signal?.aborted) return;
+      const behind = lagByName(dispatcher);
+      await dispatcher.stop();
+      print(`\nInterrupted after ${ordersPlaced} orders. Behind the log: ${behind}. The next run redelivers those events.`);
+      throw new InterruptedError();
+    };
+    await takeOverLeases(dispatcher, print, options.signal);
+    await idleUnlessInterrupted(dispatcher, options.signal);
+    await stopIfInterrupted(0);
     if (head > 0) print(`Caught up with the log in ${seconds(Date.now() - catchUpStarted)}.`);
 
     const simulator = new MarketSimulator(store, options.seed);
@@ -65,15 +76,10 @@ export async function runTradingExample(options: RunOptions): Promise<Summary> {
       },
       options.signal,
     );
-    if (options.signal?.aborted) {
-      // Ctrl-C: stop at once. Events the subscribers have not reached stay unhandled, and the
-      // next run redelivers them from the checkpoints.
-      const behind = lagByName(dispatcher);
-      await dispatcher.stop();
-      print(`\nInterrupted after ${result.orders} orders. Behind the log: ${behind}. The next run redelivers those events.`);
-      throw new InterruptedError();
-    }
-    await dispatcher.idle();
+    await stopIfInterrupted(result.orders);
+    if (lagged(dispatcher)) print(`Placed ${result.orders} orders; waiting for the subscribers to catch up (Ctrl-C stops them where they are)...`);
+    await idleUnlessInterrupted(dispatcher, options.signal);
+    await stopIfInterrupted(result.orders);
     print(`Placed ${result.orders} orders with ${result.fills} fills in ${seconds(Date.now() - started)}; every subscriber has caught up.`);
     const summary = await summarize(store, readModels(store), dispatcher);
     await dispatcher.stop();
@@ -90,9 +96,9 @@ export class InterruptedError extends Error {}
 
 /**
  * Waits while subscribers stand by for a lease that a killed earlier run still holds: it runs out
- * after the lease time (5 s), and then this process takes them over.
+ * after the lease time (5 s), and then this process takes them over. Returns early on Ctrl-C.
  */
-async function takeOverLeases(dispatcher: Dispatcher, print: (line: string) => void): Promise<void> {
+async function takeOverLeases(dispatcher: Dispatcher, print: (line: string) => void, signal?: AbortSignal): Promise<void> {
   const waiting = () =>
     dispatcher
       .stats()
@@ -100,7 +106,27 @@ async function takeOverLeases(dispatcher: Dispatcher, print: (line: string) => v
       .map((stats) => stats.name);
   if (waiting().length === 0) return;
   print(`Waiting for the leases of ${waiting().join(', ')}, still held by a run that was killed...`);
-  while (waiting().length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (waiting().length > 0 && !signal?.aborted) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/** Waits until every subscriber has caught up with the log, or until `signal` aborts. */
+async function idleUnlessInterrupted(dispatcher: Dispatcher, signal?: AbortSignal): Promise<void> {
+  if (!signal) return dispatcher.idle();
+  if (signal.aborted) return;
+  let stopWaiting = () => {};
+  const interrupted = new Promise<void>((resolve) => {
+    stopWaiting = resolve;
+    signal.addEventListener('abort', stopWaiting, { once: true });
+  });
+  try {
+    await Promise.race([dispatcher.idle(), interrupted]);
+  } finally {
+    signal.removeEventListener('abort', stopWaiting);
+  }
+}
+
+function lagged(dispatcher: Dispatcher): boolean {
+  return dispatcher.stats().some((stats) => stats.lag > 0);
 }
 
 function lagByName(dispatcher: Dispatcher): string {
