@@ -1,13 +1,17 @@
 import { expect } from 'chai';
 import BetterSqlite3 from 'better-sqlite3';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { SqliteDialect } from 'kysely';
 import { DatabaseCorruptError, DatabaseOpenError, EventStore } from '../../lib';
 import { temporaryFolder } from '../support/backends';
 import { Order, OrderPlaced } from '../support/domain';
 import { collect, expectRejection } from '../support/expect-rejection';
+
+const run = promisify(execFile);
 
 describe('EventStore.open on SQLite', () => {
   let folder: ReturnType<typeof temporaryFolder>;
@@ -28,6 +32,29 @@ describe('EventStore.open on SQLite', () => {
   it('says so when the folder of the file does not exist', async () => {
     const error = await expectRejection(EventStore.open({ sqlite: join(folder.path, 'missing', 'x.db') }), DatabaseOpenError);
     expect(error.message).to.contain('folder exists');
+  });
+
+  it('says how to build SQLite when better-sqlite3 was installed without its native module', async () => {
+    // As when npm held back better-sqlite3's install script: `bindings` finds no compiled module.
+    const script = `
+      const Module = require('node:module');
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request === 'bindings') return require.resolve('./missing-bindings.js', { paths: [process.cwd()] });
+        return resolve.call(this, request, ...rest);
+      };
+      require(${JSON.stringify(join(__dirname, '..', '..', 'lib'))}).EventStore.open({ sqlite: ':memory:' }).then(
+        () => console.log('opened'),
+        (error) => console.log(JSON.stringify({ code: error.code, message: error.message })),
+      );`;
+    writeFileSync(join(folder.path, 'missing-bindings.js'), `module.exports = () => { throw new Error('Could not locate the bindings file. Tried:\\n → nowhere'); };`);
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: folder.path });
+    const { code, message } = JSON.parse(stdout) as { code: string; message: string };
+    expect(code).to.equal('EVENTFOLD_DATABASE_OPEN');
+    expect(message)
+      .to.contain("better-sqlite3's native module is missing")
+      .and.contain('npm install-scripts approve better-sqlite3')
+      .and.contain('npm rebuild better-sqlite3');
   });
 
   it('uses WAL and a busy timeout, with synchronous NORMAL by default and FULL on request', async () => {

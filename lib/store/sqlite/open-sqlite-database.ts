@@ -19,7 +19,13 @@ export function openSqliteDatabase(options: SqliteOptions): Database {
   } catch (cause) {
     const corruption = corruptionOr(cause, file);
     if (corruption !== cause) throw corruption;
-    throw new DatabaseOpenError(file, `${(cause as Error).message}. Check that the folder exists and is writable.`, { cause });
+    throw new DatabaseOpenError(
+      file,
+      isMissingNativeModule(cause) ? MISSING_NATIVE_MODULE : `${(cause as Error).message}. Check that the folder exists and is writable.`,
+      {
+        cause,
+      },
+    );
   }
   try {
     database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -34,4 +40,13 @@ export function openSqliteDatabase(options: SqliteOptions): Database {
     throw new DatabaseOpenError(file, (cause as Error).message, { cause });
   }
   return database;
+}
+
+const MISSING_NATIVE_MODULE =
+  "better-sqlite3's native module is missing: its install script did not run (npm holds back dependencies' install scripts until they are approved). " +
+  'Run `npm install-scripts approve better-sqlite3` and then `npm rebuild better-sqlite3` in your project.';
+
+/** better-sqlite3 loads its compiled module on first use, through `bindings`, which throws this. */
+function isMissingNativeModule(cause: unknown): boolean {
+  return cause instanceof Error && cause.message.startsWith('Could not locate the bindings file');
 }
