@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { temporaryFolder } from '../support/backends';
+import { compilers, consumerFolder, type ConsumerProject } from '../support/packed-package';
 
 const run = promisify(execFile);
-const packageRoot = resolve(__dirname, '..', '..', '..');
 
 const consumer = (load: string) => `
 ${load}
@@ -23,11 +22,9 @@ console.log(JSON.stringify({ read, concurrency: typeof ConcurrencyError }));
 
 describe('The published package', function () {
   this.timeout(60_000);
-  let folder: ReturnType<typeof temporaryFolder>;
-  before(() => {
-    folder = temporaryFolder();
-    mkdirSync(join(folder.path, 'node_modules'));
-    symlinkSync(packageRoot, join(folder.path, 'node_modules', 'eventfold'), 'dir');
+  let folder: ConsumerProject;
+  before(async () => {
+    folder = await consumerFolder('commonjs');
   });
   after(() => folder.remove());
 
@@ -72,27 +69,8 @@ export async function head(file: string): Promise<number> {
 export const store = EventStore.open({ sqlite: 42 });
 `,
     );
-    const tsc = join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const args = [
-      tsc,
-      '--noEmit',
-      '--pretty',
-      'false',
-      '--strict',
-      '--module',
-      'node16',
-      '--moduleResolution',
-      'node16',
-      '--target',
-      'es2022',
-      '--skipLibCheck',
-      '--types',
-      'node',
-      '--typeRoots',
-      join(packageRoot, 'node_modules', '@types'),
-      file,
-      misuse,
-    ];
+    const [typescript5] = compilers;
+    const args = [typescript5.tsc, '--noEmit', '--pretty', 'false', '--strict', '--module', 'node16', '--target', 'es2022', file, misuse];
     const output = await run(process.execPath, args, { cwd: folder.path }).then(
       () => '',
       (error: Error & { stdout?: string }) => error.stdout ?? error.message,
