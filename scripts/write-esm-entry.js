@@ -1,14 +1,19 @@
-// Writes the ES module entry point: a thin wrapper over the CommonJS build, so that `import` and
+// Writes the ES module entry points: thin wrappers over the CommonJS build, so that `import` and
 // `require` share one copy of every class (one registry of decorators, one `instanceof`).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist');
-const names = Object.keys(require(path.join(dist, 'cjs', 'index.js'))).filter((name) => name !== '__esModule' && name !== 'default');
-fs.mkdirSync(path.join(dist, 'esm'), { recursive: true });
-fs.writeFileSync(
-  path.join(dist, 'esm', 'index.mjs'),
-  `import eventfold from '../cjs/index.js';\n\nexport const {\n${names.map((name) => `  ${name},`).join('\n')}\n} = eventfold;\n`,
-);
-fs.writeFileSync(path.join(dist, 'esm', 'index.d.mts'), "export * from '../cjs/index.js';\n");
+
+/** Each entry point of package.json's `exports`, by its path under dist/cjs without `.js`. */
+const entries = ['index', 'testing/index'];
+
+for (const entry of entries) {
+  const cjs = path.posix.relative(path.posix.dirname(`esm/${entry}`), `cjs/${entry}.js`);
+  const names = Object.keys(require(path.join(dist, 'cjs', `${entry}.js`))).filter((name) => name !== '__esModule' && name !== 'default');
+  const esm = path.join(dist, 'esm', `${entry}`);
+  fs.mkdirSync(path.dirname(esm), { recursive: true });
+  fs.writeFileSync(`${esm}.mjs`, `import entry from '${cjs}';\n\nexport const {\n${names.map((name) => `  ${name},`).join('\n')}\n} = entry;\n`);
+  fs.writeFileSync(`${esm}.d.mts`, `export * from '${cjs}';\n`);
+}
