@@ -10,7 +10,8 @@ import {
   type HandlerContext,
   type ProjectionContext,
 } from '../../lib';
-import { subscriberFixture, type SubscriberRun } from '../../lib/testing';
+import { subscriberFixture } from '../../lib/testing';
+import { closedAfterEach } from '../support/closed-after-each';
 import { expectRejection } from '../support/expect-rejection';
 import { createTotalsTable, Deposit, DepositRecorder, readTotals, Totals } from '../support/subscriber-fixtures';
 
@@ -47,13 +48,8 @@ class DepositEcho {
 }
 
 describe('subscriberFixture', () => {
-  const runs: SubscriberRun[] = [];
-  const start = async (...args: Parameters<typeof subscriberFixture>) => {
-    const run = await subscriberFixture(...args);
-    runs.push(run);
-    return run;
-  };
-  afterEach(() => Promise.all(runs.splice(0).map((run) => run.close())));
+  const start = closedAfterEach(subscriberFixture);
+  const startTyped = closedAfterEach(subscriberFixture<{ totals: { account: string; total: number } }>);
 
   it('runs a projection through the dispatcher, so that its read model is written when `given` resolves', async () => {
     const run = await start(new Totals(), { setup: (_db, store) => createTotalsTable(store) });
@@ -64,8 +60,7 @@ describe('subscriberFixture', () => {
   });
 
   it('types the read model with `db`, the store’s own database', async () => {
-    const run = await subscriberFixture<{ totals: { account: string; total: number } }>(new Totals(), { setup: (_db, store) => createTotalsTable(store) });
-    runs.push(run);
+    const run = await startTyped(new Totals(), { setup: (_db, store) => createTotalsTable(store) });
     await run.given(account('a-1'), new Deposit('a-1', 5));
     expect(await run.db.selectFrom('totals').select(['account', 'total']).execute()).to.deep.equal([{ account: 'a-1', total: 5 }]);
   });

@@ -1,17 +1,12 @@
 import { expect } from 'chai';
-import { StoreClosedError, type EventStore } from '../../lib';
+import { StoreClosedError } from '../../lib';
 import { testStore } from '../../lib/testing';
+import { closedAfterEach } from '../support/closed-after-each';
 import { collect, expectRejection } from '../support/expect-rejection';
 import { Order, OrderPlaced } from '../support/domain';
 
 describe('testStore', () => {
-  const stores: EventStore[] = [];
-  const open = async (...args: Parameters<typeof testStore>) => {
-    const store = await testStore(...args);
-    stores.push(store);
-    return store;
-  };
-  afterEach(() => Promise.all(stores.splice(0).map((store) => store.close())));
+  const open = closedAfterEach(testStore);
 
   it('opens an empty store, with eventfold’s tables, in an SQLite database in memory', async () => {
     const store = await open();
