@@ -128,7 +128,9 @@ export class AsyncAggregateOutcome<T extends AggregateRoot> {
 
   /** {@link AggregateOutcome.thenEvents}, once the command has settled. */
   async thenEvents(...expected: object[]): Promise<T> {
-    return (await this.settled).thenEvents(...expected);
+    const outcome = await this.settled;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only compared with the frames of the stack, never called
+    return reportedFrom(this.thenEvents, () => outcome.thenEvents(...expected));
   }
 
   /** {@link AggregateOutcome.thenError}, once the command has settled. */
@@ -138,7 +140,8 @@ export class AsyncAggregateOutcome<T extends AggregateRoot> {
   async thenError(classOrMessage: ErrorClass | string | RegExp, message?: string | RegExp): Promise<Error> {
     const outcome = await this.settled;
     // One implementation takes either form; the overloads only shape what callers may pass.
-    return outcome.thenError(classOrMessage as ErrorClass, message);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only compared with the frames of the stack, never called
+    return reportedFrom(this.thenError, () => outcome.thenError(classOrMessage as ErrorClass, message));
   }
 }
 

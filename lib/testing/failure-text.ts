@@ -60,7 +60,15 @@ export function describeEventDifferences(expected: readonly object[], actual: re
   return [...lines.slice(0, MAX_LISTED_DIFFERENCES), `... and ${lines.length - MAX_LISTED_DIFFERENCES} more differences`];
 }
 
-/** An event's class name, or what the value is when it is no class instance. */
+/**
+ * An event's class name, or what the value is when it is no class instance.
+ *
+ * @example
+ * ```ts
+ * nameOf(new OrderShipped('post')); // 'OrderShipped'
+ * nameOf({ carrier: 'post' }); // "a plain object { carrier: 'post' }"
+ * ```
+ */
 export function nameOf(event: unknown): string {
   if (typeof event !== 'object' || event === null) return showValue(event);
   const prototype = Object.getPrototypeOf(event);
@@ -68,7 +76,15 @@ export function nameOf(event: unknown): string {
   return (event.constructor as Function | undefined)?.name || 'an object of an unnamed class';
 }
 
-/** A class name with its article: `an OrderRuleError`, `a RangeError`. */
+/**
+ * A class name with its article, for sentences about errors and events.
+ *
+ * @example
+ * ```ts
+ * withArticle('OrderRuleError'); // 'an OrderRuleError'
+ * withArticle('RangeError'); // 'a RangeError'
+ * ```
+ */
 export function withArticle(name: string): string {
   return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
 }

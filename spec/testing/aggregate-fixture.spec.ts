@@ -275,6 +275,16 @@ describe('aggregateFixture', () => {
       expect((await rejected.thenError(Error, 'cannot fill a new order')).message).to.equal('cannot fill a new order');
     });
 
+    it('starts the stack of a failed check at the test, for a command that returned a promise too', async () => {
+      const outcome = aggregateFixture(Order).when(async (order) => order.cancel('async'));
+      const failure = await outcome.thenEvents().then(
+        () => expect.fail('expected the check to fail'),
+        (error: Error) => error,
+      );
+      expect(failure).to.be.instanceOf(AssertionError);
+      expect(failure.stack?.split('\n').find((line) => line.startsWith('    at '))).to.contain('aggregate-fixture.spec');
+    });
+
     it('refuses a command that is not a function', () => {
       expect(() => aggregateFixture(Order).when('ship' as never)).to.throw(InvalidArgumentError, /expected a function that runs a command/);
     });
