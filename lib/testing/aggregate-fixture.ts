@@ -54,8 +54,8 @@ export function aggregateFixture<T extends AggregateRoot>(aggregateClass: Aggreg
  * The aggregate is rebuilt for each `when` the way a repository loads it: a new instance, then
  * each given event read back from its stored JSON and replayed through its `@Apply` method. So
  * an `@Apply` method that throws fails the test with the `ApplyFailedError` a load would throw,
- * and a field that does not survive storage (a Date without `@Type`) shows as it would in
- * production.
+ * the `@Apply` methods receive events as a load hands them over, and an event the store would
+ * refuse (a Date without `@Type`, a bigint without `@Transform`) is refused by `given`.
  */
 export class AggregateFixture<T extends AggregateRoot> {
   /** @internal Use {@link aggregateFixture}. */
