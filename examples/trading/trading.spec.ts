@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore } from '../../lib';
-import { roundVolume } from './amounts';
 import { MARKETS, OrderFilled, PositionClosed, PositionOpened, PositionReduced } from './events';
 import { runTradingExample } from './main';
-import { Order, OrderRuleError } from './order';
+import { Order } from './order';
 import { Position } from './position';
 import { readModels } from './read-models';
 import type { Summary } from './summary';
@@ -93,36 +92,6 @@ describe('Trading example', function () {
     expect(first.retries).to.be.greaterThan(0);
     expect(second.deadLetters).to.be.at.least(first.deadLetters);
     expect(second.notifications + second.deadLetters).to.equal(second.fills);
-  });
-
-  it('enforces the order rules', () => {
-    const order = Order.place('o-1', 'KRW-BTC', 'bid', 90_000_000, 0.5, new Date());
-    expect(() => order.fill('t-1', 90_000_000, 0.6, new Date())).to.throw(OrderRuleError, /exceeds the remaining 0.5/);
-    order.fill('t-1', 90_000_000, 0.2, new Date());
-    expect(order.remaining).to.equal(roundVolume(0.3));
-    order.cancel('enough');
-    expect(() => order.fill('t-2', 90_000_000, 0.1, new Date())).to.throw(OrderRuleError, /cannot fill a cancelled order/);
-    expect(Order.place('o-2', 'KRW-BTC', 'ask', 0, 1, new Date()).status).to.equal('rejected');
-    expect(Order.place('o-3', 'KRW-BTC', 'ask', 1, -1, new Date()).status).to.equal('rejected');
-    expect(Order.place('o-4', 'USD-BTC', 'ask', 1, 1, new Date()).status).to.equal('rejected');
-  });
-
-  it('computes average entry price and realized PnL with fees', () => {
-    const position = new Position('KRW-ETH');
-    const fill = (side: 'bid' | 'ask', price: number, volume: number, fee: number, at: number) =>
-      position.applyFill(new OrderFilled('o', `t-${at}`, 'KRW-ETH', side, price, volume, fee, 0, new Date()), at);
-    fill('bid', 1000, 2, 2, 1);
-    fill('bid', 1300, 1, 1, 2);
-    expect(position).to.include({ direction: 'long', volume: 3, averageEntryPrice: 1101 });
-    fill('ask', 1500, 1, 1.5, 3);
-    expect(position.realizedPnl).to.equal(397.5);
-    fill('ask', 1500, 1, 1.5, 3);
-    expect(position.volume).to.equal(2);
-    fill('ask', 900, 4, 3.6, 4);
-    expect(position).to.include({ direction: 'short', volume: 2 });
-    // 397.5 from the first sale, then 2 × 900 − 1.8 of fee − 2 × 1101 of entry = −403.8
-    expect(position.realizedPnl).to.equal(-6.3);
-    expect(position.averageEntryPrice).to.equal(899.1);
   });
 });
 

@@ -259,7 +259,7 @@ function capitalize(text: string): string {
 }
 
 /** `a.b[2]["odd key"]`: identifiers after dots, anything else quoted in brackets. */
-function formatPath(path: readonly PathSegment[]): string {
+export function formatPath(path: readonly PathSegment[]): string {
   let text = '';
   for (const segment of path) {
     if (typeof segment === 'number') text += `[${segment}]`;
