@@ -6,14 +6,17 @@ import { join } from 'node:path';
 
 const main = join(__dirname, 'main.js');
 
-/** Runs the example's entry point; `interruptAfter` sends Ctrl-C once that text was printed. */
-function runExample(args: string[], interruptAfter?: string): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs the example's entry point; once `interruptAfter` was printed, it is sent `signal`: Ctrl-C's
+ * SIGINT, or a SIGKILL that leaves no chance to stop cleanly.
+ */
+function runExample(args: string[], interruptAfter?: string, signal: NodeJS.Signals = 'SIGINT'): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
-      if (interruptAfter && output.includes(interruptAfter) && !child.killed) child.kill('SIGINT');
+      if (interruptAfter && output.includes(interruptAfter) && !child.killed) child.kill(signal);
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
@@ -38,5 +41,17 @@ describe('Trading example interrupted with Ctrl-C', function () {
     expect(next.output).to.match(/redelivering \d+ events it had not finished when the last run stopped/);
     expect(next.output).to.match(/Caught up with the log in/);
     expect(next.output).to.contain('Summary');
+  });
+
+  it('stops at once on Ctrl-C while it waits for subscribers, here for the leases of a killed run', async () => {
+    const database = join(folder, 'killed.db');
+    const killed = await runExample(['--db', database, '--orders', '400'], '100 orders placed', 'SIGKILL');
+    expect(killed.code).to.equal(null);
+
+    // The killed run's leases hold for their lease time; Ctrl-C must not wait for them to run out.
+    const waiting = await runExample(['--db', database, '--orders', '20'], 'Waiting for the leases of');
+    expect(waiting.code, waiting.output).to.equal(130);
+    expect(waiting.output).to.match(/Interrupted after 0 orders\. Behind the log: .*\. The next run redelivers those events\./);
+    expect(waiting.output).not.to.contain('Caught up with the log');
   });
 });
