@@ -24,7 +24,7 @@ describe('eventfold with a missing or wrong config or database', () => {
 
     expect(code).to.equal(1);
     expect(stderr).to.equal(
-      `error: No eventfold config in ${folder} (looked for eventfold.config.ts, eventfold.config.js, eventfold.config.cjs, eventfold.config.mjs). ` +
+      `error: No eventfold config in ${folder} (looked for eventfold.config.ts, eventfold.config.mts, eventfold.config.cts, eventfold.config.js, eventfold.config.cjs, eventfold.config.mjs). ` +
         'Create eventfold.config.ts exporting defineConfig({ ... }) as default, or pass --config <file>.\n',
     );
   });

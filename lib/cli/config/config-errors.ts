@@ -1,4 +1,5 @@
 import { EventfoldError } from '../../errors/eventfold-error';
+import type { SourceLocation } from './source-location';
 
 /** No config module was found: neither the `--config` file nor a default one in the folder. */
 export class ConfigNotFoundError extends EventfoldError {
@@ -19,32 +20,23 @@ export class ConfigNotFoundError extends EventfoldError {
   }
 }
 
-/** The config module could not be loaded, or does not export a valid {@link EventfoldConfig}. */
+/**
+ * The config module could not be loaded (it, or a file it imports, has a syntax error or throws),
+ * or it does not export a valid {@link EventfoldConfig}.
+ */
 export class ConfigInvalidError extends EventfoldError {
   readonly code = 'EVENTFOLD_CLI_CONFIG_INVALID';
+  /** The line of the application's code where loading failed, when it is known. */
+  readonly location: SourceLocation | undefined;
 
   constructor(
     /** The config file. */
     readonly file: string,
     /** What is wrong with it. */
     readonly problem: string,
-    options?: { cause?: unknown },
+    options: { cause?: unknown; location?: SourceLocation } = {},
   ) {
-    super(`Config ${file} ${problem}`, options);
-  }
-}
-
-/** A TypeScript config was given but the `typescript` package cannot be found to compile it. */
-export class TypeScriptNotFoundError extends EventfoldError {
-  readonly code = 'EVENTFOLD_CLI_TYPESCRIPT_MISSING';
-
-  constructor(
-    /** The TypeScript config file. */
-    readonly file: string,
-  ) {
-    super(
-      `Cannot load ${file}: the typescript package is not installed in this project. ` +
-        'Install it (npm install --save-dev typescript), or point --config at the compiled JavaScript config.',
-    );
+    super(`Config ${file} ${problem}`, { cause: options.cause });
+    this.location = options.location;
   }
 }

@@ -3,7 +3,14 @@ import { join, resolve } from 'node:path';
 import { ConfigNotFoundError } from './config-errors';
 
 /** The config file names looked for in the working folder when `--config` is not given, in order. */
-export const DEFAULT_CONFIG_FILES = ['eventfold.config.ts', 'eventfold.config.js', 'eventfold.config.cjs', 'eventfold.config.mjs'] as const;
+export const DEFAULT_CONFIG_FILES = [
+  'eventfold.config.ts',
+  'eventfold.config.mts',
+  'eventfold.config.cts',
+  'eventfold.config.js',
+  'eventfold.config.cjs',
+  'eventfold.config.mjs',
+] as const;
 
 /**
  * The config file to load: `given` (from `--config`) resolved against `cwd`, or the first default

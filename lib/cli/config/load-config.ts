@@ -1,54 +1,29 @@
-import { extname } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { isEventfoldError } from '../../errors/eventfold-error';
 import type { EventfoldConfig } from '../define-config';
 import { ConfigInvalidError } from './config-errors';
-import { registerTypeScript } from './typescript-hook';
+import { importConfigModule } from './import-config-module';
+import { describeLoadFailure } from './load-failure';
+import { ModuleCompiler } from './module-compiler';
+import { describeLocation } from './source-location';
 
 /**
  * Loads a config module and returns its default export (or, for CommonJS, `module.exports`),
- * checked to have the shape of an {@link EventfoldConfig}. TypeScript configs are compiled on
- * the fly with the project's own `typescript` package.
+ * checked to have the shape of an {@link EventfoldConfig}. TypeScript configs, and the
+ * TypeScript files they import, are compiled as they load; see {@link importConfigModule}.
  *
- * @throws {@link ConfigInvalidError} when the module throws while loading or exports something else.
- * @throws {@link TypeScriptNotFoundError} for a TypeScript config in a project without TypeScript.
+ * @throws {@link ConfigInvalidError} when the module (or a file it imports) has a syntax error or
+ *   throws while loading, naming the file and line, or when it exports something else.
  */
-export async function loadConfig(file: string, cwd: string): Promise<EventfoldConfig> {
-  const extension = extname(file);
-  if (extension === '.ts' || extension === '.cts') registerTypeScript(file, cwd);
+export async function loadConfig(file: string): Promise<EventfoldConfig> {
+  const compiler = new ModuleCompiler();
   let exported: unknown;
   try {
-    exported = extension === '.mjs' ? await importModule(file) : requireModule(file);
+    exported = await importConfigModule(file, compiler);
   } catch (error) {
-    if (isEventfoldError(error) && error.code === 'EVENTFOLD_CLI_TYPESCRIPT_MISSING') throw error;
-    throw new ConfigInvalidError(file, `failed to load: ${describe(error)}`, { cause: error });
+    const { reason, location } = describeLoadFailure(error, compiler);
+    const where = location ? ` (at ${describeLocation(location)})` : '';
+    throw new ConfigInvalidError(file, `failed to load: ${reason}${where}`, { cause: error, location });
   }
-  return checkConfig(file, defaultExport(exported));
-}
-
-function requireModule(file: string): unknown {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the config file's path is known only at run time
-    return require(file);
-  } catch (error) {
-    // A .js file in a package of "type": "module" must be imported, not required.
-    if ((error as { code?: string }).code === 'ERR_REQUIRE_ESM') return importModule(file);
-    throw error;
-  }
-}
-
-// The TypeScript compiler turns `import()` into `require()` in CommonJS output; a function made
-// at run time keeps the real dynamic import, which ES module configs need.
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fixed body, not user input: see above
-const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-
-function importModule(file: string): Promise<unknown> {
-  return dynamicImport(pathToFileURL(file).href);
-}
-
-function defaultExport(exported: unknown): unknown {
-  if (typeof exported === 'object' && exported !== null && 'default' in exported) return exported.default;
-  return exported;
+  return checkConfig(file, exported);
 }
 
 function checkConfig(file: string, config: unknown): EventfoldConfig {
@@ -80,8 +55,4 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

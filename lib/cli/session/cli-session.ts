@@ -51,7 +51,7 @@ export class CliSession {
    */
   static async open(options: SessionOptions, needs: SessionNeeds, cwd = process.cwd()): Promise<CliSession> {
     const configFile = findConfigFile(cwd, options.config, needs.config);
-    const config = configFile ? await loadConfig(configFile, cwd) : {};
+    const config = configFile ? await loadConfig(configFile) : {};
     const given = options.db ?? config.database;
     const registered = { events: [...(config.events ?? [])], aggregates: [...(config.aggregates ?? [])] };
     if (isPostgresUrl(given)) {
