@@ -102,7 +102,7 @@ describe('Loading a config that fails', () => {
     const folder = await taskProject({ typescript: 'typescript-7', type: 'module' });
     writeFileSync(
       join(folder, 'eventfold.config.ts'),
-      "import { defineConfig } from 'eventfold';\nimport { Task } from './tasks.js';\n\nexport default defineConfig({ aggregates: [Task] });\n",
+      "import { defineConfig } from 'eventfold/cli';\nimport { Task } from './tasks.js';\n\nexport default defineConfig({ aggregates: [Task] });\n",
     );
 
     const { code, stderr } = await runCli(['history', 'Task', TASK_ID], { cwd: folder });
