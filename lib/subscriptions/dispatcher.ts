@@ -8,6 +8,7 @@ import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
 import { checkDispatcherOptions, type DispatcherOptions } from './dispatcher-options';
 import { AppendSignals } from './append-signals';
 import { FailureReports } from './logging/failure-reports';
+import { DeadLetterNotFoundError } from './operations/dead-letter-not-found-error';
 import { SILENT_LOGGER } from './logging/subscriber-logger';
 import { rebuildProjection, type RebuildOptions, type RebuildProgress } from './projection-rebuild';
 import { ProjectionReplay } from './runner/projection-replay';
@@ -211,6 +212,8 @@ export class Dispatcher {
    * Runs a dead letter's event through its subscriber again (with the retry policy). On success
    * the dead letter is removed and a subscriber halted on it resumes. Resolves to whether it
    * succeeded this time.
+   *
+   * @throws {@link DeadLetterNotFoundError} when no dead letter has this id.
    */
   async retryDeadLetter(id: number): Promise<boolean> {
     this.assertRunning('retry a dead letter');
@@ -218,7 +221,11 @@ export class Dispatcher {
     return this.runnerHolding(letter, 'retry').deadLettering.retry(letter);
   }
 
-  /** Removes a dead letter for good; a subscriber halted on it moves past the event and resumes. */
+  /**
+   * Removes a dead letter for good; a subscriber halted on it moves past the event and resumes.
+   *
+   * @throws {@link DeadLetterNotFoundError} when no dead letter has this id.
+   */
   async discardDeadLetter(id: number): Promise<void> {
     this.assertRunning('discard a dead letter');
     const letter = await this.deadLetterNamed(id);
@@ -285,7 +292,7 @@ export class Dispatcher {
 
   private async deadLetterNamed(id: number): Promise<DeadLetter> {
     const letter = Number.isSafeInteger(id) ? await this.deadLetterStore.get(id) : undefined;
-    if (!letter) throw new InvalidArgumentError('id', `no dead letter has id ${String(id)}; list them with dispatcher.deadLetters().`);
+    if (!letter) throw new DeadLetterNotFoundError(id, await this.deadLetterStore.ids(), 'List them with dispatcher.deadLetters().');
     return letter;
   }
 

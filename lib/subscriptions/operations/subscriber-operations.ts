@@ -215,7 +215,7 @@ export class SubscriberOperations {
         return succeeded;
       });
     } catch (error) {
-      if (error instanceof DeadLetterGone) throw await this.notFound(id);
+      if (error instanceof DeadLetterGone) throw new DeadLetterNotFoundError(id, await this.letters.ids());
       throw error;
     }
   }
@@ -269,15 +269,8 @@ export class SubscriberOperations {
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1)
       throw new InvalidArgumentError('id', `expected a dead letter's id, a whole number >= 1, got ${String(id)}.`);
     const letter = await this.letters.get(id);
-    if (!letter) throw await this.notFound(id);
+    if (!letter) throw new DeadLetterNotFoundError(id, await this.letters.ids());
     return letter;
-  }
-
-  private async notFound(id: number): Promise<DeadLetterNotFoundError> {
-    return new DeadLetterNotFoundError(
-      id,
-      (await this.letters.list()).map((letter) => letter.id),
-    );
   }
 }
 
