@@ -22,6 +22,7 @@ import { DispatcherStoppedError, UnknownSubscriberError } from './subscriber-err
 import type { SubscriberStats } from './subscriber-stats';
 import { SubscriptionStore } from './subscription-store';
 import { waitUntilLive } from './wait-until-live';
+import { checkWholeNumber } from '../validation/whole-number';
 
 /**
  * Delivers the store's events to subscribers (`@EventHandler` and `@Projection` instances).
@@ -291,7 +292,7 @@ export class Dispatcher {
   }
 
   private async deadLetterNamed(id: number): Promise<DeadLetter> {
-    const letter = Number.isSafeInteger(id) ? await this.deadLetterStore.get(id) : undefined;
+    const letter = await this.deadLetterStore.get(checkWholeNumber(id, 'id', { meaning: "a dead letter's id" }));
     if (!letter) throw new DeadLetterNotFoundError(id, await this.deadLetterStore.ids(), 'List them with dispatcher.deadLetters().');
     return letter;
   }

@@ -83,7 +83,7 @@ forEachBackend('Event upcasting', (backend) => {
 
   it('rejects upcasters keyed outside the versions they could upgrade', () => {
     expect(() => DomainEvent('Bad', { version: 2, upcasters: { 2: (v) => v } })).to.throw(InvalidArgumentError, /key 2 must be a version from 1 to 1/);
-    expect(() => DomainEvent('Bad', { version: 0 })).to.throw(InvalidArgumentError, /positive integer/);
+    expect(() => DomainEvent('Bad', { version: 0 })).to.throw(InvalidArgumentError, /version of event 'Bad': expected a whole number >= 1, got 0\./);
     expect(() => DomainEvent('')).to.throw(InvalidArgumentError, /non-empty name/);
   });
 });

@@ -14,6 +14,7 @@ import { DeadLetterGone, OperationLeaseLost } from './operation-interruptions';
 import { withOperationLease } from './operation-lease';
 import { storedNamesOf } from './stored-subscriber-names';
 import { readSubscriberStatus, type SubscriberStatusReport } from './subscriber-status-report';
+import { checkWholeNumber } from '../../validation/whole-number';
 
 /** Options of {@link SubscriberOperations}. */
 export interface SubscriberOperationsOptions {
@@ -71,9 +72,7 @@ export class SubscriberOperations {
     if (!(store instanceof EventStore)) throw new InvalidArgumentError('store', 'expected an open EventStore, from EventStore.open(...).');
     if (store.isClosed) throw new StoreClosedError('operate subscribers');
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an object such as { leaseMs: 5000 }.');
-    const leaseMs = options.leaseMs ?? 5000;
-    if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) throw new InvalidArgumentError('options.leaseMs', `expected a whole number >= 1, got ${String(leaseMs)}.`);
-    this.leaseMs = leaseMs;
+    this.leaseMs = checkWholeNumber(options.leaseMs ?? 5000, 'options.leaseMs');
     this.subscriptions = new SubscriptionStore(store.db, store.flavour);
     this.letters = new DeadLetterStore(store.db);
   }
@@ -266,8 +265,7 @@ export class SubscriberOperations {
   }
 
   private async letterWithId(id: number): Promise<DeadLetter> {
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1)
-      throw new InvalidArgumentError('id', `expected a dead letter's id, a whole number >= 1, got ${String(id)}.`);
+    checkWholeNumber(id, 'id', { meaning: "a dead letter's id" });
     const letter = await this.letters.get(id);
     if (!letter) throw new DeadLetterNotFoundError(id, await this.letters.ids());
     return letter;
