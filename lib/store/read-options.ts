@@ -30,7 +30,7 @@ export interface ReadStreamOptions {
 }
 
 /** The most rows one query of a read may fetch. */
-export const MAX_PAGE_SIZE = 10_000;
+const MAX_PAGE_SIZE = 10_000;
 
 /**
  * Checks a stream version: a whole number from 1 to {@link MAX_STREAM_VERSION}. Versions are
@@ -66,7 +66,7 @@ export function checkPageSize(value: unknown, argument: string): number {
  * checkUndecodableHandling('ignore', 'options.onUndecodable'); // throws InvalidArgumentError
  * ```
  */
-export function checkUndecodableHandling(value: unknown, argument: string): UndecodableHandling {
+function checkUndecodableHandling(value: unknown, argument: string): UndecodableHandling {
   if (value === undefined) return 'throw';
   if (value === 'throw' || value === 'skip' || typeof value === 'function') return value as UndecodableHandling;
   throw new InvalidArgumentError(argument, `expected 'throw', 'skip' or a function, got ${describeValue(value)}.`);

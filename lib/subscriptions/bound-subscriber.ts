@@ -17,7 +17,6 @@ export type BoundHandler = (event: object, context: HandlerContext | ProjectionC
 export interface BoundSubscriber {
   readonly name: string;
   readonly kind: SubscriberKind;
-  readonly instance: object;
   readonly priority: number;
   readonly concurrency: number;
   readonly batchSize: number;
@@ -64,7 +63,6 @@ export function bindSubscriber(instance: object): BoundSubscriber {
   return Object.freeze({
     name,
     kind,
-    instance,
     priority: finiteNumber(options.priority ?? 0, 'priority', name),
     concurrency: kind === 'projection' ? 1 : wholeNumber(options.concurrency ?? 1, 'concurrency', name),
     batchSize: kind === 'projection' ? wholeNumber(options.batchSize ?? 1, 'batchSize', name) : 1,

@@ -41,7 +41,7 @@ export async function withSubscribers<T>(
  * Whether the subscriber runs in this process's dispatcher rather than standing by because
  * another process holds its lease.
  */
-export function runsHere(dispatcher: Dispatcher, name: string): boolean {
+function runsHere(dispatcher: Dispatcher, name: string): boolean {
   return dispatcher.stats().find((stats) => stats.name === name)?.state !== 'standby';
 }
 
