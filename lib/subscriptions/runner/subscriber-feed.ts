@@ -26,6 +26,11 @@ export class SubscriberFeed {
     this.handledTypes = new Set(subscriber.eventClasses.map((eventClass) => readEventDefinition(eventClass)?.name ?? ''));
   }
 
+  /** Events waiting in memory. */
+  get size(): number {
+    return this.feed.size;
+  }
+
   /** True when the feed holds nothing and knows of nothing more in the log. */
   get drained(): boolean {
     return this.feed.drained;
