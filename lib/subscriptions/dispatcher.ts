@@ -80,8 +80,8 @@ export class Dispatcher {
     const reports = new FailureReports(settings.logger === false ? SILENT_LOGGER : settings.logger);
     const env: RunnerEnvironment = {
       store,
-      subscriptions: new SubscriptionStore(store.db, store.flavour),
-      deadLetters: new DeadLetterStore(store.db),
+      subscriptions: new SubscriptionStore(store.eventfoldDb, store.flavour),
+      deadLetters: new DeadLetterStore(store.eventfoldDb),
       owner: settings.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: settings.leaseMs,
       pageSize: settings.pageSize,

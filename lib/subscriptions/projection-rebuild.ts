@@ -43,7 +43,7 @@ export async function rebuildProjection(store: EventStore, name: string, runners
 
   await Promise.all(runners.map((runner) => runner.pause()));
   try {
-    await store.transaction(async (db) => {
+    await store.eventfoldTransaction(async (db) => {
       await reset(db as never);
       for (const runner of runners) await runner.resetStored(db);
     });

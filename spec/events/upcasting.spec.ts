@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { CorruptEventError, DomainEvent, InvalidArgumentError, type EventClass } from '../../lib';
+import { CorruptEventError, DomainEvent, InvalidArgumentError, type EventClass, type EventStore } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { OrderPlaced } from '../support/domain';
 import { collect, expectRejection } from '../support/expect-rejection';
 
 /** Stores a raw payload as if an older version of the code had written it. */
-async function storeRaw(store: { db: import('kysely').Kysely<import('../../lib').EventfoldTables> }, type: string, schemaVersion: number, payload: object, version = 1) {
-  await store.db
+async function storeRaw(store: EventStore, type: string, schemaVersion: number, payload: object, version = 1) {
+  await store.eventfoldDb
     .insertInto('eventfold_events')
     .values({
       event_id: `00000000-0000-7000-8000-${String(version).padStart(12, '0')}`,

@@ -37,7 +37,7 @@ export function selectionOf(command: Command, ids: readonly string[], options: S
  */
 export async function lettersOf(session: CliSession, selection: Selection): Promise<DeadLetter[]> {
   if ('all' in selection) return new SubscriberOperations(session.store).deadLetters(selection.subscriber);
-  const store = new DeadLetterStore(session.store.db);
+  const store = new DeadLetterStore(session.store.eventfoldDb);
   const letters: DeadLetter[] = [];
   for (const id of selection.ids) {
     const letter = await store.get(id);

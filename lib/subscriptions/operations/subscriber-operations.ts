@@ -73,8 +73,8 @@ export class SubscriberOperations {
     if (store.isClosed) throw new StoreClosedError('operate subscribers');
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an object such as { leaseMs: 5000 }.');
     this.leaseMs = checkWholeNumber(options.leaseMs ?? 5000, 'options.leaseMs');
-    this.subscriptions = new SubscriptionStore(store.db, store.flavour);
-    this.letters = new DeadLetterStore(store.db);
+    this.subscriptions = new SubscriptionStore(store.eventfoldDb, store.flavour);
+    this.letters = new DeadLetterStore(store.eventfoldDb);
   }
 
   /**
@@ -150,7 +150,7 @@ export class SubscriberOperations {
   async discardDeadLetter(id: number): Promise<void> {
     const letter = await this.letterWithId(id);
     if (!isHaltedOn(await this.subscriptions.load(letter.subscriber), letter)) {
-      await this.letters.removeById(this.store.db, letter.id);
+      await this.letters.removeById(this.store.eventfoldDb, letter.id);
       return;
     }
     const name = letter.subscriber;
@@ -159,7 +159,7 @@ export class SubscriberOperations {
       const current = await this.letterWithId(id);
       const saved = await this.subscriptions.load(name);
       const after = statusAfterSettling(saved, current, await this.letters.list(name));
-      await this.store.transaction(async (db) => {
+      await this.store.eventfoldTransaction(async (db) => {
         await this.letters.removeById(db, current.id);
         if (isHaltedOn(saved, current)) await this.finish(db, name, owner, current.position, after);
       });
