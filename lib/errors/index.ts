@@ -1,3 +1,3 @@
 export { EventfoldError, isEventfoldError } from './eventfold-error';
-export type { AnyEventfoldError, EventfoldErrorCode, EventfoldErrorMap } from './eventfold-error-codes';
+export type { EventfoldErrorCode, EventfoldErrorMap } from './eventfold-error-codes';
 export { InvalidArgumentError } from './invalid-argument-error';

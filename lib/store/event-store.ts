@@ -400,7 +400,7 @@ export class EventStore<DB = any> {
     let repository = this.repositories.get(aggregateClass);
     if (!repository) {
       const definition = this.registerAggregate(aggregateClass);
-      repository = new Repository(this, this.snapshots, aggregateClass, definition, this.onSnapshotError);
+      repository = Repository.create(this, this.snapshots, aggregateClass, definition, this.onSnapshotError);
       this.repositories.set(aggregateClass, repository);
     }
     return repository as unknown as Repository<T>;
