@@ -1,90 +1,65 @@
-import type { AggregateNotFoundError } from '../aggregates/aggregate-not-found-error';
-import type { ApplyFailedError } from '../aggregates/apply-failed-error';
-import type { MissingApplyHandlerError } from '../aggregates/missing-apply-handler-error';
-import type { SnapshotRestoreError } from '../aggregates/snapshot-restore-error';
-import type { UnregisteredAggregateError } from '../aggregates/unregistered-aggregate-error';
-import type { ConfigInvalidError, ConfigNotFoundError, TypeScriptNotFoundError } from '../cli/config/config-errors';
-import type { RetryFailedError } from '../cli/dead-letters/dead-letter-errors';
-import type { UnknownAggregateError, VersionOutOfRangeError } from '../cli/history/history-errors';
-import type { DatabaseMissingError, DatabaseNotGivenError, NotAnEventfoldDatabaseError, UnsupportedDatabaseError } from '../cli/session/database-errors';
-import type { NotAProjectionError, UnknownProjectionError } from '../cli/subscribers/subscriber-errors';
-import type { EventNameConflictError } from '../events/event-name-conflict-error';
-import type { CorruptEventError, EventConstructorError, UnknownEventTypeError } from '../events/undecodable-event-error';
-import type { UnregisteredEventError } from '../events/unregistered-event-error';
-import type { ConcurrencyError } from '../store/concurrency-error';
-import type { DatabaseBusyError } from '../store/database-busy-error';
-import type { DatabaseOpenError } from '../store/database-open-error';
-import type { EventIdConflictError } from '../store/event-id-conflict-error';
-import type { DatabaseCorruptError } from '../store/sqlite/database-corrupt-error';
-import type { StoreClosedError } from '../store/store-closed-error';
-import type { DeadLetterNotFoundError } from '../subscriptions/operations/dead-letter-not-found-error';
-import type { SubscriberBusyError } from '../subscriptions/operations/subscriber-busy-error';
-import type {
-  DispatcherStoppedError,
-  DuplicateSubscriberError,
-  HandlerTimeoutError,
-  RebuildFailedError,
-  RebuildNotSupportedError,
-  SegmentsChangedError,
-  SubscribersNotLiveError,
-  UnfinishedAttemptsError,
-  UnknownSubscriberError,
-  UnregisteredSubscriberError,
-} from '../subscriptions/subscriber-errors';
-import type { InvalidArgumentError } from './invalid-argument-error';
+import type * as aggregateNotFound from '../aggregates/aggregate-not-found-error';
+import type * as applyFailed from '../aggregates/apply-failed-error';
+import type * as missingApplyHandler from '../aggregates/missing-apply-handler-error';
+import type * as snapshotRestore from '../aggregates/snapshot-restore-error';
+import type * as unregisteredAggregate from '../aggregates/unregistered-aggregate-error';
+import type * as configErrors from '../cli/config/config-errors';
+import type * as deadLetterCommandErrors from '../cli/dead-letters/dead-letter-errors';
+import type * as historyErrors from '../cli/history/history-errors';
+import type * as databaseErrors from '../cli/session/database-errors';
+import type * as subscriberCommandErrors from '../cli/subscribers/subscriber-errors';
+import type * as eventNameConflict from '../events/event-name-conflict-error';
+import type * as undecodableEvent from '../events/undecodable-event-error';
+import type * as unregisteredEvent from '../events/unregistered-event-error';
+import type * as concurrency from '../store/concurrency-error';
+import type * as databaseBusy from '../store/database-busy-error';
+import type * as databaseOpen from '../store/database-open-error';
+import type * as eventIdConflict from '../store/event-id-conflict-error';
+import type * as databaseCorrupt from '../store/sqlite/database-corrupt-error';
+import type * as storeClosed from '../store/store-closed-error';
+import type * as deadLetterNotFound from '../subscriptions/operations/dead-letter-not-found-error';
+import type * as subscriberBusy from '../subscriptions/operations/subscriber-busy-error';
+import type * as subscriberErrors from '../subscriptions/subscriber-errors';
+import type { EventfoldError } from './eventfold-error';
+import type * as invalidArgument from './invalid-argument-error';
+
+/** The errors a module throws: the instances of the concrete `EventfoldError` classes it exports. */
+type ErrorsOf<Module> = {
+  [Name in keyof Module]: Module[Name] extends new (...args: never[]) => infer Instance ? (Instance extends EventfoldError ? Instance : never) : never;
+}[keyof Module];
 
 /**
- * Every error eventfold throws, those of the `eventfold` command line included. Each class
- * declares its own `code`; {@link EventfoldErrorCode} and {@link EventfoldErrorMap} are read off
- * this union, so a code exists exactly where a class declares it.
+ * Every error eventfold throws, those of the `eventfold` command line included: the instances of
+ * every error class the modules below export. Each class declares its own `code`;
+ * {@link EventfoldErrorCode} and {@link EventfoldErrorMap} are read off this union, so a code
+ * exists exactly where a class declares it, and a class added to one of these modules joins by
+ * itself.
  */
-export type AnyEventfoldError =
-  | InvalidArgumentError
-  // Aggregates
-  | AggregateNotFoundError
-  | ApplyFailedError
-  | MissingApplyHandlerError
-  | SnapshotRestoreError
-  | UnregisteredAggregateError
-  // Events
-  | CorruptEventError
-  | EventConstructorError
-  | EventNameConflictError
-  | UnknownEventTypeError
-  | UnregisteredEventError
-  // Store
-  | ConcurrencyError
-  | DatabaseBusyError
-  | DatabaseCorruptError
-  | DatabaseOpenError
-  | EventIdConflictError
-  | StoreClosedError
-  // Subscriptions
-  | DeadLetterNotFoundError
-  | DispatcherStoppedError
-  | DuplicateSubscriberError
-  | HandlerTimeoutError
-  | RebuildFailedError
-  | RebuildNotSupportedError
-  | SegmentsChangedError
-  | SubscriberBusyError
-  | SubscribersNotLiveError
-  | UnfinishedAttemptsError
-  | UnknownSubscriberError
-  | UnregisteredSubscriberError
-  // The command line
-  | ConfigInvalidError
-  | ConfigNotFoundError
-  | DatabaseMissingError
-  | DatabaseNotGivenError
-  | NotAProjectionError
-  | NotAnEventfoldDatabaseError
-  | RetryFailedError
-  | TypeScriptNotFoundError
-  | UnknownAggregateError
-  | UnknownProjectionError
-  | UnsupportedDatabaseError
-  | VersionOutOfRangeError;
+export type AnyEventfoldError = ErrorsOf<
+  typeof invalidArgument &
+    typeof aggregateNotFound &
+    typeof applyFailed &
+    typeof missingApplyHandler &
+    typeof snapshotRestore &
+    typeof unregisteredAggregate &
+    typeof eventNameConflict &
+    typeof undecodableEvent &
+    typeof unregisteredEvent &
+    typeof concurrency &
+    typeof databaseBusy &
+    typeof databaseCorrupt &
+    typeof databaseOpen &
+    typeof eventIdConflict &
+    typeof storeClosed &
+    typeof deadLetterNotFound &
+    typeof subscriberBusy &
+    typeof subscriberErrors &
+    typeof configErrors &
+    typeof deadLetterCommandErrors &
+    typeof historyErrors &
+    typeof databaseErrors &
+    typeof subscriberCommandErrors
+>;
 
 /**
  * The code of every error eventfold throws, such as `'EVENTFOLD_CONCURRENCY'`: what
