@@ -148,8 +148,8 @@ export async function createReadModel(store: EventStore): Promise<void> {
 }
 
 /** The rows of the read model, by item and then by order id. */
-export async function readOpenOrders(store: EventStore): Promise<OpenOrderRow[]> {
-  return store.db.withTables<ShopReadModels>().selectFrom('open_orders').selectAll().orderBy('item').orderBy('order_id').execute();
+export async function readOpenOrders(store: EventStore<ShopReadModels>): Promise<OpenOrderRow[]> {
+  return store.db.selectFrom('open_orders').selectAll().orderBy('item').orderBy('order_id').execute();
 }
 
 /** What a run of the example did. */
@@ -181,7 +181,7 @@ export interface SubscriptionsOutcome {
  * ```
  */
 export async function main(file = 'subscriptions.db'): Promise<SubscriptionsOutcome> {
-  const store = await EventStore.open({ sqlite: file });
+  const store = await EventStore.open<ShopReadModels>({ sqlite: file });
   let dispatcher: Dispatcher | undefined;
   try {
     await createReadModel(store);

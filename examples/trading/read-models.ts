@@ -40,8 +40,7 @@ export interface ReadModels {
  * floats on both SQLite and PostgreSQL (where `real` would be 4 bytes, too few for KRW prices).
  */
 export async function createReadModels(store: EventStore): Promise<void> {
-  const db = store.db as unknown as Kysely<ReadModels>;
-  await db.schema
+  await store.db.schema
     .createTable('open_orders')
     .ifNotExists()
     .addColumn('order_id', 'text', (c) => c.primaryKey())
@@ -53,7 +52,7 @@ export async function createReadModels(store: EventStore): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('placed_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema
+  await store.db.schema
     .createTable('positions')
     .ifNotExists()
     .addColumn('market', 'text', (c) => c.primaryKey())
@@ -63,7 +62,7 @@ export async function createReadModels(store: EventStore): Promise<void> {
     .addColumn('realized_pnl', 'double precision', (c) => c.notNull())
     .addColumn('fees', 'double precision', (c) => c.notNull())
     .execute();
-  await db.schema
+  await store.db.schema
     .createTable('realized_pnl')
     .ifNotExists()
     .addColumn('market', 'text', (c) => c.primaryKey())
@@ -71,7 +70,7 @@ export async function createReadModels(store: EventStore): Promise<void> {
     .addColumn('fees', 'double precision', (c) => c.notNull())
     .addColumn('reductions', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema
+  await store.db.schema
     .createTable('notifications')
     .ifNotExists()
     .addColumn('event_id', 'text', (c) => c.primaryKey())
@@ -81,7 +80,7 @@ export async function createReadModels(store: EventStore): Promise<void> {
     .execute();
 }
 
-/** The example's read models, typed. */
-export function readModels(store: EventStore): Kysely<ReadModels> {
-  return store.db as unknown as Kysely<ReadModels>;
+/** The example's read models, typed, whether or not the store was opened with their type. */
+export function readModels(store: EventStore<ReadModels>): Kysely<ReadModels> {
+  return store.db;
 }

@@ -1,6 +1,19 @@
 import { EventfoldError } from '../errors/eventfold-error';
 
-/** A repository was asked to load an aggregate whose stream has no events (at that point in time). */
+/**
+ * An aggregate whose stream has no events (at that point in time) was asked for: by a
+ * repository's `load`, or by `eventfold history`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   return await orders.load(id);
+ * } catch (error) {
+ *   if (error instanceof AggregateNotFoundError) return undefined; // or orders.find(id)
+ *   throw error;
+ * }
+ * ```
+ */
 export class AggregateNotFoundError extends EventfoldError {
   readonly code = 'EVENTFOLD_AGGREGATE_NOT_FOUND';
 
@@ -11,11 +24,13 @@ export class AggregateNotFoundError extends EventfoldError {
     readonly aggregateId: string,
     /** The point in time asked for, if any. */
     readonly at?: Date,
+    /** What the caller can do about it, in place of the advice for repository users. */
+    nextStep?: string,
   ) {
     super(
       at
-        ? `${aggregateType} '${aggregateId}' did not exist yet at ${at.toISOString()}: its first event is later, or it has none.`
-        : `${aggregateType} '${aggregateId}' does not exist: its stream has no events. Check the id, or use repository.find() to get undefined instead.`,
+        ? `${aggregateType} '${aggregateId}' did not exist yet at ${at.toISOString()}: its first event is later, or it has none.${nextStep ? ` ${nextStep}` : ''}`
+        : `${aggregateType} '${aggregateId}' does not exist: its stream has no events. ${nextStep ?? 'Check the id, or use repository.find() to get undefined instead.'}`,
     );
   }
 }

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
-import { describeValue } from '../store/describe-value';
 import { MAX_STREAM_VERSION } from '../store/expected-version';
 import { optionsObject } from '../store/options-object';
+import { checkWholeNumber } from '../validation/whole-number';
 import type { AggregateClass } from './aggregate-class';
 import { UnregisteredAggregateError } from './unregistered-aggregate-error';
 
@@ -50,18 +50,8 @@ export function Aggregate(name: string, options?: AggregateOptions): ClassDecora
   const { snapshotEvery, snapshotVersion = 1 } = optionsObject(options, `options of aggregate '${name}'`);
   // Both end up in 32-bit columns (a snapshot's stream version, its snapshot version), so a
   // larger number would fail only when the first snapshot is written.
-  if (snapshotEvery !== undefined && !isPositiveInt32(snapshotEvery)) {
-    throw new InvalidArgumentError(
-      `snapshotEvery of aggregate '${name}'`,
-      `expected a whole number from 1 to ${MAX_STREAM_VERSION}, got ${describeValue(snapshotEvery)}.`,
-    );
-  }
-  if (!isPositiveInt32(snapshotVersion)) {
-    throw new InvalidArgumentError(
-      `snapshotVersion of aggregate '${name}'`,
-      `expected a whole number from 1 to ${MAX_STREAM_VERSION}, got ${describeValue(snapshotVersion)}.`,
-    );
-  }
+  if (snapshotEvery !== undefined) checkWholeNumber(snapshotEvery, `snapshotEvery of aggregate '${name}'`, { max: MAX_STREAM_VERSION });
+  checkWholeNumber(snapshotVersion, `snapshotVersion of aggregate '${name}'`, { max: MAX_STREAM_VERSION });
   const definition: AggregateDefinition = Object.freeze({ name, snapshotEvery, snapshotVersion });
   return (target) => Reflect.defineMetadata(AGGREGATE_DEFINITION, definition, target);
 }
@@ -87,8 +77,4 @@ export function readAggregateDefinition(aggregateClass: AggregateClass): Aggrega
 export function findAggregateDefinition(aggregateClass: unknown): AggregateDefinition | undefined {
   if (typeof aggregateClass !== 'function') return undefined;
   return Reflect.getOwnMetadata(AGGREGATE_DEFINITION, aggregateClass) as AggregateDefinition | undefined;
-}
-
-function isPositiveInt32(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_STREAM_VERSION;
 }

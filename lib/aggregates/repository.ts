@@ -43,14 +43,26 @@ export interface HistoryStep<T extends AggregateRoot> {
  * ```
  */
 export class Repository<T extends AggregateRoot> {
-  /** @internal Use `store.repository(AggregateClass)`. */
-  constructor(
+  // Private, so that the published types offer no constructor either: repositories come from
+  // `store.repository(AggregateClass)`, which makes them through `create`.
+  private constructor(
     private readonly store: EventStore,
     private readonly snapshots: SnapshotStore,
     private readonly aggregateClass: AggregateClass<T>,
     private readonly definition: AggregateDefinition,
     private readonly onSnapshotError: (error: unknown) => void,
   ) {}
+
+  /** @internal Use `store.repository(AggregateClass)`. */
+  static create<T extends AggregateRoot>(
+    store: EventStore,
+    snapshots: SnapshotStore,
+    aggregateClass: AggregateClass<T>,
+    definition: AggregateDefinition,
+    onSnapshotError: (error: unknown) => void,
+  ): Repository<T> {
+    return new Repository(store, snapshots, aggregateClass, definition, onSnapshotError);
+  }
 
   /** The stream type of this repository's aggregates (the `@Aggregate` name). */
   get aggregateType(): string {

@@ -50,8 +50,4 @@ export class SnapshotStore {
       )
       .execute();
   }
-
-  async delete(stream: StreamRef): Promise<void> {
-    await this.db.deleteFrom(SNAPSHOTS_TABLE).where('stream_type', '=', stream.type).where('stream_id', '=', stream.id).execute();
-  }
 }

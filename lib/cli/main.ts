@@ -4,9 +4,9 @@ import { processTerminal, type Terminal } from './output/terminal';
 import { buildProgram } from './program/program';
 
 /** Exit code of a command that failed. */
-export const EXIT_FAILURE = 1;
+const EXIT_FAILURE = 1;
 /** Exit code of a command line that could not be understood (unknown command, bad option). */
-export const EXIT_USAGE = 2;
+const EXIT_USAGE = 2;
 
 /**
  * Runs the `eventfold` command line on `argv` (the arguments after the program name) and

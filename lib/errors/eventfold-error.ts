@@ -1,3 +1,5 @@
+import type { EventfoldErrorCode, EventfoldErrorMap } from './eventfold-error-codes';
+
 /**
  * Base class of every error eventfold throws.
  *
@@ -26,14 +28,18 @@ export abstract class EventfoldError extends Error {
 
 /**
  * Tells whether `error` is an eventfold error, optionally of one `code`. Works across package
- * copies because it compares codes rather than classes.
+ * copies because it compares codes rather than classes. Given a code, it narrows `error` to that
+ * code's class, so its fields can be read without a cast.
  *
  * @example
  * ```ts
  * if (isEventfoldError(error, 'EVENTFOLD_AGGREGATE_NOT_FOUND')) return undefined;
+ * if (isEventfoldError(error, 'EVENTFOLD_CONCURRENCY')) console.log(error.stream, error.expected, error.actual);
  * ```
  */
-export function isEventfoldError(error: unknown, code?: string): error is EventfoldError {
+export function isEventfoldError(error: unknown): error is EventfoldError;
+export function isEventfoldError<Code extends EventfoldErrorCode>(error: unknown, code: Code): error is EventfoldErrorMap[Code];
+export function isEventfoldError(error: unknown, code?: EventfoldErrorCode): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const found = (error as { code?: unknown }).code;
   if (typeof found !== 'string' || !found.startsWith('EVENTFOLD_')) return false;

@@ -1,2 +1,3 @@
 export { EventfoldError, isEventfoldError } from './eventfold-error';
+export type { EventfoldErrorCode, EventfoldErrorMap } from './eventfold-error-codes';
 export { InvalidArgumentError } from './invalid-argument-error';

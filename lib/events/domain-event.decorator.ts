@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventClass, EventDefinition, Upcaster } from './event-class';
+import { checkWholeNumber } from '../validation/whole-number';
 
 const EVENT_DEFINITION = Symbol.for('eventfold:event-definition');
 
@@ -44,9 +45,7 @@ export function DomainEvent(name: string, options: DomainEventOptions = {}): Cla
   if (typeof name !== 'string' || name.trim() === '') {
     throw new InvalidArgumentError('event name', "give @DomainEvent a non-empty name, e.g. @DomainEvent('OrderPlaced').");
   }
-  if (!Number.isInteger(version) || version < 1) {
-    throw new InvalidArgumentError(`version of event '${name}'`, `expected a positive integer, got ${String(version)}.`);
-  }
+  checkWholeNumber(version, `version of event '${name}'`);
   const priority = options.priority ?? 0;
   if (typeof priority !== 'number' || !Number.isFinite(priority)) {
     throw new InvalidArgumentError(`priority of event '${name}'`, `expected a finite number, got ${String(priority)}.`);

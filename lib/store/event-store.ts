@@ -58,6 +58,10 @@ export const BUS_STREAM_TYPE = '$bus';
  * The event log: an append-only, globally ordered table of events, grouped into streams, in a
  * database reached through Kysely. Open one per process and share it.
  *
+ * `DB` is the type of the application's own tables in the same database, as Kysely sees them:
+ * `store.db` and `store.transaction` are typed with it. Left out, it is `any`, and any table name
+ * is accepted unchecked, as with Kysely's own `Kysely<any>`.
+ *
  * @example
  * ```ts
  * const store = await EventStore.open({ sqlite: 'app.db', aggregates: [Order] });
@@ -67,7 +71,8 @@ export const BUS_STREAM_TYPE = '$bus';
  * await store.close();
  * ```
  */
-export class EventStore {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets untyped code name any table, as Kysely<any> does
+export class EventStore<DB = any> {
   private readonly registry = new EventRegistry();
   private readonly snapshots: SnapshotStore;
   private readonly queries: EventLogQueries;
@@ -82,15 +87,15 @@ export class EventStore {
 
   private constructor(
     /**
-     * The Kysely instance over the store's database. Applications may run their own queries on
-     * it (read models in the same file, for instance); eventfold's tables are its own to write.
+     * @internal The Kysely instance over the store's database, typed with eventfold's own tables,
+     * for eventfold's own queries.
      */
-    readonly db: Kysely<EventfoldTables>,
+    readonly eventfoldDb: Kysely<EventfoldTables>,
     private readonly connection: DatabaseConnection,
     options: EventStoreOptions,
   ) {
-    this.snapshots = new SnapshotStore(db);
-    this.queries = new EventLogQueries(db, connection.hooks.returnsPositions);
+    this.snapshots = new SnapshotStore(eventfoldDb);
+    this.queries = new EventLogQueries(eventfoldDb, connection.hooks.returnsPositions);
     // Checked with the other options by open().
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
@@ -99,11 +104,13 @@ export class EventStore {
   }
 
   /**
-   * Opens a store and brings its schema up to date.
+   * Opens a store and brings its schema up to date. Give the type of your own tables as `DB` to
+   * have `store.db` check their names and columns.
    *
    * @example
    * ```ts
    * const embedded = await EventStore.open({ sqlite: 'trading.db', durability: 'full' });
+   * const typed = await EventStore.open<{ open_orders: { id: string; market: string } }>({ sqlite: 'trading.db' });
    * const inMemory = await EventStore.open({ sqlite: ':memory:' });
    * const viaKysely = await EventStore.open({ dialect: new SqliteDialect({ database: new Database('x.db') }) });
    * ```
@@ -111,13 +118,14 @@ export class EventStore {
    * @throws {@link DatabaseCorruptError} if the SQLite file is damaged or is not a database.
    * @throws {@link InvalidArgumentError} for options of the wrong type; nothing is opened.
    */
-  static async open(options: EventStoreOptions): Promise<EventStore> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for the class: untyped code names any table
+  static async open<DB = any>(options: EventStoreOptions): Promise<EventStore<DB>> {
     checkStoreOptions(options);
     const connection = connectDatabase(options);
     const { db, label } = connection;
-    let store: EventStore;
+    let store: EventStore<DB>;
     try {
-      store = new EventStore(db, connection, options);
+      store = new EventStore<DB>(db, connection, options);
     } catch (error) {
       await db.destroy();
       throw error;
@@ -174,7 +182,7 @@ export class EventStore {
     this.appendsInFlight++;
     let result: AppendResult;
     try {
-      result = await appendToStream(this.db, this.queries, this.connection.hooks, { type: stream.type, id: stream.id }, expected, prepared);
+      result = await appendToStream(this.eventfoldDb, this.queries, this.connection.hooks, { type: stream.type, id: stream.id }, expected, prepared);
     } finally {
       this.appendsInFlight--;
     }
@@ -245,9 +253,24 @@ export class EventStore {
     return listenForAppends(pool, schema, onAppend, onError);
   }
 
-  /** Which database the store runs on: `'sqlite'`, `'postgres'` or `'other'`. */
+  /** @internal Which database the store runs on: `'sqlite'`, `'postgres'` or `'other'`. */
   get flavour(): SqlFlavour {
     return this.connection.flavour;
+  }
+
+  /**
+   * The Kysely instance over the store's database, typed with the application's tables `DB`.
+   * Applications may run their own queries on it (read models in the same file, for instance);
+   * eventfold's tables, whose names start with `eventfold_`, are its own to write.
+   *
+   * @example
+   * ```ts
+   * const store = await EventStore.open<{ open_orders: { id: string; market: string } }>({ sqlite: 'app.db' });
+   * const open = await store.db.selectFrom('open_orders').selectAll().execute();
+   * ```
+   */
+  get db(): Kysely<DB> {
+    return this.eventfoldDb as unknown as Kysely<DB>;
   }
 
   /**
@@ -262,12 +285,18 @@ export class EventStore {
    * });
    * ```
    */
-  async transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
     this.assertOpen('run a transaction');
     if (typeof work !== 'function') {
       throw new InvalidArgumentError('work', `expected a function (trx) => Promise, got ${describeValue(work)}.`);
     }
-    return inWriteTransaction(this.db, this.connection.hooks.sqlite, work);
+    return this.eventfoldTransaction((trx) => work(trx as unknown as Kysely<DB>));
+  }
+
+  /** @internal {@link EventStore.transaction} with the transaction typed with eventfold's own tables. */
+  async eventfoldTransaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
+    this.assertOpen('run a transaction');
+    return inWriteTransaction(this.eventfoldDb, this.connection.hooks.sqlite, work);
   }
 
   private announce(events: readonly RecordedEvent[]): void {
@@ -344,7 +373,7 @@ export class EventStore {
     this.assertOpen('read a stream version');
     assertStreamRef(stream);
     const { at } = optionsObject(options);
-    if (at === undefined) return currentVersion(this.db, this.queries, stream);
+    if (at === undefined) return currentVersion(this.eventfoldDb, this.queries, stream);
     const bound = recordedAtBound(checkPointInTime(at, 'options.at'));
     if (bound === undefined) return 0;
     const [row] = await this.fetch(this.queries.streamVersionAt(stream, bound));
@@ -371,7 +400,7 @@ export class EventStore {
     let repository = this.repositories.get(aggregateClass);
     if (!repository) {
       const definition = this.registerAggregate(aggregateClass);
-      repository = new Repository(this, this.snapshots, aggregateClass, definition, this.onSnapshotError);
+      repository = Repository.create(this, this.snapshots, aggregateClass, definition, this.onSnapshotError);
       this.repositories.set(aggregateClass, repository);
     }
     return repository as unknown as Repository<T>;
@@ -407,13 +436,13 @@ export class EventStore {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.closeHooks].map((hook) => hook()));
       this.closed = true;
-      await this.db.destroy();
+      await this.eventfoldDb.destroy();
     })();
     return this.closing;
   }
 
   private async fetch<R>(query: CompiledQuery<R>): Promise<R[]> {
-    return (await this.db.executeQuery(query)).rows;
+    return (await this.eventfoldDb.executeQuery(query)).rows;
   }
 
   private registerAggregate(aggregateClass: AggregateClass) {

@@ -9,17 +9,6 @@ export type { AppendOptions, AppendResult, NewEvent } from './new-event';
 export type { UndecodableHandling } from './read-events';
 export type { ReadAllOptions, ReadStreamOptions } from './read-options';
 export type { RecordedEvent } from './recorded-event';
-export {
-  DEAD_LETTERS_TABLE,
-  EVENTS_TABLE,
-  SNAPSHOTS_TABLE,
-  SUBSCRIPTIONS_TABLE,
-  type DeadLetterRow,
-  type EventfoldTables,
-  type EventRow,
-  type SnapshotRow,
-  type SubscriptionRow,
-} from './schema';
 export type { PostgresOptions } from './postgres/postgres-options';
 export { DatabaseCorruptError, type SqliteCorruptionCode } from './sqlite/database-corrupt-error';
 export type { Durability, SqliteOptions } from './sqlite/sqlite-options';

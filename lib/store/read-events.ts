@@ -86,7 +86,7 @@ function decodeRowOrHandle(registry: EventRegistry, row: StoredRow, onUndecodabl
 }
 
 /** Turns one stored row into a {@link RecordedEvent}. */
-export function decodeRow(registry: EventRegistry, row: StoredRow): RecordedEvent {
+function decodeRow(registry: EventRegistry, row: StoredRow): RecordedEvent {
   const location = {
     position: Number(row.position),
     type: row.event_type,

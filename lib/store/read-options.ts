@@ -3,6 +3,7 @@ import { describeValue } from './describe-value';
 import { MAX_STREAM_VERSION } from './expected-version';
 import { optionsObject } from './options-object';
 import type { UndecodableHandling } from './read-events';
+import { checkWholeNumber } from '../validation/whole-number';
 
 /** Options of {@link EventStore.readAll}. */
 export interface ReadAllOptions {
@@ -29,23 +30,7 @@ export interface ReadStreamOptions {
 }
 
 /** The most rows one query of a read may fetch. */
-export const MAX_PAGE_SIZE = 10_000;
-
-/**
- * Checks a position in the log: a whole number from 1. Positions are 64-bit in the database, so
- * the only ceiling is the largest integer a JavaScript number holds exactly.
- *
- * @example
- * ```ts
- * const from = checkLogPosition(options.from, 'options.from'); // '1' or 0 throw InvalidArgumentError
- * ```
- */
-export function checkLogPosition(value: unknown, argument: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError(argument, `expected a whole number >= 1, got ${describeValue(value)}.`);
-  }
-  return value;
-}
+const MAX_PAGE_SIZE = 10_000;
 
 /**
  * Checks a stream version: a whole number from 1 to {@link MAX_STREAM_VERSION}. Versions are
@@ -58,10 +43,7 @@ export function checkLogPosition(value: unknown, argument: string): number {
  * ```
  */
 export function checkStreamVersion(value: unknown, argument: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_STREAM_VERSION) {
-    throw new InvalidArgumentError(argument, `expected a whole number from 1 to ${MAX_STREAM_VERSION}, got ${describeValue(value)}.`);
-  }
-  return value;
+  return checkWholeNumber(value, argument, { max: MAX_STREAM_VERSION });
 }
 
 /**
@@ -73,10 +55,7 @@ export function checkStreamVersion(value: unknown, argument: string): number {
  * ```
  */
 export function checkPageSize(value: unknown, argument: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
-    throw new InvalidArgumentError(argument, `expected a whole number from 1 to ${MAX_PAGE_SIZE}, got ${describeValue(value)}.`);
-  }
-  return value;
+  return checkWholeNumber(value, argument, { max: MAX_PAGE_SIZE });
 }
 
 /**
@@ -87,7 +66,7 @@ export function checkPageSize(value: unknown, argument: string): number {
  * checkUndecodableHandling('ignore', 'options.onUndecodable'); // throws InvalidArgumentError
  * ```
  */
-export function checkUndecodableHandling(value: unknown, argument: string): UndecodableHandling {
+function checkUndecodableHandling(value: unknown, argument: string): UndecodableHandling {
   if (value === undefined) return 'throw';
   if (value === 'throw' || value === 'skip' || typeof value === 'function') return value as UndecodableHandling;
   throw new InvalidArgumentError(argument, `expected 'throw', 'skip' or a function, got ${describeValue(value)}.`);
@@ -115,8 +94,10 @@ export interface ReadSettings {
 export function readAllSettings(options: ReadAllOptions | undefined, defaultPageSize: number): ReadSettings {
   const { from, to, pageSize, onUndecodable } = optionsObject(options);
   return {
-    from: from === undefined ? 1 : checkLogPosition(from, 'options.from'),
-    to: to === undefined ? undefined : checkLogPosition(to, 'options.to'),
+    // Positions are 64-bit in the database, so the only ceiling is the largest integer a
+    // JavaScript number holds exactly.
+    from: from === undefined ? 1 : checkWholeNumber(from, 'options.from'),
+    to: to === undefined ? undefined : checkWholeNumber(to, 'options.to'),
     pageSize: pageSize === undefined ? defaultPageSize : checkPageSize(pageSize, 'options.pageSize'),
     onUndecodable: checkUndecodableHandling(onUndecodable, 'options.onUndecodable'),
   };

@@ -8,6 +8,7 @@ import { readOnHandlers, readSubscriberMetadata, type SubscriberKind } from './s
 import type { FailureMode } from './subscriber-options';
 import { DuplicateSubscriberError, UnregisteredSubscriberError } from './subscriber-errors';
 import { MAX_SEGMENTS, parseSegmentName, segmentName, type Segment } from './segments/segments';
+import { checkWholeNumber } from '../validation/whole-number';
 
 /** One `@On` method, bound to its subscriber instance. */
 export type BoundHandler = (event: object, context: HandlerContext | ProjectionContext) => unknown;
@@ -16,7 +17,6 @@ export type BoundHandler = (event: object, context: HandlerContext | ProjectionC
 export interface BoundSubscriber {
   readonly name: string;
   readonly kind: SubscriberKind;
-  readonly instance: object;
   readonly priority: number;
   readonly concurrency: number;
   readonly batchSize: number;
@@ -63,7 +63,6 @@ export function bindSubscriber(instance: object): BoundSubscriber {
   return Object.freeze({
     name,
     kind,
-    instance,
     priority: finiteNumber(options.priority ?? 0, 'priority', name),
     concurrency: kind === 'projection' ? 1 : wholeNumber(options.concurrency ?? 1, 'concurrency', name),
     batchSize: kind === 'projection' ? wholeNumber(options.batchSize ?? 1, 'batchSize', name) : 1,
@@ -75,7 +74,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     handlers,
     eventClasses: [...methods.keys()] as EventClass[],
     reset: typeof reset === 'function' ? (reset.bind(instance) as BoundSubscriber['reset']) : undefined,
-    segments: segmentCount(options.segments ?? 1, name),
+    segments: checkWholeNumber(options.segments ?? 1, `segments of subscriber '${name}'`, { max: MAX_SEGMENTS }),
   });
 }
 
@@ -106,17 +105,8 @@ export function splitIntoSegments(subscriber: BoundSubscriber): BoundSubscriber[
   });
 }
 
-function segmentCount(value: number, subscriber: string): number {
-  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_SEGMENTS) {
-    throw new InvalidArgumentError(`segments of subscriber '${subscriber}'`, `expected a whole number from 1 to ${MAX_SEGMENTS}, got ${String(value)}.`);
-  }
-  return value;
-}
-
 function wholeNumber(value: number, option: string, subscriber: string): number {
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new InvalidArgumentError(`${option} of subscriber '${subscriber}'`, `expected a whole number >= 1, got ${String(value)}.`);
-  return value;
+  return checkWholeNumber(value, `${option} of subscriber '${subscriber}'`);
 }
 
 function finiteNumber(value: number, option: string, subscriber: string): number {

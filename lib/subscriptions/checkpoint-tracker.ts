@@ -28,12 +28,6 @@ export class CheckpointTracker {
     return [...this.finishedAhead].sort((a, b) => a - b);
   }
 
-  /** The highest position taken so far (or the checkpoint, if higher). */
-  get highestTaken(): number {
-    const lastInProgress = this.taken.length > this.head ? this.taken.at(-1) : undefined;
-    return lastInProgress ?? Math.max(this.position, ...this.finishedAhead);
-  }
-
   /** Whether some position was taken and has not finished yet. */
   get hasWorkInProgress(): boolean {
     return this.head < this.taken.length;
@@ -88,13 +82,5 @@ export class CheckpointTracker {
     }
     if (index === this.taken.length) while (finished.has(checkpoint + 1)) finished.delete(++checkpoint);
     return { checkpoint, ahead: [...finished].sort((a, b) => a - b) };
-  }
-
-  /** Forgets everything and starts again at `checkpoint` (a projection being rebuilt). */
-  reset(checkpoint: number): void {
-    this.taken = [];
-    this.head = 0;
-    this.finishedAhead.clear();
-    this.position = checkpoint;
   }
 }

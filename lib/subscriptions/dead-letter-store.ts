@@ -74,6 +74,12 @@ export class DeadLetterStore {
     }
   }
 
+  /** The ids of every dead letter, oldest first. */
+  async ids(): Promise<number[]> {
+    const rows = await this.db.selectFrom(DEAD_LETTERS_TABLE).select('id').orderBy('id').execute();
+    return rows.map((row) => Number(row.id));
+  }
+
   async get(id: number): Promise<DeadLetter | undefined> {
     const row = await this.db.selectFrom(DEAD_LETTERS_TABLE).selectAll().where('id', '=', id).executeTakeFirst();
     return row && toDeadLetter(row);

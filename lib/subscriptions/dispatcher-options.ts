@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import { describeValue } from '../store/describe-value';
 import type { SubscriberLogger } from './logging/subscriber-logger';
+import { checkWholeNumber } from '../validation/whole-number';
 
 /** Options of {@link Dispatcher.start}. */
 export interface DispatcherOptions {
@@ -75,11 +76,7 @@ export function checkDispatcherOptions(options: DispatcherOptions | undefined): 
 }
 
 function wholeNumber(value: unknown, fallback: number, argument: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError(argument, `expected a whole number >= 1, got ${describe(value)}.`);
-  }
-  return value;
+  return value === undefined ? fallback : checkWholeNumber(value, argument);
 }
 
 function isLogger(value: unknown): value is SubscriberLogger {

@@ -8,6 +8,7 @@ import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
 import { checkDispatcherOptions, type DispatcherOptions } from './dispatcher-options';
 import { AppendSignals } from './append-signals';
 import { FailureReports } from './logging/failure-reports';
+import { DeadLetterNotFoundError } from './operations/dead-letter-not-found-error';
 import { SILENT_LOGGER } from './logging/subscriber-logger';
 import { rebuildProjection, type RebuildOptions, type RebuildProgress } from './projection-rebuild';
 import { ProjectionReplay } from './runner/projection-replay';
@@ -21,6 +22,7 @@ import { DispatcherStoppedError, UnknownSubscriberError } from './subscriber-err
 import type { SubscriberStats } from './subscriber-stats';
 import { SubscriptionStore } from './subscription-store';
 import { waitUntilLive } from './wait-until-live';
+import { checkWholeNumber } from '../validation/whole-number';
 
 /**
  * Delivers the store's events to subscribers (`@EventHandler` and `@Projection` instances).
@@ -78,8 +80,8 @@ export class Dispatcher {
     const reports = new FailureReports(settings.logger === false ? SILENT_LOGGER : settings.logger);
     const env: RunnerEnvironment = {
       store,
-      subscriptions: new SubscriptionStore(store.db, store.flavour),
-      deadLetters: new DeadLetterStore(store.db),
+      subscriptions: new SubscriptionStore(store.eventfoldDb, store.flavour),
+      deadLetters: new DeadLetterStore(store.eventfoldDb),
       owner: settings.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: settings.leaseMs,
       pageSize: settings.pageSize,
@@ -211,6 +213,8 @@ export class Dispatcher {
    * Runs a dead letter's event through its subscriber again (with the retry policy). On success
    * the dead letter is removed and a subscriber halted on it resumes. Resolves to whether it
    * succeeded this time.
+   *
+   * @throws {@link DeadLetterNotFoundError} when no dead letter has this id.
    */
   async retryDeadLetter(id: number): Promise<boolean> {
     this.assertRunning('retry a dead letter');
@@ -218,7 +222,11 @@ export class Dispatcher {
     return this.runnerHolding(letter, 'retry').deadLettering.retry(letter);
   }
 
-  /** Removes a dead letter for good; a subscriber halted on it moves past the event and resumes. */
+  /**
+   * Removes a dead letter for good; a subscriber halted on it moves past the event and resumes.
+   *
+   * @throws {@link DeadLetterNotFoundError} when no dead letter has this id.
+   */
   async discardDeadLetter(id: number): Promise<void> {
     this.assertRunning('discard a dead letter');
     const letter = await this.deadLetterNamed(id);
@@ -284,8 +292,8 @@ export class Dispatcher {
   }
 
   private async deadLetterNamed(id: number): Promise<DeadLetter> {
-    const letter = Number.isSafeInteger(id) ? await this.deadLetterStore.get(id) : undefined;
-    if (!letter) throw new InvalidArgumentError('id', `no dead letter has id ${String(id)}; list them with dispatcher.deadLetters().`);
+    const letter = await this.deadLetterStore.get(checkWholeNumber(id, 'id', { meaning: "a dead letter's id" }));
+    if (!letter) throw new DeadLetterNotFoundError(id, await this.deadLetterStore.ids(), 'List them with dispatcher.deadLetters().');
     return letter;
   }
 

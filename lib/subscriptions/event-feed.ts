@@ -43,11 +43,6 @@ export class EventFeed {
     return this.buffer.length - this.bufferHead;
   }
 
-  /** Position of the last event the feed handed out or holds. */
-  get position(): number {
-    return this.lastPosition;
-  }
-
   /** True when the feed holds nothing and knows of nothing more in the log. */
   get drained(): boolean {
     return !this.behind && this.size === 0 && !this.reading;
@@ -101,14 +96,6 @@ export class EventFeed {
     if (this.reading || !this.behind || this.size >= this.capacity / 2) return this.reading ?? Promise.resolve();
     this.reading = this.readPage().finally(() => (this.reading = undefined));
     return this.reading;
-  }
-
-  /** Drops what is in memory and starts again after `position` (a rebuild). */
-  restartAfter(position: number): void {
-    this.buffer.length = 0;
-    this.bufferHead = 0;
-    this.lastPosition = position;
-    this.behind = true;
   }
 
   private async readPage(): Promise<void> {

@@ -1,7 +1,7 @@
-import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventStore } from '../store/event-store';
 import type { ProjectionReplay } from './runner/projection-replay';
 import { RebuildNotSupportedError } from './subscriber-errors';
+import { checkWholeNumber } from '../validation/whole-number';
 
 /** How far a rebuild has come. */
 export interface RebuildProgress {
@@ -39,11 +39,11 @@ export async function rebuildProjection(store: EventStore, name: string, runners
   if (!reset) throw new RebuildNotSupportedError(name);
   for (const runner of runners) runner.assertCanRebuild();
   const batchSize = options.batchSize ?? Math.max(1000, subscriber.batchSize);
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('options.batchSize', `expected a whole number >= 1, got ${String(batchSize)}.`);
+  checkWholeNumber(batchSize, 'options.batchSize');
 
   await Promise.all(runners.map((runner) => runner.pause()));
   try {
-    await store.transaction(async (db) => {
+    await store.eventfoldTransaction(async (db) => {
       await reset(db as never);
       for (const runner of runners) await runner.resetStored(db);
     });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import { checkWholeNumber } from '../validation/whole-number';
 
 /**
  * How a subscriber retries an event whose handler threw or timed out. The delay before retry
@@ -40,9 +41,7 @@ export function retryPolicyOf(options: RetryOptions | undefined, subscriber: str
     if (!Number.isFinite(policy[field]) || policy[field] < 0)
       throw new InvalidArgumentError(argument(field), `expected milliseconds >= 0, got ${String(policy[field])}.`);
   }
-  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
-    throw new InvalidArgumentError(argument('maxAttempts'), `expected a whole number >= 1, got ${String(policy.maxAttempts)}.`);
-  }
+  checkWholeNumber(policy.maxAttempts, argument('maxAttempts'));
   if (!Number.isFinite(policy.factor) || policy.factor < 1) throw new InvalidArgumentError(argument('factor'), `expected a number >= 1, got ${String(policy.factor)}.`);
   if (!(policy.jitter >= 0 && policy.jitter <= 1)) throw new InvalidArgumentError(argument('jitter'), `expected a number from 0 to 1, got ${String(policy.jitter)}.`);
   return Object.freeze(policy);

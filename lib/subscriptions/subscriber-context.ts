@@ -4,7 +4,8 @@ import type { EventStore } from '../store/event-store';
 import type { RecordedEvent } from '../store/recorded-event';
 
 /**
- * What an `@On` method of an event handler receives besides the event.
+ * What an `@On` method of an event handler receives besides the event. `DB` types the tables of
+ * `store.db`, as for {@link EventStore}.
  *
  * @example
  * ```ts
@@ -14,7 +15,8 @@ import type { RecordedEvent } from '../store/recorded-event';
  * }
  * ```
  */
-export interface HandlerContext {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for EventStore: untyped code names any table
+export interface HandlerContext<DB = any> {
   /** The event as stored: position, stream, metadata, time. */
   readonly recorded: RecordedEvent;
   /** Stable id of the event; the same on every redelivery, so use it to deduplicate side effects. */
@@ -28,7 +30,7 @@ export interface HandlerContext {
   /** Aborted when the attempt timed out or the dispatcher is stopping: pass it to I/O that accepts one. */
   readonly signal: AbortSignal;
   /** The store, for handlers that publish follow-up events. */
-  readonly store: EventStore;
+  readonly store: EventStore<DB>;
 }
 
 /**
@@ -46,6 +48,6 @@ export interface HandlerContext {
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the read model's schema is the user's; any lets `ProjectionContext` stand without one
-export interface ProjectionContext<DB = any> extends Omit<HandlerContext, 'store'> {
+export interface ProjectionContext<DB = any> extends Omit<HandlerContext<DB>, 'store'> {
   readonly db: Kysely<DB>;
 }

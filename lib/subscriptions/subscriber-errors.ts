@@ -18,16 +18,22 @@ export class DuplicateSubscriberError extends EventfoldError {
   }
 }
 
-/** A name given to the dispatcher (rebuild, resume) names no subscriber it runs. */
+/**
+ * A name names no subscriber: one given to the dispatcher (rebuild, resume) or to
+ * `SubscriberOperations` that neither runs nor has anything stored, or the subscriber of a dead
+ * letter that `eventfold dead-letters retry` cannot find in the config.
+ */
 export class UnknownSubscriberError extends EventfoldError {
   readonly code = 'EVENTFOLD_UNKNOWN_SUBSCRIBER';
 
   constructor(
     readonly subscriber: string,
-    /** The names the dispatcher knows. */
+    /** The names there are. */
     readonly known: readonly string[],
+    /** What the caller can do about it, when the list of names is not enough. */
+    nextStep?: string,
   ) {
-    super(`No subscriber is named '${subscriber}'. Known subscribers: ${known.length ? known.join(', ') : '(none)'}.`);
+    super(`No subscriber is named '${subscriber}'. Known subscribers: ${known.length ? known.join(', ') : '(none)'}.${nextStep ? ` ${nextStep}` : ''}`);
   }
 }
 

@@ -31,7 +31,7 @@ export async function waitUntilLive(store: EventStore, runners: readonly Subscri
 }
 
 async function notLiveError(store: EventStore, runners: readonly SubscriberRunner[], timeoutMs: number): Promise<SubscribersNotLiveError> {
-  const subscriptions = new SubscriptionStore(store.db, store.flavour);
+  const subscriptions = new SubscriptionStore(store.eventfoldDb, store.flavour);
   const notLive = [];
   for (const runner of runners) {
     if (runner.state === 'live') continue;

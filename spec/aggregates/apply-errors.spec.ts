@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { Aggregate, AggregateRoot, Apply, ApplyFailedError, DomainEvent, SNAPSHOTS_TABLE, SnapshotRestoreError, isEventfoldError } from '../../lib';
+import { Aggregate, AggregateRoot, Apply, ApplyFailedError, DomainEvent, SnapshotRestoreError, isEventfoldError } from '../../lib';
+import { SNAPSHOTS_TABLE } from '../../lib/store/schema';
 import { forEachBackend } from '../support/backends';
 import { Order } from '../support/domain';
 import { expectRejection } from '../support/expect-rejection';

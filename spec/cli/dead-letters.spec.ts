@@ -106,7 +106,8 @@ describe('eventfold dead-letters', () => {
     const { code, stderr } = await runCli(['dead-letters', 'discard', '9999', '--db', db]);
 
     expect(code).to.equal(1);
-    expect(stderr).to.equal('error: No dead letter has id 9999. List them with: eventfold dead-letters list\n');
+    expect(stderr).to.match(/^error: No dead letter has id 9999\. Dead letters now: id [\d, ]+( and \d+ more)?\. List them with: eventfold dead-letters list\n$/);
+    expect(stderr).to.contain(`id ${letters[0]!.id}`);
   });
 
   it('takes ids or --all, not neither', async () => {

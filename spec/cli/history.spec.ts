@@ -107,6 +107,6 @@ describe('eventfold history', () => {
     const { code, stderr } = await runCli(['history', 'Order', 'ord-none', '--config', TRADING_CONFIG, '--db', db]);
 
     expect(code).to.equal(1);
-    expect(stderr).to.equal("error: Order 'ord-none' has no events. List the Order streams with: eventfold streams --type Order\n");
+    expect(stderr).to.equal("error: Order 'ord-none' does not exist: its stream has no events. List the Order streams with: eventfold streams --type Order\n");
   });
 });

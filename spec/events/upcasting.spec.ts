@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { CorruptEventError, DomainEvent, InvalidArgumentError, type EventClass } from '../../lib';
+import { CorruptEventError, DomainEvent, InvalidArgumentError, type EventClass, type EventStore } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { OrderPlaced } from '../support/domain';
 import { collect, expectRejection } from '../support/expect-rejection';
 
 /** Stores a raw payload as if an older version of the code had written it. */
-async function storeRaw(store: { db: import('kysely').Kysely<import('../../lib').EventfoldTables> }, type: string, schemaVersion: number, payload: object, version = 1) {
-  await store.db
+async function storeRaw(store: EventStore, type: string, schemaVersion: number, payload: object, version = 1) {
+  await store.eventfoldDb
     .insertInto('eventfold_events')
     .values({
       event_id: `00000000-0000-7000-8000-${String(version).padStart(12, '0')}`,
@@ -83,7 +83,7 @@ forEachBackend('Event upcasting', (backend) => {
 
   it('rejects upcasters keyed outside the versions they could upgrade', () => {
     expect(() => DomainEvent('Bad', { version: 2, upcasters: { 2: (v) => v } })).to.throw(InvalidArgumentError, /key 2 must be a version from 1 to 1/);
-    expect(() => DomainEvent('Bad', { version: 0 })).to.throw(InvalidArgumentError, /positive integer/);
+    expect(() => DomainEvent('Bad', { version: 0 })).to.throw(InvalidArgumentError, /version of event 'Bad': expected a whole number >= 1, got 0\./);
     expect(() => DomainEvent('')).to.throw(InvalidArgumentError, /non-empty name/);
   });
 });

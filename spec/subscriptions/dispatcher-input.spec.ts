@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  DeadLetterNotFoundError,
   Dispatcher,
   DispatcherStoppedError,
   DomainEvent,
@@ -97,7 +98,9 @@ forEachBackend('Bad input to the dispatcher', (backend) => {
   it('refuses work after stop, and rejects unknown dead-letter ids', async () => {
     const store = await backend.open();
     const dispatcher = await backend.dispatch(store, [new Pinger()]);
-    await expectRejection(dispatcher.retryDeadLetter(42), InvalidArgumentError);
+    const missing = await expectRejection(dispatcher.retryDeadLetter(42), DeadLetterNotFoundError);
+    expect(missing).to.include({ code: 'EVENTFOLD_DEAD_LETTER_NOT_FOUND', id: 42 });
+    expect(missing.message).to.equal('No dead letter has id 42. There are no dead letters now. List them with dispatcher.deadLetters().');
     expect(() => dispatcher.resume('nobody')).to.throw(/Known subscribers: pinger/);
     await dispatcher.stop();
     await expectRejection(dispatcher.idle(), DispatcherStoppedError);

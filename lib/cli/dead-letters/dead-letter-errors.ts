@@ -1,17 +1,5 @@
 import { EventfoldError } from '../../errors/eventfold-error';
 
-/** A dead-letter id names no dead letter. */
-export class DeadLetterNotFoundError extends EventfoldError {
-  readonly code = 'EVENTFOLD_CLI_DEAD_LETTER_NOT_FOUND';
-
-  constructor(
-    /** The id asked for. */
-    readonly id: number,
-  ) {
-    super(`No dead letter has id ${id}. List them with: eventfold dead-letters list`);
-  }
-}
-
 /** Some retried dead letters failed again (they stay dead letters). */
 export class RetryFailedError extends EventfoldError {
   readonly code = 'EVENTFOLD_CLI_RETRY_FAILED';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { DeadLetterStore, type DeadLetter } from '../../subscriptions/dead-letter-store';
+import { DeadLetterNotFoundError } from '../../subscriptions/operations/dead-letter-not-found-error';
 import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
 import { parseIds } from '../program/option-parsers';
 import type { CliSession } from '../session/cli-session';
-import { DeadLetterNotFoundError } from './dead-letter-errors';
 
 /** The options of `retry` and `discard` that choose dead letters besides their ids. */
 export interface SelectOptions {
@@ -37,11 +37,11 @@ export function selectionOf(command: Command, ids: readonly string[], options: S
  */
 export async function lettersOf(session: CliSession, selection: Selection): Promise<DeadLetter[]> {
   if ('all' in selection) return new SubscriberOperations(session.store).deadLetters(selection.subscriber);
-  const store = new DeadLetterStore(session.store.db);
+  const store = new DeadLetterStore(session.store.eventfoldDb);
   const letters: DeadLetter[] = [];
   for (const id of selection.ids) {
     const letter = await store.get(id);
-    if (!letter) throw new DeadLetterNotFoundError(id);
+    if (!letter) throw new DeadLetterNotFoundError(id, await store.ids(), 'List them with: eventfold dead-letters list');
     letters.push(letter);
   }
   return letters;

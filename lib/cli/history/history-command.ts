@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { AggregateNotFoundError } from '../../aggregates/aggregate-not-found-error';
 import type { AggregateRoot } from '../../aggregates/aggregate-root';
 import type { EventStore } from '../../store/event-store';
 import { jsonText } from '../output/json-text';
@@ -7,7 +8,7 @@ import { parseMoment, parseWholeNumber } from '../program/option-parsers';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';
 import { withSession } from '../session/cli-session';
 import { findAggregate } from './find-aggregate';
-import { AggregateHasNoEventsError, VersionOutOfRangeError } from './history-errors';
+import { VersionOutOfRangeError } from './history-errors';
 import { historySteps, type HistoryLimit, type HistoryStepView } from './history-steps';
 import { formatHistoryHeading, formatHistoryStep } from './history-text';
 
@@ -56,14 +57,14 @@ export function historyCommand(terminal: Terminal): Command {
 async function lastVersionShown(store: EventStore, type: string, id: string, options: HistoryOptions): Promise<{ version: number; total: number }> {
   const stream = { type, id };
   const total = await store.streamVersion(stream);
-  if (total === 0) throw new AggregateHasNoEventsError(type, id);
+  if (total === 0) throw new AggregateNotFoundError(type, id, undefined, `List the ${type} streams with: eventfold streams --type ${type}`);
   if (options.version !== undefined) {
     if (options.version > total) throw new VersionOutOfRangeError(type, id, options.version, total);
     return { version: options.version, total };
   }
   if (options.at !== undefined) {
     const version = await store.streamVersion(stream, { at: options.at });
-    if (version === 0) throw new AggregateHasNoEventsError(type, id, options.at);
+    if (version === 0) throw new AggregateNotFoundError(type, id, options.at, 'Ask for a later --at, or leave it out.');
     return { version, total };
   }
   return { version: total, total };

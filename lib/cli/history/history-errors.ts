@@ -18,26 +18,6 @@ export class UnknownAggregateError extends EventfoldError {
   }
 }
 
-/** The aggregate's stream has no events (none at all, or none at the moment asked for). */
-export class AggregateHasNoEventsError extends EventfoldError {
-  readonly code = 'EVENTFOLD_CLI_AGGREGATE_NOT_FOUND';
-
-  constructor(
-    /** The aggregate type. */
-    readonly aggregate: string,
-    /** The id asked for. */
-    readonly id: string,
-    /** The moment asked for, if any. */
-    readonly at?: Date,
-  ) {
-    super(
-      at
-        ? `${aggregate} '${id}' had no events yet at ${at.toISOString()}. Ask for a later --at, or leave it out.`
-        : `${aggregate} '${id}' has no events. List the ${aggregate} streams with: eventfold streams --type ${aggregate}`,
-    );
-  }
-}
-
 /** `--version` is past the last event of the stream. */
 export class VersionOutOfRangeError extends EventfoldError {
   readonly code = 'EVENTFOLD_CLI_VERSION_OUT_OF_RANGE';

@@ -17,13 +17,6 @@ export function parseWholeNumber(text: string): number {
   return value;
 }
 
-/** Like {@link parseWholeNumber}, but 0 is allowed too. */
-export function parseCount(text: string): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value)) throw new InvalidArgumentError('Expected a whole number from 0 up.');
-  return value;
-}
-
 /** Parses a moment: an ISO 8601 date and time such as `2026-01-01T12:00:00Z`. */
 export function parseMoment(text: string): Date {
   const moment = new Date(text);

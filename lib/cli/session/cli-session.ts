@@ -91,7 +91,7 @@ async function assertSchemaHoldsEventLog(store: EventStore, schema: string, labe
   try {
     const { rows } = await sql<{
       found: number;
-    }>`select 1 as found from information_schema.tables where table_schema = ${schema} and table_name = ${EVENTS_TABLE}`.execute(store.db);
+    }>`select 1 as found from information_schema.tables where table_schema = ${schema} and table_name = ${EVENTS_TABLE}`.execute(store.eventfoldDb);
     if (rows.length === 0) throw new NotAnEventfoldDatabaseError(label, `schema ${schema} has no ${EVENTS_TABLE} table`);
   } catch (error) {
     await store.close();

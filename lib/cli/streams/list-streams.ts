@@ -22,7 +22,7 @@ export interface StreamSummary {
  * ```
  */
 export async function listStreams(store: EventStore, type?: string): Promise<StreamSummary[]> {
-  let query = store.db
+  let query = store.eventfoldDb
     .selectFrom(EVENTS_TABLE)
     .select((eb) => [
       'stream_type',
@@ -46,6 +46,6 @@ export async function listStreams(store: EventStore, type?: string): Promise<Str
 
 /** The stream types present in the log, sorted. */
 export async function listStreamTypes(store: EventStore): Promise<string[]> {
-  const rows = await store.db.selectFrom(EVENTS_TABLE).select('stream_type').distinct().orderBy('stream_type').execute();
+  const rows = await store.eventfoldDb.selectFrom(EVENTS_TABLE).select('stream_type').distinct().orderBy('stream_type').execute();
   return rows.map((row) => row.stream_type);
 }

@@ -1,5 +1,6 @@
 import type { ConfiguredSubscriber } from './configured-subscribers';
-import { NotAProjectionError, UnknownProjectionError, UnknownSubscriberError } from './subscriber-errors';
+import { UnknownSubscriberError } from '../../subscriptions/subscriber-errors';
+import { NotAProjectionError, UnknownProjectionError } from './subscriber-errors';
 
 /**
  * The configured projection named `name`.
@@ -17,12 +18,20 @@ export function findProjection(subscribers: readonly ConfiguredSubscriber[], nam
 }
 
 /**
- * The configured subscriber named `name`, of either kind.
+ * The configured subscriber named `name`, of either kind, to retry its dead letters through.
  *
- * @throws {@link UnknownSubscriberError} listing the subscribers.
+ * @throws {@link UnknownSubscriberError} listing the subscribers, and saying the dead letters
+ *   cannot be retried without it.
  */
 export function findSubscriber(subscribers: readonly ConfiguredSubscriber[], name: string): ConfiguredSubscriber {
   const found = subscribers.find((subscriber) => subscriber.name === name);
-  if (!found) throw new UnknownSubscriberError(name, subscribers.map((subscriber) => subscriber.name).sort());
+  if (!found) {
+    const known = subscribers.map((subscriber) => subscriber.name).sort();
+    throw new UnknownSubscriberError(
+      name,
+      known,
+      'The config does not include it, so its dead letters cannot be retried here: add it to subscribers: (store) => [...] in the eventfold config, or discard the dead letters.',
+    );
+  }
   return found;
 }

@@ -41,7 +41,7 @@ export async function withSubscribers<T>(
  * Whether the subscriber runs in this process's dispatcher rather than standing by because
  * another process holds its lease.
  */
-export function runsHere(dispatcher: Dispatcher, name: string): boolean {
+function runsHere(dispatcher: Dispatcher, name: string): boolean {
   return dispatcher.stats().find((stats) => stats.name === name)?.state !== 'standby';
 }
 
@@ -50,7 +50,7 @@ export function runsHere(dispatcher: Dispatcher, name: string): boolean {
  */
 export async function assertRunsHere(dispatcher: Dispatcher, session: CliSession, name: string, operation: string): Promise<void> {
   if (runsHere(dispatcher, name)) return;
-  const saved = await new SubscriptionStore(session.store.db).load(name);
+  const saved = await new SubscriptionStore(session.store.eventfoldDb).load(name);
   const expires = saved?.leaseExpiresAt ?? null;
   throw new SubscriberBusyError(name, operation, saved?.leaseOwner ?? null, expires === null ? null : new Date(expires));
 }

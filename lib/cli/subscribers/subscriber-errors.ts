@@ -31,20 +31,3 @@ export class NotAProjectionError extends EventfoldError {
     super(`'${subscriber}' is an event handler, and only projections can be rebuilt. Known projections: ${known.length ? known.join(', ') : '(none)'}.`);
   }
 }
-
-/** A dead letter belongs to a subscriber that the config's subscribers do not include. */
-export class UnknownSubscriberError extends EventfoldError {
-  readonly code = 'EVENTFOLD_CLI_UNKNOWN_SUBSCRIBER';
-
-  constructor(
-    /** The subscriber's name. */
-    readonly subscriber: string,
-    /** The names of the config's subscribers. */
-    readonly known: readonly string[],
-  ) {
-    super(
-      `The config has no subscriber named '${subscriber}', so its dead letters cannot be retried here. ` +
-        `Known subscribers: ${known.length ? known.join(', ') : '(none)'}. Add it to subscribers: (store) => [...] in the eventfold config, or discard the dead letters.`,
-    );
-  }
-}

@@ -2,6 +2,7 @@ import { CompiledQuery, PostgresDialect } from 'kysely';
 import { Pool, types } from 'pg';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import { describeValue } from '../describe-value';
+import { checkWholeNumber } from '../../validation/whole-number';
 import { isPostgresUrl, redactPassword } from './connection-string';
 import type { PostgresOptions } from './postgres-options';
 import type { PostgresPool } from './postgres-pool';
@@ -31,10 +32,7 @@ export function createPostgresDialect(options: PostgresOptions): PostgresConnect
   if (typeof schema !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
     throw new InvalidArgumentError('options.schema', `expected a plain identifier (letters, digits, underscores), got ${describeValue(schema)}.`);
   }
-  const poolSize: unknown = options.poolSize === undefined ? 10 : options.poolSize;
-  if (typeof poolSize !== 'number' || !Number.isSafeInteger(poolSize) || poolSize < 1) {
-    throw new InvalidArgumentError('options.poolSize', `expected a whole number >= 1, got ${describeValue(poolSize)}.`);
-  }
+  const poolSize = checkWholeNumber(options.poolSize === undefined ? 10 : options.poolSize, 'options.poolSize');
   let pool: PostgresPool;
   let label: string;
   if (typeof options.postgres === 'string') {

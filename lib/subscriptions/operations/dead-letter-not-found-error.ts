@@ -5,7 +5,8 @@ const IDS_SHOWN = 20;
 
 /**
  * A dead-letter id names no dead letter: it was never there, or a retry or discard has settled
- * it already.
+ * it already. Thrown by `SubscriberOperations`, by a dispatcher's `retryDeadLetter` and
+ * `discardDeadLetter`, and by `eventfold dead-letters`.
  *
  * @example
  * ```ts
@@ -25,8 +26,10 @@ export class DeadLetterNotFoundError extends EventfoldError {
     readonly id: number,
     /** The ids of the dead letters there are, oldest first. */
     readonly known: readonly number[],
+    /** Where to list them, for callers other than `SubscriberOperations`. */
+    nextStep = 'List them with operations.deadLetters().',
   ) {
-    super(`No dead letter has id ${id}. ${knownText(known)} List them with operations.deadLetters().`);
+    super(`No dead letter has id ${id}. ${knownText(known)} ${nextStep}`);
   }
 }
 

@@ -89,7 +89,7 @@ export class DeadLetterRetry {
       await handler(recorded.event, { ...context, store: this.store });
       return;
     }
-    await this.store.transaction(async (db) => {
+    await this.store.eventfoldTransaction(async (db) => {
       if (!(await this.deadLetters.removeById(db, letter.id))) throw new DeadLetterGone(letter.id);
       await handler(recorded.event, { ...context, db });
       await settle?.(db);
@@ -100,7 +100,7 @@ export class DeadLetterRetry {
 
   /** After a handler succeeded: its letter goes, together with what settles the event. */
   private async settleHandled(letter: DeadLetter, settle?: SettleInTransaction): Promise<void> {
-    await this.store.transaction(async (db) => {
+    await this.store.eventfoldTransaction(async (db) => {
       // Gone already means another retry or discard settled it meanwhile; the handler deduplicates by event id.
       await this.deadLetters.removeById(db, letter.id);
       await settle?.(db);

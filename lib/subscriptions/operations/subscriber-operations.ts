@@ -14,6 +14,7 @@ import { DeadLetterGone, OperationLeaseLost } from './operation-interruptions';
 import { withOperationLease } from './operation-lease';
 import { storedNamesOf } from './stored-subscriber-names';
 import { readSubscriberStatus, type SubscriberStatusReport } from './subscriber-status-report';
+import { checkWholeNumber } from '../../validation/whole-number';
 
 /** Options of {@link SubscriberOperations}. */
 export interface SubscriberOperationsOptions {
@@ -71,11 +72,9 @@ export class SubscriberOperations {
     if (!(store instanceof EventStore)) throw new InvalidArgumentError('store', 'expected an open EventStore, from EventStore.open(...).');
     if (store.isClosed) throw new StoreClosedError('operate subscribers');
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an object such as { leaseMs: 5000 }.');
-    const leaseMs = options.leaseMs ?? 5000;
-    if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) throw new InvalidArgumentError('options.leaseMs', `expected a whole number >= 1, got ${String(leaseMs)}.`);
-    this.leaseMs = leaseMs;
-    this.subscriptions = new SubscriptionStore(store.db, store.flavour);
-    this.letters = new DeadLetterStore(store.db);
+    this.leaseMs = checkWholeNumber(options.leaseMs ?? 5000, 'options.leaseMs');
+    this.subscriptions = new SubscriptionStore(store.eventfoldDb, store.flavour);
+    this.letters = new DeadLetterStore(store.eventfoldDb);
   }
 
   /**
@@ -151,7 +150,7 @@ export class SubscriberOperations {
   async discardDeadLetter(id: number): Promise<void> {
     const letter = await this.letterWithId(id);
     if (!isHaltedOn(await this.subscriptions.load(letter.subscriber), letter)) {
-      await this.letters.removeById(this.store.db, letter.id);
+      await this.letters.removeById(this.store.eventfoldDb, letter.id);
       return;
     }
     const name = letter.subscriber;
@@ -160,7 +159,7 @@ export class SubscriberOperations {
       const current = await this.letterWithId(id);
       const saved = await this.subscriptions.load(name);
       const after = statusAfterSettling(saved, current, await this.letters.list(name));
-      await this.store.transaction(async (db) => {
+      await this.store.eventfoldTransaction(async (db) => {
         await this.letters.removeById(db, current.id);
         if (isHaltedOn(saved, current)) await this.finish(db, name, owner, current.position, after);
       });
@@ -215,7 +214,7 @@ export class SubscriberOperations {
         return succeeded;
       });
     } catch (error) {
-      if (error instanceof DeadLetterGone) throw await this.notFound(id);
+      if (error instanceof DeadLetterGone) throw new DeadLetterNotFoundError(id, await this.letters.ids());
       throw error;
     }
   }
@@ -266,18 +265,10 @@ export class SubscriberOperations {
   }
 
   private async letterWithId(id: number): Promise<DeadLetter> {
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1)
-      throw new InvalidArgumentError('id', `expected a dead letter's id, a whole number >= 1, got ${String(id)}.`);
+    checkWholeNumber(id, 'id', { meaning: "a dead letter's id" });
     const letter = await this.letters.get(id);
-    if (!letter) throw await this.notFound(id);
+    if (!letter) throw new DeadLetterNotFoundError(id, await this.letters.ids());
     return letter;
-  }
-
-  private async notFound(id: number): Promise<DeadLetterNotFoundError> {
-    return new DeadLetterNotFoundError(
-      id,
-      (await this.letters.list()).map((letter) => letter.id),
-    );
   }
 }
 

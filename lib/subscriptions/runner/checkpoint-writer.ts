@@ -110,7 +110,7 @@ export class CheckpointWriter {
     if (checkpoint === this.savedPosition) return;
     const generation = this.generation;
     try {
-      const saved = await this.env.subscriptions.saveCheckpoint(this.env.store.db, this.name, this.env.owner, this.savedPosition, checkpoint, ahead);
+      const saved = await this.env.subscriptions.saveCheckpoint(this.env.store.eventfoldDb, this.name, this.env.owner, this.savedPosition, checkpoint, ahead);
       // The subscriber started over meanwhile (a takeover, a rebuild): this answer is not its own.
       if (generation !== this.generation) return;
       if (saved) this.savedPosition = checkpoint;

@@ -48,7 +48,7 @@ export class DeadLettering {
     const halting = host.subscriber.onFailure === 'halt';
     const reason = haltReason(recorded.position, recorded.type, errorMessageOf(outcome.error));
     let written: number | undefined;
-    const id = await store.transaction(async (db) => {
+    const id = await store.eventfoldTransaction(async (db) => {
       const holdsLease = halting
         ? await subscriptions.setStatus(host.name, 'halted', reason, { owner, db })
         : host.subscriber.kind === 'projection' || (await subscriptions.holdsLease(db, host.name, owner));
@@ -98,9 +98,9 @@ export class DeadLettering {
     const removeLetter = (db: Kysely<EventfoldTables>) => host.env.deadLetters.remove(db, host.name, letter.position);
     const projection = host.subscriber.kind === 'projection';
     const outcome = await host.attempts.attempt(recorded, projection ? removeLetter : undefined, letter.attempts);
-    if (outcome.kind === 'failed') await host.env.deadLetters.record(host.env.store.db, host.name, recorded, outcome.error, outcome.attempts);
+    if (outcome.kind === 'failed') await host.env.deadLetters.record(host.env.store.eventfoldDb, host.name, recorded, outcome.error, outcome.attempts);
     if (outcome.kind !== 'succeeded') return false;
-    if (!projection) await removeLetter(host.env.store.db);
+    if (!projection) await removeLetter(host.env.store.eventfoldDb);
     // It counts as processed now, and no longer as dead-lettered.
     host.stats.processed++;
     host.stats.deadLettered = Math.max(0, host.stats.deadLettered - 1);
@@ -115,7 +115,7 @@ export class DeadLettering {
       if (this.haltedPosition === letter.position) this.haltedPosition = undefined;
       this.resume();
     } else {
-      await host.env.deadLetters.remove(host.env.store.db, host.name, letter.position);
+      await host.env.deadLetters.remove(host.env.store.eventfoldDb, host.name, letter.position);
     }
   }
 

@@ -86,7 +86,7 @@ export class EventAttempts {
    * out) meanwhile, so a late finish of an abandoned attempt can never commit beside its retry.
    */
   private inTransaction(signal: AbortSignal, work: (db: Kysely<EventfoldTables>) => Promise<void>): Promise<void> {
-    return this.env.store.transaction(async (db) => {
+    return this.env.store.eventfoldTransaction(async (db) => {
       await work(db);
       if (signal.aborted) throw signal.reason;
     });

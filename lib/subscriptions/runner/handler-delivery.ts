@@ -78,7 +78,7 @@ export class HandlerDelivery implements Delivery {
     const halted = this.halted.find((event) => event.position === position);
     if (!halted) return;
     this.halted = this.halted.filter((event) => event !== halted);
-    await this.host.env.deadLetters.remove(this.host.env.store.db, this.host.name, position);
+    await this.host.env.deadLetters.remove(this.host.env.store.eventfoldDb, this.host.name, position);
     this.release(streamOf(halted));
     this.host.finished([halted], false);
   }
@@ -137,8 +137,8 @@ export class HandlerDelivery implements Delivery {
       const outcome = await this.host.attempts.attempt(recorded, undefined, undefined, parks ? backoff : undefined);
       if (outcome.kind === 'stopped') return;
       if (outcome.kind === 'succeeded') {
-        await this.host.clearHaltedLetter(env.store.db, [recorded.position]);
-        if (this.redelivered.delete(recorded.position)) await env.deadLetters.remove(env.store.db, name, recorded.position);
+        await this.host.clearHaltedLetter(env.store.eventfoldDb, [recorded.position]);
+        if (this.redelivered.delete(recorded.position)) await env.deadLetters.remove(env.store.eventfoldDb, name, recorded.position);
         this.host.finished([recorded], true);
       } else if (!(await this.host.giveUp(recorded, outcome))) {
         // Halted: the stream stays busy so nothing after the event runs before it.

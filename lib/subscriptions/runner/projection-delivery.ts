@@ -57,7 +57,7 @@ export class ProjectionDelivery implements Delivery {
     if (!halted || halted.position !== position) return;
     const { env, name, checkpoints } = this.host;
     await checkpoints.serially(async () => {
-      const written = await env.store.transaction(async (db) => {
+      const written = await env.store.eventfoldTransaction(async (db) => {
         await env.deadLetters.remove(db, name, position);
         return checkpoints.writeIn(db, [position]);
       });

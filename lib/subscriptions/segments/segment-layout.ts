@@ -55,7 +55,7 @@ export async function adoptSegmentLayout(
       ? subscriber.name
       : segmentName({ subscriber: subscriber.name, index: segmentOfStream(streamType, streamId, subscriber.segments), count: subscriber.segments });
 
-  await store.transaction(async (db) => {
+  await store.eventfoldTransaction(async (db) => {
     for (const name of wanted) await subscriptions.ensure(name, subscriber.kind, start, db);
     await deadLetters.reassign(db, staleNames, nameFor);
     await subscriptions.remove(db, staleNames);
