@@ -56,7 +56,7 @@ export async function subscriberFixture<DB = any>(subscribers: SubscribersUnderT
   }
   const store = await testStore(storeOptions);
   try {
-    await setup?.(store.db as unknown as Kysely<DB>, store);
+    await setup?.(store.db, store);
     const made = typeof subscribers === 'function' ? subscribers(store) : subscribers;
     const list: readonly object[] = Array.isArray(made) ? made : [made];
     return new SubscriberRun<DB>(store, await Dispatcher.start(store, list, dispatcherOptions));

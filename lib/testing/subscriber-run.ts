@@ -31,7 +31,7 @@ export class SubscriberRun<DB = any> {
 
   /** The store's database, where projections keep their read models, typed as `DB`. */
   get db(): Kysely<DB> {
-    return this.store.db as unknown as Kysely<DB>;
+    return this.store.db;
   }
 
   /**
