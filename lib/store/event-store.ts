@@ -258,7 +258,7 @@ export class EventStore {
    * @example
    * ```ts
    * await store.transaction(async (trx) => {
-   *   await trx.insertInto('open_orders').values(row).execute();
+   *   await trx.withTables<ReadModels>().insertInto('open_orders').values(row).execute();
    * });
    * ```
    */
