@@ -6,7 +6,7 @@ import { headingSlug } from '../support/markdown-links';
 import { packageRoot } from '../support/packed-package';
 import { excerptProblems } from './support/excerpts';
 import { checkPrintedComments, matches, printedComments } from './support/printed-output';
-import { EventfoldCli, shellWords } from './support/shell-commands';
+import { EventfoldCli, shellWords, simpleCommands } from './support/shell-commands';
 import { SourceText } from './support/source-text';
 
 function program(code: string): SourceText {
@@ -59,6 +59,14 @@ describe('The docs check', () => {
       const [problem] = excerptProblems(block(`export default defineConfig({\n  database: 'other.db',\n`), 'examples/trading/eventfold.config.ts');
       expect(problem).to.include("database: 'other.db'");
     });
+  });
+
+  it('reads the commands of a shell line without the variables set before them', () => {
+    expect(simpleCommands(`A=1 B='x y' npm test && npx eventfold status --db "my file.db" | head`)).to.deep.equal([
+      ['npm', 'test'],
+      ['npx', 'eventfold', 'status', '--db', 'my file.db'],
+      ['head'],
+    ]);
   });
 
   describe('an eventfold command line', () => {

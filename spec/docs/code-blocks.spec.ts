@@ -158,13 +158,20 @@ function runProblems(title: string, result: ProgramRun): string[] {
   return [`${title}: the program ${how}${result.stderr ? `; it printed on stderr:\n${result.stderr.trimEnd()}` : ''}`];
 }
 
-/** The lines of a block with their numbers in the file: commands of a shell block, a synopsis. */
+/** The lines of a block with their numbers in the file (a line that ends with `\` joined to the next): commands of a shell block, a synopsis. */
 function shellLines(block: CodeBlock): Array<{ text: string; line: number }> {
-  return block.code
+  const lines: Array<{ text: string; line: number }> = [];
+  let continued = false;
+  block.code
     .replace(/\n$/, '')
     .split('\n')
-    .map((text, index) => ({ text: text.replace(/^\$ /, '').trim(), line: block.line + 1 + index }))
-    .filter(({ text }) => text !== '' && !text.startsWith('#'));
+    .forEach((text, index) => {
+      const last = lines[lines.length - 1];
+      if (continued && last) last.text = `${last.text.slice(0, -1)} ${text.trim()}`;
+      else lines.push({ text: text.replace(/^\$ /, '').trim(), line: block.line + 1 + index });
+      continued = text.trimEnd().endsWith('\\');
+    });
+  return lines.filter(({ text }) => text !== '' && !text.startsWith('#'));
 }
 
 /** The `$ ` lines of a transcript, without the prompt. */

@@ -150,7 +150,13 @@ function compileErrors(output: string, files: ReadonlyMap<string, SourceText>): 
     const [, path = '', row = '0', , code = '', message = ''] = head;
     const source = files.get(path.replace(/\\/g, '/'));
     const origin = source?.origin(Number(row));
-    const place = origin ? where(origin) : source ? `${path} line ${row} (an import the check adds)` : `${path} line ${row}`;
+    const place = origin
+      ? where(origin)
+      : source
+        ? `${path} line ${row} (an import the check adds)`
+        : path.endsWith('tsdoc/context.ts')
+          ? `spec/docs/support/tsdoc-context.ts, line ${row} of TSDOC_CONTEXT`
+          : `${path} line ${row}`;
     errors.push({ origin, text: `${place}: ${code}: ${message}`, tsdoc: path.startsWith('src/tsdoc/') });
   }
   return errors;

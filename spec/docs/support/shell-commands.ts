@@ -96,27 +96,34 @@ export function parseHelp(text: string): CommandHelp {
 
 /** The words of a shell line, quotes removed; `&&`, `||`, `|` and `;` are words of their own. */
 export function shellWords(line: string): string[] {
-  const words: string[] = [];
-  for (const match of line.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|(&&|\|\||[|;])|([^\s'"|;&]+)/g)) {
-    words.push(match[1] ?? match[2] ?? match[3] ?? match[4] ?? '');
+  const words = line.match(/(?:'[^']*'|"(?:[^"\\]|\\.)*"|[^\s'"|;&])+|&&|\|\||[|;]/g) ?? [];
+  return words.map((word) => word.replace(/'([^']*)'|"((?:[^"\\]|\\.)*)"/g, (_quoted, single?: string, double?: string) => single ?? double ?? ''));
+}
+
+const OPERATORS = ['&&', '||', '|', ';'];
+const ASSIGNMENT = /^[A-Z_][A-Z0-9_]*=/;
+
+/** The commands of a shell line (`A=1 npm test && npm run x`), each without the variables set before it. */
+export function simpleCommands(line: string): string[][] {
+  const commands: string[][] = [[]];
+  for (const word of shellWords(line)) {
+    if (OPERATORS.includes(word)) commands.push([]);
+    else commands[commands.length - 1]?.push(word);
   }
-  return words;
+  return commands.map((words) =>
+    words.slice(
+      Math.max(
+        0,
+        words.findIndex((word) => !ASSIGNMENT.test(word)),
+      ),
+    ),
+  );
 }
 
 /** What is wrong with one line of shell: each of its commands is checked. */
 export async function shellLineProblems(line: string, cli: EventfoldCli): Promise<string[]> {
   const problems: string[] = [];
-  let command: string[] = [];
-  const commands: string[][] = [];
-  for (const word of shellWords(line)) {
-    if (['&&', '||', '|', ';'].includes(word)) (commands.push(command), (command = []));
-    else command.push(word);
-  }
-  commands.push(command);
-  for (const words of commands) {
-    const [program, ...args] = words.filter(
-      (word, index) => !(/^[A-Z_][A-Z0-9_]*=/.test(word) && words.slice(0, index).every((before) => /^[A-Z_][A-Z0-9_]*=/.test(before))),
-    );
+  for (const [program, ...args] of simpleCommands(line)) {
     if (program === 'eventfold') problems.push(...(await cli.problems(args)));
     if (program === 'npx') {
       const at = args.findIndex((word) => !word.startsWith('-'));

@@ -3,7 +3,7 @@
 // `orders`, `OrderPlaced`…). The imports are added from what the package exports (and, for an
 // internal helper, from the module it documents), the objects from the sample declarations of
 // tsdoc-context.ts.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import type { CodeBlock } from '../../support/markdown-blocks';
@@ -39,7 +39,8 @@ export function librarySources(folder = join(packageRoot, 'lib')): string[] {
  */
 export function exampleUnits(project: string, installation: string): ExampleUnit[] {
   const files = librarySources().filter((file) => tsdocExamples(file).length > 0);
-  const exported = exportedNames([ENTRY_POINTS.eventfold, ENTRY_POINTS['eventfold/cli'], ...files.map(declarationsOf)]);
+  const entries = entryPoints();
+  const exported = exportedNames([...entries.map(({ declarations }) => declarations), ...files.map(declarationsOf)]);
   const folder = join(project, 'src', 'tsdoc');
   return files.flatMap((file) => {
     const own = relative(folder, join(installation, 'node_modules', 'eventfold', relative(packageRoot, declarationsOf(file)))).replace(/\.d\.mts$/, '.mjs');
@@ -49,8 +50,7 @@ export function exampleUnits(project: string, installation: string): ExampleUnit
       const wanted = (names: Iterable<string>, taken: Set<string>) => [...names].filter((name) => used.has(name) && !declared.has(name) && !taken.has(name));
       const taken = new Set<string>();
       const imports: Array<[string[], string]> = [
-        [wanted(exported.get(ENTRY_POINTS.eventfold) ?? [], taken), 'eventfold'],
-        [wanted(exported.get(ENTRY_POINTS['eventfold/cli']) ?? [], taken), 'eventfold/cli'],
+        ...entries.map(({ specifier, declarations }): [string[], string] => [wanted(exported.get(declarations) ?? [], taken), specifier]),
         [wanted(exported.get(declarationsOf(file)) ?? [], taken), own],
         [wanted(TSDOC_CONTEXT_NAMES, taken), './context.js'],
       ];
@@ -70,10 +70,14 @@ export function exampleUnits(project: string, installation: string): ExampleUnit
   });
 }
 
-const ENTRY_POINTS = {
-  eventfold: join(packageRoot, 'dist', 'esm', 'index.d.mts'),
-  'eventfold/cli': join(packageRoot, 'dist', 'esm', 'cli', 'index.d.mts'),
-};
+/** The package's entry points, from package.json's `exports`: `eventfold`, `eventfold/cli`… with their ES module declarations. */
+function entryPoints(): Array<{ specifier: string; declarations: string }> {
+  const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { name: string; exports: Record<string, { import?: { types?: string } }> };
+  return Object.entries(manifest.exports).flatMap(([path, conditions]) => {
+    const types = conditions.import?.types;
+    return types ? [{ specifier: path === '.' ? manifest.name : `${manifest.name}/${path.slice(2)}`, declarations: join(packageRoot, types) }] : [];
+  });
+}
 
 /** The ES module declarations the build makes of a file of lib/. */
 function declarationsOf(file: string): string {
