@@ -14,9 +14,14 @@ export type ApplyHandlers = EventMethodMap;
  *
  * @example
  * ```ts
- * @Apply(OrderFilled)
- * filled(event: OrderFilled) {
- *   this.remaining -= event.volume;
+ * @Aggregate('Order')
+ * class Order extends AggregateRoot {
+ *   remaining = 0;
+ *
+ *   @Apply(OrderFilled)
+ *   protected filled(event: OrderFilled) {
+ *     this.remaining -= event.volume;
+ *   }
  * }
  * ```
  */

@@ -9,7 +9,7 @@ import { findUnstorableCharacter, mayHoldUnstorableCharacter } from './storable-
  *
  * @example
  * ```ts
- * let deep: object = {};
+ * let deep: JsonValue = {};
  * for (let level = 1; level < MAX_NESTING_DEPTH; level++) deep = { deep };
  * await store.append(stream, [event], { metadata: { deep } }); // refused: one level too deep
  * ```

@@ -281,7 +281,7 @@ export class EventStore<DB = any> {
    * @example
    * ```ts
    * await store.transaction(async (trx) => {
-   *   await trx.insertInto('open_orders').values(row).execute();
+   *   await trx.withTables<ReadModels>().insertInto('open_orders').values(row).execute();
    * });
    * ```
    */

@@ -9,9 +9,12 @@ import type { RecordedEvent } from '../store/recorded-event';
  *
  * @example
  * ```ts
- * @On(OrderFilled)
- * async filled(event: OrderFilled, { eventId, attempt, signal }: HandlerContext) {
- *   await mailer.send(message(event), { idempotencyKey: eventId, signal });
+ * @EventHandler('fill-mails')
+ * class FillMails {
+ *   @On(OrderFilled)
+ *   async filled(event: OrderFilled, { eventId, signal }: HandlerContext) {
+ *     await mailer.send(message(event), { idempotencyKey: eventId, signal });
+ *   }
  * }
  * ```
  */
@@ -41,9 +44,12 @@ export interface HandlerContext<DB = any> {
  *
  * @example
  * ```ts
- * @On(OrderPlaced)
- * async placed(event: OrderPlaced, { db }: ProjectionContext<ReadModels>) {
- *   await db.insertInto('open_orders').values({ id: event.orderId, market: event.market }).execute();
+ * @Projection('open-orders')
+ * class OpenOrders {
+ *   @On(OrderPlaced)
+ *   async placed(event: OrderPlaced, { db }: ProjectionContext<ReadModels>) {
+ *     await db.insertInto('open_orders').values({ id: event.orderId, market: event.market }).execute();
+ *   }
  * }
  * ```
  */

@@ -45,9 +45,9 @@ export async function consumerFolder(type: 'commonjs' | 'module'): Promise<Consu
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Runs `tsc -p <folder>`; resolves to its output, empty when it compiled without errors. */
-export async function compile(tsc: string, folder: string): Promise<string> {
-  return run(process.execPath, [tsc, '-p', folder, '--pretty', 'false'], { cwd: folder }).then(
+/** Runs `tsc -p <folder>` (with `options`, such as `--noEmit`); resolves to its output, empty when it compiled without errors. */
+export async function compile(tsc: string, folder: string, options: readonly string[] = []): Promise<string> {
+  return run(process.execPath, [tsc, '-p', folder, '--pretty', 'false', ...options], { cwd: folder, maxBuffer: 16 * 1024 * 1024 }).then(
     () => '',
     (error: Error & { stdout?: string }) => error.stdout || error.message,
   );

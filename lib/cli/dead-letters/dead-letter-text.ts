@@ -1,4 +1,4 @@
-import type { Colors } from 'picocolors/types';
+import type { Colors } from 'picocolors/types.js';
 import type { DeadLetter } from '../../subscriptions/dead-letter-store';
 import { formatTable } from '../output/table';
 

@@ -1,4 +1,4 @@
-import type { Colors } from 'picocolors/types';
+import type { Colors } from 'picocolors/types.js';
 import type { JsonValue } from '../../events/event-metadata';
 import { jsonText } from '../output/json-text';
 import type { HistoryStepView } from './history-steps';

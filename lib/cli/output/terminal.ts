@@ -1,5 +1,5 @@
 import picocolors from 'picocolors';
-import type { Colors } from 'picocolors/types';
+import type { Colors } from 'picocolors/types.js';
 
 /**
  * Where a command writes: lines to stdout (results) and stderr (errors, progress, notes), each

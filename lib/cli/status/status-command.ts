@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { Colors } from 'picocolors/types';
+import type { Colors } from 'picocolors/types.js';
 import { jsonText } from '../output/json-text';
 import { formatTable } from '../output/table';
 import type { Terminal } from '../output/terminal';

@@ -1,4 +1,4 @@
-import type { Colors } from 'picocolors/types';
+import type { Colors } from 'picocolors/types.js';
 import type { JsonValue } from '../../events/event-metadata';
 import { jsonText, toJsonValue } from '../output/json-text';
 import type { LogEntry } from './follow-log';

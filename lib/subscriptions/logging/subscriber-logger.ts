@@ -8,8 +8,7 @@
  *
  * @example
  * ```ts
- * import pino from 'pino';
- * const dispatcher = await Dispatcher.start(store, subscribers, { logger: pino() });
+ * const dispatcher = await Dispatcher.start(store, subscribers, { logger: console }); // or pino(), winston…
  * // or keep quiet: { logger: false }
  * ```
  */

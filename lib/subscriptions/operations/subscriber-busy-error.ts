@@ -9,7 +9,7 @@ import { EventfoldError } from '../../errors/eventfold-error';
  * try {
  *   await operations.discardDeadLetter(id);
  * } catch (error) {
- *   if (isEventfoldError(error, 'EVENTFOLD_SUBSCRIBER_BUSY')) console.log(`stop ${error.heldBy} first`);
+ *   if (error instanceof SubscriberBusyError) console.log(`stop ${error.heldBy} first`);
  *   else throw error;
  * }
  * ```
