@@ -10,6 +10,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const ts = require('typescript');
 
 const dist = path.join(__dirname, '..', 'dist');
 const cjs = path.join(dist, 'cjs');
@@ -36,13 +37,15 @@ function writeEsmWrapper(entry) {
 function writeEsmDeclaration(file) {
   const relative = path.relative(cjs, file);
   const target = path.join(esm, relative.replace(/\.d\.ts$/, '.d.mts'));
-  const text = fs
-    .readFileSync(file, 'utf8')
-    .replace(/^\/\/# sourceMappingURL=.*$/m, '')
-    // `from './x'`, `import('./x')` and `import './x'`: relative specifiers only; packages keep theirs.
-    .replace(/(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\2/g, (_match, lead, quote, specifier) => {
-      return `${lead}${quote}${fullSpecifier(path.dirname(file), specifier)}${quote}`;
-    });
+  let text = fs.readFileSync(file, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '');
+  // TypeScript's own scanner finds the module specifiers (imports, exports, `import('./x')` types)
+  // and passes over comments; relative ones are rewritten from the end, so positions hold.
+  const { importedFiles } = ts.preProcessFile(text, true, true);
+  for (const { fileName, pos } of importedFiles.filter((reference) => /^\.{1,2}\//.test(reference.fileName)).reverse()) {
+    // `pos` is that of the specifier's opening quote or of the specifier itself, by construct.
+    const start = text.indexOf(fileName, pos);
+    text = text.slice(0, start) + fullSpecifier(path.dirname(file), fileName) + text.slice(start + fileName.length);
+  }
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, text);
 }

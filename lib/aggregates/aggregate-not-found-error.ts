@@ -7,7 +7,7 @@ import { EventfoldError } from '../errors/eventfold-error';
  * @example
  * ```ts
  * try {
- *   return await orders.load(id);
+ *   return await orders.load('o-1');
  * } catch (error) {
  *   if (error instanceof AggregateNotFoundError) return undefined; // or orders.find(id)
  *   throw error;

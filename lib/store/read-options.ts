@@ -59,12 +59,8 @@ export function checkPageSize(value: unknown, argument: string): number {
 }
 
 /**
- * Checks what a read does with events it cannot decode; `undefined` means `'throw'`.
- *
- * @example
- * ```ts
- * checkUndecodableHandling('ignore', 'options.onUndecodable'); // throws InvalidArgumentError
- * ```
+ * Checks what a read does with events it cannot decode; `undefined` means `'throw'`, and
+ * anything but `'throw'`, `'skip'` or a function (`'ignore'`, say) throws InvalidArgumentError.
  */
 function checkUndecodableHandling(value: unknown, argument: string): UndecodableHandling {
   if (value === undefined) return 'throw';

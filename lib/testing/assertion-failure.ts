@@ -30,14 +30,8 @@ export function assertionFailure(message: string, details: FailureDetails = {}):
 /**
  * Runs `check`, and starts the stack of an `AssertionError` it throws at the caller of `entry`
  * (the public check the test called), so that a runner points at the line of the test rather
- * than into the fixture's code.
- *
- * @example
- * ```ts
- * thenEvents(...expected: object[]): T {
- *   return reportedFrom(this.thenEvents, () => this.checkEvents(expected));
- * }
- * ```
+ * than into the fixture's code. A public check passes itself as `entry`:
+ * `reportedFrom(this.thenEvents, () => this.checkEvents(expected))`.
  */
 export function reportedFrom<T>(entry: Function, check: () => T): T {
   try {

@@ -17,8 +17,8 @@ export interface WholeNumberRange {
  *
  * @example
  * ```ts
- * const pageSize = checkWholeNumber(options.pageSize, 'options.pageSize', { max: MAX_PAGE_SIZE });
- * // pageSize 0: InvalidArgumentError "Invalid options.pageSize: expected a whole number from 1 to 10000, got 0."
+ * const pageSize = checkWholeNumber(options.pageSize, 'options.pageSize', { max: 10_000 });
+ * // options.pageSize 0: InvalidArgumentError "Invalid options.pageSize: expected a whole number from 1 to 10000, got 0."
  * ```
  */
 export function checkWholeNumber(value: unknown, argument: string, range: WholeNumberRange = {}): number {

@@ -9,12 +9,8 @@ import { shareOwnBuild } from './own-build';
  * to `compiler`. No `typescript` package is involved, so the application's TypeScript version
  * does not matter.
  *
- * Resolves to the module's default export, or to `module.exports` for CommonJS.
- *
- * @example
- * ```ts
- * const config = await importConfigModule('/app/eventfold.config.ts', new ModuleCompiler());
- * ```
+ * Resolves to the module's default export, or to `module.exports` for CommonJS:
+ * `await importConfigModule('/app/eventfold.config.ts', new ModuleCompiler())`.
  */
 export async function importConfigModule(file: string, compiler: ModuleCompiler): Promise<unknown> {
   shareOwnBuild();

@@ -21,12 +21,8 @@ const OWN_BUILD = resolve(__dirname, '..', '..');
  * Tells why loading a config failed and, when it can, at which line of the application's files:
  * the line with a syntax error, or the line that threw. For an error thrown inside a package
  * (eventfold's own decorators, say) that is the application's line that called into it. Lines of
- * compiled files are traced back to their source through `compiler`'s source maps.
- *
- * @example
- * ```ts
- * describeLoadFailure(error, compiler); // { reason: 'syntax error: Expected ...', location: { file: '/app/events.ts', line: 7 } }
- * ```
+ * compiled files are traced back to their source through `compiler`'s source maps. For a syntax
+ * error in line 7 of events.ts: `{ reason: 'syntax error: Expected ...', location: { file: '/app/events.ts', line: 7 } }`.
  */
 export function describeLoadFailure(error: unknown, compiler: ModuleCompiler): LoadFailure {
   if (error instanceof ModuleSyntaxError) {

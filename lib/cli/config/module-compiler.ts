@@ -22,7 +22,7 @@ export interface CompileRequest {
  * @example
  * ```ts
  * const compiler = new ModuleCompiler();
- * const { code } = compiler.compile({ source, filename: '/app/order.ts', ts: true });
+ * const { code } = compiler.compile({ source: 'export class Order {}', filename: '/app/order.ts', ts: true });
  * compiler.sourceLine('/app/order.ts', 80, 7); // 31: the line of order.ts that line 80 of code came from
  * ```
  */

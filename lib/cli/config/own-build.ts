@@ -9,13 +9,8 @@ import { join, relative, resolve } from 'node:path';
  * cannot be replayed by the other. So each module of the build is entered in Node's module cache
  * under the name of its source file too; the config loader looks there before it compiles a file.
  *
- * Does nothing in an installed package, which has no `lib/`.
- *
- * @example
- * ```ts
- * shareOwnBuild();
- * await jiti.import('examples/trading/eventfold.config.ts'); // its '../../lib' is dist/cjs
- * ```
+ * Does nothing in an installed package, which has no `lib/`. Called before a config is loaded,
+ * it makes `examples/trading/eventfold.config.ts`'s `import … from '../../lib'` give dist/cjs.
  */
 export function shareOwnBuild(): void {
   // This file is <root>/dist/cjs/cli/config/own-build.js in the build.

@@ -64,6 +64,13 @@ export declare class FilledAt {
 export declare class PriceTicked {
   constructor(market?: string, price?: number);
 }
+export declare class OrderShipped {
+  constructor(carrier?: string);
+  readonly carrier: string;
+}
+export declare class Shipped {
+  constructor(carrier?: string, address?: { city: string });
+}
 export declare class NotificationRequested {
   constructor(userId?: string, topic?: string);
 }
@@ -74,6 +81,7 @@ export declare class Order extends AggregateRoot {
   status: 'new' | 'open' | 'cancelled';
   remaining: number;
   cancel(): void;
+  ship(carrier: string): void;
 }
 export declare class Position extends AggregateRoot {}
 export type ReadModels = {
@@ -86,6 +94,10 @@ export declare class OpenOrders {
   reset(db: Kysely<ReadModels>): Promise<void>;
 }
 export declare class Positions {}
+export type ReadModel = { order_status: { id: string; status: string } };
+export declare class OrderStatus {}
+export declare function createOrderStatusTable(db: Kysely<ReadModel>): Promise<void>;
+export declare const carriers: { cheapest(): Promise<string> };
 export declare class FillNotifier {
   constructor(sender: Sender);
 }
