@@ -10,6 +10,7 @@ export type { UndecodableHandling } from './read-events';
 export type { ReadAllOptions, ReadStreamOptions } from './read-options';
 export type { RecordedEvent } from './recorded-event';
 export type { PostgresOptions } from './postgres/postgres-options';
+export type { PostgresPool, PostgresPoolClient } from './postgres/postgres-pool';
 export { DatabaseCorruptError, type SqliteCorruptionCode } from './sqlite/database-corrupt-error';
 export type { Durability, SqliteOptions } from './sqlite/sqlite-options';
 export { StoreClosedError } from './store-closed-error';
