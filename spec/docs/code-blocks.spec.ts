@@ -73,7 +73,7 @@ describe('Code blocks of the README and docs/', function () {
 
   describe('that are TypeScript programs', () => {
     for (const program of files.flatMap((file) => docPrograms(file).programs)) {
-      it(`${program.title} runs, and prints what the docs say`, async function () {
+      it(`${program.title} runs${program.postgres ? ' on PostgreSQL (skipped without EVENTFOLD_POSTGRES_URL)' : ''}, and prints what the docs say`, async function () {
         const url = program.postgres ? postgresUrlOrReportSkip() : undefined;
         if (program.postgres && !url) this.skip();
         const result = url ? await withFreshDatabase(url, (databaseUrl) => project.run(program, { DATABASE_URL: databaseUrl })) : await project.run(program);
