@@ -29,6 +29,8 @@ import type { EventfoldTables } from './schema';
 import type { SqlFlavour } from './sql-flavour';
 import { listenForAppends } from './postgres/listen-for-appends';
 import { StoreClosedError } from './store-closed-error';
+import { NotReadableError } from './not-readable-error';
+import { checkWholeNumber } from '../validation/whole-number';
 import { inWriteTransaction } from './write-transaction';
 import { assertStreamRef, type StreamRef } from './stream-ref';
 import { isPlainObject } from './plain-object';
@@ -81,6 +83,8 @@ export class EventStore<DB = any> {
   private readonly onSnapshotError: (error: unknown) => void;
   private readonly appendListeners = new Set<AppendListener>();
   private appendsInFlight = 0;
+  /** The highest position of an append this store committed (or found already stored). */
+  private lastAppended = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
   private readonly closeHooks = new Set<() => Promise<void>>();
@@ -95,7 +99,7 @@ export class EventStore<DB = any> {
     options: EventStoreOptions,
   ) {
     this.snapshots = new SnapshotStore(eventfoldDb);
-    this.queries = new EventLogQueries(eventfoldDb, connection.hooks.returnsPositions);
+    this.queries = new EventLogQueries(eventfoldDb, connection.hooks.returnsPositions, connection.readableHead);
     // Checked with the other options by open().
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
@@ -186,6 +190,7 @@ export class EventStore<DB = any> {
     } finally {
       this.appendsInFlight--;
     }
+    this.lastAppended = Math.max(this.lastAppended, result.events.at(-1)?.position ?? 0);
     if (!result.alreadyStored) this.announce(result.events);
     return result;
   }
@@ -351,7 +356,13 @@ export class EventStore<DB = any> {
 
   /**
    * Reads the whole log in position order from `from`, a page at a time, so memory stays flat
-   * however long the log is.
+   * however long the log is. Every reader sees the same order, with nothing skipped and nothing
+   * twice, however many processes append meanwhile.
+   *
+   * It reads up to the readable head ({@link EventStore.headPosition}). On PostgreSQL, where
+   * appends commit side by side, that can be short of an append that has just committed, this
+   * store's own included, until every transaction that was writing when it was appended has
+   * ended; use {@link EventStore.waitForReadable} to read your own appends.
    *
    * @example
    * ```ts
@@ -380,11 +391,77 @@ export class EventStore<DB = any> {
     return Number(row?.version ?? 0);
   }
 
-  /** The position of the last event in the log, 0 when it is empty. */
+  /**
+   * The position of the last readable event of the log, 0 when there is none: everything
+   * {@link EventStore.readAll} can return now.
+   *
+   * On SQLite that is the last event. On PostgreSQL, appends commit side by side, and an event is
+   * readable once every transaction that was writing (in any database of the server) when it
+   * was appended has ended: until then, a reader could pass it and miss an event before it that
+   * is about to commit. Usually that is a few milliseconds; a transaction left open holds the
+   * head back until it ends.
+   *
+   * @example
+   * ```ts
+   * const head = await store.headPosition();
+   * for await (const recorded of store.readAll({ to: head })) console.log(recorded.position);
+   * ```
+   */
   async headPosition(): Promise<number> {
     this.assertOpen('read the head position');
     const [row] = await this.fetch(this.queries.headPosition());
     return Number(row?.position ?? 0);
+  }
+
+  /**
+   * Resolves once {@link EventStore.readAll} can return every event up to `position`, such as
+   * the last position of an append: read-your-writes for code that reads the whole log right
+   * after appending. Resolves at once on SQLite, and on PostgreSQL unless a transaction that was
+   * writing when the event was appended is still open.
+   *
+   * @example
+   * ```ts
+   * const { events } = await store.append(stream, [new OrderPlaced('o-1', 'KRW-BTC')]);
+   * await store.waitForReadable(events.at(-1)!.position);
+   * for await (const recorded of store.readAll({ from: events[0]!.position })) console.log(recorded.type);
+   * ```
+   * @throws {@link NotReadableError} when the position is still not readable after `timeoutMs` (default 30 s).
+   * @throws {@link InvalidArgumentError} for a position that is not a whole number from 1.
+   */
+  async waitForReadable(position: number, options?: { timeoutMs?: number }): Promise<void> {
+    this.assertOpen('wait for the log');
+    checkWholeNumber(position, 'position');
+    const { timeoutMs = 30_000 } = optionsObject(options);
+    if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs < 0) {
+      throw new InvalidArgumentError('options.timeoutMs', `expected whole milliseconds >= 0, got ${describeValue(timeoutMs)}.`);
+    }
+    const deadline = Date.now() + timeoutMs;
+    // Transactions usually end within milliseconds: look again soon, then less and less often.
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      const head = await this.headPosition();
+      if (head >= position) return;
+      if (Date.now() >= deadline) throw new NotReadableError(position, head, timeoutMs);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
+    }
+  }
+
+  /**
+   * @internal The readable head and the last committed position: where they differ (on
+   * PostgreSQL), committed events wait for an older transaction to end before readers see them.
+   */
+  async logHorizon(): Promise<{ readable: number; latest: number }> {
+    this.assertOpen('read the head position');
+    const [row] = await this.fetch(this.queries.logHorizon());
+    return { readable: Number(row?.readable ?? 0), latest: Number(row?.latest ?? 0) };
+  }
+
+  /**
+   * @internal Where a wait for "everything so far" must get to: the readable head, or this
+   * store's last committed append when that lies beyond it, so that a caller that appended and
+   * then waits (for `dispatcher.idle()`, say) finds its own events handled.
+   */
+  async headIncludingOwnAppends(): Promise<number> {
+    return Math.max(await this.headPosition(), this.lastAppended);
   }
 
   /**
@@ -436,6 +513,7 @@ export class EventStore<DB = any> {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.closeHooks].map((hook) => hook()));
       this.closed = true;
+      await this.connection.hooks.settled();
       await this.eventfoldDb.destroy();
     })();
     return this.closing;

@@ -146,7 +146,9 @@ export class Dispatcher {
 
   /**
    * Resolves when every subscriber working in this process has finished every event up to the
-   * log's head as it is now, and has saved its checkpoint.
+   * log's head as it is now, and every event this process's store has appended, and has saved
+   * its checkpoint. (On PostgreSQL an append may become readable a little after it commits, see
+   * {@link EventStore.headPosition}; `idle()` waits for that too.)
    *
    * It does not wait for subscribers that cannot move here: a halted one, or one on standby
    * because another process holds its lease (that process handles the events; this one takes
@@ -156,7 +158,7 @@ export class Dispatcher {
    */
   async idle(): Promise<void> {
     this.assertRunning('wait for idle');
-    const head = await this.store.headPosition();
+    const head = await this.store.headIncludingOwnAppends();
     await Promise.all(this.runners.map((runner) => runner.waitFor(head)));
     await Promise.all(this.runners.map((runner) => runner.checkpoints.flush()));
   }

@@ -72,7 +72,7 @@ export async function rebuildProjection(store: EventStore, name: string, runners
   };
   for (const runner of runners) runner.startOver(batchSize, () => report(false));
   try {
-    total = await store.headPosition();
+    total = await store.headIncludingOwnAppends();
   } catch (error) {
     // The replay goes on regardless; only its end is unknown. Leave rebuilding and report.
     for (const runner of runners) runner.end();
