@@ -22,15 +22,14 @@ import { describeValue } from './describe-value';
 import { optionsObject } from './options-object';
 import { checkPointInTime, recordedAtBound } from './point-in-time';
 import { readPaged, replayPaged, type ReplayListener } from './read-events';
-import { checkStreamVersion, readAllSettings, readStreamSettings, type ReadAllOptions, type ReadStreamOptions } from './read-options';
+import { checkStreamVersion, MAX_PAGE_SIZE, readAllSettings, readStreamSettings, type ReadAllOptions, type ReadStreamOptions } from './read-options';
 import { DatabaseCorruptError } from './sqlite/database-corrupt-error';
 import type { RecordedEvent } from './recorded-event';
 import type { EventfoldTables } from './schema';
 import type { SqlFlavour } from './sql-flavour';
 import { listenForAppends } from './postgres/listen-for-appends';
 import { StoreClosedError } from './store-closed-error';
-import { NotReadableError } from './not-readable-error';
-import { checkWholeNumber } from '../validation/whole-number';
+import { waitForReadable, type LogHorizon, type WaitForReadableOptions } from './wait-for-readable';
 import { inWriteTransaction } from './write-transaction';
 import { assertStreamRef, type StreamRef } from './stream-ref';
 import { isPlainObject } from './plain-object';
@@ -83,7 +82,6 @@ export class EventStore<DB = any> {
   private readonly onSnapshotError: (error: unknown) => void;
   private readonly appendListeners = new Set<AppendListener>();
   private appendsInFlight = 0;
-  /** The highest position of an append this store committed (or found already stored). */
   private lastAppended = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -193,6 +191,11 @@ export class EventStore<DB = any> {
     this.lastAppended = Math.max(this.lastAppended, result.events.at(-1)?.position ?? 0);
     if (!result.alreadyStored) this.announce(result.events);
     return result;
+  }
+
+  /** @internal The highest position of the events this store appended (0 before its first append). */
+  get lastAppendedPosition(): number {
+    return this.lastAppended;
   }
 
   /**
@@ -350,8 +353,8 @@ export class EventStore<DB = any> {
     const from = checkStreamVersion(fromVersion, 'fromVersion');
     const to = checkStreamVersion(toVersion, 'toVersion');
     const ref = { type: stream.type, id: stream.id };
-    const fetchPage = (after: number) => this.fetch(this.queries.replayPageOfStream(ref, after, to, this.pageSize));
-    await replayPaged(this.registry, ref, fetchPage, from - 1, this.pageSize, apply);
+    const fetchPage = (after: number, limit: number) => this.fetch(this.queries.replayPageOfStream(ref, after, to, limit));
+    await replayPaged(this.registry, ref, fetchPage, from - 1, { first: this.pageSize, max: Math.max(this.pageSize, MAX_PAGE_SIZE) }, apply);
   }
 
   /**
@@ -414,54 +417,35 @@ export class EventStore<DB = any> {
   }
 
   /**
-   * Resolves once {@link EventStore.readAll} can return every event up to `position`, such as
-   * the last position of an append: read-your-writes for code that reads the whole log right
-   * after appending. Resolves at once on SQLite, and on PostgreSQL unless a transaction that was
-   * writing when the event was appended is still open.
+   * Resolves once {@link EventStore.readAll} can return every event up to `options.position`,
+   * by default every event committed when it was called, this store's appends included:
+   * read-your-writes, for code that reads the whole log right after appending. Resolves at once
+   * on SQLite, and on PostgreSQL unless a transaction that was writing when an event was
+   * appended is still open.
    *
    * @example
    * ```ts
    * const { events } = await store.append(stream, [new OrderPlaced('o-1', 'KRW-BTC')]);
-   * await store.waitForReadable(events.at(-1)!.position);
+   * await store.waitForReadable();
    * for await (const recorded of store.readAll({ from: events[0]!.position })) console.log(recorded.type);
    * ```
    * @throws {@link NotReadableError} when the position is still not readable after `timeoutMs` (default 30 s).
-   * @throws {@link InvalidArgumentError} for a position that is not a whole number from 1.
+   * @throws {@link InvalidArgumentError} for a position that is not a whole number from 1, or a bad timeout.
    */
-  async waitForReadable(position: number, options?: { timeoutMs?: number }): Promise<void> {
+  async waitForReadable(options?: WaitForReadableOptions): Promise<void> {
     this.assertOpen('wait for the log');
-    checkWholeNumber(position, 'position');
-    const { timeoutMs = 30_000 } = optionsObject(options);
-    if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs < 0) {
-      throw new InvalidArgumentError('options.timeoutMs', `expected whole milliseconds >= 0, got ${describeValue(timeoutMs)}.`);
-    }
-    const deadline = Date.now() + timeoutMs;
-    // Transactions usually end within milliseconds: look again soon, then less and less often.
-    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-      const head = await this.headPosition();
-      if (head >= position) return;
-      if (Date.now() >= deadline) throw new NotReadableError(position, head, timeoutMs);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
-    }
+    await waitForReadable(() => this.logHorizon(), options);
   }
 
   /**
-   * @internal The readable head and the last committed position: where they differ (on
-   * PostgreSQL), committed events wait for an older transaction to end before readers see them.
+   * @internal The readable head and the last committed position. Where they differ (on
+   * PostgreSQL), committed events wait for an older transaction to end before readers see them;
+   * a wait for "everything so far" (`dispatcher.idle()`, say) waits for `latest`.
    */
-  async logHorizon(): Promise<{ readable: number; latest: number }> {
+  async logHorizon(): Promise<LogHorizon> {
     this.assertOpen('read the head position');
     const [row] = await this.fetch(this.queries.logHorizon());
     return { readable: Number(row?.readable ?? 0), latest: Number(row?.latest ?? 0) };
-  }
-
-  /**
-   * @internal Where a wait for "everything so far" must get to: the readable head, or this
-   * store's last committed append when that lies beyond it, so that a caller that appended and
-   * then waits (for `dispatcher.idle()`, say) finds its own events handled.
-   */
-  async headIncludingOwnAppends(): Promise<number> {
-    return Math.max(await this.headPosition(), this.lastAppended);
   }
 
   /**

@@ -7,6 +7,7 @@ export type { CommonStoreOptions, DialectOptions, EventStoreOptions, KyselyDiale
 export { ANY_VERSION, NO_STREAM, type ExpectedVersion } from './expected-version';
 export type { AppendOptions, AppendResult, NewEvent } from './new-event';
 export { NotReadableError } from './not-readable-error';
+export type { WaitForReadableOptions } from './wait-for-readable';
 export type { UndecodableHandling } from './read-events';
 export type { ReadAllOptions, ReadStreamOptions } from './read-options';
 export type { RecordedEvent } from './recorded-event';

@@ -10,7 +10,7 @@ import { EventfoldError } from '../errors/eventfold-error';
  * @example
  * ```ts
  * try {
- *   await store.waitForReadable(checkpoint, { timeoutMs: 5000 });
+ *   await store.waitForReadable({ timeoutMs: 5000 });
  * } catch (error) {
  *   if (error instanceof NotReadableError) console.warn(`readers are held at ${error.readableHead}`);
  * }

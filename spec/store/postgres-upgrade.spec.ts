@@ -92,6 +92,7 @@ if (url) {
         }),
       );
 
+      await writers[0].waitForReadable();
       const read = await collect(writers[0].readAll());
       expect(read).to.have.length(old.length + 80);
       expect(read.slice(0, old.length).map((recorded) => recorded.eventId)).to.deep.equal(old.map((row) => row.event_id));
@@ -127,6 +128,7 @@ if (url) {
       await oldAppend;
       const { events } = await newAppend;
 
+      await store.waitForReadable();
       const read = await collect(store.readAll());
       expect(read.map((recorded) => recorded.streamId)).to.deep.equal(['new', 'old', 'old', 'old', 'new']);
       expect(read.at(-1)!.position).to.equal(events[0]!.position);
