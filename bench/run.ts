@@ -1,6 +1,6 @@
 /**
  * The benchmark suite: `npm run bench` (add `-- --quick` for smaller counts and one trial,
- * `-- --only=NAME` for one workload). Each workload runs through eventfold and as hand-written
+ * `-- --only=NAME` for one workload, `--only=A,B` for several). Each workload runs through eventfold and as hand-written
  * better-sqlite3 code on an identical table, every side and trial in a process of its own so that
  * the peak memory reported is that side's alone. One table then sets the figures side by side.
  *
@@ -22,19 +22,21 @@ const TRIALS = 3;
 
 interface Options {
   readonly quick: boolean;
-  readonly only: string | undefined;
+  /** The workloads to run; all when undefined. */
+  readonly only: readonly string[] | undefined;
 }
 
 function parseOptions(args: readonly string[]): Options {
   const names = [...WORKLOADS, ...POSTGRES_WORKLOADS].map((workload) => workload.name);
   let quick = false;
-  let only: string | undefined;
+  let only: string[] | undefined;
   for (const arg of args) {
     if (arg === '--quick') quick = true;
-    else if (arg.startsWith('--only=')) only = arg.slice('--only='.length);
+    else if (arg.startsWith('--only=')) only = arg.slice('--only='.length).split(',');
     else throw new Error(`unknown option ${arg}; use --quick and --only=${names.join('|')}`);
   }
-  if (only !== undefined && !names.includes(only)) throw new Error(`unknown workload '${only}'; known: ${names.join(', ')}`);
+  const unknown = only?.find((name) => !names.includes(name));
+  if (unknown !== undefined) throw new Error(`unknown workload '${unknown}'; known: ${names.join(', ')}`);
   return { quick, only };
 }
 
@@ -72,8 +74,8 @@ const POSTGRES_URL_VARIABLE = 'EVENTFOLD_POSTGRES_URL';
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const postgresUrl = process.env[POSTGRES_URL_VARIABLE];
-  const postgresWorkloads = POSTGRES_WORKLOADS.filter((workload) => options.only === undefined || workload.name === options.only);
-  const workloads = WORKLOADS.filter((workload) => options.only === undefined || workload.name === options.only);
+  const postgresWorkloads = POSTGRES_WORKLOADS.filter((workload) => options.only === undefined || options.only.includes(workload.name));
+  const workloads = WORKLOADS.filter((workload) => options.only === undefined || options.only.includes(workload.name));
   const trialsOf = (workload: Workload) => (options.quick ? 1 : (workload.trials ?? TRIALS));
   const scratch = createScratchFolder();
   // Ctrl-C would otherwise leave the database files behind.

@@ -1,4 +1,5 @@
 import { postgresBatchedAppend, postgresSingleAppend } from './append-workloads';
+import { postgresConcurrentAppends } from './concurrent-append-workloads';
 import { postgresLoadByReplay } from './load-workload';
 import type { PostgresWorkload } from './postgres-run';
 import { postgresProjectionOneProcess, postgresProjectionThreeProcesses } from './projection-workloads';
@@ -7,6 +8,7 @@ import { postgresProjectionOneProcess, postgresProjectionThreeProcesses } from '
 export const POSTGRES_WORKLOADS: readonly PostgresWorkload[] = [
   postgresBatchedAppend,
   postgresSingleAppend,
+  ...postgresConcurrentAppends,
   postgresLoadByReplay,
   postgresProjectionOneProcess,
   postgresProjectionThreeProcesses,

@@ -22,14 +22,21 @@ async function createEventLogTables(url: string, schema: string): Promise<void> 
  * unqualified table names resolve there, and closes the client.
  */
 export async function withRawLog<T>(run: PostgresRun, work: (client: Client) => Promise<T>): Promise<T> {
+  return withRawClients(run, 1, (clients) => work(clients[0]!));
+}
+
+/** {@link withRawLog} with `count` clients, each a connection of its own. */
+export async function withRawClients<T>(run: PostgresRun, count: number, work: (clients: readonly Client[]) => Promise<T>): Promise<T> {
   await createEventLogTables(run.url, run.schema);
-  const client = new Client({ connectionString: run.url });
-  await client.connect();
+  const clients = Array.from({ length: count }, () => new Client({ connectionString: run.url }));
   try {
-    await client.query(`set search_path to "${run.schema}"`);
-    return await work(client);
+    for (const client of clients) {
+      await client.connect();
+      await client.query(`set search_path to "${run.schema}"`);
+    }
+    return await work(clients);
   } finally {
-    await client.end();
+    await Promise.all(clients.map((client) => client.end()));
   }
 }
 

@@ -15,6 +15,7 @@ import type * as concurrency from '../store/concurrency-error';
 import type * as databaseBusy from '../store/database-busy-error';
 import type * as databaseOpen from '../store/database-open-error';
 import type * as eventIdConflict from '../store/event-id-conflict-error';
+import type * as notReadable from '../store/not-readable-error';
 import type * as databaseCorrupt from '../store/sqlite/database-corrupt-error';
 import type * as storeClosed from '../store/store-closed-error';
 import type * as deadLetterNotFound from '../subscriptions/operations/dead-letter-not-found-error';
@@ -50,6 +51,7 @@ export type AnyEventfoldError = ErrorsOf<
     typeof databaseCorrupt &
     typeof databaseOpen &
     typeof eventIdConflict &
+    typeof notReadable &
     typeof storeClosed &
     typeof deadLetterNotFound &
     typeof subscriberBusy &

@@ -1,48 +1,67 @@
 import { sql, type Kysely } from 'kysely';
+import type { EventLogQueries } from './event-log-queries';
+import { insertEvents, type InsertedEvents } from './insert-events';
+import { insertReservedEvents } from './postgres/insert-reserved-events';
+import { AppendNotifier } from './postgres/append-notifier';
+import type { PreparedEvent } from './prepare-events';
 import type { EventfoldTables } from './schema';
 import type { SqlFlavour } from './sql-flavour';
+import type { StreamRef } from './stream-ref';
 
-/** What one database needs done around every append. */
+/** What one database needs done to write an append, and after it commits. */
 export interface AppendHooks {
   /** SQLite: take the write lock up front (`BEGIN IMMEDIATE`). */
   readonly sqlite: boolean;
-  /** Inserts report positions with RETURNING (SQLite's last rowid is cheaper where available). */
+  /** Inserts RETURNING positions (SQLite's last rowid is cheaper where available). */
   readonly returnsPositions: boolean;
-  /** Runs first in every append transaction. */
-  begin(trx: Kysely<EventfoldTables>): Promise<void>;
-  /** Runs last in every append transaction that wrote events. */
-  end(trx: Kysely<EventfoldTables>): Promise<void>;
+  /**
+   * Makes appends to `stream` that call it wait for each other until they commit: taken by an
+   * append retried after another writer took the stream version it was about to write.
+   */
+  lockStream(trx: Kysely<EventfoldTables>, stream: StreamRef): Promise<void>;
+  /** Inserts the events as versions `fromVersion + 1`… of `stream`, in the append's transaction, after its version check. */
+  insert(trx: Kysely<EventfoldTables>, queries: EventLogQueries, stream: StreamRef, fromVersion: number, events: readonly PreparedEvent[]): Promise<InsertedEvents>;
+  /** Runs after each append that wrote events has committed. */
+  committed(): void;
+  /** Resolves once what {@link AppendHooks.committed} started has finished; the store waits for it before it closes. */
+  settled(): Promise<void>;
 }
 
-const NOTHING = async () => undefined;
+const NOTHING = () => undefined;
+const RESOLVED = () => Promise.resolve();
 
 /**
  * The append hooks for a database.
  *
- * On PostgreSQL, positions come from a sequence when a row is inserted, but transactions commit
- * in their own order: a reader that follows positions could pass position 7 before the
- * transaction holding position 6 commits, and never see 6. Appends therefore take one
- * transaction-level advisory lock per schema before they read the stream version, so appends
- * commit one after another and positions become visible in order. The cost: appends to one
- * schema do not overlap (each holds the lock for its few statements); batching events per
- * append keeps throughput high. The append also notifies listeners (LISTEN/NOTIFY), delivered
- * only when the transaction commits, so subscribers in every process wake at once.
+ * On PostgreSQL, positions and the transaction id are reserved together before the insert, so
+ * that readers can keep one order while appends commit concurrently (see
+ * `postgres/log-horizon.ts`), and other processes are told of appends through LISTEN/NOTIFY once
+ * they have committed ({@link AppendNotifier}).
  */
-export function appendHooksFor(flavour: SqlFlavour, schema: string | undefined): AppendHooks {
+export function appendHooksFor(flavour: SqlFlavour, db: Kysely<EventfoldTables>, schema: string | undefined): AppendHooks {
   if (flavour !== 'postgres') {
-    return { sqlite: flavour === 'sqlite', returnsPositions: flavour !== 'sqlite', begin: NOTHING, end: NOTHING };
+    const returnsPositions = flavour !== 'sqlite';
+    return {
+      sqlite: flavour === 'sqlite',
+      returnsPositions,
+      // SQLite appends hold the write lock already; other databases get no such guarantee.
+      lockStream: RESOLVED,
+      insert: (trx, queries, stream, fromVersion, events) => insertEvents(trx, queries, returnsPositions, stream, fromVersion, events),
+      committed: NOTHING,
+      settled: RESOLVED,
+    };
   }
-  const lockKey = `eventfold:${schema ?? 'public'}`;
-  const channel = appendChannel(schema);
+  const notifier = new AppendNotifier(db, appendChannel(schema));
+  const lockSpace = `eventfold:${schema ?? 'public'}:streams`;
   return {
     sqlite: false,
     returnsPositions: true,
-    begin: async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${lockKey}))`.execute(trx);
+    lockStream: async (trx, stream) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${lockSpace}), hashtext(${`${stream.type}/${stream.id}`}))`.execute(trx);
     },
-    end: async (trx) => {
-      await sql`select pg_notify(${channel}, '')`.execute(trx);
-    },
+    insert: (trx, _queries, stream, fromVersion, events) => insertReservedEvents(trx, stream, fromVersion, events),
+    committed: () => notifier.notify(),
+    settled: () => notifier.settled(),
   };
 }
 

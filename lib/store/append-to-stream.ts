@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { EventLogQueries } from './event-log-queries';
 import { ConcurrencyError } from './concurrency-error';
 import { EventIdConflictError } from './event-id-conflict-error';
-import { matchesExpectedVersion, type ExpectedVersion } from './expected-version';
+import { ANY_VERSION, matchesExpectedVersion, type ExpectedVersion } from './expected-version';
 import type { AppendResult } from './new-event';
 import type { PreparedEvent } from './prepare-events';
 import type { RecordedEvent } from './recorded-event';
@@ -12,13 +12,19 @@ import { uniqueViolationOf } from './unique-violation';
 import { inWriteTransaction } from './write-transaction';
 import type { AppendHooks } from './append-hooks';
 
-/** Rows per INSERT statement: well under SQLite's limit of 32,766 bound parameters. */
-const ROWS_PER_INSERT = 1000;
+/** Tries of an append expecting any version before it gives up on a stream other writers keep taking. */
+const ANY_VERSION_TRIES = 20;
 
 /**
- * Appends prepared events to one stream in one transaction, checking the expected version under
- * the write lock. When the append fails because its events are already there (a retry of an
- * append that did commit), it succeeds with what is stored instead of writing them twice.
+ * Appends prepared events to one stream in one transaction, checking the expected version (under
+ * the write lock on SQLite; on PostgreSQL, appends run side by side and the unique index on
+ * stream versions settles a race). When the append fails because its events are already there
+ * (a retry of an append that did commit), it succeeds with what is stored instead of writing them
+ * twice.
+ *
+ * An append that expects any version and loses such a race is not the caller's conflict: it is
+ * tried again, and from then on holds the stream's lock until it commits, so that appends piling
+ * onto one stream (the bus stream of a frequent event, say) queue instead of failing each other.
  */
 export async function appendToStream(
   db: Kysely<EventfoldTables>,
@@ -28,66 +34,54 @@ export async function appendToStream(
   expected: ExpectedVersion,
   events: readonly PreparedEvent[],
 ): Promise<AppendResult> {
-  try {
-    return await inWriteTransaction(db, hooks.sqlite, async (trx) => {
-      await hooks.begin(trx);
-      // Taken under the write lock, so that recording times follow the order of the log.
-      const recordedAt = new Date();
-      const actual = await currentVersion(trx, queries, stream);
-      if (!matchesExpectedVersion(expected, actual)) throw new ConcurrencyError(stream, expected, actual);
-      const positions = await insertEvents(trx, queries, hooks.returnsPositions, stream, actual, events, recordedAt.toISOString());
-      await hooks.end(trx);
-      return {
-        nextExpectedVersion: actual + events.length,
-        events: toRecorded(stream, actual, events, positions, recordedAt),
-        alreadyStored: false,
-      };
-    });
-  } catch (error) {
-    const violation = uniqueViolationOf(error);
-    if (!(error instanceof ConcurrencyError) && !violation) throw error;
-    const stored = await findStoredAppend(db, stream, events);
-    if (stored) return stored;
-    if (violation === 'stream-version') {
-      // Only reachable where the version check does not run under a lock (PostgreSQL): the
-      // unique stream index caught the race instead.
-      throw new ConcurrencyError(stream, expected, await currentVersion(db, queries, stream));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await appendOnce(db, queries, hooks, stream, expected, events, attempt > 1);
+    } catch (error) {
+      const violation = uniqueViolationOf(error);
+      if (!(error instanceof ConcurrencyError) && !violation) throw error;
+      const stored = await findStoredAppend(db, stream, events);
+      if (stored) return stored;
+      if (violation === 'stream-version') {
+        if (expected === ANY_VERSION && attempt < ANY_VERSION_TRIES) continue;
+        // Only reachable where the version check does not run under a lock (PostgreSQL): the
+        // unique stream index caught the race instead.
+        throw new ConcurrencyError(stream, expected, await currentVersion(db, queries, stream));
+      }
+      throw error;
     }
-    throw error;
   }
+}
+
+/** One try of {@link appendToStream}: the version check and the insert in one transaction, then the hooks' after-commit work. */
+async function appendOnce(
+  db: Kysely<EventfoldTables>,
+  queries: EventLogQueries,
+  hooks: AppendHooks,
+  stream: StreamRef,
+  expected: ExpectedVersion,
+  events: readonly PreparedEvent[],
+  lockStream: boolean,
+): Promise<AppendResult> {
+  const result = await inWriteTransaction(db, hooks.sqlite, async (trx) => {
+    if (lockStream) await hooks.lockStream(trx, stream);
+    const actual = await currentVersion(trx, queries, stream);
+    if (!matchesExpectedVersion(expected, actual)) throw new ConcurrencyError(stream, expected, actual);
+    const { positions, recordedAt } = await hooks.insert(trx, queries, stream, actual, events);
+    return {
+      nextExpectedVersion: actual + events.length,
+      events: toRecorded(stream, actual, events, positions, recordedAt),
+      alreadyStored: false,
+    };
+  });
+  hooks.committed();
+  return result;
 }
 
 /** The version of a stream's last event, 0 if it has none. */
 export async function currentVersion(db: Kysely<EventfoldTables>, queries: EventLogQueries, stream: StreamRef): Promise<number> {
   const { rows } = await db.executeQuery(queries.streamVersion(stream));
   return Number(rows[0]?.version ?? 0);
-}
-
-async function insertEvents(
-  trx: Kysely<EventfoldTables>,
-  queries: EventLogQueries,
-  returnsPositions: boolean,
-  stream: StreamRef,
-  fromVersion: number,
-  events: readonly PreparedEvent[],
-  recordedAt: string,
-): Promise<number[]> {
-  const positions: number[] = [];
-  for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
-    const chunk = events.slice(start, start + ROWS_PER_INSERT);
-    const result = await trx.executeQuery(queries.insert(stream, fromVersion + start, chunk, recordedAt));
-    if (!returnsPositions) {
-      // Under the write lock SQLite gives the rows of one INSERT consecutive rowids, so the
-      // last one fixes them all; this saves RETURNING a row per event.
-      const last = Number(result.insertId);
-      for (let offset = chunk.length - 1; offset >= 0; offset--) positions.push(last - offset);
-    } else {
-      // RETURNING promises no row order, so positions are matched to events by id.
-      const positionOf = new Map(result.rows.map((row) => [row.event_id, Number(row.position)]));
-      for (const event of chunk) positions.push(positionOf.get(event.id) as number);
-    }
-  }
-  return positions;
 }
 
 /**

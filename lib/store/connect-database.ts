@@ -1,9 +1,10 @@
-import { Kysely, sql, SqliteDialect, type Dialect } from 'kysely';
+import { Kysely, sql, SqliteDialect, type Dialect, type RawBuilder } from 'kysely';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import { appendHooksFor, type AppendHooks } from './append-hooks';
 import type { EventStoreOptions } from './event-store-options';
 import { migrateToLatest } from './migrations/migrate-to-latest';
 import { createPostgresDialect } from './postgres/create-postgres-dialect';
+import { READABLE_HEAD } from './postgres/log-horizon';
 import type { EventfoldTables } from './schema';
 import { flavourOf, type SqlFlavour } from './sql-flavour';
 import { describeValue } from './describe-value';
@@ -19,6 +20,8 @@ export interface DatabaseConnection {
   /** How the database is named in messages (passwords hidden). */
   readonly label: string;
   readonly hooks: AppendHooks;
+  /** PostgreSQL: how far readers of the whole log may read (see `postgres/log-horizon.ts`). */
+  readonly readableHead?: RawBuilder<number>;
   /** PostgreSQL: the schema holding eventfold's tables. */
   readonly schema?: string;
   /** PostgreSQL: the pool, for listening to appends. */
@@ -37,17 +40,18 @@ export function connectDatabase(options: EventStoreOptions): DatabaseConnection 
     checkSqliteOptions(options);
     const database = openSqliteDatabase(options);
     const db = new Kysely<EventfoldTables>({ dialect: new SqliteDialect({ database: new StatementCache(database, options.sqlite) }) });
-    return { db, flavour: 'sqlite', label: options.sqlite, hooks: appendHooksFor('sqlite', undefined) };
+    return { db, flavour: 'sqlite', label: options.sqlite, hooks: appendHooksFor('sqlite', db, undefined) };
   }
   if ('postgres' in options && options.postgres !== undefined) {
     const { dialect, pool, schema, label } = createPostgresDialect(options);
     const db = new Kysely<EventfoldTables>({ dialect });
-    return { db, flavour: 'postgres', label, hooks: appendHooksFor('postgres', schema), schema, pool };
+    return { db, flavour: 'postgres', label, hooks: appendHooksFor('postgres', db, schema), readableHead: READABLE_HEAD, schema, pool };
   }
   if ('dialect' in options && options.dialect !== undefined) {
     const { dialect, flavour } = checkDialect(options.dialect);
     const db = new Kysely<EventfoldTables>({ dialect });
-    return { db, flavour, label: `(${dialect.constructor.name})`, hooks: appendHooksFor(flavour, undefined) };
+    const readableHead = flavour === 'postgres' ? READABLE_HEAD : undefined;
+    return { db, flavour, label: `(${dialect.constructor.name})`, hooks: appendHooksFor(flavour, db, undefined), readableHead };
   }
   throw new InvalidArgumentError('options', "expected { sqlite: 'file.db' }, { postgres: 'postgres://…' } or { dialect } with a Kysely dialect.");
 }

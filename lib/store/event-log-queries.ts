@@ -1,10 +1,13 @@
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type RawBuilder } from 'kysely';
 import type { PreparedEvent } from './prepare-events';
 import { EVENTS_TABLE, type EventfoldTables, type EventRow } from './schema';
 import type { StreamRef } from './stream-ref';
 
 /** Columns written by an insert, in the order {@link EventLogQueries.insert} binds their values. */
 const INSERT_COLUMNS = ['event_id', 'stream_type', 'stream_id', 'stream_version', 'event_type', 'schema_version', 'payload', 'metadata', 'recorded_at'] as const;
+
+/** The columns of an event as readers see it. */
+const EVENT_COLUMNS = ['position', ...INSERT_COLUMNS] as const;
 
 /** The columns a replay reads: enough to decode an event and to say where it is stored. */
 const REPLAY_COLUMNS = ['position', 'stream_version', 'event_type', 'schema_version', 'payload'] as const;
@@ -26,6 +29,7 @@ export class EventLogQueries {
   private readonly versionSql: string;
   private readonly versionAtSql: string;
   private readonly headSql: string;
+  private readonly horizonSql: string;
   private readonly insertSql = new Map<number, string>();
   private readonly pageSql = new Map<string, string>();
 
@@ -33,6 +37,11 @@ export class EventLogQueries {
     private readonly db: Kysely<EventfoldTables>,
     /** SQLite reports the last rowid; other databases return positions with RETURNING. */
     private readonly returnsPositions: boolean,
+    /**
+     * Where appends commit out of position order (PostgreSQL), the highest position readers may
+     * read up to: see `postgres/log-horizon.ts`. Elsewhere, every committed event is readable.
+     */
+    private readonly readableHead?: RawBuilder<number>,
   ) {
     const stream = db.selectFrom(EVENTS_TABLE).where('stream_type', '=', '').where('stream_id', '=', '');
     this.versionSql = sqlOf(
@@ -40,10 +49,9 @@ export class EventLogQueries {
       2,
     );
     this.versionAtSql = sqlOf(stream.select((eb) => eb.fn.max('stream_version').as('version')).where('recorded_at', '<=', ''), 3);
-    this.headSql = sqlOf(
-      db.selectFrom(EVENTS_TABLE).select((eb) => eb.fn.max('position').as('position')),
-      0,
-    );
+    const latest = db.selectFrom(EVENTS_TABLE).select((eb) => eb.fn.max('position').as('position'));
+    this.headSql = sqlOf(readableHead ? db.selectNoFrom(readableHead.as('position')) : latest, 0);
+    this.horizonSql = sqlOf(db.selectNoFrom([sql`coalesce(${readableHead ?? latest}, 0)`.as('readable'), sql`coalesce(${latest}, 0)`.as('latest')]), 0);
   }
 
   /** `{ version }` of the stream's last event (null when it has none). */
@@ -56,9 +64,14 @@ export class EventLogQueries {
     return CompiledQuery.raw(this.versionAtSql, [stream.type, stream.id, at]);
   }
 
-  /** `{ position }` of the last event in the log (null when empty). */
+  /** `{ position }` of the last readable event in the log (null when there is none). */
   headPosition(): CompiledQuery<{ position: number | string | null }> {
     return CompiledQuery.raw(this.headSql, []);
+  }
+
+  /** `{ readable, latest }`: the readable head and the last committed position (0 when there is none). */
+  logHorizon(): CompiledQuery<{ readable: number | string; latest: number | string }> {
+    return CompiledQuery.raw(this.horizonSql, []);
   }
 
   /**
@@ -68,12 +81,12 @@ export class EventLogQueries {
    */
   insert(stream: StreamRef, fromVersion: number, events: readonly PreparedEvent[], recordedAt: string): CompiledQuery<{ event_id: string; position: number | string }> {
     const rowCount = events.length;
-    let sql = this.insertSql.get(rowCount);
-    if (sql === undefined) {
+    let insertSql = this.insertSql.get(rowCount);
+    if (insertSql === undefined) {
       const placeholderRow = Object.fromEntries(INSERT_COLUMNS.map((column) => [column, column.endsWith('version') ? 0 : ''])) as never;
       const insert = this.db.insertInto(EVENTS_TABLE).values(Array.from({ length: rowCount }, () => placeholderRow));
-      sql = sqlOf(this.returnsPositions ? insert.returning(['event_id', 'position']) : insert, rowCount * INSERT_COLUMNS.length);
-      this.insertSql.set(rowCount, sql);
+      insertSql = sqlOf(this.returnsPositions ? insert.returning(['event_id', 'position']) : insert, rowCount * INSERT_COLUMNS.length);
+      this.insertSql.set(rowCount, insertSql);
     }
     // The values go straight into one array of its final size, in INSERT_COLUMNS order: a
     // batch binds thousands of them, and building a tuple per row to flatten afterwards cost
@@ -92,20 +105,25 @@ export class EventLogQueries {
       parameters[next++] = event.metadataText;
       parameters[next++] = recordedAt;
     }
-    return CompiledQuery.raw(sql, parameters);
+    return CompiledQuery.raw(insertSql, parameters);
   }
 
-  /** Up to `limit` rows of the whole log after position `after`, up to position `to`. */
+  /**
+   * Up to `limit` rows of the whole log after position `after`, up to position `to` and the
+   * readable head. Fewer than `limit` rows means the log is exhausted up to that bound.
+   */
   pageOfLog(after: number, to: number | undefined, limit: number): CompiledQuery<StoredRow> {
     const key = to === undefined ? 'log' : 'log-to';
-    let sql = this.pageSql.get(key);
-    if (sql === undefined) {
-      let query = this.db.selectFrom(EVENTS_TABLE).selectAll().where('position', '>', 0);
+    let pageSql = this.pageSql.get(key);
+    if (pageSql === undefined) {
+      let query = this.db.selectFrom(EVENTS_TABLE).select(EVENT_COLUMNS).where('position', '>', 0);
       if (to !== undefined) query = query.where('position', '<=', 0);
-      sql = sqlOf(query.orderBy('position').limit(0), to === undefined ? 2 : 3);
-      this.pageSql.set(key, sql);
+      // In the same statement as the rows, so that one round trip does both.
+      if (this.readableHead) query = query.where('position', '<=', this.readableHead);
+      pageSql = sqlOf(query.orderBy('position').limit(0), to === undefined ? 2 : 3);
+      this.pageSql.set(key, pageSql);
     }
-    return CompiledQuery.raw(sql, to === undefined ? [after, limit] : [after, to, limit]);
+    return CompiledQuery.raw(pageSql, to === undefined ? [after, limit] : [after, to, limit]);
   }
 
   /** Up to `limit` rows of one stream after version `after`, up to version `to`. */
@@ -123,18 +141,18 @@ export class EventLogQueries {
 
   private streamPageSql(columns: 'all' | 'replay', bounded: boolean): string {
     const key = `stream-${columns}${bounded ? '-to' : ''}`;
-    let sql = this.pageSql.get(key);
-    if (sql === undefined) {
+    let pageSql = this.pageSql.get(key);
+    if (pageSql === undefined) {
       const from = this.db.selectFrom(EVENTS_TABLE);
       let query = (columns === 'all' ? from.selectAll() : from.select(REPLAY_COLUMNS))
         .where('stream_type', '=', '')
         .where('stream_id', '=', '')
         .where('stream_version', '>', 0);
       if (bounded) query = query.where('stream_version', '<=', 0);
-      sql = sqlOf(query.orderBy('stream_version').limit(0), bounded ? 5 : 4);
-      this.pageSql.set(key, sql);
+      pageSql = sqlOf(query.orderBy('stream_version').limit(0), bounded ? 5 : 4);
+      this.pageSql.set(key, pageSql);
     }
-    return sql;
+    return pageSql;
   }
 }
 

@@ -22,13 +22,14 @@ import { describeValue } from './describe-value';
 import { optionsObject } from './options-object';
 import { checkPointInTime, recordedAtBound } from './point-in-time';
 import { readPaged, replayPaged, type ReplayListener } from './read-events';
-import { checkStreamVersion, readAllSettings, readStreamSettings, type ReadAllOptions, type ReadStreamOptions } from './read-options';
+import { checkStreamVersion, MAX_PAGE_SIZE, readAllSettings, readStreamSettings, type ReadAllOptions, type ReadStreamOptions } from './read-options';
 import { DatabaseCorruptError } from './sqlite/database-corrupt-error';
 import type { RecordedEvent } from './recorded-event';
 import type { EventfoldTables } from './schema';
 import type { SqlFlavour } from './sql-flavour';
 import { listenForAppends } from './postgres/listen-for-appends';
 import { StoreClosedError } from './store-closed-error';
+import { waitForReadable, type LogHorizon, type WaitForReadableOptions } from './wait-for-readable';
 import { inWriteTransaction } from './write-transaction';
 import { assertStreamRef, type StreamRef } from './stream-ref';
 import { isPlainObject } from './plain-object';
@@ -81,6 +82,7 @@ export class EventStore<DB = any> {
   private readonly onSnapshotError: (error: unknown) => void;
   private readonly appendListeners = new Set<AppendListener>();
   private appendsInFlight = 0;
+  private lastAppended = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
   private readonly closeHooks = new Set<() => Promise<void>>();
@@ -95,7 +97,7 @@ export class EventStore<DB = any> {
     options: EventStoreOptions,
   ) {
     this.snapshots = new SnapshotStore(eventfoldDb);
-    this.queries = new EventLogQueries(eventfoldDb, connection.hooks.returnsPositions);
+    this.queries = new EventLogQueries(eventfoldDb, connection.hooks.returnsPositions, connection.readableHead);
     // Checked with the other options by open().
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
@@ -186,8 +188,14 @@ export class EventStore<DB = any> {
     } finally {
       this.appendsInFlight--;
     }
+    this.lastAppended = Math.max(this.lastAppended, result.events.at(-1)?.position ?? 0);
     if (!result.alreadyStored) this.announce(result.events);
     return result;
+  }
+
+  /** @internal The highest position of the events this store appended (0 before its first append). */
+  get lastAppendedPosition(): number {
+    return this.lastAppended;
   }
 
   /**
@@ -345,13 +353,19 @@ export class EventStore<DB = any> {
     const from = checkStreamVersion(fromVersion, 'fromVersion');
     const to = checkStreamVersion(toVersion, 'toVersion');
     const ref = { type: stream.type, id: stream.id };
-    const fetchPage = (after: number) => this.fetch(this.queries.replayPageOfStream(ref, after, to, this.pageSize));
-    await replayPaged(this.registry, ref, fetchPage, from - 1, this.pageSize, apply);
+    const fetchPage = (after: number, limit: number) => this.fetch(this.queries.replayPageOfStream(ref, after, to, limit));
+    await replayPaged(this.registry, ref, fetchPage, from - 1, { first: this.pageSize, max: Math.max(this.pageSize, MAX_PAGE_SIZE) }, apply);
   }
 
   /**
    * Reads the whole log in position order from `from`, a page at a time, so memory stays flat
-   * however long the log is.
+   * however long the log is. Every reader sees the same order, with nothing skipped and nothing
+   * twice, however many processes append meanwhile.
+   *
+   * It reads up to the readable head ({@link EventStore.headPosition}). On PostgreSQL, where
+   * appends commit side by side, that can be short of an append that has just committed, this
+   * store's own included, until every transaction that was writing when it was appended has
+   * ended; use {@link EventStore.waitForReadable} to read your own appends.
    *
    * @example
    * ```ts
@@ -380,11 +394,58 @@ export class EventStore<DB = any> {
     return Number(row?.version ?? 0);
   }
 
-  /** The position of the last event in the log, 0 when it is empty. */
+  /**
+   * The position of the last readable event of the log, 0 when there is none: everything
+   * {@link EventStore.readAll} can return now.
+   *
+   * On SQLite that is the last event. On PostgreSQL, appends commit side by side, and an event is
+   * readable once every transaction that was writing (in any database of the server) when it
+   * was appended has ended: until then, a reader could pass it and miss an event before it that
+   * is about to commit. Usually that is a few milliseconds; a transaction left open holds the
+   * head back until it ends.
+   *
+   * @example
+   * ```ts
+   * const head = await store.headPosition();
+   * for await (const recorded of store.readAll({ to: head })) console.log(recorded.position);
+   * ```
+   */
   async headPosition(): Promise<number> {
     this.assertOpen('read the head position');
     const [row] = await this.fetch(this.queries.headPosition());
     return Number(row?.position ?? 0);
+  }
+
+  /**
+   * Resolves once {@link EventStore.readAll} can return every event up to `options.position`,
+   * by default every event committed when it was called, this store's appends included:
+   * read-your-writes, for code that reads the whole log right after appending. Resolves at once
+   * on SQLite, and on PostgreSQL unless a transaction that was writing when an event was
+   * appended is still open.
+   *
+   * @example
+   * ```ts
+   * const { events } = await store.append(stream, [new OrderPlaced('o-1', 'KRW-BTC')]);
+   * await store.waitForReadable();
+   * for await (const recorded of store.readAll({ from: events[0]!.position })) console.log(recorded.type);
+   * ```
+   * @throws {@link NotReadableError} when the position is still not readable after `timeoutMs` (default 30 s).
+   * @throws {@link InvalidArgumentError} for a position that is not a whole number from 1, or a bad timeout.
+   */
+  async waitForReadable(options?: WaitForReadableOptions): Promise<void> {
+    this.assertOpen('wait for the log');
+    await waitForReadable(() => this.logHorizon(), options);
+  }
+
+  /**
+   * @internal The readable head and the last committed position. Where they differ (on
+   * PostgreSQL), committed events wait for an older transaction to end before readers see them;
+   * a wait for "everything so far" (`dispatcher.idle()`, say) waits for `latest`.
+   */
+  async logHorizon(): Promise<LogHorizon> {
+    this.assertOpen('read the head position');
+    const [row] = await this.fetch(this.queries.logHorizon());
+    return { readable: Number(row?.readable ?? 0), latest: Number(row?.latest ?? 0) };
   }
 
   /**
@@ -436,6 +497,7 @@ export class EventStore<DB = any> {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.closeHooks].map((hook) => hook()));
       this.closed = true;
+      await this.connection.hooks.settled();
       await this.eventfoldDb.destroy();
     })();
     return this.closing;

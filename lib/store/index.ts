@@ -6,6 +6,8 @@ export { BUS_STREAM_TYPE, EventStore, type AppendListener, type PublishOptions }
 export type { CommonStoreOptions, DialectOptions, EventStoreOptions, KyselyDialect } from './event-store-options';
 export { ANY_VERSION, NO_STREAM, type ExpectedVersion } from './expected-version';
 export type { AppendOptions, AppendResult, NewEvent } from './new-event';
+export { NotReadableError } from './not-readable-error';
+export type { WaitForReadableOptions } from './wait-for-readable';
 export type { UndecodableHandling } from './read-events';
 export type { ReadAllOptions, ReadStreamOptions } from './read-options';
 export type { RecordedEvent } from './recorded-event';

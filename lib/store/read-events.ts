@@ -39,6 +39,12 @@ export async function* readPaged(
 /** Told each event of a replay, in version order: the decoded event and its stream version. */
 export type ReplayListener = (event: object, streamVersion: number) => void;
 
+/** Rows per page of a replay: `first` for the first page, four times as many for each next one, up to `max`. */
+export interface ReplayPages {
+  readonly first: number;
+  readonly max: number;
+}
+
 /**
  * Reads one stream's rows in pages, keyed on the stream version, and hands each event to `apply`
  * as soon as it is decoded; an event that cannot be decoded stops the replay with an
@@ -47,18 +53,23 @@ export type ReplayListener = (event: object, streamVersion: number) => void;
  * This is {@link readPaged} cut down to what rebuilding an aggregate needs. It decodes neither
  * metadata nor dates and builds no {@link RecordedEvent}, and it calls `apply` instead of
  * yielding, which would cost a promise per event; loading a long stream did little else.
+ *
+ * Pages grow: most streams fit in the first, and a long one is read in a few large pages rather
+ * than many small ones. On PostgreSQL each page is a round trip: a 10,000-event aggregate took 20
+ * of them in pages of 500, and takes 3 now. A page holds at most `pages.max` rows, so memory
+ * stays bounded however long the stream.
  */
 export async function replayPaged(
   registry: EventRegistry,
   stream: StreamRef,
-  fetchPage: (after: number) => Promise<ReplayRow[]>,
+  fetchPage: (after: number, limit: number) => Promise<ReplayRow[]>,
   after: number,
-  pageSize: number,
+  pages: ReplayPages,
   apply: ReplayListener,
 ): Promise<void> {
   let cursor = after;
-  for (;;) {
-    const rows = await fetchPage(cursor);
+  for (let pageSize = pages.first; ; pageSize = Math.min(pageSize * 4, pages.max)) {
+    const rows = await fetchPage(cursor, pageSize);
     for (const row of rows) {
       const location = {
         position: Number(row.position),

@@ -30,7 +30,7 @@ export interface ReadStreamOptions {
 }
 
 /** The most rows one query of a read may fetch. */
-const MAX_PAGE_SIZE = 10_000;
+export const MAX_PAGE_SIZE = 10_000;
 
 /**
  * Checks a stream version: a whole number from 1 to {@link MAX_STREAM_VERSION}. Versions are

@@ -5,6 +5,11 @@ import type { SubscriberRunner } from './runner/subscriber-runner';
  * Tells a dispatcher's runners about appends: this process's own, in memory and in priority
  * order, right after each commit; other processes' through PostgreSQL's notifications where the
  * database gives them, and through a poll of the log's head as a safety net.
+ *
+ * A poll reads the readable head (see {@link EventStore.headPosition}). When committed events
+ * lie beyond it, waiting for an older transaction to end, it looks again after a few
+ * milliseconds, then less and less often, rather than waiting for the next notification: the
+ * commit that releases them may be of a transaction that notifies nobody.
  */
 export class AppendSignals {
   private stopped = false;
@@ -13,6 +18,10 @@ export class AppendSignals {
   private pollAgain = false;
   /** A poll found appends of this process in flight and waits for them to be announced. */
   private pollDeferred = false;
+  private intervalMs = 250;
+  /** The next look while committed events wait beyond the readable head, and the pause before it. */
+  private heldTimer: NodeJS.Timeout | undefined;
+  private heldPauseMs = 0;
   private unsubscribe: () => void = () => undefined;
   private stopWatching: () => Promise<void> = async () => undefined;
 
@@ -33,6 +42,7 @@ export class AppendSignals {
 
   /** Starts looking for other processes' appends: polls every `intervalMs`, and listens where the database announces commits. */
   async watch(intervalMs: number): Promise<void> {
+    this.intervalMs = intervalMs;
     this.pollTimer = setInterval(() => void this.poll(), intervalMs);
     this.stopWatching = await this.store.watchAppends(
       () => void this.poll(),
@@ -44,6 +54,7 @@ export class AppendSignals {
     this.stopped = true;
     this.unsubscribe();
     clearInterval(this.pollTimer);
+    clearTimeout(this.heldTimer);
     await this.stopWatching().catch((error) => this.onError(error));
   }
 
@@ -55,11 +66,13 @@ export class AppendSignals {
       return;
     }
     this.polling = true;
+    let held = false;
     try {
       do {
         this.pollAgain = false;
         this.pollDeferred = false;
-        const head = await this.store.headPosition();
+        const { readable: head, latest } = await this.store.logHorizon();
+        held = latest > head;
         if (this.store.hasAppendsInFlight) {
           // The head may include an append of this process whose events are about to be handed
           // to the subscribers in memory, in priority order. Acting on the head now would send
@@ -74,5 +87,16 @@ export class AppendSignals {
     } finally {
       this.polling = false;
     }
+    this.lookAgainIfHeld(held);
+  }
+
+  private lookAgainIfHeld(held: boolean): void {
+    clearTimeout(this.heldTimer);
+    if (!held || this.stopped) {
+      this.heldPauseMs = 0;
+      return;
+    }
+    this.heldPauseMs = Math.min(this.heldPauseMs * 2 || 2, this.intervalMs);
+    this.heldTimer = setTimeout(() => void this.poll(), this.heldPauseMs);
   }
 }

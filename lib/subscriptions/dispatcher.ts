@@ -145,8 +145,10 @@ export class Dispatcher {
   }
 
   /**
-   * Resolves when every subscriber working in this process has finished every event up to the
-   * log's head as it is now, and has saved its checkpoint.
+   * Resolves when every subscriber working in this process has finished every event committed
+   * to the log so far, and the events that its handlers appended meanwhile, and has saved its
+   * checkpoint. (On PostgreSQL an event may become readable a little after it commits, see
+   * {@link EventStore.headPosition}; `idle()` waits for that too.)
    *
    * It does not wait for subscribers that cannot move here: a halted one, or one on standby
    * because another process holds its lease (that process handles the events; this one takes
@@ -156,8 +158,15 @@ export class Dispatcher {
    */
   async idle(): Promise<void> {
     this.assertRunning('wait for idle');
-    const head = await this.store.headPosition();
-    await Promise.all(this.runners.map((runner) => runner.waitFor(head)));
+    let { latest: head } = await this.store.logHorizon();
+    // A handler that appends (a process manager, say) adds events while the others are waited
+    // for; they are this process's work too.
+    for (;;) {
+      const target = head;
+      await Promise.all(this.runners.map((runner) => runner.waitFor(target)));
+      if (this.store.lastAppendedPosition <= head) break;
+      head = this.store.lastAppendedPosition;
+    }
     await Promise.all(this.runners.map((runner) => runner.checkpoints.flush()));
   }
 

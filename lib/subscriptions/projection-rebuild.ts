@@ -72,7 +72,8 @@ export async function rebuildProjection(store: EventStore, name: string, runners
   };
   for (const runner of runners) runner.startOver(batchSize, () => report(false));
   try {
-    total = await store.headPosition();
+    // Every event committed so far; on PostgreSQL the replay waits for those not yet readable.
+    ({ latest: total } = await store.logHorizon());
   } catch (error) {
     // The replay goes on regardless; only its end is unknown. Leave rebuilding and report.
     for (const runner of runners) runner.end();

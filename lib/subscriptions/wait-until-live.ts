@@ -15,7 +15,7 @@ export async function waitUntilLive(store: EventStore, runners: readonly Subscri
     assertRunning();
     const halted = runners.some((runner) => runner.state === 'halted');
     if (!halted && runners.every((runner) => runner.isWorking)) {
-      const head = await store.headPosition();
+      const { latest: head } = await store.logHorizon();
       const caughtUp = Promise.all(runners.map((runner) => runner.waitFor(head))).then(() => true);
       if (await withinDeadline(caughtUp, deadline)) {
         // A subscriber that lost its lease meanwhile stopped waiting without catching up.

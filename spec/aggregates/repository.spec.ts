@@ -180,6 +180,7 @@ forEachBackend('Repository', (backend) => {
     await orders.save(Order.place('o-1', 'KRW-BTC', 1));
     const loaded = await orders.load('o-1');
     expect(await orders.save(loaded)).to.equal(undefined);
+    await store.waitForReadable();
     expect(await store.headPosition()).to.equal(1);
   });
 
@@ -188,6 +189,7 @@ forEachBackend('Repository', (backend) => {
     const order = Order.place('o-1', 'KRW-BTC', 5);
     order.fill(2);
     await store.repository(Order).save(order);
+    await store.waitForReadable();
     const unaware = await backend.reopen();
     const fresh = await backend.reopen();
 

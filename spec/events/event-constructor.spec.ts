@@ -51,6 +51,7 @@ forEachBackend('Event classes whose constructor throws on decode', (backend) => 
   it('readAll reports EventConstructorError with where the event is stored, the class and the fix, caused by what the constructor threw', async () => {
     const store = await backend.open();
     const [stored] = (await store.append(listing, [new PriceSet(10)])).events;
+    await store.waitForReadable();
     const error = await expectRejection(() => collect(store.readAll()), EventConstructorError);
     expect(error).to.be.instanceOf(UndecodableEventError);
     expect(error).to.not.be.instanceOf(CorruptEventError);
@@ -86,6 +87,7 @@ forEachBackend('Event classes whose constructor throws on decode', (backend) => 
     const store = await backend.open();
     await store.append(listing, [new PriceSet(10)]);
     await store.append({ type: 'Listing', id: 'l-3' }, [new SkuSet('abc')]);
+    await store.waitForReadable();
     expect((await collect(store.readAll({ onUndecodable: 'skip' }))).map((recorded) => recorded.type)).to.deep.equal(['SkuSet']);
     const told: UndecodableEventError[] = [];
     const read = await collect(store.readAll({ onUndecodable: (error) => told.push(error) }));
@@ -99,6 +101,7 @@ forEachBackend('Event classes whose constructor throws on decode', (backend) => 
     await store.append(listing, [{ event: new SkuSet('abc') }]);
     // A stored sku that is no string makes the @Transform throw; the constructor is fine.
     await store.db.updateTable('eventfold_events').set({ payload: '{"sku": 42}' }).execute();
+    await store.waitForReadable();
     const error = await expectRejection(() => collect(store.readAll()), CorruptEventError);
     expect(error.reason).to.contain('class-transformer could not build SkuSet');
   });

@@ -18,6 +18,7 @@ forEachBackend('Event payload serialization', (backend) => {
       new OrderFilled(2, new Money(4_500_000, 'KRW'), 12345678901234567890n),
     ]);
     const reader = await backend.reopen({ events: [OrderPlaced, OrderFilled] });
+    await reader.waitForReadable();
     const [placed, filled] = (await collect(reader.readAll())).map((recorded) => recorded.event);
 
     expect(placed).to.be.instanceOf(OrderPlaced);
@@ -45,6 +46,7 @@ forEachBackend('Event payload serialization', (backend) => {
       })
       .where('position', '=', 2)
       .execute();
+    await store.waitForReadable();
 
     const [first, second] = await collect(store.readAll());
 
@@ -62,6 +64,7 @@ forEachBackend('Event payload serialization', (backend) => {
     const store = await backend.open();
     const note = JSON.parse('{"__proto__": {"polluted": "yes"}, "kept": 1}') as Record<string, unknown>;
     await store.append({ type: 'Note', id: 'n-1' }, [new Annotated(note)]);
+    await store.waitForReadable();
     const [stored] = await collect(store.readAll());
     const readBack = (stored!.event as Annotated).note;
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);

@@ -44,6 +44,7 @@ forEachBackend('Event upcasting', (backend) => {
   it('turns a stored OrderPlaced v1 (no market) into v2 with market KRW-BTC', async () => {
     const store = await backend.open({ events: [OrderPlaced] });
     await storeRaw(store, 'OrderPlaced', 1, { orderId: 'o-1', volume: 2, placedAt: '2026-01-01T00:00:00.000Z' });
+    await store.waitForReadable();
     const [recorded] = await collect(store.readAll());
     expect(recorded!.schemaVersion).to.equal(1);
     expect(recorded!.event).to.be.instanceOf(OrderPlaced);
@@ -56,6 +57,7 @@ forEachBackend('Event upcasting', (backend) => {
     await storeRaw(store, 'ShipmentSent', 1, { parcel: 'p-1', weightGrams: 1500 }, 1);
     await storeRaw(store, 'ShipmentSent', 2, { parcel: 'p-2', carrier: 'courier', weightGrams: 250 }, 2);
     await store.append({ type: 'Legacy', id: 'l-1' }, [new ShipmentSent('p-3', 'drone', 0.1)]);
+    await store.waitForReadable();
 
     const events = (await collect(store.readAll())).map((recorded) => ({ ...recorded.event }));
 
@@ -72,6 +74,7 @@ forEachBackend('Event upcasting', (backend) => {
     const store = await backend.open({ events: [Gap] });
     await storeRaw(store, 'Gap', 4, {}, 1);
     await storeRaw(store, 'Gap', 1, {}, 2);
+    await store.waitForReadable();
     const errors: string[] = [];
     await collect(store.readAll({ onUndecodable: (error) => errors.push(error.message) }));
     expect(errors).to.have.length(2);

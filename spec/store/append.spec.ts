@@ -19,6 +19,7 @@ forEachBackend('EventStore.append', (backend) => {
     const positions = [first, second, third].flatMap((result) => result.events.map((e) => e.position));
     expect(positions).to.deep.equal([...positions].sort((a, b) => a - b));
     expect(new Set(positions).size).to.equal(4);
+    await store.waitForReadable();
     expect(await store.headPosition()).to.equal(positions[3]);
   });
 
@@ -85,6 +86,7 @@ forEachBackend('EventStore.append', (backend) => {
     expect(retry.alreadyStored).to.equal(true);
     expect(retryWithoutCheck.alreadyStored).to.equal(true);
     expect(retry.events.map((e) => e.position)).to.deep.equal(first.events.map((e) => e.position));
+    await store.waitForReadable();
     expect((await collect(store.readAll())).map((e) => e.eventId)).to.deep.equal(ids);
   });
 
@@ -94,6 +96,7 @@ forEachBackend('EventStore.append', (backend) => {
     await store.append(order, [{ event: new OrderPlaced('o-1', 'KRW-BTC', 1), id }]);
     const error = await expectRejection(store.append({ type: 'Order', id: 'o-2' }, [{ event: new OrderPlaced('o-2', 'KRW-BTC', 1), id }]), EventIdConflictError);
     expect(error.eventIds).to.deep.equal([id]);
+    await store.waitForReadable();
     expect(await store.headPosition()).to.equal(1);
   });
 

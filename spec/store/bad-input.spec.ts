@@ -47,6 +47,7 @@ forEachBackend('Bad input to the store', (backend) => {
     const store = await backend.open();
     const stream = { type: 'Order', id: 'o-\ud83d\ude00' };
     await store.append(stream, [placed()]);
+    await store.waitForReadable();
     const [recorded] = await collect(store.readAll());
     expect(recorded!.streamId).to.equal(stream.id);
     expect(await collect(store.readStream(stream))).to.have.length(1);

@@ -48,6 +48,7 @@ async function expectRefused(store: EventStore, events: object[], argument: stri
 
 async function roundTrip(store: EventStore, event: object, metadata?: EventMetadata): Promise<{ event: object; metadata: EventMetadata }> {
   await store.append(stream, [event], { metadata });
+  await store.waitForReadable();
   const all = await collect(store.readAll());
   const streamed = await collect(store.readStream(stream));
   expect(streamed[streamed.length - 1]).to.deep.equal(all[all.length - 1]);

@@ -53,6 +53,7 @@ if (url) {
         expect(store.flavour).to.equal('postgres');
         await store.append({ type: 'Pinger', id: 'p-1' }, [new Pinged(1), new Pinged(2)]);
         // This pool parses jsonb and bigint columns its own way; reading must not mind.
+        await store.waitForReadable();
         const read = await collect(store.readAll());
         expect(read.map((recorded) => [recorded.position, (recorded.event as Pinged).n])).to.deep.equal([
           [1, 1],
@@ -75,6 +76,7 @@ if (url) {
       try {
         await a.append({ type: 'Pinger', id: 'p-1' }, [new Pinged(1), new Pinged(2)]);
         await b.append({ type: 'Pinger', id: 'p-1' }, [new Pinged(3)]);
+        await b.waitForReadable();
         expect((await collect(a.readAll())).map((recorded) => (recorded.event as Pinged).n)).to.deep.equal([1, 2]);
         expect((await collect(b.readAll())).map((recorded) => (recorded.event as Pinged).n)).to.deep.equal([3]);
       } finally {

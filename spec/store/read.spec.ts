@@ -29,6 +29,7 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
         Array.from({ length: 10 }, (_, n) => new OrderFilled(n)),
       );
     }
+    await store.waitForReadable();
     const all = await collect(store.readAll());
     const tail = await collect(store.readAll({ from: 21, pageSize: 3 }));
     const window = await collect(store.readAll({ from: 14, to: 15 }));
@@ -44,10 +45,12 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
       order,
       Array.from({ length: 25 }, (_, n) => new OrderFilled(n)),
     );
+    await store.waitForReadable();
     const iterator = store.readAll({ pageSize: 10 })[Symbol.asyncIterator]();
     await iterator.next();
     // After the first event only the first page is fetched: appending now is seen by later pages.
     await store.append(order, [new OrderFilled(99)]);
+    await store.waitForReadable();
     const rest: number[] = [];
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value.position);
     expect(rest).to.have.length(25);
@@ -58,6 +61,7 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
     const store = await backend.open();
     await store.append(order, [new OrderPlaced('o-1', 'KRW-BTC', 1), new OrderCancelled('x')]);
     const reader = await backend.reopen({ events: [OrderPlaced] });
+    await reader.waitForReadable();
 
     const error = await expectRejection(collect(reader.readAll()), UnknownEventTypeError);
 
@@ -71,6 +75,7 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
     await store.append(order, [new OrderPlaced('o-1', 'KRW-BTC', 1), new OrderCancelled('x'), new OrderFilled(1)]);
     await store.db.updateTable('eventfold_events').set({ payload: backend.corrupt.json }).where('position', '=', 3).execute();
     const reader = await backend.reopen({ events: [OrderPlaced, OrderFilled] });
+    await reader.waitForReadable();
 
     const skipped = await collect(reader.readAll({ onUndecodable: 'skip' }));
     const reported: UndecodableEventError[] = [];
@@ -100,6 +105,7 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
     await store.append(order, [new OrderFilled(1), new OrderFilled(2)]);
     await store.db.updateTable('eventfold_events').set({ metadata: '["not", "an", "object"]' }).where('position', '=', 1).execute();
     await store.db.updateTable('eventfold_events').set({ payload: '[1,2]' }).where('position', '=', 2).execute();
+    await store.waitForReadable();
     const reported: UndecodableEventError[] = [];
     await collect(store.readAll({ onUndecodable: (error) => reported.push(error) }));
     expect(reported.map((e) => [e.code, e.position])).to.deep.equal([
@@ -119,6 +125,7 @@ forEachBackend('EventStore.readStream and readAll', (backend) => {
     const [stored] = await collect(store.readStream(hostile));
     expect(stored).to.include({ streamType: hostile.type, streamId: hostile.id });
     expect((stored!.event as OrderCancelled).reason).to.equal('it\'s "quoted"');
+    await store.waitForReadable();
     expect(await store.headPosition()).to.equal(2);
     const { rows } = await sql<{ n: number }>`select count(*) as n from eventfold_events`.execute(store.db);
     expect(Number(rows[0]!.n)).to.equal(2);

@@ -238,6 +238,7 @@ async function appendOrRefuse(
   batch: Array<[Sampled | SampledAt, Record<string, unknown> | null]>,
   shared: Record<string, unknown> | null,
 ): Promise<void> {
+  await store.waitForReadable();
   const before = await store.headPosition();
   const prototypeBefore = prototypeShape();
   const events: NewEvent[] = batch.map(([item, own]) => (own === null ? { event: item } : { event: item, metadata: own as EventMetadata }));
@@ -260,6 +261,7 @@ async function appendOrRefuse(
   }
   expect(expectStored, 'stored what the rules refuse').to.equal(true);
   outcomes.stored++;
+  await store.waitForReadable();
   const fromLog = await collect(store.readAll({ from: before + 1 }));
   const fromStream = (await collect(store.readStream(target))).slice(-batch.length);
   expect(fromLog).to.have.length(batch.length);

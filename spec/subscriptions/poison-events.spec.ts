@@ -100,6 +100,7 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
     }
 
     async function collectAll() {
+      await opened.store.waitForReadable();
       const events = [];
       for await (const recorded of opened.store.readAll()) events.push(recorded);
       return events;
@@ -127,8 +128,7 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
       expect(report.deadLetters).to.have.length(1);
       expectCrashLetter(report.deadLetters[0]!);
       expect(report.stats.state).to.equal('live');
-      const events = [];
-      for await (const recorded of opened.store.readAll()) events.push(recorded);
+      const events = await collectAll();
       const handled = handledIds();
       const missing = events.filter((recorded) => recorded.position !== poisonPosition && !handled.has(recorded.eventId));
       expect(missing.map((recorded) => recorded.position)).to.deep.equal([]);
@@ -153,6 +153,7 @@ for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
       const { kills, report } = await restartUntilDone('projection', 'park');
       expect(kills).to.equal(MAX_CRASHES);
       expectCrashLetter(report.deadLetters[0]!);
+      await opened.store.waitForReadable();
       expect(report.stats.checkpoint).to.equal(await opened.store.headPosition());
       const expected = new Map<string, { total: number; deposits: number }>();
       for (let amount = 1; amount <= EVENTS; amount++) {

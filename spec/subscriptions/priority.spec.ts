@@ -31,11 +31,12 @@ class OneAtATime {
 forEachBackend('Event priority', (backend) => {
   it('hands a handler the ready event of highest priority first: from its class, or from publish', async () => {
     const store = await backend.open();
-    // Appended before the dispatcher starts, so that all of them are ready at once.
+    // Appended, and readable, before the dispatcher starts, so that all of them are ready at once.
     await store.publish(new Routine('routine'), { stream: { type: 'Job', id: 'a' } });
     await store.publish(new Urgent('urgent by class'), { stream: { type: 'Job', id: 'b' } });
     await store.publish(new Routine('urgent by publish'), { stream: { type: 'Job', id: 'c' }, priority: 20 });
     await store.publish(new Routine('low by publish'), { stream: { type: 'Job', id: 'd' }, priority: -1 });
+    await store.waitForReadable();
     const handler = new OneAtATime();
     const dispatcher = await backend.dispatch(store, [handler]);
     await dispatcher.idle();

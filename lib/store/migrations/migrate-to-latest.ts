@@ -5,17 +5,19 @@ import { createEventLog } from './0001-create-event-log';
 import { createSubscriptions } from './0002-create-subscriptions';
 import { createSubscriberMembers } from './0003-create-subscriber-members';
 import { addAttemptRecords } from './0004-add-attempt-records';
+import { addTransactionIds } from './0005-add-transaction-ids';
 
 /** Every schema migration eventfold ships, by name; names sort in the order they apply. */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_create_event_log': createEventLog,
   '0002_create_subscriptions': createSubscriptions,
   '0003_create_subscriber_members': createSubscriberMembers,
   '0004_add_attempt_records': addAttemptRecords,
+  '0005_add_transaction_ids': addTransactionIds,
 };
 
 const provider: MigrationProvider = {
-  getMigrations: async () => MIGRATIONS,
+  getMigrations: async () => ({ ...MIGRATIONS }),
 };
 
 /**

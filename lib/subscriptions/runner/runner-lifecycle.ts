@@ -40,7 +40,9 @@ export class RunnerLifecycle {
   async start(): Promise<void> {
     const { runner } = this;
     const { store, subscriptions } = runner.env;
-    const startAt = runner.subscriber.startFrom === 'now' ? await store.headPosition() : 0;
+    // 'now' is after every event committed so far, readable yet or not (on PostgreSQL, see
+    // EventStore.headPosition); an append still committing at this moment counts as before it.
+    const startAt = runner.subscriber.startFrom === 'now' ? (await store.logHorizon()).latest : 0;
     await subscriptions.ensure(runner.name, runner.subscriber.kind, startAt);
     // A dispatcher whose start failed elsewhere may have stopped this runner meanwhile.
     if (this.isStopped()) return;
