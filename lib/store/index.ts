@@ -10,6 +10,7 @@ export { NotReadableError } from './not-readable-error';
 export type { UndecodableHandling } from './read-events';
 export type { ReadAllOptions, ReadStreamOptions } from './read-options';
 export type { RecordedEvent } from './recorded-event';
+export type { HorizonHolder, HorizonStall, PreparedHolder, SessionHolder } from './postgres/horizon-stall';
 export type { PostgresOptions } from './postgres/postgres-options';
 export { DatabaseCorruptError, type SqliteCorruptionCode } from './sqlite/database-corrupt-error';
 export type { Durability, SqliteOptions } from './sqlite/sqlite-options';
