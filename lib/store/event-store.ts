@@ -28,6 +28,8 @@ import type { RecordedEvent } from './recorded-event';
 import type { EventfoldTables } from './schema';
 import type { SqlFlavour } from './sql-flavour';
 import { listenForAppends } from './postgres/listen-for-appends';
+import { findHorizonStall } from './postgres/find-horizon-stall';
+import type { HorizonStall } from './postgres/horizon-stall';
 import { StoreClosedError } from './store-closed-error';
 import { waitForReadable, type LogHorizon, type WaitForReadableOptions } from './wait-for-readable';
 import { inWriteTransaction } from './write-transaction';
@@ -259,6 +261,15 @@ export class EventStore<DB = any> {
     const { pool, schema } = this.connection;
     if (!pool || schema === undefined) return async () => undefined;
     return listenForAppends(pool, schema, onAppend, onError);
+  }
+
+  /**
+   * @internal Committed events that readers cannot see yet, and the transaction holding them
+   * back (see {@link HorizonStall}); undefined when there are none, and always on SQLite.
+   */
+  async horizonStall(): Promise<HorizonStall | undefined> {
+    this.assertOpen('look at the log horizon');
+    return this.connection.flavour === 'postgres' ? findHorizonStall(this.eventfoldDb) : undefined;
   }
 
   /** @internal Which database the store runs on: `'sqlite'`, `'postgres'` or `'other'`. */

@@ -11,6 +11,7 @@ export type { WaitForReadableOptions } from './wait-for-readable';
 export type { UndecodableHandling } from './read-events';
 export type { ReadAllOptions, ReadStreamOptions } from './read-options';
 export type { RecordedEvent } from './recorded-event';
+export type { HorizonHolder, HorizonStall, PreparedHolder, SessionHolder } from './postgres/horizon-stall';
 export type { PostgresOptions } from './postgres/postgres-options';
 export type { PostgresPool, PostgresPoolClient } from './postgres/postgres-pool';
 export { DatabaseCorruptError, type SqliteCorruptionCode } from './sqlite/database-corrupt-error';

@@ -30,6 +30,8 @@ export class AppendSignals {
     /** Highest priority first: live events are offered in this order. */
     private readonly runners: readonly SubscriberRunner[],
     private readonly onError: (error: unknown) => void,
+    /** Told what each poll finds: the readable head, and the last committed position. */
+    private readonly onHorizon: (readable: number, latest: number) => void = () => undefined,
   ) {}
 
   /** Hands this process's appends to the runners from now on. */
@@ -73,6 +75,7 @@ export class AppendSignals {
         this.pollDeferred = false;
         const { readable: head, latest } = await this.store.logHorizon();
         held = latest > head;
+        this.onHorizon(head, latest);
         if (this.store.hasAppendsInFlight) {
           // The head may include an append of this process whose events are about to be handed
           // to the subscribers in memory, in priority order. Acting on the head now would send

@@ -32,6 +32,14 @@ export interface DispatcherOptions {
    * line through `logger`.
    */
   onError?: (error: unknown, subscriber: string) => void;
+  /**
+   * PostgreSQL: how long subscribers may be held back by a transaction left open on the server
+   * before `logger` warns, naming the transaction and how to end it, in milliseconds. Events
+   * become readable only once every transaction older than them has ended, in any database of the
+   * server (see {@link HorizonStall}); `dispatcher.stats()` shows the stall from its first second.
+   * Defaults to 30000.
+   */
+  horizonStallWarnMs?: number;
 }
 
 /** {@link DispatcherOptions} checked, with defaults filled in. */
@@ -42,6 +50,7 @@ export interface DispatcherSettings {
   readonly processId: string | undefined;
   readonly logger: SubscriberLogger | false;
   readonly onError: ((error: unknown, subscriber: string) => void) | undefined;
+  readonly horizonStallWarnMs: number;
 }
 
 /**
@@ -72,6 +81,7 @@ export function checkDispatcherOptions(options: DispatcherOptions | undefined): 
     processId,
     logger: logger ?? console,
     onError,
+    horizonStallWarnMs: wholeNumber(options.horizonStallWarnMs, 30_000, 'options.horizonStallWarnMs'),
   });
 }
 

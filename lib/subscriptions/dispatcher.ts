@@ -5,9 +5,11 @@ import type { EventStore } from '../store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
 import { bindAll, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
-import { checkDispatcherOptions, type DispatcherOptions } from './dispatcher-options';
+import { checkDispatcherOptions, type DispatcherOptions, type DispatcherSettings } from './dispatcher-options';
 import { AppendSignals } from './append-signals';
 import { FailureReports } from './logging/failure-reports';
+import { HorizonStallReports } from './logging/horizon-stall-reports';
+import { HorizonWatch } from './horizon-watch';
 import { DeadLetterNotFoundError } from './operations/dead-letter-not-found-error';
 import { SILENT_LOGGER } from './logging/subscriber-logger';
 import { rebuildProjection, type RebuildOptions, type RebuildProgress } from './projection-rebuild';
@@ -45,6 +47,7 @@ export class Dispatcher {
   private stopping: Promise<void> | undefined;
   private forgetStore: () => void = () => undefined;
   private readonly signals: AppendSignals;
+  private readonly horizon: HorizonWatch;
 
   private constructor(
     private readonly store: EventStore,
@@ -53,8 +56,21 @@ export class Dispatcher {
     private readonly deadLetterStore: DeadLetterStore,
     private readonly onError: (error: unknown, subscriber: string) => void,
     private readonly groups: readonly SegmentGroup[],
+    settings: DispatcherSettings,
   ) {
-    this.signals = new AppendSignals(store, runners, (error) => onError(error, '(dispatcher)'));
+    this.horizon = new HorizonWatch({
+      lookUp: () => store.horizonStall(),
+      reports: new HorizonStallReports(settings.logger === false ? SILENT_LOGGER : settings.logger),
+      subscribers: runners,
+      warnAfterMs: settings.horizonStallWarnMs,
+      onError: (error) => onError(error, '(dispatcher)'),
+    });
+    this.signals = new AppendSignals(
+      store,
+      runners,
+      (error) => onError(error, '(dispatcher)'),
+      (readable, latest) => this.horizon.observe(readable, latest),
+    );
   }
 
   /**
@@ -100,7 +116,7 @@ export class Dispatcher {
       await dispatcher?.stop();
     });
     try {
-      dispatcher = await Dispatcher.startRunners(store, bound, env, settings.pollIntervalMs);
+      dispatcher = await Dispatcher.startRunners(store, bound, env, settings);
       dispatcher.forgetStore = forgetStore;
       return dispatcher;
     } catch (error) {
@@ -111,7 +127,7 @@ export class Dispatcher {
     }
   }
 
-  private static async startRunners(store: EventStore, bound: readonly BoundSubscriber[], env: RunnerEnvironment, pollIntervalMs: number): Promise<Dispatcher> {
+  private static async startRunners(store: EventStore, bound: readonly BoundSubscriber[], env: RunnerEnvironment, settings: DispatcherSettings): Promise<Dispatcher> {
     const saved = await env.subscriptions.list();
     for (const subscriber of bound) await adoptSegmentLayout(env, subscriber, saved);
     const groups = new Map<string, SegmentGroup>();
@@ -119,7 +135,7 @@ export class Dispatcher {
       .flatMap(splitIntoSegments)
       .map((subscriber) => new SubscriberRunner(env, subscriber, subscriber.segment && groupOf(groups, env, subscriber.segment)))
       .sort((a, b) => b.subscriber.priority - a.subscriber.priority);
-    const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, [...groups.values()]);
+    const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, [...groups.values()], settings);
     dispatcher.signals.listen();
     try {
       await Promise.all(dispatcher.groups.map((group) => group.join()));
@@ -128,7 +144,7 @@ export class Dispatcher {
       const started = await Promise.allSettled(runners.map((runner) => runner.start()));
       const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) throw failed.reason;
-      await dispatcher.signals.watch(pollIntervalMs);
+      await dispatcher.signals.watch(settings.pollIntervalMs);
     } catch (error) {
       await dispatcher.stop();
       throw error;
@@ -196,6 +212,7 @@ export class Dispatcher {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.signals.stop();
+      await this.horizon.stop();
       try {
         const stopped = await Promise.allSettled(this.runners.map((runner) => runner.stop()));
         for (const outcome of stopped) if (outcome.status === 'rejected') this.onError(outcome.reason, '(dispatcher)');
@@ -207,9 +224,15 @@ export class Dispatcher {
     return this.stopping;
   }
 
-  /** Figures per subscriber, highest priority first. */
+  /**
+   * Figures per subscriber, highest priority first. On PostgreSQL, `stalled` tells of a
+   * transaction left open on the server that holds a subscriber back (see {@link HorizonStall}).
+   */
   stats(): SubscriberStats[] {
-    return this.runners.map((runner) => runner.snapshot());
+    return this.runners.map((runner) => {
+      const stalled = this.horizon.stallOf(runner);
+      return stalled ? { ...runner.snapshot(), stalled } : runner.snapshot();
+    });
   }
 
   /** Dead letters, oldest first, of one subscriber (or one segment of it) or of all. */

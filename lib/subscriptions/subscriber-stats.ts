@@ -1,3 +1,5 @@
+import type { HorizonStall } from '../store/postgres/horizon-stall';
+
 /** What a subscriber is doing. */
 export type RunnerState = 'starting' | 'catching-up' | 'live' | 'standby' | 'halted' | 'rebuilding' | 'stopped';
 
@@ -22,6 +24,13 @@ export interface SubscriberStats {
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number };
   /** Why the subscriber halted, when it did. */
   readonly haltedReason?: string;
+  /**
+   * PostgreSQL: set while a transaction left open on the server holds the subscriber back. It has
+   * finished every readable event, and events committed since wait for that transaction to end:
+   * since when, for how long, and which transaction (`holder.pid`, `holder.transactionAgeMs`).
+   * Shown once events have waited a second; never set on SQLite.
+   */
+  readonly stalled?: HorizonStall;
 }
 
 const SAMPLES = 1024;

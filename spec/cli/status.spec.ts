@@ -35,8 +35,10 @@ describe('eventfold status', () => {
     const { code, stdout } = await runCli(['status', '--json', '--db', db]);
 
     expect(code).to.equal(0);
-    const report = JSON.parse(stdout) as { head: number; subscribers: Array<Record<string, unknown>> };
+    const report = JSON.parse(stdout) as { head: number; stall: unknown; subscribers: Array<Record<string, unknown>> };
     expect(report.head).to.equal(head);
+    // SQLite commits one append at a time: readers are never held back.
+    expect(report.stall).to.equal(null);
     expect(report.subscribers[0]).to.deep.equal({
       name: 'fill-notifier',
       kind: 'handler',
@@ -47,6 +49,7 @@ describe('eventfold status', () => {
       heldBy: null,
       reason: null,
       crash: null,
+      stalled: false,
     });
   });
 });

@@ -67,6 +67,8 @@ forEachBackend('Bad input to the dispatcher', (backend) => {
       [{ processId: '' }, 'options.processId'],
       [{ logger: { info: () => undefined } }, 'options.logger'],
       [{ onError: 'log' }, 'options.onError'],
+      [{ horizonStallWarnMs: 0 }, 'options.horizonStallWarnMs'],
+      [{ horizonStallWarnMs: 2.5 }, 'options.horizonStallWarnMs'],
     ];
     for (const [options, argument] of cases) {
       const error = await expectRejection(Dispatcher.start(store, [new Pinger()], options as never), InvalidArgumentError);

@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import type { Colors } from 'picocolors/types.js';
 import { jsonText } from '../output/json-text';
-import { formatTable } from '../output/table';
+import { formatDuration } from '../output/duration';
+import { formatTable, type Column } from '../output/table';
 import type { Terminal } from '../output/terminal';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';
 import { withSession } from '../session/cli-session';
 import { describeSubscribers } from '../subscribers/configured-subscribers';
+import { stallNote } from './stall-note';
 import { crashNote, readStatus, type SubscriberState } from './subscriber-status';
 
 /** `eventfold status`: each subscriber's checkpoint, lag, state and dead letters, read from the database. */
@@ -22,12 +24,15 @@ export function statusCommand(terminal: Terminal): Command {
           return;
         }
         const { colors } = terminal;
-        terminal.out(`Log head: position ${report.head}`);
+        const { stall } = report;
+        terminal.out(`Log head: position ${report.head}${stall ? ` (readable; events up to ${stall.latestPosition} wait for an open transaction, see below)` : ''}`);
         if (report.subscribers.length === 0) {
           terminal.out('No subscriber has run on this database yet.');
           return;
         }
         terminal.out();
+        // Only while a transaction holds readers back: otherwise the column would always be empty.
+        const stalledColumn: Column[] = stall ? [{ header: 'STALLED', align: 'right', style: (cell) => (cell.trim() === '-' ? cell : colors.yellow(cell)) }] : [];
         const table = formatTable(
           [
             { header: 'SUBSCRIBER' },
@@ -37,6 +42,7 @@ export function statusCommand(terminal: Terminal): Command {
             { header: 'LAG', align: 'right', style: (cell, row) => (row[4] === '0' ? cell : colors.yellow(cell)) },
             { header: 'DEAD LETTERS', align: 'right', style: (cell, row) => (row[5] === '0' ? cell : colors.red(cell)) },
             { header: 'HELD BY' },
+            ...stalledColumn,
           ],
           report.subscribers.map((subscriber) => [
             subscriber.name,
@@ -46,6 +52,7 @@ export function statusCommand(terminal: Terminal): Command {
             String(subscriber.lag),
             String(subscriber.deadLetters),
             subscriber.heldBy ?? '-',
+            ...(stall ? [subscriber.stalled ? formatDuration(stall.forMs) : '-'] : []),
           ]),
           colors.bold,
         );
@@ -55,6 +62,10 @@ export function statusCommand(terminal: Terminal): Command {
         for (const subscriber of notes) {
           if (subscriber.reason) terminal.out(`${subscriber.name} ${subscriber.state}: ${subscriber.reason}`);
           if (subscriber.crash) terminal.out(crashNote(subscriber.name, subscriber.crash));
+        }
+        if (stall) {
+          terminal.out();
+          for (const line of stallNote(stall)) terminal.out(colors.yellow(line));
         }
       }),
     );

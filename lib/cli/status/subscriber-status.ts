@@ -1,4 +1,5 @@
 import type { EventStore } from '../../store/event-store';
+import type { HorizonStall } from '../../store/postgres/horizon-stall';
 import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
 import type { SubscriberStatusEntry } from '../../subscriptions/operations/subscriber-status-report';
 import { parseSegmentName } from '../../subscriptions/segments/segments';
@@ -35,12 +36,16 @@ export interface SubscriberStatusView {
   readonly reason: string | null;
   /** An event whose attempts the process never finished, when the last process left one. */
   readonly crash: CrashView | null;
+  /** PostgreSQL: it has finished every readable event and waits for the report's `stall` to end. */
+  readonly stalled: boolean;
 }
 
 /** The head of the log and the state of every subscriber, read without starting any. */
 export interface StatusReport {
   readonly head: number;
   readonly subscribers: readonly SubscriberStatusView[];
+  /** PostgreSQL: committed events held back by a transaction left open on the server, if any. */
+  readonly stall: HorizonStall | null;
 }
 
 /**
@@ -53,16 +58,27 @@ export interface StatusReport {
  * ```
  */
 export async function readStatus(store: EventStore, configured: readonly ConfiguredSubscriber[]): Promise<StatusReport> {
-  const { head, subscribers } = await new SubscriberOperations(store).status();
+  const { head, subscribers, stall } = await new SubscriberOperations(store).status();
   const views = subscribers.map(viewOf);
   // A subscriber split into segments shows as its segments, e.g. open-orders[1/2].
   const known = new Set(views.map((view) => parseSegmentName(view.name)?.subscriber ?? view.name));
   for (const subscriber of configured) {
     if (known.has(subscriber.name)) continue;
     known.add(subscriber.name);
-    views.push({ name: subscriber.name, kind: subscriber.kind, state: 'not started', checkpoint: 0, lag: head, deadLetters: 0, heldBy: null, reason: null, crash: null });
+    views.push({
+      name: subscriber.name,
+      kind: subscriber.kind,
+      state: 'not started',
+      checkpoint: 0,
+      lag: head,
+      deadLetters: 0,
+      heldBy: null,
+      reason: null,
+      crash: null,
+      stalled: false,
+    });
   }
-  return { head, subscribers: views.sort((a, b) => a.name.localeCompare(b.name)) };
+  return { head, subscribers: views.sort((a, b) => a.name.localeCompare(b.name)), stall };
 }
 
 function viewOf(entry: SubscriberStatusEntry): SubscriberStatusView {
@@ -76,6 +92,7 @@ function viewOf(entry: SubscriberStatusEntry): SubscriberStatusView {
     heldBy: entry.leaseHolder,
     reason: entry.haltedReason ?? (entry.endedWithoutStopping ? 'its last process ended without stopping it (it crashed or was killed)' : null),
     crash: entry.crash && { position: entry.crash.position, unfinishedAttempts: entry.crash.unfinishedAttempts, gaveUp: entry.crash.gaveUp },
+    stalled: entry.stalled,
   };
 }
 

@@ -80,7 +80,8 @@ export class SubscriberOperations {
   /**
    * The head of the log and every subscriber that ever ran on the database, segments as their
    * own entries: checkpoint, lag, state, lease holder, halted reason, dead letters, and the
-   * attempts at an event that never finished.
+   * attempts at an event that never finished. On PostgreSQL, `stall` names a transaction left
+   * open on the server that holds readers back, and `stalled` marks the subscribers it holds.
    *
    * @example
    * ```ts

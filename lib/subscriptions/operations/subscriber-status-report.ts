@@ -1,4 +1,5 @@
 import type { EventStore } from '../../store/event-store';
+import type { HorizonStall } from '../../store/postgres/horizon-stall';
 import type { DeadLetterStore } from '../dead-letter-store';
 import type { SubscriberKind } from '../subscriber.decorators';
 import type { InFlightRecord, SavedSubscription, SubscriberStatus, SubscriptionStore } from '../subscription-store';
@@ -53,6 +54,11 @@ export interface SubscriberStatusEntry {
    * this is null then.
    */
   readonly crash: SubscriberCrash | null;
+  /**
+   * PostgreSQL: a process runs it and it has finished every readable event, while later events
+   * wait for a transaction left open on the server (the report's `stall`).
+   */
+  readonly stalled: boolean;
 }
 
 /** The head of the log and every stored subscriber, read without starting any. */
@@ -61,6 +67,11 @@ export interface SubscriberStatusReport {
   readonly head: number;
   /** Sorted by name; a subscriber split into segments appears as its segments. */
   readonly subscribers: readonly SubscriberStatusEntry[];
+  /**
+   * PostgreSQL: committed events that readers cannot see yet, and the transaction left open that
+   * holds them back (see {@link HorizonStall}); null when there are none, and always on SQLite.
+   */
+  readonly stall: HorizonStall | null;
 }
 
 /**
@@ -75,28 +86,31 @@ export interface SubscriberStatusReport {
  */
 export async function readSubscriberStatus(store: EventStore, subscriptions: SubscriptionStore, deadLetters: DeadLetterStore): Promise<SubscriberStatusReport> {
   const head = await store.headPosition();
+  const stall = (await store.horizonStall()) ?? null;
   const saved = await subscriptions.list();
   const leases = new Map((await subscriptions.liveLeases(saved.map((subscription) => subscription.name))).map((lease) => [lease.name, lease.owner]));
   const letters = await deadLetters.countBySubscriber();
-  const subscribers = saved.map((subscription) => entryOf(subscription, head, leases.get(subscription.name) ?? null, letters.get(subscription.name) ?? 0));
-  return { head, subscribers: subscribers.sort((a, b) => a.name.localeCompare(b.name)) };
+  const subscribers = saved.map((subscription) => entryOf(subscription, head, leases.get(subscription.name) ?? null, letters.get(subscription.name) ?? 0, stall));
+  return { head, subscribers: subscribers.sort((a, b) => a.name.localeCompare(b.name)), stall };
 }
 
-function entryOf(subscription: SavedSubscription, head: number, leaseHolder: string | null, deadLetters: number): SubscriberStatusEntry {
+function entryOf(subscription: SavedSubscription, head: number, leaseHolder: string | null, deadLetters: number, stall: HorizonStall | null): SubscriberStatusEntry {
   const finishedAhead = subscription.ahead.filter((position) => position <= head).length;
   const halted = subscription.status === 'halted';
+  const lag = Math.max(0, head - subscription.position - finishedAhead);
   return {
     name: subscription.name,
     kind: subscription.kind as SubscriberKind,
     state: halted ? 'halted' : leaseHolder ? 'running' : 'stopped',
     checkpoint: subscription.position,
-    lag: Math.max(0, head - subscription.position - finishedAhead),
+    lag,
     leaseHolder,
     leaseExpiresAt: leaseHolder && subscription.leaseExpiresAt !== null ? new Date(subscription.leaseExpiresAt) : null,
     haltedReason: halted ? subscription.statusReason : null,
     endedWithoutStopping: subscription.status === 'running' && !leaseHolder,
     deadLetters,
     crash: leaseHolder ? null : crashOf(subscription),
+    stalled: stall !== null && !halted && leaseHolder !== null && lag === 0,
   };
 }
 
