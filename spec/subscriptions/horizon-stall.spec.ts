@@ -92,6 +92,23 @@ if (url) {
       return { kind: 'session', pid: transaction.pid, transactionId: transaction.transactionId, database: transaction.database, user: new URL(url!).username };
     }
 
+    /**
+     * The stall as `status()` reports it once it names `transaction`. Other sessions on the server
+     * may hold readers back for a moment too, while they are older than it; once the transaction
+     * is the oldest one running, it stays so until it ends.
+     */
+    async function stallHeldBy(operations: SubscriberOperations, transaction: OpenTransaction): Promise<HorizonStall> {
+      let stall: HorizonStall | null = null;
+      await until(
+        async () => {
+          ({ stall } = await operations.status());
+          return sessionHolder(stall)?.pid === transaction.pid;
+        },
+        () => `status did not name the open transaction (it named ${JSON.stringify(stall?.holder)})`,
+      );
+      return stall!;
+    }
+
     function sessionHolder(stall: HorizonStall | undefined | null): SessionHolder | undefined {
       return stall?.holder?.kind === 'session' ? stall.holder : undefined;
     }
@@ -125,9 +142,11 @@ if (url) {
       const transaction = await hold();
       await appendThree(writer);
 
-      await until(() => lines.some((line) => line.level === 'warn'), 'no warning was logged');
-      const [warning] = lines;
-      expect(warning!.level).to.equal('warn');
+      // Only the lines about this transaction: another session on the server, older than it, may
+      // hold readers back for a moment first, and be warned about in its turn.
+      const about = (level: string) => lines.filter((line) => line.level === level && line.line.includes(`backend pid ${transaction.pid} `));
+      await until(() => about('warn').length > 0, 'no warning named the open transaction');
+      const [warning] = about('warn');
       for (const fact of [
         `subscriber 'horizon-recorder' is held back`,
         `the transaction of backend pid ${transaction.pid} (database ${transaction.database}`,
@@ -141,9 +160,10 @@ if (url) {
       await until(() => (dispatcher.stats()[0]!.stalled?.forMs ?? 0) >= 2500, 'the stall did not last');
       await transaction.commit();
       await until(() => recorder.positions.length === 4, 'the events held back were not delivered');
-      await until(() => lines.length === 2, 'the end of the stall was not logged');
-      expect(lines[1]!.level).to.equal('info');
-      expect(lines[1]!.line).to.match(
+      await until(() => about('info').length > 0, 'the end of the stall was not logged');
+      expect(about('warn')).to.have.length(1);
+      expect(about('info')).to.have.length(1);
+      expect(about('info')[0]!.line).to.match(
         new RegExp(
           `^eventfold: subscriber 'horizon-recorder' is no longer held back: the transaction of backend pid ${transaction.pid} ended after holding readers back for \\d+ (ms|s)\\.$`,
         ),
@@ -155,6 +175,7 @@ if (url) {
       const transaction = await hold();
       const positions = await appendThree(writer);
       const operations = new SubscriberOperations(store);
+      await stallHeldBy(operations, transaction);
       await until(async () => (await operations.status()).subscribers[0]!.stalled, 'status never showed the subscriber held back');
 
       const json = await runCli(['status', '--json', '--db', url, '--schema', schema]);
@@ -192,8 +213,8 @@ if (url) {
       const transaction = await hold(urlWith(url, { database: 'postgres' }));
       const positions = await appendThree(store);
 
-      const { stall } = await new SubscriberOperations(store).status();
-      expect(sessionHolder(stall)).to.include({ pid: transaction.pid, database: 'postgres' });
+      const stall = await stallHeldBy(new SubscriberOperations(store), transaction);
+      expect(stall.holder).to.include({ pid: transaction.pid, database: 'postgres' });
       expect(await collect(store.readAll())).to.deep.equal([]);
 
       await transaction.commit();
@@ -225,12 +246,12 @@ if (url) {
         const transaction = await hold();
         const positions = await appendThree(store);
 
-        const { stall } = await new SubscriberOperations(reader).status();
+        const stall = await stallHeldBy(new SubscriberOperations(reader), transaction);
         expect(stall).to.include({ latestPosition: positions.at(-1) });
         // What every role sees of every session:
-        expect(stall!.holder).to.include({ ...sessionOf(transaction), redacted: true });
+        expect(stall.holder).to.include({ ...sessionOf(transaction), redacted: true });
         // What only the session's own role, or one with pg_read_all_stats, sees:
-        expect(stall!.holder).to.include({ state: null, transactionAgeMs: null, query: null });
+        expect(stall.holder).to.include({ state: null, transactionAgeMs: null, query: null });
       });
     });
 
@@ -268,7 +289,10 @@ if (url) {
         await preparer.end();
         const positions = await appendThree(writer);
 
-        await until(() => dispatcher.stats()[0]!.stalled?.holder?.kind === 'prepared', 'the subscriber was never shown as held back by the prepared transaction');
+        await until(() => {
+          const holder = dispatcher.stats()[0]!.stalled?.holder;
+          return holder?.kind === 'prepared' && holder.gid === gid;
+        }, 'the subscriber was never shown as held back by the prepared transaction');
         expect(dispatcher.stats()[0]!.stalled!.holder).to.include({ kind: 'prepared', gid, transactionId: rows[0]!.xid, user: new URL(url).username });
         const text = await runCli(['status', '--db', url, '--schema', schema]);
         expect(text.stdout).to.include(`prepared transaction '${gid}'`).and.include(`\`COMMIT PREPARED '${gid}'\` or \`ROLLBACK PREPARED '${gid}'\``);
