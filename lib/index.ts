@@ -10,6 +10,7 @@ import 'reflect-metadata';
 
 export * from './aggregates';
 export * from './errors';
+export * from './event-store';
 export * from './events';
 export * from './store';
 export * from './subscriptions';

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventMetadata } from '../events/event-metadata';
 import { describeValue } from '../store/describe-value';
-import type { EventStore } from '../store/event-store';
+import type { EventLog } from '../store/event-log';
 import type { AppendResult } from '../store/new-event';
 import type { RecordedEvent } from '../store/recorded-event';
 import { MAX_STREAM_VERSION } from '../store/expected-version';
@@ -46,7 +46,7 @@ export class Repository<T extends AggregateRoot> {
   // Private, so that the published types offer no constructor either: repositories come from
   // `store.repository(AggregateClass)`, which makes them through `create`.
   private constructor(
-    private readonly store: EventStore,
+    private readonly store: EventLog,
     private readonly snapshots: SnapshotStore,
     private readonly aggregateClass: AggregateClass<T>,
     private readonly definition: AggregateDefinition,
@@ -55,7 +55,7 @@ export class Repository<T extends AggregateRoot> {
 
   /** @internal Use `store.repository(AggregateClass)`. */
   static create<T extends AggregateRoot>(
-    store: EventStore,
+    store: EventLog,
     snapshots: SnapshotStore,
     aggregateClass: AggregateClass<T>,
     definition: AggregateDefinition,

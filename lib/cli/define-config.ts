@@ -1,6 +1,6 @@
 import type { AggregateClass } from '../aggregates/aggregate-class';
 import type { EventClass } from '../events/event-class';
-import type { EventStore } from '../store/event-store';
+import type { EventStore } from '../event-store/event-store';
 
 /**
  * What the `eventfold` command line needs to know about an application: its event and aggregate

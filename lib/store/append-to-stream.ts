@@ -1,16 +1,15 @@
 import type { Kysely } from 'kysely';
-import type { EventLogQueries } from './event-log-queries';
+import type { AppendTry } from './backend/append-try';
+import type { StoreBackend } from './backend/store-backend';
 import { ConcurrencyError } from './concurrency-error';
+import { currentVersion } from './current-version';
 import { EventIdConflictError } from './event-id-conflict-error';
-import { ANY_VERSION, matchesExpectedVersion, type ExpectedVersion } from './expected-version';
+import { ANY_VERSION } from './expected-version';
 import type { AppendResult } from './new-event';
 import type { PreparedEvent } from './prepare-events';
 import type { RecordedEvent } from './recorded-event';
 import { EVENTS_TABLE, type EventfoldTables } from './schema';
 import type { StreamRef } from './stream-ref';
-import { uniqueViolationOf } from './unique-violation';
-import { inWriteTransaction } from './write-transaction';
-import type { AppendHooks } from './append-hooks';
 
 /** Tries of an append expecting any version before it gives up on a stream other writers keep taking. */
 const ANY_VERSION_TRIES = 20;
@@ -26,62 +25,26 @@ const ANY_VERSION_TRIES = 20;
  * tried again, and from then on holds the stream's lock until it commits, so that appends piling
  * onto one stream (the bus stream of a frequent event, say) queue instead of failing each other.
  */
-export async function appendToStream(
-  db: Kysely<EventfoldTables>,
-  queries: EventLogQueries,
-  hooks: AppendHooks,
-  stream: StreamRef,
-  expected: ExpectedVersion,
-  events: readonly PreparedEvent[],
-): Promise<AppendResult> {
+export async function appendToStream(backend: StoreBackend, append: Omit<AppendTry, 'lockStream'>): Promise<AppendResult> {
+  const { stream, expected, events } = append;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await appendOnce(db, queries, hooks, stream, expected, events, attempt > 1);
+      const { fromVersion, positions, recordedAt } = await backend.append({ ...append, lockStream: attempt > 1 });
+      return { nextExpectedVersion: fromVersion + events.length, events: toRecorded(stream, fromVersion, events, positions, recordedAt), alreadyStored: false };
     } catch (error) {
-      const violation = uniqueViolationOf(error);
+      const violation = backend.uniqueViolationOf(error);
       if (!(error instanceof ConcurrencyError) && !violation) throw error;
-      const stored = await findStoredAppend(db, stream, events);
+      const stored = await findStoredAppend(backend.db, stream, events);
       if (stored) return stored;
       if (violation === 'stream-version') {
         if (expected === ANY_VERSION && attempt < ANY_VERSION_TRIES) continue;
         // Only reachable where the version check does not run under a lock (PostgreSQL): the
         // unique stream index caught the race instead.
-        throw new ConcurrencyError(stream, expected, await currentVersion(db, queries, stream));
+        throw new ConcurrencyError(stream, expected, await currentVersion(backend.db, backend.queries, stream));
       }
       throw error;
     }
   }
-}
-
-/** One try of {@link appendToStream}: the version check and the insert in one transaction, then the hooks' after-commit work. */
-async function appendOnce(
-  db: Kysely<EventfoldTables>,
-  queries: EventLogQueries,
-  hooks: AppendHooks,
-  stream: StreamRef,
-  expected: ExpectedVersion,
-  events: readonly PreparedEvent[],
-  lockStream: boolean,
-): Promise<AppendResult> {
-  const result = await inWriteTransaction(db, hooks.sqlite, async (trx) => {
-    if (lockStream) await hooks.lockStream(trx, stream);
-    const actual = await currentVersion(trx, queries, stream);
-    if (!matchesExpectedVersion(expected, actual)) throw new ConcurrencyError(stream, expected, actual);
-    const { positions, recordedAt } = await hooks.insert(trx, queries, stream, actual, events);
-    return {
-      nextExpectedVersion: actual + events.length,
-      events: toRecorded(stream, actual, events, positions, recordedAt),
-      alreadyStored: false,
-    };
-  });
-  hooks.committed();
-  return result;
-}
-
-/** The version of a stream's last event, 0 if it has none. */
-export async function currentVersion(db: Kysely<EventfoldTables>, queries: EventLogQueries, stream: StreamRef): Promise<number> {
-  const { rows } = await db.executeQuery(queries.streamVersion(stream));
-  return Number(rows[0]?.version ?? 0);
 }
 
 /**
@@ -125,8 +88,8 @@ async function findStoredAppend(db: Kysely<EventfoldTables>, stream: StreamRef, 
 
 function toRecorded(stream: StreamRef, fromVersion: number, events: readonly PreparedEvent[], positions: readonly number[], recordedAt: Date): RecordedEvent[] {
   return events.map((event, index) => ({
-    // One position per event: insertEvents pushes one for each, and findStoredAppend only
-    // answers when it found a row for every event.
+    // One position per event: backends return one for each, and findStoredAppend only answers
+    // when it found a row for every event.
     position: positions[index]!,
     eventId: event.id,
     streamType: stream.type,

@@ -35,13 +35,11 @@ export class EventLogQueries {
 
   constructor(
     private readonly db: Kysely<EventfoldTables>,
-    /** SQLite reports the last rowid; other databases return positions with RETURNING. */
-    private readonly returnsPositions: boolean,
     /**
      * Where appends commit out of position order (PostgreSQL), the highest position readers may
      * read up to: see `postgres/log-horizon.ts`. Elsewhere, every committed event is readable.
      */
-    private readonly readableHead?: RawBuilder<number>,
+    private readonly readableHead: RawBuilder<number> | undefined,
   ) {
     const stream = db.selectFrom(EVENTS_TABLE).where('stream_type', '=', '').where('stream_id', '=', '');
     this.versionSql = sqlOf(
@@ -76,16 +74,15 @@ export class EventLogQueries {
 
   /**
    * Inserts `events` as versions `fromVersion + 1`, `fromVersion + 2`, ... of `stream`, all
-   * recorded at `recordedAt`. Where {@link returnsPositions}, the result rows carry `event_id`
-   * and `position`.
+   * recorded at `recordedAt`. The positions are the database's to assign.
    */
-  insert(stream: StreamRef, fromVersion: number, events: readonly PreparedEvent[], recordedAt: string): CompiledQuery<{ event_id: string; position: number | string }> {
+  insert(stream: StreamRef, fromVersion: number, events: readonly PreparedEvent[], recordedAt: string): CompiledQuery<never> {
     const rowCount = events.length;
     let insertSql = this.insertSql.get(rowCount);
     if (insertSql === undefined) {
       const placeholderRow = Object.fromEntries(INSERT_COLUMNS.map((column) => [column, column.endsWith('version') ? 0 : ''])) as never;
       const insert = this.db.insertInto(EVENTS_TABLE).values(Array.from({ length: rowCount }, () => placeholderRow));
-      insertSql = sqlOf(this.returnsPositions ? insert.returning(['event_id', 'position']) : insert, rowCount * INSERT_COLUMNS.length);
+      insertSql = sqlOf(insert, rowCount * INSERT_COLUMNS.length);
       this.insertSql.set(rowCount, insertSql);
     }
     // The values go straight into one array of its final size, in INSERT_COLUMNS order: a

@@ -2,6 +2,8 @@ import type { Dialect } from 'kysely';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { AggregateClass } from '../aggregates/aggregate-class';
 import type { EventClass } from '../events/event-class';
+import { BACKEND_KINDS } from './backend/backend-kinds';
+import { databaseChoices } from './backend/open-backend';
 import { describeValue } from './describe-value';
 import type { PostgresOptions } from './postgres/postgres-options';
 import { checkPageSize } from './read-options';
@@ -50,13 +52,10 @@ export interface DialectOptions {
  */
 export type EventStoreOptions = (SqliteOptions | PostgresOptions | DialectOptions) & CommonStoreOptions;
 
-/** The options that say which database a store opens; exactly one of them is given. */
-const DATABASE_OPTIONS = ['sqlite', 'postgres', 'dialect'] as const;
-
 /**
  * Checks the options every kind of store shares, and that exactly one database is named, before
  * anything is opened. The database options themselves are checked where they are used
- * ({@link connectDatabase}).
+ * ({@link openBackend}).
  *
  * @example
  * ```ts
@@ -65,12 +64,14 @@ const DATABASE_OPTIONS = ['sqlite', 'postgres', 'dialect'] as const;
  */
 export function checkStoreOptions(options: unknown): asserts options is EventStoreOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError('options', `expected { sqlite: 'file.db' }, { postgres: 'postgres://…' } or { dialect }, got ${describeValue(options)}.`);
+    throw new InvalidArgumentError('options', `expected ${databaseChoices()}, got ${describeValue(options)}.`);
   }
   const given = options as Record<string, unknown>;
-  const named = DATABASE_OPTIONS.filter((name) => given[name] !== undefined);
+  // The options that say which database a store opens; exactly one of them is given.
+  const databaseOptions = [...BACKEND_KINDS.map((kind) => kind.option), 'dialect'];
+  const named = databaseOptions.filter((name) => given[name] !== undefined);
   if (named.length > 1) {
-    throw new InvalidArgumentError('options', `give one of sqlite, postgres or dialect, not ${named.join(' and ')}.`);
+    throw new InvalidArgumentError('options', `give one of ${databaseOptions.join(', ')}, not ${named.join(' and ')}.`);
   }
   for (const name of ['events', 'aggregates'] as const) {
     if (given[name] !== undefined && !Array.isArray(given[name])) {

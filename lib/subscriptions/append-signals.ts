@@ -1,4 +1,4 @@
-import type { EventStore } from '../store/event-store';
+import type { EventStore } from '../event-store/event-store';
 import type { SubscriberRunner } from './runner/subscriber-runner';
 
 /**

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
-import type { EventStore } from '../store/event-store';
+import type { EventStore } from '../event-store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
 import { bindAll, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
@@ -96,7 +96,7 @@ export class Dispatcher {
     const reports = new FailureReports(settings.logger === false ? SILENT_LOGGER : settings.logger);
     const env: RunnerEnvironment = {
       store,
-      subscriptions: new SubscriptionStore(store.eventfoldDb, store.flavour),
+      subscriptions: new SubscriptionStore(store.backend),
       deadLetters: new DeadLetterStore(store.eventfoldDb),
       owner: settings.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: settings.leaseMs,

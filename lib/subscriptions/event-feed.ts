@@ -1,5 +1,5 @@
 import type { UndecodableEventError } from '../events/undecodable-event-error';
-import type { EventStore } from '../store/event-store';
+import type { EventStore } from '../event-store/event-store';
 import type { RecordedEvent } from '../store/recorded-event';
 
 /**

@@ -1,4 +1,4 @@
-import type { EventStore } from '../store/event-store';
+import type { EventStore } from '../event-store/event-store';
 import type { ProjectionReplay } from './runner/projection-replay';
 import { RebuildNotSupportedError } from './subscriber-errors';
 import { checkWholeNumber } from '../validation/whole-number';

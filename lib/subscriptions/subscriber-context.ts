@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EventMetadata } from '../events/event-metadata';
-import type { EventStore } from '../store/event-store';
+import type { EventStore } from '../event-store/event-store';
 import type { RecordedEvent } from '../store/recorded-event';
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { SUBSCRIBER_MEMBERS_TABLE, SUBSCRIPTIONS_TABLE, type EventfoldTables } from '../store/schema';
-import type { SqlFlavour } from '../store/sql-flavour';
+import type { StoreBackend } from '../store/backend/store-backend';
 import { CheckpointTracker } from './checkpoint-tracker';
 
 /**
@@ -55,18 +55,22 @@ export interface SavedSubscription {
  * past the expiry and another took over) can no longer move the checkpoint.
  */
 export class SubscriptionStore {
+  private readonly db: Kysely<EventfoldTables>;
+
   constructor(
-    private readonly db: Kysely<EventfoldTables>,
     /**
-     * On PostgreSQL, processes on different machines share leases, and their clocks may differ:
-     * lease times are then read off the database server's clock, the one clock they all share.
+     * The store's database, and the clock its leases are measured with: where processes on
+     * different machines share leases (PostgreSQL), their clocks may differ, and the backend
+     * reads the database server's, the one clock they all share.
      */
-    private readonly flavour: SqlFlavour = 'sqlite',
-  ) {}
+    private readonly backend: Pick<StoreBackend, 'db' | 'leaseClock'>,
+  ) {
+    this.db = backend.db;
+  }
 
   /** Milliseconds since 1970 by the clock leases are measured with. */
   private leaseClock(): RawBuilder<number> {
-    return this.flavour === 'postgres' ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint` : sql<number>`${Date.now()}`;
+    return this.backend.leaseClock();
   }
 
   async load(name: string): Promise<SavedSubscription | undefined> {

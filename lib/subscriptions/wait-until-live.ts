@@ -1,4 +1,4 @@
-import type { EventStore } from '../store/event-store';
+import type { EventStore } from '../event-store/event-store';
 import type { SubscriberRunner } from './runner/subscriber-runner';
 import { SubscribersNotLiveError } from './subscriber-errors';
 import { SubscriptionStore } from './subscription-store';
@@ -31,7 +31,7 @@ export async function waitUntilLive(store: EventStore, runners: readonly Subscri
 }
 
 async function notLiveError(store: EventStore, runners: readonly SubscriberRunner[], timeoutMs: number): Promise<SubscribersNotLiveError> {
-  const subscriptions = new SubscriptionStore(store.eventfoldDb, store.flavour);
+  const subscriptions = new SubscriptionStore(store.backend);
   const notLive = [];
   for (const runner of runners) {
     if (runner.state === 'live') continue;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
-import type { EventStore } from '../store/event-store';
+import type { EventStore } from '../event-store/event-store';
 import { describeValue } from '../store/describe-value';
 import { optionsObject } from '../store/options-object';
 import { Dispatcher } from '../subscriptions/dispatcher';

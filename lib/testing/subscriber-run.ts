@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { EventStore, PublishOptions } from '../store/event-store';
+import type { EventStore } from '../event-store/event-store';
+import type { PublishOptions } from '../store/event-log';
 import type { NewEvent } from '../store/new-event';
 import type { RecordedEvent } from '../store/recorded-event';
 import type { StreamRef } from '../store/stream-ref';

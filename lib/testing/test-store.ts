@@ -1,5 +1,5 @@
 import type { CommonStoreOptions } from '../store/event-store-options';
-import { EventStore } from '../store/event-store';
+import { EventStore } from '../event-store/event-store';
 import { optionsObject } from '../store/options-object';
 
 /**

@@ -116,7 +116,7 @@ describe('eventfold with a subscriber halted on an event', () => {
     const store = await EventStore.open({ sqlite: db });
     try {
       // What a process that died during its second attempt at the event leaves behind.
-      const subscriptions = new SubscriptionStore(store.db);
+      const subscriptions = new SubscriptionStore(store.backend);
       const at = '2026-01-01T09:00:00.000Z';
       expect(await subscriptions.acquireLease('ledger', 'gone:1:dead', 60_000)).to.equal(true);
       await subscriptions.saveInFlight('ledger', 'gone:1:dead', { from: 1, to: 1, crashes: 1, carefulUntil: 1, carefulCrashes: 0, firstAt: at, lastAt: at });

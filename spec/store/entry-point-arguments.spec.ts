@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { MysqlDialect } from 'kysely';
 import { Aggregate, AggregateRoot, EventStore, InvalidArgumentError } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { Order, OrderPlaced } from '../support/domain';
@@ -179,6 +180,14 @@ describe('EventStore.open arguments', () => {
       expect(error.argument).to.equal(argument);
     });
   }
+
+  it('refuses a dialect of a database it does not run on, naming its adapter and the dialects it takes', async () => {
+    // Made without connecting: the adapter alone says which database the dialect speaks to.
+    const dialect = new MysqlDialect({ pool: async () => ({}) as never });
+    const error = await expectRejection(() => EventStore.open({ dialect }), InvalidArgumentError);
+    expect(error.argument).to.equal('options.dialect');
+    expect(error.message).to.include('MysqlAdapter').and.include('SqliteDialect').and.include('PostgresDialect');
+  });
 });
 
 describe('@Aggregate and raise arguments', () => {

@@ -50,7 +50,7 @@ if (url) {
         const schema = uniqueSchema();
         schemas.push(schema);
         const store = await EventStore.open({ postgres: pool, schema, events: [Pinged] });
-        expect(store.flavour).to.equal('postgres');
+        expect(store.backend.name).to.equal('postgres');
         await store.append({ type: 'Pinger', id: 'p-1' }, [new Pinged(1), new Pinged(2)]);
         // This pool parses jsonb and bigint columns its own way; reading must not mind.
         await store.waitForReadable();

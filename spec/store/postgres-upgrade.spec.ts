@@ -3,7 +3,8 @@ import { CompiledQuery, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { DomainEvent, EventStore } from '../../lib';
-import { MIGRATIONS } from '../../lib/store/migrations/migrate-to-latest';
+import { migrationsFor } from '../../lib/store/migrations/migrate-to-latest';
+import { PostgresBackend } from '../../lib/store/postgres/postgres-backend';
 import { dropSchemas, postgresUrlOrReportSkip, uniqueSchema } from '../support/backends';
 import { deferred } from '../support/deferred';
 import { collect } from '../support/expect-rejection';
@@ -35,7 +36,7 @@ if (url) {
       // The tables as the previous release created them.
       const migrator = new Migrator({
         db,
-        provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+        provider: { getMigrations: async () => migrationsFor(new PostgresBackend(db, schema, { schema, pool: undefined })) },
         migrationTableSchema: schema,
         migrationTableName: 'eventfold_migration',
         migrationLockTableName: 'eventfold_migration_lock',

@@ -104,7 +104,7 @@ async function runUntilIdle(backend: Backend, store: EventStore, subscribers: ob
 
 /** Leaves an in-flight record behind, as a process that died while attempting would. */
 async function leaveInFlight(store: EventStore, name: string, record: InFlightRecord): Promise<void> {
-  const subscriptions = new SubscriptionStore(store.db, store.flavour);
+  const subscriptions = new SubscriptionStore(store.backend);
   expect(await subscriptions.acquireLease(name, 'gone:1:dead', 60_000)).to.equal(true);
   expect(await subscriptions.saveInFlight(name, 'gone:1:dead', record)).to.equal(true);
   await subscriptions.releaseLease(name, 'gone:1:dead');
@@ -182,7 +182,7 @@ forEachBackend('SubscriberOperations', (backend) => {
       const store = await openWithLedger(backend);
       await book(store, 'a');
       await runUntilIdle(backend, store, [notifier(new Set())]);
-      await new SubscriptionStore(store.db).setStatus('ops-notifier', 'running');
+      await new SubscriptionStore(store.backend).setStatus('ops-notifier', 'running');
 
       const [entry] = (await new SubscriberOperations(store).status()).subscribers;
 
@@ -458,7 +458,7 @@ forEachBackend('SubscriberOperations', (backend) => {
       await book(store, 'a', 'b', 'c', 'd');
       await runUntilIdle(backend, store, [ledger(new Set(['b']))]);
       // As a handler running streams side by side leaves it: c finished while b failed.
-      const subscriptions = new SubscriptionStore(store.db, store.flavour);
+      const subscriptions = new SubscriptionStore(store.backend);
       await subscriptions.acquireLease('ops-ledger', 'spec', 60_000);
       expect(await subscriptions.saveCheckpoint(store.db, 'ops-ledger', 'spec', 1, 1, [3])).to.equal(true);
       await subscriptions.releaseLease('ops-ledger', 'spec');
@@ -477,7 +477,7 @@ forEachBackend('SubscriberOperations', (backend) => {
       const store = await openWithLedger(backend);
       await book(store, 'a', 'b', 'c');
       await runUntilIdle(backend, store, [ledger(new Set(['b']))]);
-      const subscriptions = new SubscriptionStore(store.db, store.flavour);
+      const subscriptions = new SubscriptionStore(store.backend);
       // As a process that stopped before saving the checkpoint after a leaves it.
       await subscriptions.acquireLease('ops-ledger', 'spec', 60_000);
       expect(await subscriptions.saveCheckpoint(store.db, 'ops-ledger', 'spec', 1, 0, [])).to.equal(true);

@@ -10,7 +10,7 @@ describe('testStore', () => {
 
   it('opens an empty store, with eventfold’s tables, in an SQLite database in memory', async () => {
     const store = await open();
-    expect(store.flavour).to.equal('sqlite');
+    expect(store.backend.name).to.equal('sqlite');
     expect(await store.headPosition()).to.equal(0);
     await store.repository(Order).save(Order.place('o-1', 'KRW-BTC', 1));
     expect((await store.repository(Order).load('o-1')).volume).to.equal(1);

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { AggregateNotFoundError } from '../../aggregates/aggregate-not-found-error';
 import type { AggregateRoot } from '../../aggregates/aggregate-root';
-import type { EventStore } from '../../store/event-store';
+import type { EventStore } from '../../event-store/event-store';
 import { jsonText } from '../output/json-text';
 import type { Terminal } from '../output/terminal';
 import { parseMoment, parseWholeNumber } from '../program/option-parsers';

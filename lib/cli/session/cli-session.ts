@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import { sql } from 'kysely';
 import { DatabaseOpenError } from '../../store/database-open-error';
-import { EventStore } from '../../store/event-store';
-import { openFailureReason } from '../../store/connect-database';
+import { EventStore } from '../../event-store/event-store';
+
 import { isPostgresUrl, redactPassword } from '../../store/postgres/connection-string';
 import { EVENTS_TABLE } from '../../store/schema';
 import { findConfigFile } from '../config/find-config-file';
@@ -96,7 +96,7 @@ async function assertSchemaHoldsEventLog(store: EventStore, schema: string, labe
   } catch (error) {
     await store.close();
     if (error instanceof NotAnEventfoldDatabaseError) throw error;
-    throw new DatabaseOpenError(label, openFailureReason(error), { cause: error });
+    throw new DatabaseOpenError(label, store.backend.openFailureReason(error), { cause: error });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../store/event-store';
+import type { EventStore } from '../../event-store/event-store';
 import type { HorizonStall } from '../../store/postgres/horizon-stall';
 import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
 import type { SubscriberStatusEntry } from '../../subscriptions/operations/subscriber-status-report';

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../store/event-store';
+import type { EventStore } from '../../event-store/event-store';
 import { EVENTS_TABLE } from '../../store/schema';
 
 /** One stream of the log, as `eventfold streams` lists it. */

@@ -50,7 +50,7 @@ function runsHere(dispatcher: Dispatcher, name: string): boolean {
  */
 export async function assertRunsHere(dispatcher: Dispatcher, session: CliSession, name: string, operation: string): Promise<void> {
   if (runsHere(dispatcher, name)) return;
-  const saved = await new SubscriptionStore(session.store.eventfoldDb).load(name);
+  const saved = await new SubscriptionStore(session.store.backend).load(name);
   const expires = saved?.leaseExpiresAt ?? null;
   throw new SubscriberBusyError(name, operation, saved?.leaseOwner ?? null, expires === null ? null : new Date(expires));
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { UndecodableEventError } from '../../events/undecodable-event-error';
-import type { EventStore } from '../../store/event-store';
+import type { EventStore } from '../../event-store/event-store';
 import type { RecordedEvent } from '../../store/recorded-event';
 
 /** What {@link followLog} reports: an event, or one it could not decode (its class is not in the config). */

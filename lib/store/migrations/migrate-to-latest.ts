@@ -5,54 +5,78 @@ import { createEventLog } from './0001-create-event-log';
 import { createSubscriptions } from './0002-create-subscriptions';
 import { createSubscriberMembers } from './0003-create-subscriber-members';
 import { addAttemptRecords } from './0004-add-attempt-records';
-import { addTransactionIds } from './0005-add-transaction-ids';
+import type { ColumnTypes } from '../backend/column-types';
+import type { StoreBackend } from '../backend/store-backend';
 
-/** Every schema migration eventfold ships, by name; names sort in the order they apply. */
-export const MIGRATIONS: Readonly<Record<string, Migration>> = {
-  '0001_create_event_log': createEventLog,
-  '0002_create_subscriptions': createSubscriptions,
-  '0003_create_subscriber_members': createSubscriberMembers,
-  '0004_add_attempt_records': addAttemptRecords,
-  '0005_add_transaction_ids': addTransactionIds,
-};
+/** A migration that every backend runs, and that only some add work of their own to. */
+const NOTHING_SHARED: Migration = { up: async () => undefined };
 
-const provider: MigrationProvider = {
-  getMigrations: async () => ({ ...MIGRATIONS }),
-};
+/** Every schema migration eventfold ships, by name, with the part every backend shares; names sort in the order they apply. */
+function sharedMigrations(types: ColumnTypes): Record<string, Migration> {
+  return {
+    '0001_create_event_log': createEventLog(types),
+    '0002_create_subscriptions': createSubscriptions(types),
+    '0003_create_subscriber_members': createSubscriberMembers(types),
+    '0004_add_attempt_records': addAttemptRecords,
+    // PostgreSQL's transaction ids (postgres/add-transaction-ids.ts).
+    '0005_add_transaction_ids': NOTHING_SHARED,
+  };
+}
+
+/**
+ * The migrations of a database on `backend`: the shared ones, each followed by the backend's own
+ * step of the same name. Every backend keeps every name, so that a database records the same
+ * history whichever backend opened it, and Kysely finds none of its past migrations missing.
+ */
+export function migrationsFor(backend: Pick<StoreBackend, 'columnTypes' | 'migrationSteps'>): Record<string, Migration> {
+  const migrations = sharedMigrations(backend.columnTypes);
+  for (const [name, step] of Object.entries(backend.migrationSteps)) {
+    const shared = migrations[name];
+    if (shared === undefined) throw new Error(`eventfold: the backend's migration step ${name} belongs to no migration.`);
+    migrations[name] = {
+      up: async (db) => {
+        await shared.up(db);
+        await step.up(db);
+      },
+      down: async (db) => {
+        await step.down?.(db);
+        await shared.down?.(db);
+      },
+    };
+  }
+  return migrations;
+}
 
 /**
  * Creates or upgrades eventfold's tables with Kysely's Migrator. Its bookkeeping lives in its own
  * tables, so an application may run its own Kysely migrations in the same database.
  */
-export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
-  // Processes that open a new file at the same moment race to create the tables. SQLite may
-  // refuse the loser's lock upgrade at once (SQLITE_BUSY) instead of waiting; the retry then
-  // finds the schema up to date.
+export async function migrateToLatest(backend: StoreBackend): Promise<void> {
+  const migrations = migrationsFor(backend);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await migrateOnce(db, schema);
+      return await migrateOnce(backend.db, migrations, backend.migrationNamespace);
     } catch (error) {
-      if (attempt >= 5 || !passesOnRetry(error)) throw error;
+      if (attempt >= 5 || !passesOnRetry(backend, error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
     }
   }
 }
 
-/** Whether a failed migration ran into another process's work at the same moment, so that trying again settles it. */
-function passesOnRetry(error: unknown): boolean {
+/**
+ * Whether a failed migration ran into another process's migration at the same moment (two
+ * processes opening a new database together), so that trying again settles it.
+ */
+function passesOnRetry(backend: StoreBackend, error: unknown): boolean {
   for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) return true;
+    if (backend.isMigrationRace(current)) return true;
     if (/already exists|duplicate column/.test(String((current as Error).message))) return true;
-    // Kysely's migrator looks through every table of every schema of a PostgreSQL database; a
-    // schema, table or column another application drops at that moment fails the look (3F000,
-    // 42P01, 42703), and the next try does not see it.
-    if (code === '3F000' || code === '42P01' || code === '42703') return true;
   }
   return false;
 }
 
-async function migrateOnce(db: Kysely<any>, schema: string | undefined): Promise<void> {
+async function migrateOnce(db: Kysely<any>, migrations: Record<string, Migration>, schema: string | undefined): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
   const migrator = new Migrator({
     db,
     provider,

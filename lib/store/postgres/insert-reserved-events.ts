@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { InsertedEvents } from '../insert-events';
+import type { InsertedEvents } from '../backend/append-try';
 import type { PreparedEvent } from '../prepare-events';
 import { EVENTS_TABLE, type EventfoldTables } from '../schema';
 import type { StreamRef } from '../stream-ref';

@@ -1,5 +1,5 @@
 import type { PostgresPool, PostgresPoolClient } from './postgres-pool';
-import { appendChannel } from '../append-hooks';
+import { appendChannel } from './append-channel';
 
 /**
  * Calls `onAppend` whenever an append to `schema` commits, in any process, through LISTEN on a

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import type { UndecodableEventError } from '../../events/undecodable-event-error';
-import type { EventStore } from '../../store/event-store';
+import type { EventStore } from '../../event-store/event-store';
 import type { RecordedEvent } from '../../store/recorded-event';
 import type { EventfoldTables } from '../../store/schema';
 import { attemptWithRetries } from '../attempts';

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
-import { EventStore } from '../../store/event-store';
+import type { EventStore } from '../../event-store/event-store';
+import { EventLog } from '../../store/event-log';
 import type { EventfoldTables } from '../../store/schema';
 import { StoreClosedError } from '../../store/store-closed-error';
 import { bindSubscriber, type BoundSubscriber } from '../bound-subscriber';
@@ -69,11 +70,11 @@ export class SubscriberOperations {
     private readonly store: EventStore,
     options: SubscriberOperationsOptions = {},
   ) {
-    if (!(store instanceof EventStore)) throw new InvalidArgumentError('store', 'expected an open EventStore, from EventStore.open(...).');
+    if (!(store instanceof EventLog)) throw new InvalidArgumentError('store', 'expected an open EventStore, from EventStore.open(...).');
     if (store.isClosed) throw new StoreClosedError('operate subscribers');
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an object such as { leaseMs: 5000 }.');
     this.leaseMs = checkWholeNumber(options.leaseMs ?? 5000, 'options.leaseMs');
-    this.subscriptions = new SubscriptionStore(store.eventfoldDb, store.flavour);
+    this.subscriptions = new SubscriptionStore(store.backend);
     this.letters = new DeadLetterStore(store.eventfoldDb);
   }
 

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../store/event-store';
+import type { EventStore } from '../../event-store/event-store';
 import type { HorizonStall } from '../../store/postgres/horizon-stall';
 import type { DeadLetterStore } from '../dead-letter-store';
 import type { SubscriberKind } from '../subscriber.decorators';

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../store/event-store';
+import type { EventStore } from '../../event-store/event-store';
 import type { DeadLetterStore } from '../dead-letter-store';
 import type { FailureReports } from '../logging/failure-reports';
 import type { SubscriptionStore } from '../subscription-store';

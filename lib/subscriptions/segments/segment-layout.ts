@@ -1,4 +1,4 @@
-import type { EventStore } from '../../store/event-store';
+import type { EventStore } from '../../event-store/event-store';
 import { splitIntoSegments, type BoundSubscriber } from '../bound-subscriber';
 import type { DeadLetterStore } from '../dead-letter-store';
 import { parseSegmentName, segmentName, segmentOfStream } from './segments';

@@ -1,47 +1,33 @@
 import type { CompiledQuery, Kysely } from 'kysely';
-import type { AggregateClass } from '../aggregates/aggregate-class';
-import { readAggregateDefinition } from '../aggregates/aggregate.decorator';
-import type { AggregateRoot } from '../aggregates/aggregate-root';
-import { readApplyHandlers } from '../aggregates/apply.decorator';
-import { Repository } from '../aggregates/repository';
-import { SnapshotRestoreError } from '../aggregates/snapshot-restore-error';
-import { SnapshotStore } from '../aggregates/snapshot-store';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventClass } from '../events/event-class';
 import type { EventMetadata } from '../events/event-metadata';
 import { EventRegistry } from '../events/event-registry';
-import { appendToStream, currentVersion } from './append-to-stream';
-import { DatabaseOpenError } from './database-open-error';
-import { checkStoreOptions, type EventStoreOptions } from './event-store-options';
+import { AppendListeners, type AppendListener } from './append-listeners';
+import { appendToStream } from './append-to-stream';
+import type { EventLogQueries } from './event-log-queries';
+import type { StoreBackend } from './backend/store-backend';
+import { currentVersion } from './current-version';
+import type { CommonStoreOptions } from './event-store-options';
 import { assertExpectedVersion, ANY_VERSION } from './expected-version';
-import { connectDatabase, openFailureReason, prepareDatabase, type DatabaseConnection } from './connect-database';
 import { isNewEvent, type AppendOptions, type AppendResult, type NewEvent } from './new-event';
 import { prepareEvents } from './prepare-events';
-import { EventLogQueries } from './event-log-queries';
 import { describeValue } from './describe-value';
 import { optionsObject } from './options-object';
 import { checkPointInTime, recordedAtBound } from './point-in-time';
 import { readPaged, replayPaged, type ReplayListener } from './read-events';
 import { checkStreamVersion, MAX_PAGE_SIZE, readAllSettings, readStreamSettings, type ReadAllOptions, type ReadStreamOptions } from './read-options';
-import { DatabaseCorruptError } from './sqlite/database-corrupt-error';
 import type { RecordedEvent } from './recorded-event';
 import type { EventfoldTables } from './schema';
-import type { SqlFlavour } from './sql-flavour';
-import { listenForAppends } from './postgres/listen-for-appends';
-import { findHorizonStall } from './postgres/find-horizon-stall';
 import type { HorizonStall } from './postgres/horizon-stall';
 import { StoreClosedError } from './store-closed-error';
 import { waitForReadable, type LogHorizon, type WaitForReadableOptions } from './wait-for-readable';
-import { inWriteTransaction } from './write-transaction';
 import { assertStreamRef, type StreamRef } from './stream-ref';
 import { isPlainObject } from './plain-object';
 
 const DEFAULT_PAGE_SIZE = 500;
 
-/** Told about the events of every append right after it commits, in commit order. */
-export type AppendListener = (events: readonly RecordedEvent[]) => void;
-
-/** Options of {@link EventStore.publish}. */
+/** Options of {@link EventLog.publish}. */
 export interface PublishOptions {
   /** The stream to record the event in. Defaults to `{ type: '$bus', id: <event name> }`. */
   stream?: StreamRef;
@@ -59,92 +45,50 @@ export const BUS_STREAM_TYPE = '$bus';
 
 /**
  * The event log: an append-only, globally ordered table of events, grouped into streams, in a
- * database reached through Kysely. Open one per process and share it.
+ * database reached through Kysely. An {@link EventStore} is an event log with repositories for
+ * aggregates; the dispatcher and other readers of the log need only this.
  *
  * `DB` is the type of the application's own tables in the same database, as Kysely sees them:
- * `store.db` and `store.transaction` are typed with it. Left out, it is `any`, and any table name
+ * `log.db` and `log.transaction` are typed with it. Left out, it is `any`, and any table name
  * is accepted unchecked, as with Kysely's own `Kysely<any>`.
  *
  * @example
  * ```ts
- * const store = await EventStore.open({ sqlite: 'app.db', aggregates: [Order] });
- * const orders = store.repository(Order);
- * await orders.save(Order.place('o-1', 'KRW-BTC'));
- * for await (const recorded of store.readAll()) console.log(recorded.position, recorded.type);
- * await store.close();
+ * async function printLog(log: EventLog): Promise<void> {
+ *   for await (const recorded of log.readAll()) console.log(recorded.position, recorded.type);
+ * }
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets untyped code name any table, as Kysely<any> does
-export class EventStore<DB = any> {
+export class EventLog<DB = any> {
   private readonly registry = new EventRegistry();
-  private readonly snapshots: SnapshotStore;
   private readonly queries: EventLogQueries;
-  private readonly repositories = new Map<Function, Repository<AggregateRoot>>();
   private readonly pageSize: number;
-  private readonly onSnapshotError: (error: unknown) => void;
-  private readonly appendListeners = new Set<AppendListener>();
+  private readonly appendListeners = new AppendListeners();
   private appendsInFlight = 0;
   private lastAppended = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
   private readonly closeHooks = new Set<() => Promise<void>>();
 
-  private constructor(
-    /**
-     * @internal The Kysely instance over the store's database, typed with eventfold's own tables,
-     * for eventfold's own queries.
-     */
-    readonly eventfoldDb: Kysely<EventfoldTables>,
-    private readonly connection: DatabaseConnection,
-    options: EventStoreOptions,
+  /** Made by {@link EventStore.open}. */
+  protected constructor(
+    /** @internal What eventfold does differently on the store's database. */
+    readonly backend: StoreBackend,
+    options: CommonStoreOptions,
   ) {
-    this.snapshots = new SnapshotStore(eventfoldDb);
-    this.queries = new EventLogQueries(eventfoldDb, connection.hooks.returnsPositions, connection.readableHead);
+    this.queries = backend.queries;
     // Checked with the other options by open().
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     this.registerEvents(...(options.events ?? []));
-    for (const aggregateClass of options.aggregates ?? []) this.registerAggregate(aggregateClass);
   }
 
   /**
-   * Opens a store and brings its schema up to date. Give the type of your own tables as `DB` to
-   * have `store.db` check their names and columns.
-   *
-   * @example
-   * ```ts
-   * const embedded = await EventStore.open({ sqlite: 'trading.db', durability: 'full' });
-   * const typed = await EventStore.open<{ open_orders: { id: string; market: string } }>({ sqlite: 'trading.db' });
-   * const inMemory = await EventStore.open({ sqlite: ':memory:' });
-   * const viaKysely = await EventStore.open({ dialect: new SqliteDialect({ database: new Database('x.db') }) });
-   * ```
-   * @throws {@link DatabaseOpenError} if the database cannot be opened or migrated.
-   * @throws {@link DatabaseCorruptError} if the SQLite file is damaged or is not a database.
-   * @throws {@link InvalidArgumentError} for options of the wrong type; nothing is opened.
+   * @internal The Kysely instance over the store's database, typed with eventfold's own tables,
+   * for eventfold's own queries.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for the class: untyped code names any table
-  static async open<DB = any>(options: EventStoreOptions): Promise<EventStore<DB>> {
-    checkStoreOptions(options);
-    const connection = connectDatabase(options);
-    const { db, label } = connection;
-    let store: EventStore<DB>;
-    try {
-      store = new EventStore<DB>(db, connection, options);
-    } catch (error) {
-      await db.destroy();
-      throw error;
-    }
-    if (options.migrate !== false) {
-      try {
-        await prepareDatabase(connection);
-      } catch (cause) {
-        await db.destroy();
-        // A damaged file has its own error, which says what to do about it.
-        if (cause instanceof DatabaseCorruptError) throw cause;
-        throw new DatabaseOpenError(label, openFailureReason(cause), { cause });
-      }
-    }
-    return store;
+  get eventfoldDb(): Kysely<EventfoldTables> {
+    return this.backend.db;
   }
 
   /**
@@ -186,12 +130,12 @@ export class EventStore<DB = any> {
     this.appendsInFlight++;
     let result: AppendResult;
     try {
-      result = await appendToStream(this.eventfoldDb, this.queries, this.connection.hooks, { type: stream.type, id: stream.id }, expected, prepared);
+      result = await appendToStream(this.backend, { stream: { type: stream.type, id: stream.id }, expected, events: prepared });
     } finally {
       this.appendsInFlight--;
     }
     this.lastAppended = Math.max(this.lastAppended, result.events.at(-1)?.position ?? 0);
-    if (!result.alreadyStored) this.announce(result.events);
+    if (!result.alreadyStored) this.appendListeners.announce(result.events);
     return result;
   }
 
@@ -245,8 +189,7 @@ export class EventStore<DB = any> {
     if (typeof listener !== 'function') {
       throw new InvalidArgumentError('listener', `expected a function (events) => void, got ${describeValue(listener)}.`);
     }
-    this.appendListeners.add(listener);
-    return () => this.appendListeners.delete(listener);
+    return this.appendListeners.add(listener);
   }
 
   /**
@@ -258,9 +201,7 @@ export class EventStore<DB = any> {
     this.assertOpen('watch appends');
     if (typeof onAppend !== 'function') throw new InvalidArgumentError('onAppend', `expected a function () => void, got ${describeValue(onAppend)}.`);
     if (typeof onError !== 'function') throw new InvalidArgumentError('onError', `expected a function (error) => void, got ${describeValue(onError)}.`);
-    const { pool, schema } = this.connection;
-    if (!pool || schema === undefined) return async () => undefined;
-    return listenForAppends(pool, schema, onAppend, onError);
+    return this.backend.watchAppends(onAppend, onError);
   }
 
   /**
@@ -269,12 +210,7 @@ export class EventStore<DB = any> {
    */
   async horizonStall(): Promise<HorizonStall | undefined> {
     this.assertOpen('look at the log horizon');
-    return this.connection.flavour === 'postgres' ? findHorizonStall(this.eventfoldDb) : undefined;
-  }
-
-  /** @internal Which database the store runs on: `'sqlite'`, `'postgres'` or `'other'`. */
-  get flavour(): SqlFlavour {
-    return this.connection.flavour;
+    return this.backend.findHorizonStall();
   }
 
   /**
@@ -312,24 +248,10 @@ export class EventStore<DB = any> {
     return this.eventfoldTransaction((trx) => work(trx as unknown as Kysely<DB>));
   }
 
-  /** @internal {@link EventStore.transaction} with the transaction typed with eventfold's own tables. */
+  /** @internal {@link EventLog.transaction} with the transaction typed with eventfold's own tables. */
   async eventfoldTransaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
     this.assertOpen('run a transaction');
-    return inWriteTransaction(this.eventfoldDb, this.connection.hooks.sqlite, work);
-  }
-
-  private announce(events: readonly RecordedEvent[]): void {
-    for (const listener of this.appendListeners) {
-      try {
-        listener(events);
-      } catch (error) {
-        // The append has committed and must be reported as such; a listener's bug surfaces on
-        // its own instead of failing the caller's append.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    return this.backend.transaction(work);
   }
 
   /**
@@ -352,7 +274,7 @@ export class EventStore<DB = any> {
   }
 
   /**
-   * @internal For repositories; applications use {@link EventStore.readStream}.
+   * @internal For repositories; applications use {@link EventLog.readStream}.
    *
    * Replays versions `fromVersion` to `toVersion` of one stream, handing each decoded event and
    * its version to `apply` in order. It reads only the columns that rebuilding state needs and
@@ -373,10 +295,10 @@ export class EventStore<DB = any> {
    * however long the log is. Every reader sees the same order, with nothing skipped and nothing
    * twice, however many processes append meanwhile.
    *
-   * It reads up to the readable head ({@link EventStore.headPosition}). On PostgreSQL, where
+   * It reads up to the readable head ({@link EventLog.headPosition}). On PostgreSQL, where
    * appends commit side by side, that can be short of an append that has just committed, this
    * store's own included, until every transaction that was writing when it was appended has
-   * ended; use {@link EventStore.waitForReadable} to read your own appends.
+   * ended; use {@link EventLog.waitForReadable} to read your own appends.
    *
    * @example
    * ```ts
@@ -407,7 +329,7 @@ export class EventStore<DB = any> {
 
   /**
    * The position of the last readable event of the log, 0 when there is none: everything
-   * {@link EventStore.readAll} can return now.
+   * {@link EventLog.readAll} can return now.
    *
    * On SQLite that is the last event. On PostgreSQL, appends commit side by side, and an event is
    * readable once every transaction that was writing (in any database of the server) when it
@@ -428,7 +350,7 @@ export class EventStore<DB = any> {
   }
 
   /**
-   * Resolves once {@link EventStore.readAll} can return every event up to `options.position`,
+   * Resolves once {@link EventLog.readAll} can return every event up to `options.position`,
    * by default every event committed when it was called, this store's appends included:
    * read-your-writes, for code that reads the whole log right after appending. Resolves at once
    * on SQLite, and on PostgreSQL unless a transaction that was writing when an event was
@@ -459,26 +381,7 @@ export class EventStore<DB = any> {
     return { readable: Number(row?.readable ?? 0), latest: Number(row?.latest ?? 0) };
   }
 
-  /**
-   * The repository of an aggregate class, registering the events it applies.
-   *
-   * @example
-   * ```ts
-   * const orders = store.repository(Order);
-   * ```
-   */
-  repository<T extends AggregateRoot>(aggregateClass: AggregateClass<T>): Repository<T> {
-    this.assertOpen('create a repository');
-    let repository = this.repositories.get(aggregateClass);
-    if (!repository) {
-      const definition = this.registerAggregate(aggregateClass);
-      repository = Repository.create(this, this.snapshots, aggregateClass, definition, this.onSnapshotError);
-      this.repositories.set(aggregateClass, repository);
-    }
-    return repository as unknown as Repository<T>;
-  }
-
-  /** True once {@link EventStore.close} was called. */
+  /** True once {@link EventLog.close} was called. */
   get isClosed(): boolean {
     return this.closed || this.closing !== undefined;
   }
@@ -508,8 +411,7 @@ export class EventStore<DB = any> {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.closeHooks].map((hook) => hook()));
       this.closed = true;
-      await this.connection.hooks.settled();
-      await this.eventfoldDb.destroy();
+      await this.backend.close();
     })();
     return this.closing;
   }
@@ -518,23 +420,8 @@ export class EventStore<DB = any> {
     return (await this.eventfoldDb.executeQuery(query)).rows;
   }
 
-  private registerAggregate(aggregateClass: AggregateClass) {
-    const definition = readAggregateDefinition(aggregateClass);
-    this.registry.register(...([...readApplyHandlers(aggregateClass).keys()] as EventClass[]));
-    return definition;
-  }
-
-  private assertOpen(operation: string): void {
+  /** @internal Throws {@link StoreClosedError} once the log is closed. */
+  protected assertOpen(operation: string): void {
     if (this.closed) throw new StoreClosedError(operation);
   }
-}
-
-function warnSnapshotFailed(error: unknown): void {
-  if (error instanceof SnapshotRestoreError) {
-    process.emitWarning(`eventfold: ${error.message}`, { code: error.code });
-    return;
-  }
-  process.emitWarning(`eventfold could not write a snapshot; loads replay more events until the next one: ${(error as Error).message}`, {
-    code: 'EVENTFOLD_SNAPSHOT_FAILED',
-  });
 }

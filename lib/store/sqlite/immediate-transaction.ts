@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { DatabaseBusyError } from './database-busy-error';
+import { DatabaseBusyError } from '../database-busy-error';
 
 /**
  * Runs `work` in a transaction that holds the write lock from its first statement.
@@ -9,8 +9,7 @@ import { DatabaseBusyError } from './database-busy-error';
  * SQLITE_BUSY at once, without waiting. `BEGIN IMMEDIATE` takes the lock up front and waits for it
  * under the busy timeout, so the version check and the insert see the same stream.
  */
-export async function inWriteTransaction<DB, T>(db: Kysely<DB>, sqlite: boolean, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-  if (!sqlite) return db.transaction().execute(work);
+export async function inImmediateTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   return db.connection().execute(async (connection) => {
     try {
       await sql`begin immediate`.execute(connection);

@@ -1,13 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run before the schema they create exists */
 import { sql, type Kysely, type Migration } from 'kysely';
 import { EVENTS_TABLE } from '../schema';
-import { flavourOf } from '../sql-flavour';
 
 /** The first PostgreSQL release with `xid8` and `pg_current_xact_id()`. */
 const FIRST_SUPPORTED_VERSION = 130000;
 
 /**
- * PostgreSQL only: lets appends commit concurrently while readers keep one gap-free order.
+ * PostgreSQL's part of migration 0005: lets appends commit concurrently while readers keep one gap-free order.
  *
  * Each event records the id of the transaction that appended it (`tx`), and appends draw that id
  * and all their positions together through `eventfold_reserve`, one append at a time; readers
@@ -25,7 +24,6 @@ const FIRST_SUPPORTED_VERSION = 130000;
  */
 export const addTransactionIds: Migration = {
   async up(db: Kysely<any>): Promise<void> {
-    if (flavourOf(db.getExecutor().adapter) !== 'postgres') return;
     const { rows } = await sql<{ version: number }>`select current_setting('server_version_num')::int as version`.execute(db);
     const version = Number(rows[0]?.version);
     if (version < FIRST_SUPPORTED_VERSION) {
@@ -37,7 +35,6 @@ export const addTransactionIds: Migration = {
     await sql.raw(CREATE_RESERVE_FUNCTION).execute(db);
   },
   async down(db: Kysely<any>): Promise<void> {
-    if (flavourOf(db.getExecutor().adapter) !== 'postgres') return;
     await sql`drop function if exists eventfold_reserve(integer)`.execute(db);
     await sql`drop index if exists ${sql.id(`${EVENTS_TABLE}_tx`)}`.execute(db);
     await sql`alter table ${sql.table(EVENTS_TABLE)} drop column tx`.execute(db);

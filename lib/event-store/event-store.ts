@@ -1,0 +1,122 @@
+import type { AggregateClass } from '../aggregates/aggregate-class';
+import { readAggregateDefinition } from '../aggregates/aggregate.decorator';
+import type { AggregateRoot } from '../aggregates/aggregate-root';
+import { readApplyHandlers } from '../aggregates/apply.decorator';
+import { Repository } from '../aggregates/repository';
+import { SnapshotRestoreError } from '../aggregates/snapshot-restore-error';
+import { SnapshotStore } from '../aggregates/snapshot-store';
+import type { EventClass } from '../events/event-class';
+import { openBackend } from '../store/backend/open-backend';
+import { prepareBackend } from '../store/backend/prepare-backend';
+import type { StoreBackend } from '../store/backend/store-backend';
+import { DatabaseOpenError } from '../store/database-open-error';
+import { EventLog } from '../store/event-log';
+import { checkStoreOptions, type EventStoreOptions } from '../store/event-store-options';
+import { DatabaseCorruptError } from '../store/sqlite/database-corrupt-error';
+
+/**
+ * The event store of an application: its {@link EventLog} (an append-only, globally ordered
+ * table of events, grouped into streams, in a database reached through Kysely) with a repository
+ * for each kind of aggregate. Open one per process and share it.
+ *
+ * `DB` is the type of the application's own tables in the same database, as Kysely sees them:
+ * `store.db` and `store.transaction` are typed with it. Left out, it is `any`, and any table name
+ * is accepted unchecked, as with Kysely's own `Kysely<any>`.
+ *
+ * @example
+ * ```ts
+ * const store = await EventStore.open({ sqlite: 'app.db', aggregates: [Order] });
+ * const orders = store.repository(Order);
+ * await orders.save(Order.place('o-1', 'KRW-BTC'));
+ * for await (const recorded of store.readAll()) console.log(recorded.position, recorded.type);
+ * await store.close();
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets untyped code name any table, as Kysely<any> does
+export class EventStore<DB = any> extends EventLog<DB> {
+  private readonly snapshots: SnapshotStore;
+  private readonly repositories = new Map<Function, Repository<AggregateRoot>>();
+  private readonly onSnapshotError: (error: unknown) => void;
+
+  private constructor(backend: StoreBackend, options: EventStoreOptions) {
+    super(backend, options);
+    this.snapshots = new SnapshotStore(backend.db);
+    this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
+    for (const aggregateClass of options.aggregates ?? []) this.registerAggregate(aggregateClass);
+  }
+
+  /**
+   * Opens a store and brings its schema up to date. Give the type of your own tables as `DB` to
+   * have `store.db` check their names and columns.
+   *
+   * @example
+   * ```ts
+   * const embedded = await EventStore.open({ sqlite: 'trading.db', durability: 'full' });
+   * const typed = await EventStore.open<{ open_orders: { id: string; market: string } }>({ sqlite: 'trading.db' });
+   * const inMemory = await EventStore.open({ sqlite: ':memory:' });
+   * const viaKysely = await EventStore.open({ dialect: new SqliteDialect({ database: new Database('x.db') }) });
+   * ```
+   * @throws {@link DatabaseOpenError} if the database cannot be opened or migrated.
+   * @throws {@link DatabaseCorruptError} if the SQLite file is damaged or is not a database.
+   * @throws {@link InvalidArgumentError} for options of the wrong type, or a dialect of a database
+   * eventfold does not run on; nothing is opened.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for the class: untyped code names any table
+  static async open<DB = any>(options: EventStoreOptions): Promise<EventStore<DB>> {
+    checkStoreOptions(options);
+    const backend = openBackend(options);
+    let store: EventStore<DB>;
+    try {
+      store = new EventStore<DB>(backend, options);
+    } catch (error) {
+      await backend.close();
+      throw error;
+    }
+    if (options.migrate !== false) {
+      try {
+        await prepareBackend(backend);
+      } catch (cause) {
+        await backend.close();
+        // A damaged file has its own error, which says what to do about it.
+        if (cause instanceof DatabaseCorruptError) throw cause;
+        throw new DatabaseOpenError(backend.label, backend.openFailureReason(cause), { cause });
+      }
+    }
+    return store;
+  }
+
+  /**
+   * The repository of an aggregate class, registering the events it applies.
+   *
+   * @example
+   * ```ts
+   * const orders = store.repository(Order);
+   * ```
+   */
+  repository<T extends AggregateRoot>(aggregateClass: AggregateClass<T>): Repository<T> {
+    this.assertOpen('create a repository');
+    let repository = this.repositories.get(aggregateClass);
+    if (!repository) {
+      const definition = this.registerAggregate(aggregateClass);
+      repository = Repository.create(this, this.snapshots, aggregateClass, definition, this.onSnapshotError);
+      this.repositories.set(aggregateClass, repository);
+    }
+    return repository as unknown as Repository<T>;
+  }
+
+  private registerAggregate(aggregateClass: AggregateClass) {
+    const definition = readAggregateDefinition(aggregateClass);
+    this.registerEvents(...([...readApplyHandlers(aggregateClass).keys()] as EventClass[]));
+    return definition;
+  }
+}
+
+function warnSnapshotFailed(error: unknown): void {
+  if (error instanceof SnapshotRestoreError) {
+    process.emitWarning(`eventfold: ${error.message}`, { code: error.code });
+    return;
+  }
+  process.emitWarning(`eventfold could not write a snapshot; loads replay more events until the next one: ${(error as Error).message}`, {
+    code: 'EVENTFOLD_SNAPSHOT_FAILED',
+  });
+}

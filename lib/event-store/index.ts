@@ -1,0 +1,1 @@
+export { EventStore } from './event-store';

@@ -1,0 +1,71 @@
+import type { Kysely, Migration, RawBuilder } from 'kysely';
+import type { EventLogQueries } from '../event-log-queries';
+import type { HorizonStall } from '../postgres/horizon-stall';
+import type { EventfoldTables } from '../schema';
+import type { UniqueViolation } from './unique-violation';
+import type { AppendOutcome, AppendTry } from './append-try';
+import type { ColumnTypes } from './column-types';
+
+/**
+ * Everything the store does differently on one kind of database, behind one interface: each
+ * implementation lives in a folder of its own (`sqlite/`, `postgres/`), and the rest of the
+ * store, the subscriptions and the command line speak only to this.
+ *
+ * What the backends share is written once with Kysely: reads, checkpoint and dead-letter writes,
+ * and their upserts, in the SQL both databases understand (`ON CONFLICT`, `RETURNING`).
+ */
+export interface StoreBackend {
+  /** The kind of database, for messages and internal checks: `'sqlite'`, `'postgres'`. */
+  readonly name: string;
+  /** How the database is named in messages (passwords hidden). */
+  readonly label: string;
+  /** The Kysely instance over the database, typed with eventfold's own tables. */
+  readonly db: Kysely<EventfoldTables>;
+  /** The event log's queries, compiled for this database once (reads stop at its readable head). */
+  readonly queries: EventLogQueries;
+
+  /**
+   * One try of an append: the expected-version check and the insert, in one transaction that it
+   * commits. Throws a {@link ConcurrencyError} when the stream is at another version, and lets a
+   * unique-constraint failure through (see {@link StoreBackend.uniqueViolationOf}) for the
+   * caller to settle.
+   */
+  append(attempt: AppendTry): Promise<AppendOutcome>;
+  /**
+   * Runs `work` in one write transaction. It must never fail half-way for want of a lock the
+   * database could have waited for (SQLite takes its write lock up front).
+   */
+  transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T>;
+
+  /** Milliseconds since 1970 by the clock leases are measured with, read inside the query. */
+  leaseClock(): RawBuilder<number>;
+  /**
+   * Calls `onAppend` whenever another process may have appended. Resolves to a function that
+   * stops listening. Where the database offers no such signal, nothing calls back and readers poll.
+   */
+  watchAppends(onAppend: () => void, onError: (error: unknown) => void): Promise<() => Promise<void>>;
+  /** Committed events that readers cannot see yet, and what holds them back; undefined when none can be. */
+  findHorizonStall(): Promise<HorizonStall | undefined>;
+
+  /** The column types of eventfold's tables here. */
+  readonly columnTypes: ColumnTypes;
+  /**
+   * Work that only this database needs, by the name of the shared migration it belongs to; it
+   * runs after the shared part of that migration.
+   */
+  readonly migrationSteps: Readonly<Record<string, Migration>>;
+  /** Where Kysely's migration bookkeeping lives (PostgreSQL: the store's schema). */
+  readonly migrationNamespace: string | undefined;
+  /** Creates what must exist before eventfold's tables can be (PostgreSQL: the schema). */
+  createNamespace(): Promise<void>;
+
+  /** Which unique constraint of the event log an error reports breaking, if any. */
+  uniqueViolationOf(error: unknown): UniqueViolation;
+  /** Whether a migration failed on another process's migration at the same moment, so that trying again settles it. */
+  isMigrationRace(error: unknown): boolean;
+  /** Why the database could not be opened or prepared, worded for the person who has to fix it. */
+  openFailureReason(cause: unknown): string;
+
+  /** Finishes work still under way after appends, then closes the database. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,119 @@
+import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
+import type { AppendOutcome, AppendTry } from '../backend/append-try';
+import { checkVersionAndInsert } from '../backend/check-version-and-insert';
+import type { ColumnTypes } from '../backend/column-types';
+import type { StoreBackend } from '../backend/store-backend';
+import type { UniqueViolation } from '../backend/unique-violation';
+import { EventLogQueries } from '../event-log-queries';
+import type { EventfoldTables } from '../schema';
+import { addTransactionIds } from './add-transaction-ids';
+import { appendChannel } from './append-channel';
+import { AppendNotifier } from './append-notifier';
+import { findHorizonStall } from './find-horizon-stall';
+import type { HorizonStall } from './horizon-stall';
+import { insertReservedEvents } from './insert-reserved-events';
+import { listenForAppends } from './listen-for-appends';
+import { READABLE_HEAD } from './log-horizon';
+import { isPostgresMigrationRace, postgresOpenFailureReason, postgresUniqueViolationOf } from './postgres-errors';
+import type { PostgresPool } from './postgres-pool';
+
+const POSTGRES_COLUMN_TYPES: ColumnTypes = { serial: 'bigserial', bigint: 'bigint', json: 'jsonb', timestamp: 'timestamptz' };
+
+const POSTGRES_STEPS: Readonly<Record<string, Migration>> = Object.freeze({ '0005_add_transaction_ids': addTransactionIds });
+
+/** Where the store's tables live, and the pool to listen on for other processes' appends. */
+export interface PostgresPlace {
+  /** The schema holding eventfold's tables; the store creates it when it opens. Undefined for a dialect the application made, whose search path decides. */
+  readonly schema: string | undefined;
+  /** The pool behind the dialect; without it, the store cannot listen for appends and readers poll. */
+  readonly pool: PostgresPool | undefined;
+}
+
+/**
+ * The store on PostgreSQL. Appends commit side by side; positions and transaction ids are drawn
+ * together, one append at a time, so that readers of the whole log can keep one order, stopping
+ * at the readable head (see `log-horizon.ts`). Other processes hear of appends through
+ * LISTEN/NOTIFY once they have committed ({@link AppendNotifier}), and leases are timed by the
+ * server's clock, the one clock that processes on different machines share.
+ */
+export class PostgresBackend implements StoreBackend {
+  readonly name = 'postgres';
+  readonly queries: EventLogQueries;
+  readonly columnTypes = POSTGRES_COLUMN_TYPES;
+  readonly migrationSteps = POSTGRES_STEPS;
+  private readonly notifier: AppendNotifier;
+  private readonly streamLockSpace: string;
+
+  constructor(
+    readonly db: Kysely<EventfoldTables>,
+    readonly label: string,
+    private readonly place: PostgresPlace,
+  ) {
+    this.queries = new EventLogQueries(db, READABLE_HEAD);
+    this.notifier = new AppendNotifier(db, appendChannel(place.schema ?? 'public'));
+    this.streamLockSpace = `eventfold:${place.schema ?? 'public'}:streams`;
+  }
+
+  get migrationNamespace(): string | undefined {
+    return this.place.schema;
+  }
+
+  async append(attempt: AppendTry): Promise<AppendOutcome> {
+    const { stream, events } = attempt;
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      if (attempt.lockStream) {
+        await sql`select pg_advisory_xact_lock(hashtext(${this.streamLockSpace}), hashtext(${`${stream.type}/${stream.id}`}))`.execute(trx);
+      }
+      return checkVersionAndInsert(trx, this.queries, attempt, (fromVersion) => insertReservedEvents(trx, stream, fromVersion, events));
+    });
+    this.notifier.notify();
+    return outcome;
+  }
+
+  transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  leaseClock(): RawBuilder<number> {
+    return sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+  }
+
+  async watchAppends(onAppend: () => void, onError: (error: unknown) => void): Promise<() => Promise<void>> {
+    const { pool, schema } = this.place;
+    if (!pool) return async () => undefined;
+    return listenForAppends(pool, schema ?? 'public', onAppend, onError);
+  }
+
+  findHorizonStall(): Promise<HorizonStall | undefined> {
+    return findHorizonStall(this.db);
+  }
+
+  async createNamespace(): Promise<void> {
+    const { schema } = this.place;
+    if (schema === undefined) return;
+    try {
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(this.db);
+    } catch (error) {
+      // Two processes creating the schema at once: the loser's "already exists" is success.
+      const code = (error as { code?: string }).code;
+      if (code !== '23505' && code !== '42P06') throw error;
+    }
+  }
+
+  uniqueViolationOf(error: unknown): UniqueViolation {
+    return postgresUniqueViolationOf(error);
+  }
+
+  isMigrationRace(error: unknown): boolean {
+    return isPostgresMigrationRace(error);
+  }
+
+  openFailureReason(cause: unknown): string {
+    return postgresOpenFailureReason(cause);
+  }
+
+  async close(): Promise<void> {
+    await this.notifier.settled();
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,82 @@
+import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
+import type { AppendOutcome, AppendTry } from '../backend/append-try';
+import { checkVersionAndInsert } from '../backend/check-version-and-insert';
+import type { ColumnTypes } from '../backend/column-types';
+import { schemaFailureReason } from '../backend/open-failure-reason';
+import type { StoreBackend } from '../backend/store-backend';
+import type { UniqueViolation } from '../backend/unique-violation';
+import { EventLogQueries } from '../event-log-queries';
+import type { EventfoldTables } from '../schema';
+import { inImmediateTransaction } from './immediate-transaction';
+import { insertEvents } from './insert-events';
+import { isSqliteMigrationRace, sqliteUniqueViolationOf } from './sqlite-errors';
+
+/** On SQLite `integer primary key` makes position the rowid: the cheapest monotonic order there is. */
+const SQLITE_COLUMN_TYPES: ColumnTypes = { serial: 'integer', bigint: 'integer', json: 'text', timestamp: 'text' };
+
+const NO_STEPS: Readonly<Record<string, Migration>> = Object.freeze({});
+
+/**
+ * The store on SQLite. One writer at a time holds the file's write lock, taken at the start of
+ * each write transaction, so an append's version check and insert see the same stream and
+ * positions are handed out in commit order: every committed event is readable at once.
+ */
+export class SqliteBackend implements StoreBackend {
+  readonly name = 'sqlite';
+  readonly queries: EventLogQueries;
+  readonly columnTypes = SQLITE_COLUMN_TYPES;
+  readonly migrationSteps = NO_STEPS;
+  readonly migrationNamespace = undefined;
+
+  constructor(
+    readonly db: Kysely<EventfoldTables>,
+    readonly label: string,
+  ) {
+    this.queries = new EventLogQueries(db, undefined);
+  }
+
+  append(attempt: AppendTry): Promise<AppendOutcome> {
+    // The write lock is held from the transaction's start, so the stream needs no lock of its own.
+    return this.transaction((trx) =>
+      checkVersionAndInsert(trx, this.queries, attempt, (fromVersion) => insertEvents(trx, this.queries, attempt.stream, fromVersion, attempt.events)),
+    );
+  }
+
+  transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
+    return inImmediateTransaction(this.db, work);
+  }
+
+  /** Processes sharing an SQLite file share a machine, and so a clock. */
+  leaseClock(): RawBuilder<number> {
+    return sql<number>`${Date.now()}`;
+  }
+
+  /** SQLite tells no one of commits: readers poll. */
+  async watchAppends(): Promise<() => Promise<void>> {
+    return async () => undefined;
+  }
+
+  /** Every committed event is readable at once: nothing can hold readers back. */
+  async findHorizonStall(): Promise<undefined> {
+    return undefined;
+  }
+
+  /** An SQLite file needs nothing before its tables. */
+  async createNamespace(): Promise<void> {}
+
+  uniqueViolationOf(error: unknown): UniqueViolation {
+    return sqliteUniqueViolationOf(error);
+  }
+
+  isMigrationRace(error: unknown): boolean {
+    return isSqliteMigrationRace(error);
+  }
+
+  openFailureReason(cause: unknown): string {
+    return schemaFailureReason(cause);
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}

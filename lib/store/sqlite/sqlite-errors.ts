@@ -1,0 +1,23 @@
+import type { UniqueViolation } from '../backend/unique-violation';
+import { violatedIndexOf } from '../backend/unique-violation';
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Recognises a unique-constraint failure of the event log in SQLite's words. */
+export function sqliteUniqueViolationOf(error: unknown): UniqueViolation {
+  const code = codeOf(error);
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? violatedIndexOf(error) : undefined;
+}
+
+/**
+ * Processes that open a new file at the same moment race to create the tables. SQLite may refuse
+ * the loser's lock upgrade at once (SQLITE_BUSY) instead of waiting; a retry then finds the
+ * schema up to date.
+ */
+export function isSqliteMigrationRace(error: unknown): boolean {
+  const code = codeOf(error) ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
