@@ -1,28 +1,19 @@
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventStore } from '../event-store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
 import { bindAll, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
 import { checkDispatcherOptions, type DispatcherOptions, type DispatcherSettings } from './dispatcher-options';
-import { AppendSignals } from './append-signals';
-import { FailureReports } from './logging/failure-reports';
-import { HorizonStallReports } from './logging/horizon-stall-reports';
-import { HorizonWatch } from './horizon-watch';
 import { DeadLetterNotFoundError } from './operations/dead-letter-not-found-error';
-import { SILENT_LOGGER } from './logging/subscriber-logger';
 import { rebuildProjection, type RebuildOptions, type RebuildProgress } from './projection-rebuild';
 import { ProjectionReplay } from './runner/projection-replay';
-import type { RunnerEnvironment } from './runner/runner-environment';
+import { runnerEnvironment, type RunnerEnvironment } from './runner/runner-environment';
 import { SubscriberRunner } from './runner/subscriber-runner';
-import { SerialWrites } from './runner/serial-writes';
-import { TurnBudget } from './runner/turn-budget';
+import { LogWatch } from './log-watch';
 import { groupOf, type SegmentGroup } from './segments/segment-group';
 import { adoptSegmentLayout } from './segments/segment-layout';
 import { DispatcherStoppedError, UnknownSubscriberError } from './subscriber-errors';
 import type { SubscriberStats } from './subscriber-stats';
-import { SubscriptionStore } from './subscription-store';
 import { waitUntilLive } from './wait-until-live';
 import { checkWholeNumber } from '../validation/whole-number';
 
@@ -46,8 +37,7 @@ import { checkWholeNumber } from '../validation/whole-number';
 export class Dispatcher {
   private stopping: Promise<void> | undefined;
   private forgetStore: () => void = () => undefined;
-  private readonly signals: AppendSignals;
-  private readonly horizon: HorizonWatch;
+  private readonly watch: LogWatch;
 
   private constructor(
     private readonly store: EventStore,
@@ -58,19 +48,7 @@ export class Dispatcher {
     private readonly groups: readonly SegmentGroup[],
     settings: DispatcherSettings,
   ) {
-    this.horizon = new HorizonWatch({
-      lookUp: () => store.horizonStall(),
-      reports: new HorizonStallReports(settings.logger === false ? SILENT_LOGGER : settings.logger),
-      subscribers: runners,
-      warnAfterMs: settings.horizonStallWarnMs,
-      onError: (error) => onError(error, '(dispatcher)'),
-    });
-    this.signals = new AppendSignals(
-      store,
-      runners,
-      (error) => onError(error, '(dispatcher)'),
-      (readable, latest) => this.horizon.observe(readable, latest),
-    );
+    this.watch = new LogWatch(store, runners, settings, (error) => onError(error, '(dispatcher)'));
   }
 
   /**
@@ -93,19 +71,7 @@ export class Dispatcher {
     }
     const bound = bindAll(subscribers);
     for (const subscriber of bound) store.registerEvents(...subscriber.eventClasses);
-    const reports = new FailureReports(settings.logger === false ? SILENT_LOGGER : settings.logger);
-    const env: RunnerEnvironment = {
-      store,
-      subscriptions: new SubscriptionStore(store.backend),
-      deadLetters: new DeadLetterStore(store.eventfoldDb),
-      owner: settings.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-      leaseMs: settings.leaseMs,
-      pageSize: settings.pageSize,
-      onError: settings.onError ?? ((error, subscriber) => reports.ownError(subscriber, error)),
-      reports,
-      turns: new TurnBudget(),
-      announcements: new SerialWrites(),
-    };
+    const env = runnerEnvironment(store, settings);
     // Closing the store stops the dispatcher first, instead of leaving it to fail on every query;
     // a close while the start is still under way waits for the start, then stops what it started.
     let dispatcher: Dispatcher | undefined;
@@ -136,7 +102,7 @@ export class Dispatcher {
       .map((subscriber) => new SubscriberRunner(env, subscriber, subscriber.segment && groupOf(groups, env, subscriber.segment)))
       .sort((a, b) => b.subscriber.priority - a.subscriber.priority);
     const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, [...groups.values()], settings);
-    dispatcher.signals.listen();
+    dispatcher.watch.listen();
     try {
       await Promise.all(dispatcher.groups.map((group) => group.join()));
       // Every start settles before a failure stops them all: a runner still starting would
@@ -144,7 +110,7 @@ export class Dispatcher {
       const started = await Promise.allSettled(runners.map((runner) => runner.start()));
       const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) throw failed.reason;
-      await dispatcher.signals.watch(settings.pollIntervalMs);
+      await dispatcher.watch.watch(settings.pollIntervalMs);
     } catch (error) {
       await dispatcher.stop();
       throw error;
@@ -211,8 +177,7 @@ export class Dispatcher {
   /** Lets in-flight work finish, saves checkpoints, gives up leases. A second call is harmless. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await this.signals.stop();
-      await this.horizon.stop();
+      await this.watch.stop();
       try {
         const stopped = await Promise.allSettled(this.runners.map((runner) => runner.stop()));
         for (const outcome of stopped) if (outcome.status === 'rejected') this.onError(outcome.reason, '(dispatcher)');
@@ -230,7 +195,7 @@ export class Dispatcher {
    */
   stats(): SubscriberStats[] {
     return this.runners.map((runner) => {
-      const stalled = this.horizon.stallOf(runner);
+      const stalled = this.watch.stallOf(runner);
       return stalled ? { ...runner.snapshot(), stalled } : runner.snapshot();
     });
   }

@@ -58,5 +58,5 @@ function backendOfDialect(dialect: unknown): StoreBackend {
         `on which appends would have none of eventfold's guarantees of order. Open the store with ${supported}, or with ${BACKEND_KINDS.map((known) => `{ ${known.option} }`).join(' or ')}.`,
     );
   }
-  return kind.fromDialect(dialect as Dialect, `(${(dialect).constructor.name})`);
+  return kind.fromDialect(dialect as Dialect, `(${dialect.constructor.name})`);
 }

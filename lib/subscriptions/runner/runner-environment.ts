@@ -1,9 +1,13 @@
 import type { EventStore } from '../../event-store/event-store';
-import type { DeadLetterStore } from '../dead-letter-store';
-import type { FailureReports } from '../logging/failure-reports';
-import type { SubscriptionStore } from '../subscription-store';
-import type { SerialWrites } from './serial-writes';
-import type { TurnBudget } from './turn-budget';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DeadLetterStore } from '../dead-letter-store';
+import type { DispatcherSettings } from '../dispatcher-options';
+import { FailureReports } from '../logging/failure-reports';
+import { SILENT_LOGGER } from '../logging/subscriber-logger';
+import { SubscriptionStore } from '../subscription-store';
+import { SerialWrites } from './serial-writes';
+import { TurnBudget } from './turn-budget';
 
 /** What every runner of one dispatcher shares. */
 export interface RunnerEnvironment {
@@ -22,4 +26,21 @@ export interface RunnerEnvironment {
   readonly turns: TurnBudget;
   /** Keeps the subscribers' announcements of attempts in the order they were asked for. */
   readonly announcements: SerialWrites;
+}
+
+/** The environment of a dispatcher's runners on `store`. */
+export function runnerEnvironment(store: EventStore, settings: DispatcherSettings): RunnerEnvironment {
+  const reports = new FailureReports(settings.logger === false ? SILENT_LOGGER : settings.logger);
+  return {
+    store,
+    subscriptions: new SubscriptionStore(store.backend),
+    deadLetters: new DeadLetterStore(store.eventfoldDb),
+    owner: settings.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    leaseMs: settings.leaseMs,
+    pageSize: settings.pageSize,
+    onError: settings.onError ?? ((error, subscriber) => reports.ownError(subscriber, error)),
+    reports,
+    turns: new TurnBudget(),
+    announcements: new SerialWrites(),
+  };
 }
