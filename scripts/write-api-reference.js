@@ -20,6 +20,7 @@ const SECTIONS = {
   events: 'Events',
   aggregates: 'Aggregates and repositories',
   store: 'The event store',
+  'event-store': 'The event store',
   subscriptions: 'Subscriptions',
   errors: 'Errors',
   cli: 'Command line configuration',
@@ -72,7 +73,7 @@ function apiReference() {
       if (!bySection.has(section)) bySection.set(section, []);
       bySection.get(section).push({ name: exported.getName(), kind: kindOf(declaration), summary: summaryOf(symbol, checker), guide: guides(exported.getName()) });
     }
-    const order = Object.values(SECTIONS);
+    const order = [...new Set(Object.values(SECTIONS))];
     for (const section of [...bySection.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b))) {
       lines.push(`### ${section}`, '', '| Name | Kind | What it is | Guide |', '| --- | --- | --- | --- |');
       for (const item of bySection.get(section).sort((a, b) => a.name.localeCompare(b.name))) {

@@ -15,9 +15,9 @@ import { checkStoreOptions, type EventStoreOptions } from '../store/event-store-
 import { DatabaseCorruptError } from '../store/sqlite/database-corrupt-error';
 
 /**
- * The event store of an application: its {@link EventLog} (an append-only, globally ordered
- * table of events, grouped into streams, in a database reached through Kysely) with a repository
- * for each kind of aggregate. Open one per process and share it.
+ * The event log: an append-only, globally ordered table of events, grouped into streams, in a
+ * database reached through Kysely, with a repository for each kind of aggregate. Open one per
+ * process and share it.
  *
  * `DB` is the type of the application's own tables in the same database, as Kysely sees them:
  * `store.db` and `store.transaction` are typed with it. Left out, it is `any`, and any table name

@@ -27,7 +27,7 @@ import { isPlainObject } from './plain-object';
 
 const DEFAULT_PAGE_SIZE = 500;
 
-/** Options of {@link EventLog.publish}. */
+/** Options of {@link EventStore.publish}. */
 export interface PublishOptions {
   /** The stream to record the event in. Defaults to `{ type: '$bus', id: <event name> }`. */
   stream?: StreamRef;
@@ -54,7 +54,7 @@ export const BUS_STREAM_TYPE = '$bus';
  *
  * @example
  * ```ts
- * async function printLog(log: EventLog): Promise<void> {
+ * async function printLog(log: EventStore): Promise<void> {
  *   for await (const recorded of log.readAll()) console.log(recorded.position, recorded.type);
  * }
  * ```
@@ -248,7 +248,7 @@ export class EventLog<DB = any> {
     return this.eventfoldTransaction((trx) => work(trx as unknown as Kysely<DB>));
   }
 
-  /** @internal {@link EventLog.transaction} with the transaction typed with eventfold's own tables. */
+  /** @internal {@link EventStore.transaction} with the transaction typed with eventfold's own tables. */
   async eventfoldTransaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
     this.assertOpen('run a transaction');
     return this.backend.transaction(work);
@@ -274,7 +274,7 @@ export class EventLog<DB = any> {
   }
 
   /**
-   * @internal For repositories; applications use {@link EventLog.readStream}.
+   * @internal For repositories; applications use {@link EventStore.readStream}.
    *
    * Replays versions `fromVersion` to `toVersion` of one stream, handing each decoded event and
    * its version to `apply` in order. It reads only the columns that rebuilding state needs and
@@ -295,10 +295,10 @@ export class EventLog<DB = any> {
    * however long the log is. Every reader sees the same order, with nothing skipped and nothing
    * twice, however many processes append meanwhile.
    *
-   * It reads up to the readable head ({@link EventLog.headPosition}). On PostgreSQL, where
+   * It reads up to the readable head ({@link EventStore.headPosition}). On PostgreSQL, where
    * appends commit side by side, that can be short of an append that has just committed, this
    * store's own included, until every transaction that was writing when it was appended has
-   * ended; use {@link EventLog.waitForReadable} to read your own appends.
+   * ended; use {@link EventStore.waitForReadable} to read your own appends.
    *
    * @example
    * ```ts
@@ -329,7 +329,7 @@ export class EventLog<DB = any> {
 
   /**
    * The position of the last readable event of the log, 0 when there is none: everything
-   * {@link EventLog.readAll} can return now.
+   * {@link EventStore.readAll} can return now.
    *
    * On SQLite that is the last event. On PostgreSQL, appends commit side by side, and an event is
    * readable once every transaction that was writing (in any database of the server) when it
@@ -350,7 +350,7 @@ export class EventLog<DB = any> {
   }
 
   /**
-   * Resolves once {@link EventLog.readAll} can return every event up to `options.position`,
+   * Resolves once {@link EventStore.readAll} can return every event up to `options.position`,
    * by default every event committed when it was called, this store's appends included:
    * read-your-writes, for code that reads the whole log right after appending. Resolves at once
    * on SQLite, and on PostgreSQL unless a transaction that was writing when an event was
@@ -381,7 +381,7 @@ export class EventLog<DB = any> {
     return { readable: Number(row?.readable ?? 0), latest: Number(row?.latest ?? 0) };
   }
 
-  /** True once {@link EventLog.close} was called. */
+  /** True once {@link EventStore.close} was called. */
   get isClosed(): boolean {
     return this.closed || this.closing !== undefined;
   }
