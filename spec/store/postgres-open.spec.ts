@@ -1,12 +1,22 @@
 import { expect } from 'chai';
 import { Pool } from 'pg';
-import { DatabaseOpenError, DomainEvent, EventStore, InvalidArgumentError } from '../../lib';
+import { DatabaseOpenError, Dispatcher, DomainEvent, EventHandler, EventStore, InvalidArgumentError, On } from '../../lib';
 import { dropSchemas, postgresUrlOrReportSkip, uniqueSchema } from '../support/backends';
 import { collect, expectRejection } from '../support/expect-rejection';
 
 @DomainEvent('Pinged')
 class Pinged {
   constructor(readonly n: number) {}
+}
+
+@EventHandler('ping-counter')
+class PingCounter {
+  readonly seen: number[] = [];
+
+  @On(Pinged)
+  pinged(event: Pinged): void {
+    this.seen.push(event.n);
+  }
 }
 
 describe('Opening a store on PostgreSQL: bad options', () => {
@@ -65,6 +75,22 @@ if (url) {
         expect(rows[0].count).to.equal(2);
       } finally {
         await pool.end();
+      }
+    });
+
+    it('runs a dispatcher on a pool of one connection: listening for appends takes a connection of its own', async () => {
+      const schema = uniqueSchema();
+      schemas.push(schema);
+      const store = await EventStore.open({ postgres: url, schema, poolSize: 1, events: [Pinged] });
+      try {
+        const counter = new PingCounter();
+        const dispatcher = await Dispatcher.start(store, [counter]);
+        await store.append({ type: 'Pinger', id: 'p-1' }, [new Pinged(1), new Pinged(2)]);
+        await dispatcher.idle();
+        expect(counter.seen).to.deep.equal([1, 2]);
+        await dispatcher.stop();
+      } finally {
+        await store.close();
       }
     });
 

@@ -36,7 +36,7 @@ if (url) {
       // The tables as the previous release created them.
       const migrator = new Migrator({
         db,
-        provider: { getMigrations: async () => migrationsFor(new PostgresBackend(db, schema, { schema, pool: undefined })) },
+        provider: { getMigrations: async () => migrationsFor(new PostgresBackend(db, schema, { schema, listenConnection: undefined })) },
         migrationTableSchema: schema,
         migrationTableName: 'eventfold_migration',
         migrationLockTableName: 'eventfold_migration_lock',

@@ -5,6 +5,7 @@ import { describeValue } from '../describe-value';
 import { checkWholeNumber } from '../../validation/whole-number';
 import { isPostgresUrl, redactPassword } from './connection-string';
 import type { PostgresOptions } from './postgres-options';
+import { dedicatedConnection, type ListenConnection } from './listen-connection';
 import type { PostgresPool } from './postgres-pool';
 
 /** Object ids of the PostgreSQL types whose parsing the store changes on pools it creates. */
@@ -16,6 +17,8 @@ const JSONB = 3802;
 export interface PostgresConnection {
   readonly dialect: PostgresDialect;
   readonly pool: PostgresPool;
+  /** Opens the connection a dispatcher listens for appends on. */
+  readonly listenConnection: () => Promise<ListenConnection>;
   readonly schema: string;
   readonly label: string;
 }
@@ -35,15 +38,19 @@ export function createPostgresDialect(options: PostgresOptions): PostgresConnect
   const poolSize = checkWholeNumber(options.poolSize === undefined ? 10 : options.poolSize, 'options.poolSize');
   let pool: PostgresPool;
   let label: string;
+  let listenConnection: () => Promise<ListenConnection>;
   if (typeof options.postgres === 'string') {
     if (!isPostgresUrl(options.postgres)) {
       throw new InvalidArgumentError('options.postgres', 'expected a connection string such as postgres://user@localhost:5432/database, or a pg.Pool.');
     }
     pool = new Pool({ connectionString: options.postgres, max: poolSize, types: { getTypeParser } });
     label = redactPassword(options.postgres);
+    listenConnection = dedicatedConnection(options.postgres);
   } else if (options.postgres instanceof Pool || typeof (options.postgres as PostgresPool | null)?.connect === 'function') {
     pool = options.postgres;
     label = '(pg.Pool)';
+    // The application's pool, sized by the application: listening takes one of its connections.
+    listenConnection = () => pool.connect();
   } else {
     throw new InvalidArgumentError('options.postgres', 'expected a connection string or a pg.Pool.');
   }
@@ -55,7 +62,7 @@ export function createPostgresDialect(options: PostgresOptions): PostgresConnect
       await connection.executeQuery(CompiledQuery.raw(`set search_path to "${schema}"`));
     },
   });
-  return { dialect, pool, schema, label: `${label} schema ${schema}` };
+  return { dialect, pool, listenConnection, schema, label: `${label} schema ${schema}` };
 }
 
 function getTypeParser(oid: number, format?: 'text' | 'binary') {

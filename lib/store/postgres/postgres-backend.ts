@@ -15,7 +15,7 @@ import { insertReservedEvents } from './insert-reserved-events';
 import { listenForAppends } from './listen-for-appends';
 import { READABLE_HEAD } from './log-horizon';
 import { isPostgresMigrationRace, postgresOpenFailureReason, postgresUniqueViolationOf } from './postgres-errors';
-import type { PostgresPool } from './postgres-pool';
+import type { ListenConnection } from './listen-connection';
 
 const POSTGRES_COLUMN_TYPES: ColumnTypes = { serial: 'bigserial', bigint: 'bigint', json: 'jsonb', timestamp: 'timestamptz' };
 
@@ -25,8 +25,8 @@ const POSTGRES_STEPS: Readonly<Record<string, Migration>> = Object.freeze({ '000
 export interface PostgresPlace {
   /** The schema holding eventfold's tables; the store creates it when it opens. Undefined for a dialect the application made, whose search path decides. */
   readonly schema: string | undefined;
-  /** The pool behind the dialect; without it, the store cannot listen for appends and readers poll. */
-  readonly pool: PostgresPool | undefined;
+  /** Opens the connection to listen for appends on; without it (a dialect the application made), readers poll. */
+  readonly listenConnection: (() => Promise<ListenConnection>) | undefined;
 }
 
 /**
@@ -79,9 +79,9 @@ export class PostgresBackend implements StoreBackend {
   }
 
   async watchAppends(onAppend: () => void, onError: (error: unknown) => void): Promise<() => Promise<void>> {
-    const { pool, schema } = this.place;
-    if (!pool) return async () => undefined;
-    return listenForAppends(pool, schema ?? 'public', onAppend, onError);
+    const { listenConnection, schema } = this.place;
+    if (!listenConnection) return async () => undefined;
+    return listenForAppends(listenConnection, schema ?? 'public', onAppend, onError);
   }
 
   findHorizonStall(): Promise<HorizonStall | undefined> {

@@ -11,9 +11,9 @@ export const POSTGRES: BackendKind = {
   option: 'postgres',
   dialectName: 'PostgresDialect',
   open(options: EventStoreOptions): PostgresBackend {
-    const { dialect, pool, schema, label } = createPostgresDialect(options as PostgresOptions);
-    return new PostgresBackend(new Kysely<EventfoldTables>({ dialect }), label, { schema, pool });
+    const { dialect, listenConnection, schema, label } = createPostgresDialect(options as PostgresOptions);
+    return new PostgresBackend(new Kysely<EventfoldTables>({ dialect }), label, { schema, listenConnection });
   },
   speaks: (adapter) => adapterIs(adapter, 'PostgresAdapter'),
-  fromDialect: (dialect, label) => new PostgresBackend(new Kysely<EventfoldTables>({ dialect }), label, { schema: undefined, pool: undefined }),
+  fromDialect: (dialect, label) => new PostgresBackend(new Kysely<EventfoldTables>({ dialect }), label, { schema: undefined, listenConnection: undefined }),
 };
