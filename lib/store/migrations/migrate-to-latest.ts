@@ -20,6 +20,8 @@ function sharedMigrations(types: ColumnTypes): Record<string, Migration> {
     '0004_add_attempt_records': addAttemptRecords,
     // PostgreSQL's transaction ids (postgres/add-transaction-ids.ts).
     '0005_add_transaction_ids': NOTHING_SHARED,
+    // PostgreSQL's appends in one statement (postgres/add-append-function.ts).
+    '0006_add_append_function': NOTHING_SHARED,
   };
 }
 

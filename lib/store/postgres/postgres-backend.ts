@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import type { AppendOutcome, AppendTry } from '../backend/append-try';
-import { checkVersionAndInsert } from '../backend/check-version-and-insert';
 import type { ColumnTypes } from '../backend/column-types';
 import type { StoreBackend } from '../backend/store-backend';
 import type { UniqueViolation } from '../backend/unique-violation';
@@ -11,7 +10,8 @@ import { appendChannel } from './append-channel';
 import { AppendNotifier } from './append-notifier';
 import { findHorizonStall } from './find-horizon-stall';
 import type { HorizonStall } from './horizon-stall';
-import { insertReservedEvents } from './insert-reserved-events';
+import { appendInOneCall } from './append-in-one-call';
+import { addAppendFunction } from './add-append-function';
 import { listenForAppends } from './listen-for-appends';
 import { READABLE_HEAD } from './log-horizon';
 import { isPostgresMigrationRace, postgresOpenFailureReason, postgresUniqueViolationOf } from './postgres-errors';
@@ -19,7 +19,10 @@ import type { ListenConnection } from './listen-connection';
 
 const POSTGRES_COLUMN_TYPES: ColumnTypes = { serial: 'bigserial', bigint: 'bigint', json: 'jsonb', timestamp: 'timestamptz' };
 
-const POSTGRES_STEPS: Readonly<Record<string, Migration>> = Object.freeze({ '0005_add_transaction_ids': addTransactionIds });
+const POSTGRES_STEPS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0005_add_transaction_ids': addTransactionIds,
+  '0006_add_append_function': addAppendFunction,
+});
 
 /** Where the store's tables live, and the pool to listen on for other processes' appends. */
 export interface PostgresPlace {
@@ -30,8 +33,8 @@ export interface PostgresPlace {
 }
 
 /**
- * The store on PostgreSQL. Appends commit side by side; positions and transaction ids are drawn
- * together, one append at a time, so that readers of the whole log can keep one order, stopping
+ * The store on PostgreSQL. Each append is one statement that commits on its own, side by side with
+ * other appends; positions and transaction ids are drawn together, one append at a time, so that readers of the whole log can keep one order, stopping
  * at the readable head (see `log-horizon.ts`). Other processes hear of appends through
  * LISTEN/NOTIFY once they have committed ({@link AppendNotifier}), and leases are timed by the
  * server's clock, the one clock that processes on different machines share.
@@ -42,7 +45,6 @@ export class PostgresBackend implements StoreBackend {
   readonly columnTypes = POSTGRES_COLUMN_TYPES;
   readonly migrationSteps = POSTGRES_STEPS;
   private readonly notifier: AppendNotifier;
-  private readonly streamLockSpace: string;
 
   constructor(
     readonly db: Kysely<EventfoldTables>,
@@ -51,21 +53,15 @@ export class PostgresBackend implements StoreBackend {
   ) {
     this.queries = new EventLogQueries(db, READABLE_HEAD);
     this.notifier = new AppendNotifier(db, appendChannel(place.schema ?? 'public'));
-    this.streamLockSpace = `eventfold:${place.schema ?? 'public'}:streams`;
   }
 
   get migrationNamespace(): string | undefined {
     return this.place.schema;
   }
 
+  /** One statement, `eventfold_append`, which commits on its own: see `append-function-sql.ts`. */
   async append(attempt: AppendTry): Promise<AppendOutcome> {
-    const { stream, events } = attempt;
-    const outcome = await this.db.transaction().execute(async (trx) => {
-      if (attempt.lockStream) {
-        await sql`select pg_advisory_xact_lock(hashtext(${this.streamLockSpace}), hashtext(${`${stream.type}/${stream.id}`}))`.execute(trx);
-      }
-      return checkVersionAndInsert(trx, this.queries, attempt, (fromVersion) => insertReservedEvents(trx, stream, fromVersion, events));
-    });
+    const outcome = await appendInOneCall(this.db, attempt);
     this.notifier.notify();
     return outcome;
   }
