@@ -120,4 +120,23 @@ forEachBackend('EventStore.append', (backend) => {
     expect(rejected.reason).to.be.instanceOf(ConcurrencyError);
     expect(await store.streamVersion(order)).to.equal(2);
   });
+
+  it('lets concurrent appends expecting any version to one stream all succeed, at consecutive versions', async () => {
+    const store = await backend.open();
+    const writers = 12;
+    const results = await Promise.all(
+      Array.from({ length: writers }, (_, n) => store.append(order, [new OrderFilled(n), new OrderFilled(n)], { expectedVersion: ANY_VERSION })),
+    );
+
+    const versions = results.flatMap((result) => result.events.map((event) => event.streamVersion)).sort((a, b) => a - b);
+    expect(versions).to.deep.equal(Array.from({ length: writers * 2 }, (_, n) => n + 1));
+    expect(results.every((result) => result.nextExpectedVersion === result.events[1]!.streamVersion)).to.equal(true);
+    const stored = await collect(store.readStream(order));
+    expect(stored.map((recorded) => recorded.eventId)).to.deep.equal(
+      results
+        .flatMap((result) => result.events)
+        .sort((a, b) => a.streamVersion - b.streamVersion)
+        .map((event) => event.eventId),
+    );
+  });
 });
