@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { DomainEvent, EventHandler, On, Projection, type HandlerContext, type ProjectionContext } from '../../lib';
-import { forEachBackend } from '../support/backends';
+import { forEachBackend, postgresUrl } from '../support/backends';
+import { deferred } from '../support/deferred';
+import { holdTransaction } from '../support/open-transaction';
 import { until } from '../support/until';
 
 @DomainEvent('JobRequested')
@@ -145,6 +147,40 @@ forEachBackend('Dispatcher failures', (backend) => {
     expect(flaky.done).to.deep.equal(['a', 'b']);
     await dispatcher.stop();
   });
+
+  // On PostgreSQL a subscriber gets its own process's appends from memory, before they are
+  // readable; a transaction left open elsewhere can hold them back while they are dead-lettered.
+  if (backend.name === 'postgres') {
+    it('retries a parked dead letter whose event is not readable yet once it is, rather than giving up unattempted', async () => {
+      const store = await backend.open();
+      const flaky = flakyHandler('held-back', { b: Infinity });
+      const dispatcher = await backend.dispatch(store, [flaky]);
+      await dispatcher.idle();
+      const open = await holdTransaction(postgresUrl!);
+      try {
+        await publishJobs(store, 'a', 'b');
+        await dispatcher.idle();
+        const [letter] = await dispatcher.deadLetters();
+        expect(await store.headPosition()).to.be.below(letter!.position);
+        // Let the transaction go only once the retry waits for the event to become readable.
+        const waiting = deferred<number | undefined>();
+        const waitForReadable = store.waitForReadable.bind(store);
+        store.waitForReadable = (options) => {
+          waiting.resolve(options?.position);
+          return waitForReadable(options);
+        };
+        const retrying = dispatcher.retryDeadLetter(letter!.id);
+        expect(await waiting.promise).to.equal(letter!.position);
+        await open.commit();
+
+        expect(await retrying).to.equal(false);
+        expect(flaky.attempts['b']).to.deep.equal([1, 2, 3, 4, 5, 6]);
+        expect((await dispatcher.deadLetters())[0]!.attempts).to.equal(6);
+      } finally {
+        await open.end();
+      }
+    });
+  }
 
   it('resumes a halted subscriber when its dead letter is retried successfully or discarded', async () => {
     const store = await backend.open();
