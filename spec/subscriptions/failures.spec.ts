@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { DomainEvent, EventHandler, On, Projection, type HandlerContext, type ProjectionContext } from '../../lib';
-import { forEachBackend } from '../support/backends';
+import { forEachBackend, postgresUrl } from '../support/backends';
+import { deferred } from '../support/deferred';
+import { holdTransaction, type OpenTransaction } from '../support/open-transaction';
 import { until } from '../support/until';
 
 @DomainEvent('JobRequested')
@@ -145,6 +147,46 @@ forEachBackend('Dispatcher failures', (backend) => {
     expect(flaky.done).to.deep.equal(['a', 'b']);
     await dispatcher.stop();
   });
+
+  // On PostgreSQL a subscriber gets its own process's appends from memory, before they are
+  // readable; a transaction left open elsewhere can hold them back while they are dead-lettered.
+  if (backend.name === 'postgres') {
+    describe('behind a transaction left open', () => {
+      let open: OpenTransaction | undefined;
+      // Ended before the backend's cleanup, whatever happened: it holds every reader on the server back.
+      afterEach(() => open?.end());
+
+      it('retries a parked dead letter whose event is not readable yet once it is, rather than giving up unattempted', async () => {
+        const store = await backend.open();
+        const flaky = flakyHandler('held-back', { b: Infinity });
+        const dispatcher = await backend.dispatch(store, [flaky]);
+        await dispatcher.idle();
+        open = await holdTransaction(postgresUrl!);
+        await publishJobs(store, 'a', 'b');
+        await dispatcher.idle();
+        const [letter] = await dispatcher.deadLetters();
+        expect(await store.headPosition()).to.be.below(letter!.position);
+        // Let the transaction go only once the retry waits for the event to become readable (or
+        // has given up without waiting).
+        let waitedFor: number | undefined;
+        const waiting = deferred();
+        const waitForReadable = store.waitForReadable.bind(store);
+        store.waitForReadable = (options) => {
+          waitedFor = options?.position;
+          waiting.resolve();
+          return waitForReadable(options);
+        };
+        const retrying = dispatcher.retryDeadLetter(letter!.id);
+        await Promise.race([waiting.promise, retrying.catch(() => undefined)]);
+        await open.commit();
+
+        expect(await retrying).to.equal(false);
+        expect(waitedFor).to.equal(letter!.position);
+        expect(flaky.attempts['b']).to.deep.equal([1, 2, 3, 4, 5, 6]);
+        expect((await dispatcher.deadLetters())[0]!.attempts).to.equal(6);
+      });
+    });
+  }
 
   it('resumes a halted subscriber when its dead letter is retried successfully or discarded', async () => {
     const store = await backend.open();

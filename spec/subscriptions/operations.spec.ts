@@ -133,6 +133,9 @@ forEachBackend('SubscriberOperations', (backend) => {
       await book(store, 'a', 'b', 'c');
       const dispatcher = await backend.dispatch(store, [ledger(refused), notifier(refused)], { ...quiet, processId: 'ops-spec:1' });
       await dispatcher.idle();
+      // The head reported is the readable one, which on PostgreSQL a transaction elsewhere on the
+      // server can hold back for a while after the appends.
+      await store.waitForReadable();
       const operations = new SubscriberOperations(store);
 
       const running = await operations.status();

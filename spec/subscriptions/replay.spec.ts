@@ -107,6 +107,10 @@ forEachBackend('Replay engine', (backend) => {
   it('switches from catching up to live delivery without a gap or a duplicate at the seam', async () => {
     const store = await backend.open();
     await deposit(store, 2000);
+    // On PostgreSQL a transaction elsewhere on the server can hold the readable head back; a
+    // subscriber that reached it would turn live short of position 1000. The log must be readable
+    // to its end for the subscriber to be catching up when it is held there.
+    await store.waitForReadable();
     const halfway = deferred();
     const gate = deferred();
     // Holds the subscriber halfway through the log, with little in memory, so that it is still
@@ -225,6 +229,10 @@ forEachBackend('Rebuilding while catching up', (backend) => {
     await first.idle();
     await first.stop();
     await append(20, 40);
+    // On PostgreSQL a transaction elsewhere on the server can hold the readable head back, and a
+    // subscriber that reached it turns live: the log must be readable to its end for the subscriber
+    // to be catching up at event 1100.
+    await store.waitForReadable();
 
     // Started with 1,000 events to catch up on, and held in the middle of them until the rebuild
     // has begun.

@@ -11,8 +11,12 @@ import {
   type HandlerContext,
   type ProjectionContext,
 } from '../../lib';
+import type { RunnerEnvironment } from '../../lib/subscriptions/runner/runner-environment';
+import { LeaseKeeper } from '../../lib/subscriptions/runner/lease-keeper';
+import { SegmentGroup } from '../../lib/subscriptions/segments/segment-group';
 import { segmentOfStream } from '../../lib/subscriptions/segments/segments';
 import { forEachBackend } from '../support/backends';
+import { deferred } from '../support/deferred';
 import { expectRejection } from '../support/expect-rejection';
 import { until } from '../support/until';
 
@@ -202,6 +206,53 @@ forEachBackend('Subscribers split into segments', (backend) => {
     for (const segments of [0, 1.5, 2000]) {
       const error = await expectRejection(Dispatcher.start(store, [tallyHandler(segments, [], 'bad')]), InvalidArgumentError);
       expect(error.message).to.contain("segments of subscriber 'tally'");
+    }
+  });
+});
+
+describe('Segment leases taken by one process', () => {
+  /** A group of three segments shared by three processes (a fair share of one), whose leases `acquire` answers for. */
+  async function groupOfThree(acquire: (name: string) => Promise<boolean>) {
+    const env = {
+      owner: 'this-process',
+      leaseMs: 1000,
+      onError: (error: unknown) => {
+        throw error;
+      },
+      subscriptions: { renewMembership: async () => 3, leaveMembership: async () => undefined, acquireLease: acquire },
+    } as unknown as RunnerEnvironment;
+    const group = new SegmentGroup(env, 'tally', 3);
+    await group.join();
+    const keepers = [1, 2, 3].map((n) => new LeaseKeeper(env, `tally[${n}/3]`, group));
+    for (const keeper of keepers) group.add(keeper);
+    return { group, keepers };
+  }
+
+  it('takes a free segment even while a sibling is still trying for a lease another process holds', async () => {
+    const heldElsewhere = deferred<boolean>();
+    const { group, keepers } = await groupOfThree(async (name) => (name === 'tally[1/3]' ? heldElsewhere.promise : true));
+    try {
+      // Their renewals fall due together: the second tries while the first still waits for its answer.
+      const first = keepers[0]!.tryTake();
+      const second = keepers[1]!.tryTake();
+      heldElsewhere.resolve(false);
+
+      expect([await first, await second]).to.deep.equal([false, true]);
+      expect(keepers.map((keeper) => keeper.claimed)).to.deep.equal([false, true, false]);
+    } finally {
+      await group.leave();
+    }
+  });
+
+  it('takes no more free segments than its fair share when they are tried at the same moment', async () => {
+    const { group, keepers } = await groupOfThree(async () => true);
+    try {
+      const taken = await Promise.all(keepers.map((keeper) => keeper.tryTake()));
+
+      expect(taken).to.deep.equal([true, false, false]);
+      expect(keepers.map((keeper) => keeper.claimed)).to.deep.equal([true, false, false]);
+    } finally {
+      await group.leave();
     }
   });
 });

@@ -7,6 +7,7 @@ import type { EventfoldTables } from '../../store/schema';
 import { attemptWithRetries } from '../attempts';
 import type { BoundHandler, BoundSubscriber } from '../bound-subscriber';
 import type { DeadLetter, DeadLetterStore } from '../dead-letter-store';
+import { readEventAt } from '../read-event-at';
 import { DeadLetterGone, OperationLeaseLost } from './operation-interruptions';
 
 /**
@@ -52,7 +53,7 @@ export class DeadLetterRetry {
    *   `@On` method for its class.
    */
   async run(letter: DeadLetter, settle?: SettleInTransaction): Promise<boolean> {
-    const read = await readEventAt(this.store, letter);
+    const read = await readLetterEvent(this.store, letter);
     let policy = this.subscriber.retry;
     let work: (attempt: number, signal: AbortSignal) => Promise<void>;
     if ('recorded' in read) {
@@ -120,10 +121,11 @@ export class DeadLetterRetry {
 }
 
 /** Reads the letter's event; one that cannot be decoded is a failure of the retry, not of the caller. */
-async function readEventAt(store: EventStore, letter: DeadLetter): Promise<ReadOutcome> {
+async function readLetterEvent(store: EventStore, letter: DeadLetter): Promise<ReadOutcome> {
   let undecodable: UndecodableEventError | undefined;
   const onUndecodable = (error: UndecodableEventError) => void (undecodable = error);
-  for await (const recorded of store.readAll({ from: letter.position, to: letter.position, onUndecodable })) return { recorded };
+  const recorded = await readEventAt(store, letter.position, onUndecodable);
+  if (recorded) return { recorded };
   if (undecodable) return { undecodable };
   throw new InvalidArgumentError('id', `dead letter ${letter.id} names position ${letter.position}, which the log does not hold; discard it.`);
 }

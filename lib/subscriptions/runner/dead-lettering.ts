@@ -4,6 +4,7 @@ import type { EventfoldTables } from '../../store/schema';
 import type { AttemptOutcome } from '../attempts';
 import type { DeadLetter } from '../dead-letter-store';
 import { errorMessageOf, haltReason } from '../halt-reason';
+import { readEventAt } from '../read-event-at';
 import type { StatsCollector } from '../subscriber-stats';
 import { StaleCheckpointError } from './checkpoint-writer';
 import type { Delivery, DeliveryHost } from './delivery';
@@ -92,8 +93,7 @@ export class DeadLettering {
       if (succeeded) host.stats.deadLettered = Math.max(0, host.stats.deadLettered - 1);
       return succeeded;
     }
-    let recorded: RecordedEvent | undefined;
-    for await (const found of host.env.store.readAll({ from: letter.position, to: letter.position })) recorded = found;
+    const recorded = await readEventAt(host.env.store, letter.position);
     if (!recorded) return false;
     const removeLetter = (db: Kysely<EventfoldTables>) => host.env.deadLetters.remove(db, host.name, letter.position);
     const projection = host.subscriber.kind === 'projection';

@@ -43,8 +43,14 @@ export class LeaseKeeper {
    * share of the subscriber's segments yet.
    */
   async tryTake(): Promise<boolean> {
-    if (this.group && !this.group.mayClaimMore()) return false;
-    // Counted while trying, so that sibling segments starting at the same moment do not all try.
+    const { group } = this;
+    if (!group) return this.take();
+    // Sibling segments try in turn, each counting the others' claims once they are settled.
+    return group.inTurn(async () => group.mayClaimMore() && this.take());
+  }
+
+  private async take(): Promise<boolean> {
+    // Counted while trying: a segment that takes its lease must not push the group past its share.
     this.claimed = true;
     let held = false;
     try {

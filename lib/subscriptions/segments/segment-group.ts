@@ -29,6 +29,8 @@ export class SegmentGroup {
   private renewal: Promise<void> | undefined;
   private left = false;
   private readonly segments: GroupedSegment[] = [];
+  /** The end of the last claim in turn (see {@link SegmentGroup.inTurn}). */
+  private claims: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly env: RunnerEnvironment,
@@ -65,6 +67,26 @@ export class SegmentGroup {
   /** Whether this process may claim one more segment. */
   mayClaimMore(): boolean {
     return this.claimed().length < this.fairShare;
+  }
+
+  /**
+   * Runs `claim` (a segment taking its lease) once the claims of this group already under way
+   * have settled, so that each sees the others' outcomes. A segment counts as claimed while it
+   * tries, so that the group never takes more than its share; were tries to overlap, a sibling
+   * trying for a lease another process holds would keep the share looking full, and a free
+   * segment, whose renewals fall due at the same moment, could wait for as long as that lasts.
+   *
+   * @example
+   * ```ts
+   * declare const group: SegmentGroup;
+   * declare function takeLease(): Promise<boolean>;
+   * const held = await group.inTurn(async () => group.mayClaimMore() && (await takeLease()));
+   * ```
+   */
+  inTurn<T>(claim: () => Promise<T>): Promise<T> {
+    const turn = this.claims.then(claim);
+    this.claims = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Whether `segment` should be handed over: this process holds more than its share, and it is among the last it holds. */
