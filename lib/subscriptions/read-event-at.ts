@@ -1,4 +1,4 @@
-import type { EventStore } from '../store/event-store';
+import type { EventStore } from '../event-store/event-store';
 import type { UndecodableHandling } from '../store/read-events';
 import type { RecordedEvent } from '../store/recorded-event';
 
