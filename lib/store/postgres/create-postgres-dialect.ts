@@ -16,7 +16,6 @@ const JSONB = 3802;
 /** A PostgreSQL dialect for the store, and the pool behind it. */
 export interface PostgresConnection {
   readonly dialect: PostgresDialect;
-  readonly pool: PostgresPool;
   /** Opens the connection a dispatcher listens for appends on. */
   readonly listenConnection: () => Promise<ListenConnection>;
   readonly schema: string;
@@ -62,7 +61,7 @@ export function createPostgresDialect(options: PostgresOptions): PostgresConnect
       await connection.executeQuery(CompiledQuery.raw(`set search_path to "${schema}"`));
     },
   });
-  return { dialect, pool, listenConnection, schema, label: `${label} schema ${schema}` };
+  return { dialect, listenConnection, schema, label: `${label} schema ${schema}` };
 }
 
 function getTypeParser(oid: number, format?: 'text' | 'binary') {

@@ -1,18 +1,16 @@
-import { appendChannel } from './append-channel';
 import type { ListenConnection } from './listen-connection';
 
 /**
- * Calls `onAppend` whenever an append to `schema` commits, in any process, through LISTEN on a
- * connection of its own. Resolves to a function that stops listening and returns the connection.
+ * Calls `onAppend` whenever an append announced on `channel` commits, in any process, through
+ * LISTEN on a connection of its own. Resolves to a function that stops listening and returns the connection.
  */
 export async function listenForAppends(
   connect: () => Promise<ListenConnection>,
-  schema: string,
+  channel: string,
   onAppend: () => void,
   onError: (error: unknown) => void,
 ): Promise<() => Promise<void>> {
   const client = await connect();
-  const channel = appendChannel(schema);
   client.on('notification', (message) => {
     if (message.channel === channel) onAppend();
   });

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import type { AppendOutcome, AppendTry } from '../backend/append-try';
 import type { ColumnTypes } from '../backend/column-types';
+import { errorCodeOf } from '../backend/error-code';
 import type { StoreBackend } from '../backend/store-backend';
 import type { UniqueViolation } from '../backend/unique-violation';
 import { EventLogQueries } from '../event-log-queries';
@@ -33,9 +34,10 @@ export interface PostgresPlace {
 }
 
 /**
- * The store on PostgreSQL. Each append is one statement that commits on its own, side by side with
- * other appends; positions and transaction ids are drawn together, one append at a time, so that readers of the whole log can keep one order, stopping
- * at the readable head (see `log-horizon.ts`). Other processes hear of appends through
+ * The store on PostgreSQL. Each append is one statement that commits on its own, side by side
+ * with other appends; positions and transaction ids are drawn together, one append at a time, so
+ * that readers of the whole log can keep one order, stopping at the readable head (see
+ * `log-horizon.ts`). Other processes hear of appends through
  * LISTEN/NOTIFY once they have committed ({@link AppendNotifier}), and leases are timed by the
  * server's clock, the one clock that processes on different machines share.
  */
@@ -45,6 +47,8 @@ export class PostgresBackend implements StoreBackend {
   readonly columnTypes = POSTGRES_COLUMN_TYPES;
   readonly migrationSteps = POSTGRES_STEPS;
   private readonly notifier: AppendNotifier;
+  /** The LISTEN/NOTIFY channel of the schema's appends. */
+  private readonly channel: string;
 
   constructor(
     readonly db: Kysely<EventfoldTables>,
@@ -52,7 +56,8 @@ export class PostgresBackend implements StoreBackend {
     private readonly place: PostgresPlace,
   ) {
     this.queries = new EventLogQueries(db, READABLE_HEAD);
-    this.notifier = new AppendNotifier(db, appendChannel(place.schema ?? 'public'));
+    this.channel = appendChannel(place.schema ?? 'public');
+    this.notifier = new AppendNotifier(db, this.channel);
   }
 
   get migrationNamespace(): string | undefined {
@@ -75,9 +80,9 @@ export class PostgresBackend implements StoreBackend {
   }
 
   async watchAppends(onAppend: () => void, onError: (error: unknown) => void): Promise<() => Promise<void>> {
-    const { listenConnection, schema } = this.place;
+    const { listenConnection } = this.place;
     if (!listenConnection) return async () => undefined;
-    return listenForAppends(listenConnection, schema ?? 'public', onAppend, onError);
+    return listenForAppends(listenConnection, this.channel, onAppend, onError);
   }
 
   findHorizonStall(): Promise<HorizonStall | undefined> {
@@ -91,7 +96,7 @@ export class PostgresBackend implements StoreBackend {
       await sql`create schema if not exists ${sql.id(schema)}`.execute(this.db);
     } catch (error) {
       // Two processes creating the schema at once: the loser's "already exists" is success.
-      const code = (error as { code?: string }).code;
+      const code = errorCodeOf(error);
       if (code !== '23505' && code !== '42P06') throw error;
     }
   }

@@ -1,5 +1,6 @@
 import type { UniqueViolation } from '../backend/unique-violation';
 import { violatedIndexOf } from '../backend/unique-violation';
+import { errorCodeOf } from '../backend/error-code';
 import { schemaFailureReason } from '../backend/open-failure-reason';
 
 /**
@@ -15,24 +16,19 @@ const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', '
  */
 const DROPPED_MEANWHILE = new Set(['3F000', '42P01', '42703']);
 
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** Recognises a unique-constraint failure of the event log in PostgreSQL's words (SQLSTATE 23505). */
 export function postgresUniqueViolationOf(error: unknown): UniqueViolation {
-  return codeOf(error) === '23505' ? violatedIndexOf(error) : undefined;
+  return errorCodeOf(error) === '23505' ? violatedIndexOf(error) : undefined;
 }
 
 /** Whether a migration failed on something another session dropped while Kysely looked. */
 export function isPostgresMigrationRace(error: unknown): boolean {
-  return DROPPED_MEANWHILE.has(codeOf(error) ?? '');
+  return DROPPED_MEANWHILE.has(errorCodeOf(error) ?? '');
 }
 
 /** Why opening a PostgreSQL store failed, worded for the person who has to fix it. */
 export function postgresOpenFailureReason(cause: unknown): string {
-  const code = codeOf(cause);
+  const code = errorCodeOf(cause);
   if (code !== undefined && CONNECTION_FAILURES.has(code)) {
     const { message } = cause as { message?: string };
     return `could not connect (${message || String(cause)}); check that the server is running and that the host, port, user, password and database name are right.`;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { errorCodeOf } from '../backend/error-code';
 import { DatabaseBusyError } from '../database-busy-error';
 
 /**
@@ -32,6 +33,5 @@ export async function inImmediateTransaction<DB, T>(db: Kysely<DB>, work: (trx: 
 }
 
 function translateBusy(error: unknown): unknown {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY') ? new DatabaseBusyError({ cause: error }) : error;
+  return errorCodeOf(error)?.startsWith('SQLITE_BUSY') ? new DatabaseBusyError({ cause: error }) : error;
 }

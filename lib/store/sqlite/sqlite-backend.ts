@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import type { AppendOutcome, AppendTry } from '../backend/append-try';
-import { checkVersionAndInsert } from '../backend/check-version-and-insert';
+import { ConcurrencyError } from '../concurrency-error';
+import { currentVersion } from '../current-version';
+import { matchesExpectedVersion } from '../expected-version';
 import type { ColumnTypes } from '../backend/column-types';
 import { schemaFailureReason } from '../backend/open-failure-reason';
 import type { StoreBackend } from '../backend/store-backend';
@@ -36,10 +38,14 @@ export class SqliteBackend implements StoreBackend {
   }
 
   append(attempt: AppendTry): Promise<AppendOutcome> {
+    const { stream, expected, events } = attempt;
     // The write lock is held from the transaction's start, so the stream needs no lock of its own.
-    return this.transaction((trx) =>
-      checkVersionAndInsert(trx, this.queries, attempt, (fromVersion) => insertEvents(trx, this.queries, attempt.stream, fromVersion, attempt.events)),
-    );
+    return this.transaction(async (trx) => {
+      const fromVersion = await currentVersion(trx, this.queries, stream);
+      if (!matchesExpectedVersion(expected, fromVersion)) throw new ConcurrencyError(stream, expected, fromVersion);
+      const { positions, recordedAt } = await insertEvents(trx, this.queries, stream, fromVersion, events);
+      return { fromVersion, positions, recordedAt };
+    });
   }
 
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {

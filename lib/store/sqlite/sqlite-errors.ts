@@ -1,14 +1,10 @@
 import type { UniqueViolation } from '../backend/unique-violation';
 import { violatedIndexOf } from '../backend/unique-violation';
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+import { errorCodeOf } from '../backend/error-code';
 
 /** Recognises a unique-constraint failure of the event log in SQLite's words. */
 export function sqliteUniqueViolationOf(error: unknown): UniqueViolation {
-  const code = codeOf(error);
+  const code = errorCodeOf(error);
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? violatedIndexOf(error) : undefined;
 }
 
@@ -18,6 +14,6 @@ export function sqliteUniqueViolationOf(error: unknown): UniqueViolation {
  * schema up to date.
  */
 export function isSqliteMigrationRace(error: unknown): boolean {
-  const code = codeOf(error) ?? '';
+  const code = errorCodeOf(error) ?? '';
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
 }
