@@ -12,5 +12,6 @@ export * from './aggregates';
 export * from './errors';
 export * from './event-store';
 export * from './events';
+export * from './folds';
 export * from './store';
 export * from './subscriptions';

@@ -9,6 +9,7 @@ import type * as historyErrors from '../cli/history/history-errors';
 import type * as databaseErrors from '../cli/session/database-errors';
 import type * as subscriberCommandErrors from '../cli/subscribers/subscriber-errors';
 import type * as eventNameConflict from '../events/event-name-conflict-error';
+import type * as foldRow from '../folds/fold-row-error';
 import type * as undecodableEvent from '../events/undecodable-event-error';
 import type * as unregisteredEvent from '../events/unregistered-event-error';
 import type * as concurrency from '../store/concurrency-error';
@@ -44,6 +45,7 @@ export type AnyEventfoldError = ErrorsOf<
     typeof snapshotRestore &
     typeof unregisteredAggregate &
     typeof eventNameConflict &
+    typeof foldRow &
     typeof undecodableEvent &
     typeof unregisteredEvent &
     typeof concurrency &

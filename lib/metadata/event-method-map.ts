@@ -24,13 +24,21 @@ export function recordEventMethod(key: symbol, decorator: string, prototype: obj
 
 /** The methods recorded under `key` on a class and its ancestors; a subclass's own method wins. */
 export function readEventMethods(key: symbol, target: Function): EventMethodMap {
+  return readInheritedEventMap<string | symbol>(key, target);
+}
+
+/**
+ * The maps from event class to value recorded under `key` on a class and its ancestors, merged;
+ * a subclass's own entry wins.
+ */
+export function readInheritedEventMap<Value>(key: symbol, target: Function): ReadonlyMap<Function, Value> {
   const chain: Function[] = [];
   for (let current: unknown = target; typeof current === 'function' && current !== Function.prototype; current = Object.getPrototypeOf(current)) {
     chain.unshift(current);
   }
-  const methods = new Map<Function, string | symbol>();
+  const merged = new Map<Function, Value>();
   for (const cls of chain) {
-    (Reflect.getOwnMetadata(key, cls) as Map<Function, string | symbol> | undefined)?.forEach((method, eventClass) => methods.set(eventClass, method));
+    (Reflect.getOwnMetadata(key, cls) as Map<Function, Value> | undefined)?.forEach((value, eventClass) => merged.set(eventClass, value));
   }
-  return methods;
+  return merged;
 }

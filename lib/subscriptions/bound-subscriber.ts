@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventClass } from '../events/event-class';
+import { bindFold } from '../folds/bind-fold';
+import type { FoldDatabase } from '../folds/fold-transaction';
 import { describeValue } from '../store/describe-value';
+import type { RecordedEvent } from '../store/recorded-event';
 import { retryPolicyOf, type RetryPolicy } from './retry-policy';
 import type { HandlerContext, ProjectionContext } from './subscriber-context';
 import { readOnHandlers, readSubscriberMetadata, type SubscriberKind } from './subscriber.decorators';
-import type { FailureMode } from './subscriber-options';
+import { DEFAULT_PROJECTION_BATCH_SIZE, type FailureMode } from './subscriber-options';
 import { DuplicateSubscriberError, UnregisteredSubscriberError } from './subscriber-errors';
 import { MAX_SEGMENTS, parseSegmentName, segmentName, type Segment } from './segments/segments';
 import { checkWholeNumber } from '../validation/whole-number';
@@ -29,6 +32,11 @@ export interface BoundSubscriber {
   /** The handler for an event's class, or undefined when the subscriber ignores it. */
   readonly handlers: ReadonlyMap<Function, BoundHandler>;
   readonly eventClasses: readonly EventClass[];
+  /**
+   * For a fold projection: folds a transaction's events into rows and writes them, in place of
+   * one `@On` call per event.
+   */
+  readonly applyInTransaction?: (db: FoldDatabase, events: readonly RecordedEvent[]) => Promise<void>;
   /** The projection's `reset(db)`, if it has one. */
   readonly reset?: (db: Kysely<never>) => Promise<void>;
   /** How many segments the subscriber is split into (1: not split). */
@@ -45,11 +53,12 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     // describeValue, not String: an object without a prototype has no toString and would throw here.
     throw new UnregisteredSubscriberError(subscriberClass?.name ?? describeValue(instance));
   }
-  const { name, kind, options } = metadata;
+  const { name, kind, options, fold: foldTable } = metadata;
   if (parseSegmentName(name)) {
     throw new InvalidArgumentError(`subscriber '${name}'`, 'names ending in [n/m] are kept for the segments of split subscribers; choose another name.');
   }
-  const methods = readOnHandlers(subscriberClass);
+  const fold = foldTable && bindFold(instance, name, foldTable);
+  const methods = fold ? fold.methods : readOnHandlers(subscriberClass);
   if (methods.size === 0) {
     throw new InvalidArgumentError(`subscriber '${name}'`, `${subscriberClass.name} has no @On(EventClass) methods, so it would never receive anything.`);
   }
@@ -59,13 +68,14 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     if (typeof handler !== 'function') throw new InvalidArgumentError(`subscriber '${name}'`, `${String(method)} is not a method.`);
     handlers.set(eventClass, handler.bind(instance) as BoundHandler);
   });
-  const reset = (instance as { reset?: unknown }).reset;
+  const ownReset = (instance as { reset?: unknown }).reset;
+  const reset = typeof ownReset === 'function' ? (ownReset.bind(instance) as BoundSubscriber['reset']) : fold?.deleteAllRows;
   return Object.freeze({
     name,
     kind,
     priority: finiteNumber(options.priority ?? 0, 'priority', name),
     concurrency: kind === 'projection' ? 1 : wholeNumber(options.concurrency ?? 1, 'concurrency', name),
-    batchSize: kind === 'projection' ? wholeNumber(options.batchSize ?? 1, 'batchSize', name) : 1,
+    batchSize: kind === 'projection' ? wholeNumber(options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE, 'batchSize', name) : 1,
     retry: retryPolicyOf(options.retry, name),
     onFailure: failureMode(options.onFailure ?? (kind === 'projection' ? 'halt' : 'park'), name),
     maxCrashes: wholeNumber(options.maxCrashes ?? 3, 'maxCrashes', name),
@@ -73,7 +83,8 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     bufferSize: wholeNumber(options.bufferSize ?? 2000, 'bufferSize', name),
     handlers,
     eventClasses: [...methods.keys()] as EventClass[],
-    reset: typeof reset === 'function' ? (reset.bind(instance) as BoundSubscriber['reset']) : undefined,
+    applyInTransaction: fold?.apply,
+    reset,
     segments: checkWholeNumber(options.segments ?? 1, `segments of subscriber '${name}'`, { max: MAX_SEGMENTS }),
   });
 }

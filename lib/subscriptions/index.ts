@@ -17,7 +17,7 @@ export {
   UnknownSubscriberError,
   UnregisteredSubscriberError,
 } from './subscriber-errors';
-export type { EventHandlerOptions, FailureMode, ProjectionOptions, SubscriberOptions } from './subscriber-options';
+export { DEFAULT_PROJECTION_BATCH_SIZE, type EventHandlerOptions, type FailureMode, type ProjectionOptions, type SubscriberOptions } from './subscriber-options';
 export type { RunnerState, SubscriberStats } from './subscriber-stats';
 export { EventHandler, On, Projection, readSubscriberMetadata, type SubscriberKind, type SubscriberMetadata } from './subscriber.decorators';
 export { DeadLetterNotFoundError } from './operations/dead-letter-not-found-error';

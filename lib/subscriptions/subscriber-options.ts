@@ -39,11 +39,17 @@ export interface SubscriberOptions {
 /** Options of `@EventHandler`. Handlers default to `onFailure: 'park'`. */
 export type EventHandlerOptions = SubscriberOptions;
 
+/** The most events a projection handles in one transaction unless its `batchSize` says otherwise. */
+export const DEFAULT_PROJECTION_BATCH_SIZE = 1000;
+
 /** Options of `@Projection`. Projections default to `onFailure: 'halt'`. */
 export interface ProjectionOptions extends SubscriberOptions {
   /**
-   * Handle up to this many events in one transaction. Large batches make catching up and
-   * rebuilding fast; 1 (the default) gives each event its own transaction.
+   * The most events handled in one transaction. A transaction takes every event that is ready
+   * when it starts, up to this many: while live that is usually one or a few, so nothing waits
+   * for a batch to fill; while catching up it is this many, which is what makes catching up
+   * fast. 1 gives each event its own transaction. Defaults to
+   * {@link DEFAULT_PROJECTION_BATCH_SIZE}.
    */
   batchSize?: number;
 }

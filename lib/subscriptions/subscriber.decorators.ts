@@ -15,6 +15,15 @@ export interface SubscriberMetadata {
   readonly kind: SubscriberKind;
   readonly name: string;
   readonly options: ProjectionOptions;
+  /** For a `@FoldProjection`: its table and key columns. */
+  readonly fold?: FoldTableDeclaration;
+}
+
+/** Where a fold projection's rows live, as `@FoldProjection` recorded it. */
+export interface FoldTableDeclaration {
+  readonly table: string;
+  /** The key columns, one for a simple key. */
+  readonly keyColumns: readonly string[];
 }
 
 /**
@@ -63,14 +72,15 @@ export function Projection(name: string, options: ProjectionOptions = {}): Class
   return subscriberDecorator('projection', name, options);
 }
 
-function subscriberDecorator(kind: SubscriberKind, name: string, options: ProjectionOptions): ClassDecorator {
+/** @internal The class decorator of a subscriber: checks the name and records the metadata. */
+export function subscriberDecorator(kind: SubscriberKind, name: string, options: ProjectionOptions, fold?: FoldTableDeclaration): ClassDecorator {
   if (typeof name !== 'string' || name.trim() === '') {
     throw new InvalidArgumentError(
       `${kind} name`,
-      `give @${kind === 'handler' ? 'EventHandler' : 'Projection'} a non-empty name; it keys the checkpoint, so keep it stable.`,
+      `give @${fold ? 'FoldProjection' : kind === 'handler' ? 'EventHandler' : 'Projection'} a non-empty name; it keys the checkpoint, so keep it stable.`,
     );
   }
-  const metadata: SubscriberMetadata = Object.freeze({ kind, name, options: Object.freeze({ ...options }) });
+  const metadata: SubscriberMetadata = Object.freeze({ kind, name, options: Object.freeze({ ...options }), ...(fold ? { fold } : {}) });
   return (target) => Reflect.defineMetadata(SUBSCRIBER, metadata, target);
 }
 

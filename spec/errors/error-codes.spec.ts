@@ -39,6 +39,7 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   EventNameConflictError: new eventfold.EventNameConflictError('OrderPlaced', 'OrderPlaced', 'OtherPlaced'),
   UnknownEventTypeError: new eventfold.UnknownEventTypeError(location),
   UnregisteredEventError: new eventfold.UnregisteredEventError('OrderPlaced'),
+  FoldRowError: new eventfold.FoldRowError('stock-levels', 7, 'initial("bolt") returned undefined.'),
   ConcurrencyError: new eventfold.ConcurrencyError({ type: 'Order', id: 'o-1' }, 1, 2),
   DatabaseBusyError: new eventfold.DatabaseBusyError(),
   DatabaseCorruptError: new eventfold.DatabaseCorruptError('app.db', 'SQLITE_CORRUPT'),

@@ -54,7 +54,7 @@ export class EventAttempts {
       (attempt, signal) => {
         if (this.subscriber.kind === 'handler') return this.invoke(recorded, attempt, signal);
         return this.inTransaction(signal, async (db) => {
-          await this.invoke(recorded, attempt, signal, db);
+          await this.applyAll([recorded], attempt, signal, db);
           await alsoInTransaction?.(db);
         });
       },
@@ -74,7 +74,7 @@ export class EventAttempts {
       ignore,
       (attempt, signal) =>
         this.inTransaction(signal, async (db) => {
-          for (const recorded of batch) await this.invoke(recorded, attempt, signal, db);
+          await this.applyAll(batch, attempt, signal, db);
           await alsoInTransaction(db);
         }),
       isHandlerFailure,
@@ -90,6 +90,17 @@ export class EventAttempts {
       await work(db);
       if (signal.aborted) throw signal.reason;
     });
+  }
+
+  /** A projection's events in its transaction: all at once for a fold projection, else one `@On` call each. */
+  private async applyAll(batch: readonly RecordedEvent[], attempt: number, signal: AbortSignal, db: Kysely<EventfoldTables>): Promise<void> {
+    const { applyInTransaction } = this.subscriber;
+    if (!applyInTransaction) {
+      for (const recorded of batch) await this.invoke(recorded, attempt, signal, db);
+      return;
+    }
+    for (const recorded of batch) if (recorded.event instanceof UndecodableEvent) throw recorded.event.error;
+    await applyInTransaction(db, batch);
   }
 
   private async invoke(recorded: RecordedEvent, attempt: number, signal: AbortSignal, db?: Kysely<EventfoldTables>): Promise<void> {

@@ -1,0 +1,60 @@
+import { CompiledQuery, PostgresAdapter } from 'kysely';
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import type { EventMethodMap } from '../metadata/event-method-map';
+import type { RecordedEvent } from '../store/recorded-event';
+import type { FoldTableDeclaration } from '../subscriptions/subscriber.decorators';
+import { readFoldKeys, readFoldMethods } from './fold.decorators';
+import { foldInTransaction, type BoundFoldMethod, type FoldDatabase, type FoldPlan } from './fold-transaction';
+import { RowStatements } from './row-statements';
+
+/** A `@FoldProjection` instance, read and bound, as the dispatcher runs it. */
+export interface BoundFold {
+  /** The `@Fold` methods, by event class. */
+  readonly methods: EventMethodMap;
+  /** Folds `events` into their rows and writes them, through `db` (the projection's transaction). */
+  apply(db: FoldDatabase, events: readonly RecordedEvent[]): Promise<void>;
+  /** Deletes every row of the table: the reset of a fold projection that declares none. */
+  deleteAllRows(db: FoldDatabase): Promise<void>;
+}
+
+/** Reads a `@FoldProjection` instance's fold methods and `initial`; throws naming what is missing. */
+export function bindFold(instance: object, name: string, declaration: FoldTableDeclaration): BoundFold {
+  const projectionClass = instance.constructor;
+  const methods = readFoldMethods(projectionClass);
+  if (methods.size === 0) {
+    throw new InvalidArgumentError(`subscriber '${name}'`, `${projectionClass.name} has no @Fold(EventClass) methods, so it would never fold anything.`);
+  }
+  const initial = (instance as { initial?: unknown }).initial;
+  if (typeof initial !== 'function') {
+    throw new InvalidArgumentError(
+      `subscriber '${name}'`,
+      `${projectionClass.name} needs an initial(key, event) method returning the row of a key seen for the first time.`,
+    );
+  }
+  const keys = readFoldKeys(projectionClass);
+  const folds = new Map<Function, FoldPlan['folds'] extends ReadonlyMap<Function, infer Folding> ? Folding : never>();
+  methods.forEach((method, eventClass) => {
+    const fold = (instance as Record<string | symbol, unknown>)[method];
+    if (typeof fold !== 'function') throw new InvalidArgumentError(`subscriber '${name}'`, `${String(method)} is not a method.`);
+    folds.set(eventClass, { fold: fold.bind(instance) as BoundFoldMethod, keyOf: keys.get(eventClass) as never });
+  });
+  const plans = new Map<string, FoldPlan>();
+  // The database is known only once the dispatcher hands over a transaction.
+  const planFor = (db: FoldDatabase): FoldPlan => {
+    const database = db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+    let plan = plans.get(database);
+    if (!plan) {
+      const statements = new RowStatements(declaration.table, declaration.keyColumns, database === 'postgres' ? 'numbered' : 'question-mark');
+      plan = { projection: name, ...declaration, database, statements, folds, initial: (initial as FoldPlan['initial']).bind(instance) };
+      plans.set(database, plan);
+    }
+    return plan;
+  };
+  return {
+    methods,
+    apply: (db, events) => foldInTransaction(planFor(db), db, events),
+    deleteAllRows: async (db) => {
+      await db.executeQuery(CompiledQuery.raw(`delete from ${planFor(db).statements.tableName}`));
+    },
+  };
+}
