@@ -4,47 +4,23 @@
  * they can be rebuilt. `raw-order-projections.ts` does the same writes with prepared statements.
  */
 import { CompiledQuery, sql, type Kysely } from 'kysely';
-import { On, Projection, type ProjectionContext } from '../lib';
-import { OrderFilled, OrderPlaced } from './bench-domain';
-import { READ_MODEL_DDL, type OrderReadModels, type ReadModelTable } from './order-read-models';
-
-/** Events per projection transaction while live, as an application would configure it. */
-export const PROJECTION_BATCH_SIZE = 500;
+import { Fold, FoldProjection, On, Projection, type ProjectionContext } from '../lib';
+import { OrderFilled, OrderPlaced, type OrderFields } from './bench-domain';
+import { READ_MODEL_DDL, type OrderReadModels, type OrderStatusRow, type ReadModelTable } from './order-read-models';
 
 type Context = ProjectionContext<OrderReadModels>;
 
-/** Each order and its status. */
-@Projection('order-status', { batchSize: PROJECTION_BATCH_SIZE })
+/** Each order and its status, with the default settings. */
+@Projection('order-status')
 export class OrderStatusProjection {
   @On(OrderPlaced)
-  async placed(event: OrderPlaced, { db }: Context): Promise<void> {
-    await db
-      .insertInto('order_status')
-      .values({ ...orderColumns(event), filled_volume: 0, status: 'open' })
-      .onConflict((conflict) =>
-        conflict.column('order_id').doUpdateSet((eb) => ({
-          market: eb.ref('excluded.market'),
-          side: eb.ref('excluded.side'),
-          price: eb.ref('excluded.price'),
-          volume: eb.ref('excluded.volume'),
-          status: eb.ref('excluded.status'),
-        })),
-      )
-      .execute();
+  placed(event: OrderPlaced, { db }: Context): Promise<void> {
+    return upsertPlacedOrder(db, event);
   }
 
   @On(OrderFilled)
-  async filled(event: OrderFilled, { db }: Context): Promise<void> {
-    await db
-      .insertInto('order_status')
-      .values({ ...orderColumns(event), filled_volume: event.volume, status: 'filled' })
-      .onConflict((conflict) =>
-        conflict.column('order_id').doUpdateSet((eb) => ({
-          filled_volume: eb('order_status.filled_volume', '+', eb.ref('excluded.filled_volume')),
-          status: eb.ref('excluded.status'),
-        })),
-      )
-      .execute();
+  filled(event: OrderFilled, { db }: Context): Promise<void> {
+    return upsertFilledOrder(db, event);
   }
 
   async reset(db: Kysely<OrderReadModels>): Promise<void> {
@@ -52,7 +28,38 @@ export class OrderStatusProjection {
   }
 }
 
-function orderColumns(event: OrderPlaced | OrderFilled) {
+/** The upsert of order-status for a placement, as a Kysely query built for the event. */
+export async function upsertPlacedOrder(db: Kysely<OrderReadModels>, event: OrderFields): Promise<void> {
+  await db
+    .insertInto('order_status')
+    .values({ ...orderColumns(event), filled_volume: 0, status: 'open' })
+    .onConflict((conflict) =>
+      conflict.column('order_id').doUpdateSet((eb) => ({
+        market: eb.ref('excluded.market'),
+        side: eb.ref('excluded.side'),
+        price: eb.ref('excluded.price'),
+        volume: eb.ref('excluded.volume'),
+        status: eb.ref('excluded.status'),
+      })),
+    )
+    .execute();
+}
+
+/** The upsert of order-status for a fill, as a Kysely query built for the event. */
+export async function upsertFilledOrder(db: Kysely<OrderReadModels>, event: OrderFields): Promise<void> {
+  await db
+    .insertInto('order_status')
+    .values({ ...orderColumns(event), filled_volume: event.volume, status: 'filled' })
+    .onConflict((conflict) =>
+      conflict.column('order_id').doUpdateSet((eb) => ({
+        filled_volume: eb('order_status.filled_volume', '+', eb.ref('excluded.filled_volume')),
+        status: eb.ref('excluded.status'),
+      })),
+    )
+    .execute();
+}
+
+function orderColumns(event: OrderFields) {
   return { order_id: event.orderId, market: event.market, side: event.side, price: event.price, volume: event.volume };
 }
 
@@ -61,7 +68,7 @@ function orderColumns(event: OrderPlaced | OrderFilled) {
  * rows, without building a Kysely query per event. Shows what the dispatcher itself costs, and the
  * way to write a projection whose per-event queries dominate.
  */
-@Projection('order-status-sql', { batchSize: PROJECTION_BATCH_SIZE })
+@Projection('order-status-sql')
 export class OrderStatusSqlProjection {
   @On(OrderPlaced)
   async placed(event: OrderPlaced, { db }: Context): Promise<void> {
@@ -89,11 +96,37 @@ const UPSERT_FILLED =
  * The same projection under another name and starting at the head of the log: a read model
  * deployed against a log that already exists, to be filled in by a rebuild.
  */
-@Projection('order-status-rebuilt', { batchSize: PROJECTION_BATCH_SIZE, startFrom: 'now' })
+@Projection('order-status-rebuilt', { startFrom: 'now' })
 export class RebuiltOrderStatusProjection extends OrderStatusProjection {}
 
+/**
+ * The order-status read model as a fold projection, with the default settings: each order's row
+ * folded in memory, a batch's rows written in one multi-row upsert.
+ */
+@FoldProjection<OrderReadModels>('order-status-fold', { table: 'order_status', key: 'order_id' })
+export class OrderStatusFold {
+  initial(orderId: string, event: OrderFields): OrderStatusRow {
+    return { order_id: orderId, market: event.market, side: event.side, price: event.price, volume: event.volume, filled_volume: 0, status: 'open' };
+  }
+
+  @Fold(OrderPlaced, (event) => event.orderId)
+  placed(row: OrderStatusRow, event: OrderPlaced): void {
+    Object.assign(row, { market: event.market, side: event.side, price: event.price, volume: event.volume, status: 'open' });
+  }
+
+  @Fold(OrderFilled, (event) => event.orderId)
+  filled(row: OrderStatusRow, event: OrderFilled): void {
+    row.filled_volume += event.volume;
+    row.status = 'filled';
+  }
+}
+
+/** The fold projection deployed on a log that already exists, to be filled in by a rebuild. */
+@FoldProjection<OrderReadModels>('order-status-fold-rebuilt', { table: 'order_status', key: 'order_id', startFrom: 'now' })
+export class RebuiltOrderStatusFold extends OrderStatusFold {}
+
 /** Open volume per price level: placements add to a level, fills take from it. */
-@Projection('price-levels', { batchSize: PROJECTION_BATCH_SIZE })
+@Projection('price-levels')
 export class PriceLevelsProjection {
   @On(OrderPlaced)
   placed(event: OrderPlaced, { db }: Context): Promise<void> {
@@ -124,7 +157,7 @@ export class PriceLevelsProjection {
 }
 
 /** Placed and filled volume, notional and fill count per market and side. */
-@Projection('market-volume', { batchSize: PROJECTION_BATCH_SIZE })
+@Projection('market-volume')
 export class MarketVolumeProjection {
   @On(OrderPlaced)
   placed(event: OrderPlaced, { db }: Context): Promise<void> {
@@ -161,7 +194,7 @@ export class MarketVolumeProjection {
 }
 
 /** The ticker of each market, stamped with the position of the last event it reflects. */
-@Projection('market-ticker', { batchSize: PROJECTION_BATCH_SIZE })
+@Projection('market-ticker')
 export class MarketTickerProjection {
   @On(OrderPlaced)
   async placed(event: OrderPlaced, { db, position }: Context): Promise<void> {

@@ -2,7 +2,7 @@ import { postgresBatchedAppend, postgresSingleAppend } from './append-workloads'
 import { postgresConcurrentAppends } from './concurrent-append-workloads';
 import { postgresLoadByReplay } from './load-workload';
 import type { PostgresWorkload } from './postgres-run';
-import { postgresProjectionOneProcess, postgresProjectionThreeProcesses } from './projection-workloads';
+import { postgresFoldProjectionOneProcess, postgresProjectionOneProcess, postgresProjectionThreeProcesses } from './projection-workloads';
 
 /** Every PostgreSQL workload, in the order the table lists them. */
 export const POSTGRES_WORKLOADS: readonly PostgresWorkload[] = [
@@ -11,6 +11,7 @@ export const POSTGRES_WORKLOADS: readonly PostgresWorkload[] = [
   ...postgresConcurrentAppends,
   postgresLoadByReplay,
   postgresProjectionOneProcess,
+  postgresFoldProjectionOneProcess,
   postgresProjectionThreeProcesses,
 ];
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { Dispatcher, EventStore, type StreamRef } from '../../lib';
 import { OrderFilled, OrderPlaced, orderEvent } from '../bench-domain';
-import { createReadModels, OrderStatusProjection } from '../order-projections';
+import { createReadModels, OrderStatusFold, OrderStatusProjection } from '../order-projections';
 import { READ_MODEL_DDL } from '../order-read-models';
 import { startClock, throughput } from '../timing';
 import type { Measurement } from '../workload';
@@ -15,6 +15,7 @@ const STREAMS = 4;
 const WARM_UP_BATCHES = 2;
 const NODES = 3;
 const PROJECTION = 'order-status';
+const FOLD_PROJECTION = 'order-status-fold';
 
 const batchCount = (quick: boolean) => (quick ? 6 : 30);
 
@@ -30,7 +31,7 @@ export function batchOfTape(batch: number): Array<OrderPlaced | OrderFilled> {
 
 /** A fingerprint of the order_status read model, equal on both sides when they wrote the same rows. */
 const CHECKSUM_SQL =
-  "select count(*) || ':' || sum(case when status = 'open' then 1 else 0 end) || ':' || round(sum(filled_volume)::numeric, 4) as sum from order_status";
+  "select count(*) || ':' || sum(case when status = 'open' then 1 else 0 end) || ':' || round(sum(filled_volume::float8)::numeric, 4) as sum from order_status";
 
 function openStore(run: PostgresRun, poolSize: number): Promise<EventStore> {
   return EventStore.open({ postgres: run.url, schema: run.schema, poolSize, events: [OrderPlaced, OrderFilled] });
@@ -42,20 +43,20 @@ async function readModelChecksum(store: EventStore): Promise<string> {
 }
 
 /** Resolves once the projection's stored checkpoint has reached the log's head. */
-async function projectionCaughtUp(store: EventStore): Promise<number> {
+async function projectionCaughtUp(store: EventStore, projection = PROJECTION): Promise<number> {
   const head = await store.headPosition();
   for (;;) {
-    const row = await store.db.selectFrom('eventfold_subscriptions').select('position').where('name', '=', PROJECTION).executeTakeFirst();
+    const row = await store.db.selectFrom('eventfold_subscriptions').select('position').where('name', '=', projection).executeTakeFirst();
     if (row && Number(row.position) >= head) return head;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
-async function oneProcess(run: PostgresRun): Promise<Measurement> {
+async function oneProcess(run: PostgresRun, fold = false): Promise<Measurement> {
   const store = await openStore(run, 4);
   try {
     await createReadModels(store.db, ['order_status']);
-    const dispatcher = await Dispatcher.start(store, [new OrderStatusProjection()]);
+    const dispatcher = await Dispatcher.start(store, [fold ? new OrderStatusFold() : new OrderStatusProjection()]);
     let measured: { value: number; detail: string };
     try {
       for (let batch = 0; batch < WARM_UP_BATCHES; batch++) await store.append(streamOfBatch(batch), batchOfTape(batch));
@@ -65,7 +66,7 @@ async function oneProcess(run: PostgresRun): Promise<Measurement> {
       for (let batch = WARM_UP_BATCHES; batch < WARM_UP_BATCHES + batches; batch++) await store.append(streamOfBatch(batch), batchOfTape(batch));
       await dispatcher.idle();
       measured = throughput(batches * BATCH_SIZE, elapsed());
-      await projectionCaughtUp(store);
+      await projectionCaughtUp(store, fold ? FOLD_PROJECTION : PROJECTION);
     } finally {
       await dispatcher.stop();
     }
@@ -195,7 +196,19 @@ export const postgresProjectionOneProcess: PostgresWorkload = {
   note: () =>
     `appends to ${STREAMS} streams with the order-status @Projection in the same process, timed until dispatcher.idle() resolves, after ` +
     `${WARM_UP_BATCHES} warm-up batches; raw: the pg-batched-append transaction, then one transaction of per-event upserts and a checkpoint UPDATE, per batch`,
-  eventfold: oneProcess,
+  eventfold: (run) => oneProcess(run),
+  raw: oneProcessRaw,
+};
+
+/** End to end to the order-status read model as a fold projection: one multi-row upsert per batch. */
+export const postgresFoldProjectionOneProcess: PostgresWorkload = {
+  name: 'pg-projection-e2e-fold',
+  label: (quick) => `${label(1)(quick)}, fold`,
+  unit: 'events/s',
+  note: () =>
+    `as pg-projection-e2e-1, but the read model is a @FoldProjection with the default settings (per batch one select of its rows and ` +
+    'one multi-row upsert); raw: the same as pg-projection-e2e-1, an upsert per event',
+  eventfold: (run) => oneProcess(run, true),
   raw: oneProcessRaw,
 };
 

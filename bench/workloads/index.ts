@@ -3,7 +3,13 @@ import { loadByReplay, loadFromSnapshot } from './aggregate-load';
 import { batchedAppend } from './batched-append';
 import { eventBus } from './event-bus';
 import { projectionRebuild } from './projection-rebuild';
-import { projectionThroughputFour, projectionThroughputOne, projectionThroughputSql } from './projection-throughput';
+import {
+  projectionThroughputFold,
+  projectionThroughputFour,
+  projectionThroughputKyselyConsumer,
+  projectionThroughputOne,
+  projectionThroughputSql,
+} from './projection-throughput';
 import { singleAppend } from './single-append';
 
 /** Every workload, in the order the results table lists them. */
@@ -14,6 +20,8 @@ export const WORKLOADS: readonly Workload[] = [
   loadFromSnapshot,
   projectionThroughputOne,
   projectionThroughputSql,
+  projectionThroughputFold,
+  projectionThroughputKyselyConsumer,
   projectionThroughputFour,
   projectionRebuild,
   eventBus,

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import { Dispatcher, EventStore, type StreamRef } from '../../lib';
+import { Kysely, SqliteDialect } from 'kysely';
+import { DEFAULT_PROJECTION_BATCH_SIZE, Dispatcher, EventStore, type StreamRef } from '../../lib';
 import { OrderFilled, OrderPlaced, orderEvent, orderEventType, orderFields } from '../bench-domain';
 import { startEventLoopDelayMonitor, type EventLoopDelay } from '../event-loop-delay';
-import { OrderStatusSqlProjection, PROJECTION_BATCH_SIZE, ORDER_PROJECTIONS, createReadModels } from '../order-projections';
-import { readModelChecksum, type ReadModelTable } from '../order-read-models';
+import { OrderStatusFold, OrderStatusSqlProjection, ORDER_PROJECTIONS, createReadModels, upsertFilledOrder, upsertPlacedOrder } from '../order-projections';
+import { readModelChecksum, type OrderReadModels, type ReadModelTable } from '../order-read-models';
 import { openRawEventLog, prepareRawStatements } from '../raw-event-log';
 import { prepareRawProjection, type RawProjectedEvent } from '../raw-order-projections';
 import { startClock, throughput } from '../timing';
@@ -37,8 +38,14 @@ function checksumOf(file: string, tables: readonly ReadModelTable[], head: numbe
   }
 }
 
-/** How the eventfold side's projections write: Kysely queries built per event, or hand-written SQL. */
-type Writes = 'kysely' | 'sql';
+/** How the eventfold side's projections write: Kysely queries built per event, hand-written SQL, or a fold projection. */
+type Writes = 'kysely' | 'sql' | 'fold';
+
+function projectionsFor(writes: Writes, projections: number): object[] {
+  if (writes === 'sql') return [new OrderStatusSqlProjection()];
+  if (writes === 'fold') return [new OrderStatusFold()];
+  return ORDER_PROJECTIONS.slice(0, projections).map(({ projectionClass }) => new projectionClass());
+}
 
 async function measureEventfold(run: WorkloadRun, projections: number, writes: Writes = 'kysely'): Promise<Measurement> {
   const store = await EventStore.open({ sqlite: run.file, durability: run.durability, events: [OrderPlaced, OrderFilled] });
@@ -48,10 +55,7 @@ async function measureEventfold(run: WorkloadRun, projections: number, writes: W
   let head: number;
   try {
     await createReadModels(store.db, tables);
-    const dispatcher = await Dispatcher.start(
-      store,
-      writes === 'sql' ? [new OrderStatusSqlProjection()] : ORDER_PROJECTIONS.slice(0, projections).map(({ projectionClass }) => new projectionClass()),
-    );
+    const dispatcher = await Dispatcher.start(store, projectionsFor(writes, projections));
     try {
       const batchOf = (batch: number) => Array.from({ length: BATCH_SIZE }, (_, offset) => orderEvent(batch * BATCH_SIZE + offset));
       for (let batch = 0; batch < WARM_UP_BATCHES; batch++) await store.append(streamOfBatch(batch), batchOf(batch));
@@ -78,7 +82,13 @@ async function measureEventfold(run: WorkloadRun, projections: number, writes: W
   return { ...measured, eventLoopDelay, checksum: checksumOf(run.file, tables, head) };
 }
 
-async function measureRaw(run: WorkloadRun, projections: number): Promise<Measurement> {
+/**
+ * How the raw side keeps its read models: prepared better-sqlite3 statements, or (order-status
+ * only) the projection's own Kysely queries, built per event and run in one transaction per batch.
+ */
+type RawConsumer = 'prepared' | 'kysely';
+
+async function measureRaw(run: WorkloadRun, projections: number, consumer: RawConsumer = 'prepared'): Promise<Measurement> {
   const database = openRawEventLog(run.file, run.durability);
   const tables = tablesOf(projections);
   let measured: { value: number; detail: string };
@@ -88,6 +98,7 @@ async function measureRaw(run: WorkloadRun, projections: number): Promise<Measur
     const statements = prepareRawStatements(database);
     const readModels = tables.map((table) => prepareRawProjection(database, table));
     const checkpoints = readModels.map(() => 0);
+    const kysely = new Kysely<OrderReadModels & { raw_checkpoints: { name: string; position: number } }>({ dialect: new SqliteDialect({ database }) });
     // The append, as batched-append does it; it returns the events with the positions SQLite gave them.
     const appendBatch = database.transaction((stream: StreamRef, batch: number): RawProjectedEvent[] => {
       const version = statements.streamVersion.get(stream.type, stream.id)?.version ?? 0;
@@ -114,17 +125,32 @@ async function measureRaw(run: WorkloadRun, projections: number): Promise<Measur
         checkpoints[index] = to;
       }),
     );
-    const appendAndProject = (batch: number) => {
+    // The same read model through the Kysely queries of the @On projection, in one transaction per batch.
+    const projectWithKysely = (events: readonly RawProjectedEvent[]) =>
+      kysely.transaction().execute(async (trx) => {
+        for (const { type, fields } of events) await (type === 'OrderPlaced' ? upsertPlacedOrder(trx as never, fields) : upsertFilledOrder(trx as never, fields));
+        const to = events.at(-1)?.position ?? 0;
+        const moved = await trx
+          .updateTable('raw_checkpoints')
+          .set({ position: to })
+          .where('name', '=', 'order_status')
+          .where('position', '=', checkpoints[0]!)
+          .executeTakeFirst();
+        if (moved.numUpdatedRows !== 1n) throw new Error('the checkpoint of order_status moved');
+        checkpoints[0] = to;
+      });
+    const appendAndProject = async (batch: number) => {
       const events = appendBatch.immediate(streamOfBatch(batch), batch);
-      for (const projectBatch of project) projectBatch.immediate(events);
+      if (consumer === 'kysely') await projectWithKysely(events);
+      else for (const projectBatch of project) projectBatch.immediate(events);
       head = events.at(-1)?.position ?? head;
     };
-    for (let batch = 0; batch < WARM_UP_BATCHES; batch++) appendAndProject(batch);
+    for (let batch = 0; batch < WARM_UP_BATCHES; batch++) await appendAndProject(batch);
     const batches = batchCount(run.quick);
     const monitor = await startEventLoopDelayMonitor();
     const elapsed = startClock();
-    // Synchronous from the first append to the last: the loop stalls for the whole run.
-    for (let batch = WARM_UP_BATCHES; batch < WARM_UP_BATCHES + batches; batch++) appendAndProject(batch);
+    // Synchronous from the first append to the last with prepared statements: the loop stalls for the whole run.
+    for (let batch = WARM_UP_BATCHES; batch < WARM_UP_BATCHES + batches; batch++) await appendAndProject(batch);
     measured = throughput(batches * BATCH_SIZE, elapsed());
     eventLoopDelay = await monitor.stop();
   } finally {
@@ -147,7 +173,7 @@ function projectionThroughput(projections: number, trials: number | undefined): 
     durabilities: ['normal'],
     note: () =>
       `appends to ${STREAMS} streams with ${projections} @Projection${projections === 1 ? '' : 's'} ` +
-      `(batchSize ${PROJECTION_BATCH_SIZE}, a Kysely upsert per event into ${tablesOf(projections).join(', ')}) in the same process, ` +
+      `(default settings: batches of what is ready, up to ${DEFAULT_PROJECTION_BATCH_SIZE}; a Kysely upsert per event into ${tablesOf(projections).join(', ')}) in the same process, ` +
       `timed from the first append until dispatcher.idle() resolves, after ${WARM_UP_BATCHES} warm-up batches, event-loop delay watched on both sides; ` +
       `raw: the batched-append transaction, then per read model one transaction of prepared upserts and a checkpoint UPDATE, per batch, ` +
       `all synchronous` +
@@ -180,4 +206,32 @@ export const projectionThroughputSql: Workload = {
     'as projection-e2e-1, but the projection runs two hand-written upsert statements through context.db.executeQuery(CompiledQuery.raw(...)), ' +
     'so no Kysely query is built per event; raw: the same as projection-e2e-1',
   eventfold: { measure: (run) => measureEventfold(run, 1, 'sql') },
+};
+
+/**
+ * End to end with the order-status read model as a fold projection with the default settings: a
+ * batch's events folded into rows in memory, the rows written in one multi-row upsert.
+ */
+export const projectionThroughputFold: Workload = {
+  ...projectionThroughputOne,
+  name: 'projection-e2e-fold',
+  label: (quick) => `${projectionThroughputOne.label(quick)}, fold`,
+  note: () =>
+    "as projection-e2e-1, but the read model is a @FoldProjection with the default settings (one select of the batch's rows, " +
+    'one multi-row upsert); raw: the same as projection-e2e-1, a prepared upsert per event',
+  eventfold: { measure: (run) => measureEventfold(run, 1, 'fold') },
+};
+
+/**
+ * The @On projection of projection-e2e-1 against a hand-written consumer that runs the same Kysely
+ * queries in one transaction per 1000-event batch: what is left is eventfold's own cost.
+ */
+export const projectionThroughputKyselyConsumer: Workload = {
+  ...projectionThroughputOne,
+  name: 'projection-e2e-1-vs-kysely',
+  label: (quick) => `${projectionThroughputOne.label(quick)}, vs Kysely consumer`,
+  note: () =>
+    'eventfold: as projection-e2e-1 (a Kysely upsert built per event, default settings); raw: the same raw appends, then the same ' +
+    'Kysely upserts built per event, in one Kysely transaction per 1000-event batch with its checkpoint UPDATE',
+  raw: { measure: (run) => measureRaw(run, 1, 'kysely') },
 };
