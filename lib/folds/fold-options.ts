@@ -32,7 +32,7 @@ export type FoldTable<DB = any> = {
  *
  * @example
  * ```ts
- * @FoldProjection<ReadModels>('stock-levels', { table: 'stock_levels', key: 'sku', batchSize: 2000 })
+ * const options: FoldProjectionOptions<ReadModels> = { table: 'stock_levels', key: 'sku', batchSize: 2000 };
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for EventStore: untyped code names any table

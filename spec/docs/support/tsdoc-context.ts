@@ -71,6 +71,11 @@ export declare class OrderShipped {
 export declare class Shipped {
   constructor(carrier?: string, address?: { city: string });
 }
+export declare class StockReceived {
+  constructor(sku?: string, quantity?: number);
+  readonly sku: string;
+  readonly quantity: number;
+}
 export declare class NotificationRequested {
   constructor(userId?: string, topic?: string);
 }
@@ -86,7 +91,9 @@ export declare class Order extends AggregateRoot {
 export declare class Position extends AggregateRoot {}
 export type ReadModels = {
   open_orders: { id: string; market: string };
+  stock_levels: { sku: string; on_hand: number; movements: number };
 };
+export type StockLevel = ReadModels['stock_levels'];
 export interface Sender {
   send(text: string, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<void>;
 }
