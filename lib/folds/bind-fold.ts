@@ -36,7 +36,7 @@ export function bindFold(instance: object, name: string, declaration: FoldTableD
   methods.forEach((method, eventClass) => {
     const fold = (instance as Record<string | symbol, unknown>)[method];
     if (typeof fold !== 'function') throw new InvalidArgumentError(`subscriber '${name}'`, `${String(method)} is not a method.`);
-    folds.set(eventClass, { fold: fold.bind(instance) as BoundFoldMethod, keyOf: keys.get(eventClass) as never });
+    folds.set(eventClass, { fold: fold.bind(instance) as BoundFoldMethod, keysOf: keys.get(eventClass)! });
   });
   const plans = new Map<string, FoldPlan>();
   // The database is known only once the dispatcher hands over a transaction.

@@ -22,7 +22,7 @@ export interface FoldPlan {
   readonly database: 'sqlite' | 'postgres';
   readonly statements: RowStatements;
   /** The fold method and key function for each event class the projection folds. */
-  readonly folds: ReadonlyMap<Function, { readonly fold: BoundFoldMethod; readonly keyOf?: (event: object, recorded: RecordedEvent) => FoldKey }>;
+  readonly folds: ReadonlyMap<Function, { readonly fold: BoundFoldMethod; readonly keysOf: (event: object, recorded: RecordedEvent) => unknown }>;
   readonly initial: (key: FoldKey, event: object, context: FoldContext) => unknown;
 }
 
@@ -65,10 +65,13 @@ function keyEvents(plan: FoldPlan, events: readonly RecordedEvent[]): Keyed[] {
   for (const recorded of events) {
     const folding = plan.folds.get(recorded.event.constructor);
     if (!folding) continue;
-    const key = folding.keyOf ? folding.keyOf(recorded.event, recorded) : recorded.streamId;
-    const parts = keyParts(key, plan.keyColumns);
-    if (typeof parts === 'string') throw new FoldRowError(plan.projection, recorded.position, `the ${recorded.type} event gives a bad row key: ${parts}`);
-    keyed.push({ recorded, key, text: rowKeyText(parts) });
+    const keys = folding.keysOf(recorded.event, recorded);
+    if (!Array.isArray(keys)) throw new FoldRowError(plan.projection, recorded.position, `the keys of the ${recorded.type} event must be an array of row keys.`);
+    for (const key of keys as FoldKey[]) {
+      const parts = keyParts(key, plan.keyColumns);
+      if (typeof parts === 'string') throw new FoldRowError(plan.projection, recorded.position, `the ${recorded.type} event gives a bad row key: ${parts}`);
+      keyed.push({ recorded, key, text: rowKeyText(parts) });
+    }
   }
   return keyed;
 }

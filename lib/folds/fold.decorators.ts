@@ -13,6 +13,18 @@ const FOLD_KEYS = Symbol.for('eventfold:fold-keys');
 export type FoldKeyOf<E extends object = object> = (event: E, recorded: RecordedEvent<E>) => FoldKey;
 
 /**
+ * For an event that changes several rows (a transfer: the account it leaves and the one it
+ * reaches): picks their keys. The fold method runs once per key, `context.key` telling which; an
+ * empty array leaves every row as it is.
+ */
+export interface FoldKeysOf<E extends object = object> {
+  readonly keys: (event: E, recorded: RecordedEvent<E>) => readonly FoldKey[];
+}
+
+/** Every key an event folds into, whichever way `@Fold` was given its key. */
+type KeysOf = (event: object, recorded: RecordedEvent) => unknown;
+
+/**
  * Declares a class as a fold projection: a projection whose read model is one table with one row
  * per key (an order, an account, a market), each row the fold of that key's events. Its `@Fold`
  * methods change a row in memory; eventfold loads the rows a batch touches in one query and writes
@@ -67,11 +79,11 @@ export function FoldProjection<DB = any>(name: string, options: FoldProjectionOp
  * synchronous: folds work in memory, and the rows are written once for the whole batch.
  *
  * `keyOf` picks the key from the event; without it the key is the event's stream id, one row per
- * stream.
+ * stream. `{ keys: (event) => [...] }` instead folds the event into each of several rows.
  */
 export function Fold<E extends EventClass>(
   eventClass: E,
-  keyOf?: FoldKeyOf<InstanceType<E>>,
+  keyOf?: FoldKeyOf<InstanceType<E>> | FoldKeysOf<InstanceType<E>>,
 ): <Method extends (row: never, event: InstanceType<E>, context: FoldContext) => unknown>(
   prototype: object,
   method: string | symbol,
@@ -80,17 +92,13 @@ export function Fold<E extends EventClass>(
   if (typeof eventClass !== 'function') {
     throw new InvalidArgumentError('@Fold event class', 'pass the event class, e.g. @Fold(StockReceived, (event) => event.sku).');
   }
-  if (keyOf !== undefined && typeof keyOf !== 'function') {
-    throw new InvalidArgumentError(`@Fold(${eventClass.name}) key`, 'pass a function from the event to its row key, e.g. (event) => event.sku, or nothing to key rows by stream id.');
-  }
+  const keysOf = keysFunction(eventClass.name, keyOf as FoldKeyOf | FoldKeysOf | undefined);
   return (prototype, method) => {
     recordEventMethod(FOLD_METHODS, 'Fold', prototype, method, eventClass);
-    if (keyOf) {
-      const owner = prototype.constructor;
-      const keys = new Map<Function, FoldKeyOf>(Reflect.getOwnMetadata(FOLD_KEYS, owner) ?? []);
-      keys.set(eventClass, keyOf as FoldKeyOf);
-      Reflect.defineMetadata(FOLD_KEYS, keys, owner);
-    }
+    const owner = prototype.constructor;
+    const keys = new Map<Function, KeysOf>(Reflect.getOwnMetadata(FOLD_KEYS, owner) ?? []);
+    keys.set(eventClass, keysOf);
+    Reflect.defineMetadata(FOLD_KEYS, keys, owner);
   };
 }
 
@@ -99,7 +107,17 @@ export function readFoldMethods(projectionClass: Function): EventMethodMap {
   return readEventMethods(FOLD_METHODS, projectionClass);
 }
 
-/** The key functions given to `@Fold`, by event class; an event class without one folds by stream id. */
-export function readFoldKeys(projectionClass: Function): ReadonlyMap<Function, FoldKeyOf> {
-  return readInheritedEventMap<FoldKeyOf>(FOLD_KEYS, projectionClass);
+/** What gives the keys of each event class's rows; it returns an array, or something wrong to report. */
+export function readFoldKeys(projectionClass: Function): ReadonlyMap<Function, KeysOf> {
+  return readInheritedEventMap<KeysOf>(FOLD_KEYS, projectionClass);
+}
+
+function keysFunction(eventName: string, keyOf: FoldKeyOf | FoldKeysOf | undefined): KeysOf {
+  if (keyOf === undefined) return (_event, recorded) => [recorded.streamId];
+  if (typeof keyOf === 'function') return (event, recorded) => [keyOf(event, recorded)];
+  if (typeof keyOf === 'object' && keyOf !== null && typeof keyOf.keys === 'function') return keyOf.keys as KeysOf;
+  throw new InvalidArgumentError(
+    `@Fold(${eventName}) key`,
+    'pass a function from the event to its row key, e.g. (event) => event.sku, { keys: (event) => [...] } for several rows, or nothing to key rows by stream id.',
+  );
 }

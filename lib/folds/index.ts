@@ -1,3 +1,3 @@
-export { Fold, FoldProjection, type FoldKeyOf } from './fold.decorators';
+export { Fold, FoldProjection, type FoldKeyOf, type FoldKeysOf } from './fold.decorators';
 export type { FoldContext, FoldKey, FoldKeyPart, FoldProjectionOptions, FoldRow, FoldTable } from './fold-options';
 export { FoldRowError } from './fold-row-error';

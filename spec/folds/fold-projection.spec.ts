@@ -30,7 +30,17 @@ class Discontinued {
   ) {}
 }
 
+@DomainEvent('FoldSpecTransferred')
+class Transferred {
+  constructor(
+    readonly from: string = '',
+    readonly to: string = '',
+    readonly amount: number = 0,
+  ) {}
+}
+
 interface ReadModels {
+  fold_accounts: { id: string; balance: number; transfers: number };
   fold_stock: { sku: string; on_hand: number; movements: number; last_position: number };
   fold_bins: { warehouse: string; sku: string; on_hand: number };
   fold_streams: { id: string; events: number };
@@ -94,7 +104,27 @@ class EventsPerStream {
   }
 }
 
+/** One event, two rows: the account it leaves and the one it reaches. */
+@FoldProjection<ReadModels>('fold-accounts', { table: 'fold_accounts', key: 'id' })
+class Accounts {
+  initial(id: string): FoldRow<ReadModels, 'fold_accounts'> {
+    return { id, balance: 0, transfers: 0 };
+  }
+
+  @Fold(Transferred, { keys: (event) => (event.from === event.to ? [] : [event.from, event.to]) })
+  transferred(account: FoldRow<ReadModels, 'fold_accounts'>, event: Transferred, { key }: FoldContext): void {
+    account.balance += key === event.to ? event.amount : -event.amount;
+    account.transfers += 1;
+  }
+}
+
 async function createTables(db: Kysely<ReadModels>): Promise<void> {
+  await db.schema
+    .createTable('fold_accounts')
+    .addColumn('id', 'text', (column) => column.primaryKey())
+    .addColumn('balance', 'integer', (column) => column.notNull())
+    .addColumn('transfers', 'integer', (column) => column.notNull())
+    .execute();
   await db.schema
     .createTable('fold_stock')
     .addColumn('sku', 'text', (column) => column.primaryKey())
@@ -172,6 +202,19 @@ forEachBackend('Fold projections', (backend) => {
     expect(streams.map((row) => ({ ...row, events: Number(row.events) }))).to.deep.equal([
       { id: 'w-1', events: 2 },
       { id: 'w-2', events: 1 },
+    ]);
+  });
+
+  it('folds an event into each of several rows when @Fold gives keys, and into none for an empty array', async () => {
+    const store = await openStore(backend);
+    await store.append({ type: 'Ledger', id: 'l-1' }, [new Transferred('alice', 'bob', 30), new Transferred('bob', 'carol', 10), new Transferred('carol', 'carol', 99)]);
+    const dispatcher = await backend.dispatch(store, [new Accounts()]);
+    await dispatcher.idle();
+    const accounts = await store.db.selectFrom('fold_accounts').selectAll().orderBy('id').execute();
+    expect(accounts.map((row) => ({ ...row, balance: Number(row.balance), transfers: Number(row.transfers) }))).to.deep.equal([
+      { id: 'alice', balance: -30, transfers: 1 },
+      { id: 'bob', balance: 20, transfers: 2 },
+      { id: 'carol', balance: 10, transfers: 1 },
     ]);
   });
 

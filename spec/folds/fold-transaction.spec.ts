@@ -34,7 +34,7 @@ function plan(fold: (row: Record<string, unknown>, event: Moved) => unknown): Fo
     keyColumns: ['sku'],
     database: 'sqlite',
     statements: new RowStatements('stock', ['sku'], 'question-mark'),
-    folds: new Map([[Moved, { fold: fold as never, keyOf: (event: object) => (event as Moved).sku }]]),
+    folds: new Map([[Moved, { fold: fold as never, keysOf: (event: object) => [(event as Moved).sku] }]]),
     initial: (key) => ({ sku: key, on_hand: 0 }),
   };
 }
