@@ -16,7 +16,7 @@ export interface DispatcherOptions {
    * process reach subscribers at once, without waiting for this. Defaults to 250.
    */
   pollIntervalMs?: number;
-  /** Events read per query while catching up. Defaults to 500. */
+  /** Events read per query while catching up. Defaults to 1000, the default batch of a projection. */
   pageSize?: number;
   /** Identifies this process in leases. Defaults to host name, process id and a random part. */
   processId?: string;
@@ -77,7 +77,7 @@ export function checkDispatcherOptions(options: DispatcherOptions | undefined): 
   return Object.freeze({
     leaseMs: wholeNumber(options.leaseMs, 5000, 'options.leaseMs'),
     pollIntervalMs: wholeNumber(options.pollIntervalMs, 250, 'options.pollIntervalMs'),
-    pageSize: wholeNumber(options.pageSize, 500, 'options.pageSize'),
+    pageSize: wholeNumber(options.pageSize, 1000, 'options.pageSize'),
     processId,
     logger: logger ?? console,
     onError,
