@@ -45,6 +45,14 @@ export class CheckpointTracker {
 
   /** Records that `position` is finished and moves the checkpoint as far as it may go. */
   finish(position: number): void {
+    if (this.taken[this.head] === position && this.finishedAhead.size === 0) {
+      // The oldest event in progress finished, and nothing beyond it had: the checkpoint moves
+      // to it. This is every event of a projection's batch, so it skips the set.
+      this.position = position;
+      this.head++;
+      this.compact();
+      return;
+    }
     this.finishedAhead.add(position);
     for (;;) {
       const oldest = this.taken[this.head];
@@ -53,6 +61,11 @@ export class CheckpointTracker {
       this.finishedAhead.delete(oldest);
       this.head++;
     }
+    this.compact();
+  }
+
+  /** Drops the finished part of the taken list now and then, so that it does not grow for ever. */
+  private compact(): void {
     if (this.head === this.taken.length) {
       this.taken = [];
       this.head = 0;
