@@ -1,4 +1,4 @@
-import { On, Projection, type ProjectionContext } from '../../lib';
+import { Fold, FoldProjection, On, Projection, type FoldRow, type ProjectionContext } from '../../lib';
 import { roundKrw, roundVolume } from './amounts';
 import { OrderCancelled, OrderFilled, OrderPlaced, PositionClosed, PositionIncreased, PositionOpened, PositionReduced } from './events';
 import type { ReadModels } from './read-models';
@@ -6,7 +6,7 @@ import type { ReadModels } from './read-models';
 type Context = ProjectionContext<ReadModels>;
 
 /** Orders that can still trade, with what is left of them. */
-@Projection('open-orders', { batchSize: 200 })
+@Projection('open-orders')
 export class OpenOrders {
   @On(OrderPlaced)
   async placed(event: OrderPlaced, { db }: Context): Promise<void> {
@@ -41,96 +41,67 @@ export class OpenOrders {
   }
 }
 
-/** Each market's position as the Position aggregate holds it. */
-@Projection('positions', { batchSize: 200 })
+type PositionRow = FoldRow<ReadModels, 'positions'>;
+type RealizedPnlRow = FoldRow<ReadModels, 'realized_pnl'>;
+
+/**
+ * Each market's position as the Position aggregate holds it: one row per market, folded from the
+ * position events in memory and written once per batch.
+ */
+@FoldProjection<ReadModels>('positions', { table: 'positions', key: 'market' })
 export class Positions {
-  @On(PositionOpened)
-  async opened(event: PositionOpened, { db }: Context): Promise<void> {
-    const row = { direction: event.direction, volume: event.volume, average_entry_price: event.averageEntryPrice };
-    await db
-      .insertInto('positions')
-      .values({ market: event.market, ...row, realized_pnl: 0, fees: event.fee })
-      .onConflict((oc) => oc.column('market').doUpdateSet((eb) => ({ ...row, fees: eb('positions.fees', '+', event.fee) })))
-      .execute();
+  initial(market: string): PositionRow {
+    return { market, direction: 'flat', volume: 0, average_entry_price: 0, realized_pnl: 0, fees: 0 };
   }
 
-  @On(PositionIncreased)
-  async increased(event: PositionIncreased, { db }: Context): Promise<void> {
-    const current = await this.current(db, event.market);
-    await db
-      .updateTable('positions')
-      .set({ volume: roundVolume(current.volume + event.volume), average_entry_price: event.averageEntryPrice, fees: roundKrw(current.fees + event.fee) })
-      .where('market', '=', event.market)
-      .execute();
+  @Fold(PositionOpened, (event) => event.market)
+  opened(position: PositionRow, event: PositionOpened): void {
+    Object.assign(position, { direction: event.direction, volume: event.volume, average_entry_price: event.averageEntryPrice });
+    position.fees = roundKrw(position.fees + event.fee);
   }
 
-  @On(PositionReduced)
-  async reduced(event: PositionReduced, { db }: Context): Promise<void> {
-    const current = await this.current(db, event.market);
-    await db
-      .updateTable('positions')
-      .set({
-        volume: roundVolume(current.volume - event.volume),
-        realized_pnl: roundKrw(current.realized_pnl + event.realizedPnl),
-        fees: roundKrw(current.fees + event.fee),
-      })
-      .where('market', '=', event.market)
-      .execute();
+  @Fold(PositionIncreased, (event) => event.market)
+  increased(position: PositionRow, event: PositionIncreased): void {
+    position.volume = roundVolume(position.volume + event.volume);
+    position.average_entry_price = event.averageEntryPrice;
+    position.fees = roundKrw(position.fees + event.fee);
   }
 
-  @On(PositionClosed)
-  async closed(event: PositionClosed, { db }: Context): Promise<void> {
-    const current = await this.current(db, event.market);
-    await db
-      .updateTable('positions')
-      .set({
-        direction: 'flat',
-        volume: 0,
-        average_entry_price: 0,
-        realized_pnl: roundKrw(current.realized_pnl + event.realizedPnl),
-        fees: roundKrw(current.fees + event.fee),
-      })
-      .where('market', '=', event.market)
-      .execute();
+  @Fold(PositionReduced, (event) => event.market)
+  reduced(position: PositionRow, event: PositionReduced): void {
+    position.volume = roundVolume(position.volume - event.volume);
+    position.realized_pnl = roundKrw(position.realized_pnl + event.realizedPnl);
+    position.fees = roundKrw(position.fees + event.fee);
   }
 
-  async reset(db: Context['db']): Promise<void> {
-    await db.deleteFrom('positions').execute();
-  }
-
-  private async current(db: Context['db'], market: string) {
-    return db.selectFrom('positions').selectAll().where('market', '=', market).executeTakeFirstOrThrow();
+  @Fold(PositionClosed, (event) => event.market)
+  closed(position: PositionRow, event: PositionClosed): void {
+    Object.assign(position, { direction: 'flat', volume: 0, average_entry_price: 0 });
+    position.realized_pnl = roundKrw(position.realized_pnl + event.realizedPnl);
+    position.fees = roundKrw(position.fees + event.fee);
   }
 }
 
 /** Profit and loss realized per market, fees included. */
-@Projection('realized-pnl', { batchSize: 200 })
+@FoldProjection<ReadModels>('realized-pnl', { table: 'realized_pnl', key: 'market' })
 export class RealizedPnl {
-  @On(PositionReduced)
-  async reduced(event: PositionReduced, context: Context): Promise<void> {
-    await this.add(event.market, event.realizedPnl, event.fee, context);
+  initial(market: string): RealizedPnlRow {
+    return { market, realized_pnl: 0, fees: 0, reductions: 0 };
   }
 
-  @On(PositionClosed)
-  async closed(event: PositionClosed, context: Context): Promise<void> {
-    await this.add(event.market, event.realizedPnl, event.fee, context);
+  @Fold(PositionReduced, (event) => event.market)
+  reduced(row: RealizedPnlRow, event: PositionReduced): void {
+    this.add(row, event.realizedPnl, event.fee);
   }
 
-  async reset(db: Context['db']): Promise<void> {
-    await db.deleteFrom('realized_pnl').execute();
+  @Fold(PositionClosed, (event) => event.market)
+  closed(row: RealizedPnlRow, event: PositionClosed): void {
+    this.add(row, event.realizedPnl, event.fee);
   }
 
-  private async add(market: string, pnl: number, fee: number, { db }: Context): Promise<void> {
-    const current = await db.selectFrom('realized_pnl').selectAll().where('market', '=', market).executeTakeFirst();
-    const row = {
-      realized_pnl: roundKrw((current?.realized_pnl ?? 0) + pnl),
-      fees: roundKrw((current?.fees ?? 0) + fee),
-      reductions: (current?.reductions ?? 0) + 1,
-    };
-    await db
-      .insertInto('realized_pnl')
-      .values({ market, ...row })
-      .onConflict((oc) => oc.column('market').doUpdateSet(row))
-      .execute();
+  private add(row: RealizedPnlRow, pnl: number, fee: number): void {
+    row.realized_pnl = roundKrw(row.realized_pnl + pnl);
+    row.fees = roundKrw(row.fees + fee);
+    row.reductions += 1;
   }
 }
