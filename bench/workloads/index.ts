@@ -4,6 +4,7 @@ import { batchedAppend } from './batched-append';
 import { eventBus } from './event-bus';
 import { projectionRebuild } from './projection-rebuild';
 import { projectionThroughputFour, projectionThroughputOne, projectionThroughputSql } from './projection-throughput';
+import { readAll } from './read-all';
 import { singleAppend } from './single-append';
 
 /** Every workload, in the order the results table lists them. */
@@ -17,6 +18,7 @@ export const WORKLOADS: readonly Workload[] = [
   projectionThroughputFour,
   projectionRebuild,
   eventBus,
+  readAll,
 ];
 
 /** The workload called `name`; throws with the known names when there is none. */
