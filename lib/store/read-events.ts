@@ -5,7 +5,7 @@ import type { ReplayRow } from './event-log-queries';
 import { PagedEventIterator } from './paged-event-iterator';
 import type { RecordedEvent } from './recorded-event';
 import { StoredEventDecoder } from './stored-event-decoder';
-import type { StoredEventTuple } from './stored-event-tuple';
+import { positionOfTuple, streamVersionOfTuple, type StoredEventTuple } from './stored-event-tuple';
 import type { StreamRef } from './stream-ref';
 
 /**
@@ -24,16 +24,8 @@ export function readPaged(
   pageSize: number,
   onUndecodable: UndecodableHandling,
 ): AsyncIterableIterator<RecordedEvent> {
-  const keyOf = key === 'position' ? positionOf : streamVersionOf;
+  const keyOf = key === 'position' ? positionOfTuple : streamVersionOfTuple;
   return new PagedEventIterator({ fetch: fetchPage, keyOf, pageSize }, after, new StoredEventDecoder(registry, onUndecodable));
-}
-
-function positionOf(row: StoredEventTuple): number {
-  return Number(row[0]);
-}
-
-function streamVersionOf(row: StoredEventTuple): number {
-  return Number(row[4]);
 }
 
 /** Told each event of a replay, in version order: the decoded event and its stream version. */

@@ -22,3 +22,13 @@ export type StoredEventTuple = readonly [
 export function tupleOfStoredRow(row: StoredRow): StoredEventTuple {
   return [row.position, row.event_id, row.stream_type, row.stream_id, row.stream_version, row.event_type, row.schema_version, row.payload, row.metadata, row.recorded_at];
 }
+
+/** The position in a {@link StoredEventTuple}, as a number. */
+export function positionOfTuple(row: StoredEventTuple): number {
+  return Number(row[0]);
+}
+
+/** The stream version in a {@link StoredEventTuple}, as a number. */
+export function streamVersionOfTuple(row: StoredEventTuple): number {
+  return Number(row[4]);
+}
