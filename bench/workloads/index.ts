@@ -10,6 +10,7 @@ import {
   projectionThroughputOne,
   projectionThroughputSql,
 } from './projection-throughput';
+import { readAll } from './read-all';
 import { singleAppend } from './single-append';
 
 /** Every workload, in the order the results table lists them. */
@@ -25,6 +26,7 @@ export const WORKLOADS: readonly Workload[] = [
   projectionThroughputFour,
   projectionRebuild,
   eventBus,
+  readAll,
 ];
 
 /** The workload called `name`; throws with the known names when there is none. */

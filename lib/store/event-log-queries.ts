@@ -6,7 +6,7 @@ import type { StreamRef } from './stream-ref';
 /** Columns written by an insert, in the order {@link EventLogQueries.insert} binds their values. */
 const INSERT_COLUMNS = ['event_id', 'stream_type', 'stream_id', 'stream_version', 'event_type', 'schema_version', 'payload', 'metadata', 'recorded_at'] as const;
 
-/** The columns of an event as readers see it. */
+/** The columns of an event as readers see it, in the order of a `StoredEventTuple`. */
 const EVENT_COLUMNS = ['position', ...INSERT_COLUMNS] as const;
 
 /** The columns a replay reads: enough to decode an event and to say where it is stored. */
@@ -141,7 +141,7 @@ export class EventLogQueries {
     let pageSql = this.pageSql.get(key);
     if (pageSql === undefined) {
       const from = this.db.selectFrom(EVENTS_TABLE);
-      let query = (columns === 'all' ? from.selectAll() : from.select(REPLAY_COLUMNS))
+      let query = (columns === 'all' ? from.select(EVENT_COLUMNS) : from.select(REPLAY_COLUMNS))
         .where('stream_type', '=', '')
         .where('stream_id', '=', '')
         .where('stream_version', '>', 0);

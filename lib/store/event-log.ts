@@ -269,7 +269,7 @@ export class EventLog<DB = any> {
     assertStreamRef(stream);
     const { from, to, pageSize, onUndecodable } = readStreamSettings(options, this.pageSize);
     const ref = { type: stream.type, id: stream.id };
-    const fetchPage = (after: number) => this.fetch(this.queries.pageOfStream(ref, after, to, pageSize));
+    const fetchPage = (after: number) => this.backend.readEventRows(this.queries.pageOfStream(ref, after, to, pageSize));
     return readPaged(this.registry, fetchPage, from - 1, 'stream_version', pageSize, onUndecodable);
   }
 
@@ -308,7 +308,7 @@ export class EventLog<DB = any> {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
     this.assertOpen('read the log');
     const { from, to, pageSize, onUndecodable } = readAllSettings(options, this.pageSize);
-    const fetchPage = (after: number) => this.fetch(this.queries.pageOfLog(after, to, pageSize));
+    const fetchPage = (after: number) => this.backend.readEventRows(this.queries.pageOfLog(after, to, pageSize));
     return readPaged(this.registry, fetchPage, from - 1, 'position', pageSize, onUndecodable);
   }
 

@@ -1,10 +1,11 @@
 import { decodePayload } from '../events/event-codec';
-import type { EventMetadata } from '../events/event-metadata';
 import type { EventRegistry } from '../events/event-registry';
-import { parseJsonSafely } from '../events/safe-json';
-import { CorruptEventError, UndecodableEventError, type StoredEventLocation } from '../events/undecodable-event-error';
+import type { UndecodableEventError } from '../events/undecodable-event-error';
+import type { ReplayRow } from './event-log-queries';
+import { PagedEventIterator } from './paged-event-iterator';
 import type { RecordedEvent } from './recorded-event';
-import type { ReplayRow, StoredRow } from './event-log-queries';
+import { StoredEventDecoder } from './stored-event-decoder';
+import { positionOfTuple, streamVersionOfTuple, type StoredEventTuple } from './stored-event-tuple';
 import type { StreamRef } from './stream-ref';
 
 /**
@@ -15,25 +16,16 @@ import type { StreamRef } from './stream-ref';
 export type UndecodableHandling = 'throw' | 'skip' | ((error: UndecodableEventError) => void);
 
 /** Reads rows in pages of `pageSize`, keyed on a column that increases, and decodes them. */
-export async function* readPaged(
+export function readPaged(
   registry: EventRegistry,
-  fetchPage: (after: number) => Promise<StoredRow[]>,
+  fetchPage: (after: number) => Promise<StoredEventTuple[]>,
   after: number,
   key: 'position' | 'stream_version',
   pageSize: number,
   onUndecodable: UndecodableHandling,
-): AsyncGenerator<RecordedEvent> {
-  let cursor = after;
-  for (;;) {
-    const rows = await fetchPage(cursor);
-    for (const row of rows) {
-      const recorded = decodeRowOrHandle(registry, row, onUndecodable);
-      if (recorded) yield recorded;
-    }
-    const last = rows.at(-1);
-    if (last === undefined || rows.length < pageSize) return;
-    cursor = Number(last[key]);
-  }
+): AsyncIterableIterator<RecordedEvent> {
+  const keyOf = key === 'position' ? positionOfTuple : streamVersionOfTuple;
+  return new PagedEventIterator({ fetch: fetchPage, keyOf, pageSize }, after, new StoredEventDecoder(registry, onUndecodable));
 }
 
 /** Told each event of a replay, in version order: the decoded event and its stream version. */
@@ -84,58 +76,4 @@ export async function replayPaged(
     if (last === undefined || rows.length < pageSize) return;
     cursor = Number(last.stream_version);
   }
-}
-
-function decodeRowOrHandle(registry: EventRegistry, row: StoredRow, onUndecodable: UndecodableHandling): RecordedEvent | undefined {
-  try {
-    return decodeRow(registry, row);
-  } catch (error) {
-    if (!(error instanceof UndecodableEventError) || onUndecodable === 'throw') throw error;
-    if (typeof onUndecodable === 'function') onUndecodable(error);
-    return undefined;
-  }
-}
-
-/** Turns one stored row into a {@link RecordedEvent}. */
-function decodeRow(registry: EventRegistry, row: StoredRow): RecordedEvent {
-  const location = {
-    position: Number(row.position),
-    type: row.event_type,
-    streamType: row.stream_type,
-    streamId: row.stream_id,
-    streamVersion: Number(row.stream_version),
-    eventId: row.event_id,
-    recordedAt: new Date(row.recorded_at),
-  };
-  const event = decodePayload(registry, location, Number(row.schema_version), row.payload);
-  return {
-    position: location.position,
-    eventId: row.event_id,
-    streamType: row.stream_type,
-    streamId: row.stream_id,
-    streamVersion: location.streamVersion,
-    type: row.event_type,
-    schemaVersion: Number(row.schema_version),
-    event,
-    metadata: decodeMetadata(row.metadata, location),
-    recordedAt: location.recordedAt,
-  };
-}
-
-/** Metadata that was stored without fields: most events carry none. */
-const EMPTY_METADATA_TEXT = '{}';
-
-function decodeMetadata(text: string, location: StoredEventLocation): EventMetadata {
-  // What JSON.parse would return, a fresh empty object, without running the parser.
-  if (text === EMPTY_METADATA_TEXT) return {};
-  let metadata: unknown;
-  try {
-    metadata = parseJsonSafely(text);
-  } catch (cause) {
-    throw new CorruptEventError(location, `its metadata is not valid JSON (${(cause as Error).message}).`, { cause });
-  }
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new CorruptEventError(location, 'its metadata is not a JSON object.');
-  }
-  return metadata as EventMetadata;
 }

@@ -1,7 +1,8 @@
-import type { Kysely, Migration, RawBuilder } from 'kysely';
-import type { EventLogQueries } from '../event-log-queries';
+import type { CompiledQuery, Kysely, Migration, RawBuilder } from 'kysely';
+import type { EventLogQueries, StoredRow } from '../event-log-queries';
 import type { HorizonStall } from '../postgres/horizon-stall';
 import type { EventfoldTables } from '../schema';
+import type { StoredEventTuple } from '../stored-event-tuple';
 import type { UniqueViolation } from './unique-violation';
 import type { AppendOutcome, AppendTry } from './append-try';
 import type { ColumnTypes } from './column-types';
@@ -23,6 +24,14 @@ export interface StoreBackend {
   readonly db: Kysely<EventfoldTables>;
   /** The event log's queries, compiled for this database once (reads stop at its readable head). */
   readonly queries: EventLogQueries;
+
+  /**
+   * Runs one of the log's page queries ({@link EventLogQueries.pageOfLog},
+   * {@link EventLogQueries.pageOfStream}) and returns its rows as tuples, in the order it selects
+   * the columns. Reading the whole log is mostly this, so each database hands its rows over the
+   * cheapest way it has.
+   */
+  readEventRows(query: CompiledQuery<StoredRow>): Promise<StoredEventTuple[]>;
 
   /**
    * One try of an append: the expected-version check and the insert, in one transaction that it

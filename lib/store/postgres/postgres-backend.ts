@@ -1,11 +1,12 @@
-import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import type { AppendOutcome, AppendTry } from '../backend/append-try';
 import type { ColumnTypes } from '../backend/column-types';
 import { errorCodeOf } from '../backend/error-code';
 import type { StoreBackend } from '../backend/store-backend';
 import type { UniqueViolation } from '../backend/unique-violation';
-import { EventLogQueries } from '../event-log-queries';
+import { EventLogQueries, type StoredRow } from '../event-log-queries';
 import type { EventfoldTables } from '../schema';
+import { tupleOfStoredRow, type StoredEventTuple } from '../stored-event-tuple';
 import { addTransactionIds } from './add-transaction-ids';
 import { appendChannel } from './append-channel';
 import { AppendNotifier } from './append-notifier';
@@ -62,6 +63,11 @@ export class PostgresBackend implements StoreBackend {
 
   get migrationNamespace(): string | undefined {
     return this.place.schema;
+  }
+
+  /** A round trip costs far more than making tuples of the rows `pg` returns. */
+  async readEventRows(query: CompiledQuery<StoredRow>): Promise<StoredEventTuple[]> {
+    return (await this.db.executeQuery(query)).rows.map(tupleOfStoredRow);
   }
 
   /** One statement, `eventfold_append`, which commits on its own: see `append-function-sql.ts`. */

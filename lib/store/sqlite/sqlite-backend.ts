@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import type { AppendOutcome, AppendTry } from '../backend/append-try';
 import { ConcurrencyError } from '../concurrency-error';
 import { currentVersion } from '../current-version';
@@ -7,8 +7,10 @@ import type { ColumnTypes } from '../backend/column-types';
 import { schemaFailureReason } from '../backend/open-failure-reason';
 import type { StoreBackend } from '../backend/store-backend';
 import type { UniqueViolation } from '../backend/unique-violation';
-import { EventLogQueries } from '../event-log-queries';
+import { EventLogQueries, type StoredRow } from '../event-log-queries';
 import type { EventfoldTables } from '../schema';
+import { tupleOfStoredRow, type StoredEventTuple } from '../stored-event-tuple';
+import type { ArrayRowStatements } from './array-row-statements';
 import { inImmediateTransaction } from './immediate-transaction';
 import { insertEvents } from './insert-events';
 import { isSqliteMigrationRace, sqliteUniqueViolationOf } from './sqlite-errors';
@@ -33,8 +35,18 @@ export class SqliteBackend implements StoreBackend {
   constructor(
     readonly db: Kysely<EventfoldTables>,
     readonly label: string,
+    /** Array rows straight from better-sqlite3; absent on a dialect the application made, whose database may be another driver. */
+    private readonly arrayRows?: ArrayRowStatements,
   ) {
     this.queries = new EventLogQueries(db, undefined);
+  }
+
+  readEventRows(query: CompiledQuery<StoredRow>): Promise<StoredEventTuple[]> {
+    const { arrayRows } = this;
+    if (arrayRows === undefined) return this.db.executeQuery(query).then(({ rows }) => rows.map(tupleOfStoredRow));
+    // Through Kysely's one connection, so that the read waits, as Kysely's own queries do, for a
+    // transaction in progress to end instead of seeing its uncommitted rows.
+    return this.db.connection().execute(async () => arrayRows.all(query.sql, query.parameters) as unknown as StoredEventTuple[]);
   }
 
   append(attempt: AppendTry): Promise<AppendOutcome> {

@@ -4,6 +4,7 @@ import { adapterIs, type BackendKind } from '../backend/backend-kind';
 import { describeValue } from '../describe-value';
 import type { EventStoreOptions } from '../event-store-options';
 import type { EventfoldTables } from '../schema';
+import { ArrayRowStatements } from './array-row-statements';
 import { openSqliteDatabase } from './open-sqlite-database';
 import { SqliteBackend } from './sqlite-backend';
 import type { SqliteOptions } from './sqlite-options';
@@ -21,7 +22,7 @@ export const SQLITE: BackendKind = {
     checkSqliteOptions(sqliteOptions);
     const database = openSqliteDatabase(sqliteOptions);
     const dialect = new SqliteDialect({ database: new StatementCache(database, sqliteOptions.sqlite) });
-    return new SqliteBackend(new Kysely<EventfoldTables>({ dialect }), sqliteOptions.sqlite);
+    return new SqliteBackend(new Kysely<EventfoldTables>({ dialect }), sqliteOptions.sqlite, new ArrayRowStatements(database, sqliteOptions.sqlite));
   },
   speaks: (adapter) => adapterIs(adapter, 'SqliteAdapter'),
   fromDialect: (dialect, label) => new SqliteBackend(new Kysely<EventfoldTables>({ dialect }), label),

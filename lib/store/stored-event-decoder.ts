@@ -1,0 +1,93 @@
+import { decodePayload } from '../events/event-codec';
+import type { EventMetadata } from '../events/event-metadata';
+import type { EventRegistry } from '../events/event-registry';
+import { parseJsonSafely } from '../events/safe-json';
+import { CorruptEventError, UndecodableEventError, type StoredEventLocation } from '../events/undecodable-event-error';
+import type { UndecodableHandling } from './read-events';
+import type { RecordedEvent } from './recorded-event';
+import type { StoredEventTuple } from './stored-event-tuple';
+
+/** Metadata that was stored without fields: most events carry none. */
+const EMPTY_METADATA_TEXT = '{}';
+
+/**
+ * Turns the rows of one read into {@link RecordedEvent}s, handling the events it cannot decode
+ * as the reader asked. One decoder serves one read, from its first row to its last.
+ */
+export class StoredEventDecoder {
+  /** The last `recorded_at` parsed, and its time: see {@link StoredEventDecoder.recordedAtOf}. */
+  private lastRecordedAt: unknown;
+  private lastRecordedAtTime = Number.NaN;
+
+  constructor(
+    private readonly registry: EventRegistry,
+    private readonly onUndecodable: UndecodableHandling,
+  ) {}
+
+  /** The recorded event of `row`, or undefined when it cannot be decoded and the reader skips such events. */
+  decode(row: StoredEventTuple): RecordedEvent | undefined {
+    try {
+      return this.decodeOrThrow(row);
+    } catch (error) {
+      if (!(error instanceof UndecodableEventError) || this.onUndecodable === 'throw') throw error;
+      if (typeof this.onUndecodable === 'function') this.onUndecodable(error);
+      return undefined;
+    }
+  }
+
+  private decodeOrThrow(row: StoredEventTuple): RecordedEvent {
+    const [storedPosition, eventId, streamType, streamId, storedVersion, type, storedSchemaVersion, payload, metadata, recordedAt] = row;
+    // PostgreSQL returns bigint columns as strings.
+    const location = {
+      position: Number(storedPosition),
+      type,
+      streamType,
+      streamId,
+      streamVersion: Number(storedVersion),
+      eventId,
+      recordedAt: this.recordedAtOf(recordedAt),
+    };
+    const schemaVersion = Number(storedSchemaVersion);
+    const event = decodePayload(this.registry, location, schemaVersion, payload);
+    return {
+      position: location.position,
+      eventId,
+      streamType,
+      streamId,
+      streamVersion: location.streamVersion,
+      type,
+      schemaVersion,
+      event,
+      metadata: decodeMetadata(metadata, location),
+      recordedAt: location.recordedAt,
+    };
+  }
+
+  /**
+   * A fresh Date for each event, since a Date can be changed by whoever holds it; but the events
+   * of one append share one `recorded_at`, and parsing the text was most of what making the Date
+   * cost, so consecutive equal texts are parsed once.
+   */
+  private recordedAtOf(stored: string | Date): Date {
+    if (stored !== this.lastRecordedAt) {
+      this.lastRecordedAtTime = new Date(stored).getTime();
+      this.lastRecordedAt = stored;
+    }
+    return new Date(this.lastRecordedAtTime);
+  }
+}
+
+function decodeMetadata(text: string, location: StoredEventLocation): EventMetadata {
+  // What JSON.parse would return, a fresh empty object, without running the parser.
+  if (text === EMPTY_METADATA_TEXT) return {};
+  let metadata: unknown;
+  try {
+    metadata = parseJsonSafely(text);
+  } catch (cause) {
+    throw new CorruptEventError(location, `its metadata is not valid JSON (${(cause as Error).message}).`, { cause });
+  }
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new CorruptEventError(location, 'its metadata is not a JSON object.');
+  }
+  return metadata as EventMetadata;
+}
