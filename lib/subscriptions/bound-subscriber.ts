@@ -80,7 +80,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     onFailure: failureMode(options.onFailure ?? (kind === 'projection' ? 'halt' : 'park'), name),
     maxCrashes: wholeNumber(options.maxCrashes ?? 3, 'maxCrashes', name),
     startFrom: startFrom(options.startFrom ?? 'beginning', name),
-    bufferSize: wholeNumber(options.bufferSize ?? 2000, 'bufferSize', name),
+    bufferSize: wholeNumber(options.bufferSize ?? 10_000, 'bufferSize', name),
     handlers,
     eventClasses: [...methods.keys()] as EventClass[],
     applyInTransaction: fold?.apply,

@@ -25,7 +25,11 @@ export interface SubscriberOptions {
   maxCrashes?: number;
   /** Where a subscriber with no checkpoint yet starts: the first event of the log, or the head. Defaults to `'beginning'`. */
   startFrom?: 'beginning' | 'now';
-  /** Events buffered in memory before the subscriber reads from the log instead. Defaults to 2000. */
+  /**
+   * Live events held in memory for the subscriber before it reads from the log instead. Defaults
+   * to 10000: ten appends of 1000 events a projection may fall behind by and still take them from
+   * memory, without reading and decoding them again.
+   */
   bufferSize?: number;
   /**
    * Splits the subscriber by stream into this many segments, each with its own checkpoint and
