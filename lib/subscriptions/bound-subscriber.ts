@@ -29,6 +29,11 @@ export interface BoundSubscriber {
   /** The handler for an event's class, or undefined when the subscriber ignores it. */
   readonly handlers: ReadonlyMap<Function, BoundHandler>;
   readonly eventClasses: readonly EventClass[];
+  /**
+   * The read-model tables the projection declared (empty when it declared none): a rebuild
+   * builds copies of them while the application goes on reading them, and switches over at the end.
+   */
+  readonly tables: readonly string[];
   /** The projection's `reset(db)`, if it has one. */
   readonly reset?: (db: Kysely<never>) => Promise<void>;
   /** How many segments the subscriber is split into (1: not split). */
@@ -73,6 +78,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     bufferSize: wholeNumber(options.bufferSize ?? 2000, 'bufferSize', name),
     handlers,
     eventClasses: [...methods.keys()] as EventClass[],
+    tables: kind === 'projection' ? tableNames((options as { tables?: unknown }).tables, name) : [],
     reset: typeof reset === 'function' ? (reset.bind(instance) as BoundSubscriber['reset']) : undefined,
     segments: checkWholeNumber(options.segments ?? 1, `segments of subscriber '${name}'`, { max: MAX_SEGMENTS }),
   });
@@ -103,6 +109,22 @@ export function splitIntoSegments(subscriber: BoundSubscriber): BoundSubscriber[
     const segment = { subscriber: subscriber.name, index, count: subscriber.segments };
     return Object.freeze({ ...subscriber, name: segmentName(segment), segment });
   });
+}
+
+/** The name a subscriber's segments share (their read model's owner); the subscriber's own name when it is not split. */
+export function projectionOf(subscriber: Pick<BoundSubscriber, 'name' | 'segment'>): string {
+  return subscriber.segment?.subscriber ?? subscriber.name;
+}
+
+function tableNames(value: unknown, subscriber: string): readonly string[] {
+  if (value === undefined) return Object.freeze([]);
+  const option = `tables of projection '${subscriber}'`;
+  if (!Array.isArray(value)) throw new InvalidArgumentError(option, `expected an array of table names, got ${describeValue(value)}.`);
+  for (const table of value) {
+    if (typeof table !== 'string' || table.trim() === '') throw new InvalidArgumentError(option, `expected table names, got ${describeValue(table)}.`);
+  }
+  if (new Set(value).size !== value.length) throw new InvalidArgumentError(option, 'names a table twice; name each table once.');
+  return Object.freeze([...(value as string[])]);
 }
 
 function wholeNumber(value: number, option: string, subscriber: string): number {

@@ -46,4 +46,12 @@ export interface ProjectionOptions extends SubscriberOptions {
    * rebuilding fast; 1 (the default) gives each event its own transaction.
    */
   batchSize?: number;
+  /**
+   * The read-model tables the projection writes (unqualified names, in the store's schema on
+   * PostgreSQL). With them declared, `dispatcher.rebuild` builds fresh copies of these tables
+   * while the application goes on reading the old ones, and swaps them in one transaction at the
+   * end (blue/green); `reset(db)` is then not needed. Without them, a rebuild empties the read
+   * model with `reset(db)` and the application sees it fill up again.
+   */
+  tables?: readonly string[];
 }

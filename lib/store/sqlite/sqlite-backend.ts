@@ -12,6 +12,7 @@ import type { EventfoldTables } from '../schema';
 import { inImmediateTransaction } from './immediate-transaction';
 import { insertEvents } from './insert-events';
 import { isSqliteMigrationRace, sqliteUniqueViolationOf } from './sqlite-errors';
+import { sqliteTableCopies } from './sqlite-table-copies';
 
 /** On SQLite `integer primary key` makes position the rowid: the cheapest monotonic order there is. */
 const SQLITE_COLUMN_TYPES: ColumnTypes = { serial: 'integer', bigint: 'integer', json: 'text', timestamp: 'text' };
@@ -27,6 +28,7 @@ export class SqliteBackend implements StoreBackend {
   readonly name = 'sqlite';
   readonly queries: EventLogQueries;
   readonly columnTypes = SQLITE_COLUMN_TYPES;
+  readonly tableCopies = sqliteTableCopies;
   readonly migrationSteps = NO_STEPS;
   readonly migrationNamespace = undefined;
 
