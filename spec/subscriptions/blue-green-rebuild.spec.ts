@@ -112,6 +112,24 @@ forEachBackend('Blue/green rebuild', (backend) => {
     await expectRejection(duplicate, Error);
   });
 
+  it('rebuilds a projection split into segments into one copy, switched for all of them at once', async () => {
+    const store = await backend.open({ events: [BgDeposited] });
+    await createTable(store);
+    await deposit(store, 1200);
+    @Projection('bg-segmented', { tables: ['bg_balances'], segments: 3 })
+    class SegmentedBalances extends BgBalances {}
+    const dispatcher = await backend.dispatch(store, [new SegmentedBalances()]);
+    await dispatcher.idle();
+
+    const result = await dispatcher.rebuild('bg-segmented', { batchSize: 100 });
+    await deposit(store, 10, 1200);
+    await dispatcher.idle();
+
+    expect(result).to.include({ done: 1200, total: 1200 });
+    expect(await tablesNamed(store, backend, 'bg_balances')).to.deep.equal(['bg_balances']);
+    expect(await balances(store)).to.deep.equal(expectedBalances(1210));
+  });
+
   it('undoes a rebuild that fails: the copies go, the old table and its checkpoint stay, and the projection goes on', async () => {
     const store = await backend.open({ events: [BgDeposited] });
     await createTable(store);
