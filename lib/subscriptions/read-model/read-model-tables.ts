@@ -5,6 +5,9 @@ import { TableRenamePlugin } from './table-rename-plugin';
 interface Redirect {
   readonly names: ReadonlyMap<string, string>;
   readonly plugin: TableRenamePlugin;
+  /** The transaction last wrapped, and its wrapper. */
+  lastDb?: unknown;
+  lastWriter?: unknown;
 }
 
 /**
@@ -34,6 +37,12 @@ export class ReadModelTables {
   /** `db` as `projection` must write through it now: its queries reach the copies during a rebuild. */
   writer<DB>(projection: string, db: Kysely<DB>): Kysely<DB> {
     const redirect = this.redirects.get(projection);
-    return redirect ? db.withPlugin(redirect.plugin) : db;
+    if (!redirect) return db;
+    // One wrapper per transaction, not per event: a batch hands every event the same one.
+    if (redirect.lastDb !== db) {
+      redirect.lastDb = db;
+      redirect.lastWriter = db.withPlugin(redirect.plugin);
+    }
+    return redirect.lastWriter as Kysely<DB>;
   }
 }

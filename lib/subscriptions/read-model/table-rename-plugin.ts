@@ -1,7 +1,7 @@
 import {
-  OperationNodeTransformer,
   SchemableIdentifierNode,
   type KyselyPlugin,
+  type OperationNode,
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
   type QueryResult,
@@ -10,19 +10,52 @@ import {
   type UnknownRow,
 } from 'kysely';
 
-/** Replaces table names in an operation tree: in `FROM`, `INTO`, `UPDATE`, joins and `table.column` references alike. */
-class TableRenamer extends OperationNodeTransformer {
-  constructor(private readonly names: ReadonlyMap<string, string>) {
-    super();
-  }
+/** Nodes that hold values rather than nodes: a value that happens to look like a node is still a value. */
+const LEAVES = new Set(['ValueNode', 'PrimitiveValueListNode', 'IdentifierNode', 'DefaultValueNode']);
 
-  protected override transformTable(node: TableNode): TableNode {
-    const renamed = this.names.get(node.table.identifier.name);
-    if (renamed === undefined) return super.transformTable(node);
-    const { schema } = node.table;
-    const table = schema ? SchemableIdentifierNode.createWithSchema(schema.name, renamed) : SchemableIdentifierNode.create(renamed);
-    return { ...node, table };
+/**
+ * `node` with every table named in `names` renamed, in `FROM`, `INTO`, `UPDATE`, joins and
+ * `table.column` references alike. Copies only the nodes on the way to a renamed table and
+ * returns the others as they are: this runs on every query a projection builds while it is
+ * rebuilt, and Kysely's own `OperationNodeTransformer` would copy the whole tree each time.
+ */
+function renameTables<T extends OperationNode>(node: T, names: ReadonlyMap<string, string>): T {
+  if (node.kind === 'TableNode') {
+    const table = (node as unknown as TableNode).table;
+    const renamed = names.get(table.identifier.name);
+    if (renamed === undefined) return node;
+    const identifier = table.schema ? SchemableIdentifierNode.createWithSchema(table.schema.name, renamed) : SchemableIdentifierNode.create(renamed);
+    return { ...node, table: identifier };
   }
+  if (LEAVES.has(node.kind)) return node;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(node)) {
+    const renamed = renameChild(value, names);
+    if (renamed !== value) {
+      copy ??= { ...(node as unknown as Record<string, unknown>) };
+      copy[key] = renamed;
+    }
+  }
+  return (copy as unknown as T | undefined) ?? node;
+}
+
+function renameChild(value: unknown, names: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, index) => {
+      const renamed = renameChild(item, names);
+      if (renamed !== item) {
+        copy ??= [...(value as unknown[])];
+        copy[index] = renamed;
+      }
+    });
+    return copy ?? value;
+  }
+  return isNode(value) ? renameTables(value, names) : value;
+}
+
+function isNode(value: unknown): value is OperationNode {
+  return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string';
 }
 
 /**
@@ -32,14 +65,10 @@ class TableRenamer extends OperationNodeTransformer {
  * the context for `tableName(…)` instead.
  */
 export class TableRenamePlugin implements KyselyPlugin {
-  private readonly renamer: TableRenamer;
-
-  constructor(names: ReadonlyMap<string, string>) {
-    this.renamer = new TableRenamer(names);
-  }
+  constructor(private readonly names: ReadonlyMap<string, string>) {}
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return this.renamer.transformNode(args.node);
+    return renameTables(args.node, this.names);
   }
 
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
