@@ -70,5 +70,5 @@ export interface ProjectionContext<DB = any> extends Omit<HandlerContext<DB>, 's
    * await sql`insert into ${sql.id(tableName('open_orders'))} (id) values (${event.orderId})`.execute(db);
    * ```
    */
-  tableName(table: string): string;
+  readonly tableName: (table: string) => string;
 }

@@ -100,7 +100,8 @@ forEachBackend('Blue/green rebuild', (backend) => {
     const indexes =
       backend.name === 'sqlite'
         ? (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'bg_balances' and sql is not null`.execute(store.db)).rows
-        : (await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and tablename = 'bg_balances'`.execute(store.db)).rows;
+        : (await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and tablename = 'bg_balances'`.execute(store.db))
+            .rows;
     const names = indexes.map((index) => index.name).sort();
     // SQLite cannot rename an index: its name alternates between two from one rebuild to the next.
     expect(names).to.deep.equal(backend.name === 'sqlite' ? ['bg_balances_by_total__next'] : ['bg_balances_by_total', 'bg_balances_pkey']);
@@ -248,7 +249,11 @@ describe('Blue/green rebuild cut short by a kill', function () {
     await next.stop();
     await store.close();
 
-    expect(whileCutShort).to.deep.equal({ tables: ['bg_balances', 'bg_balances__rebuilding'], balances: expectedBalances(3000), rebuilds: [{ projection: 'bg-balances' }] });
+    expect(whileCutShort).to.deep.equal({
+      tables: ['bg_balances', 'bg_balances__rebuilding'],
+      balances: expectedBalances(3000),
+      rebuilds: [{ projection: 'bg-balances' }],
+    });
     expect(afterRestart).to.deep.equal({ tables: ['bg_balances'], balances: expectedBalances(3010), rebuilds: [], checkpoint: 3010 });
     expect(rebuilt).to.deep.equal(expectedBalances(3010));
   });

@@ -29,9 +29,7 @@ export class BgBalances {
     await db
       .insertInto('bg_balances')
       .values({ account: event.account, total: event.amount, deposits: 1 })
-      .onConflict((oc) =>
-        oc.column('account').doUpdateSet((eb) => ({ total: eb('bg_balances.total', '+', event.amount), deposits: eb('bg_balances.deposits', '+', 1) })),
-      )
+      .onConflict((oc) => oc.column('account').doUpdateSet((eb) => ({ total: eb('bg_balances.total', '+', event.amount), deposits: eb('bg_balances.deposits', '+', 1) })))
       .execute();
   }
 }
@@ -73,4 +71,3 @@ export function expectedBalances(count: number): Balances {
   }
   return totals;
 }
-
