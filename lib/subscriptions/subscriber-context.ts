@@ -67,7 +67,15 @@ export interface ProjectionContext<DB = any> extends Omit<HandlerContext<DB>, 's
    *
    * @example
    * ```ts
-   * await sql`insert into ${sql.id(tableName('open_orders'))} (id) values (${event.orderId})`.execute(db);
+   * import { sql } from 'kysely';
+   *
+   * @Projection('open-orders', { tables: ['open_orders'] })
+   * class OpenOrders {
+   *   @On(OrderPlaced)
+   *   async placed(event: OrderPlaced, { db, tableName }: ProjectionContext<ReadModels>) {
+   *     await sql`insert into ${sql.id(tableName('open_orders'))} (id, market) values (${event.orderId}, ${event.market})`.execute(db);
+   *   }
+   * }
    * ```
    */
   readonly tableName: (table: string) => string;
