@@ -94,9 +94,10 @@ const UPSERT_FILLED =
 
 /**
  * The same projection under another name and starting at the head of the log: a read model
- * deployed against a log that already exists, to be filled in by a rebuild.
+ * deployed against a log that already exists, to be filled in by a rebuild. It declares its
+ * table, so the rebuild builds a copy while `order_status` stays readable (blue/green).
  */
-@Projection('order-status-rebuilt', { startFrom: 'now' })
+@Projection('order-status-rebuilt', { startFrom: 'now', tables: ['order_status'] })
 export class RebuiltOrderStatusProjection extends OrderStatusProjection {}
 
 /**

@@ -129,7 +129,7 @@ export const projectionRebuild: Workload = {
   durabilities: ['normal'],
   note: (quick) =>
     `the log (1,000-event batches in 10 streams) is written once and copied for each trial; timed: dispatcher.rebuild() of ` +
-    `the order_status projection (batchSize ${REBUILD_BATCH}, a Kysely upsert per event, ${Math.round(logLength(quick) / 2).toLocaleString('en-US')} ` +
+    `the order_status projection, blue/green (into a copy of the table, swapped in at the end; batchSize ${REBUILD_BATCH}, a Kysely upsert per event, ${Math.round(logLength(quick) / 2).toLocaleString('en-US')} ` +
     `rows at the end), RSS sampled every ${SAMPLE_EVERY_MS} ms and at 10/50/100% of progress, event-loop delay watched on both sides; raw: DELETE, then pages of ` +
     `${REBUILD_BATCH.toLocaleString('en-US')} rows (SELECT position, event_type, payload), JSON.parse and a prepared upsert per event, ` +
     `one transaction per page with a checkpoint UPDATE${quick ? '' : '; 1 trial per side in a full run'}`,

@@ -1,4 +1,4 @@
-import { CompiledQuery, PostgresAdapter } from 'kysely';
+import { PostgresAdapter } from 'kysely';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventMethodMap } from '../metadata/event-method-map';
 import type { RecordedEvent } from '../store/recorded-event';
@@ -11,10 +11,11 @@ import { RowStatements } from './row-statements';
 export interface BoundFold {
   /** The `@Fold` methods, by event class. */
   readonly methods: EventMethodMap;
-  /** Folds `events` into their rows and writes them, through `db` (the projection's transaction). */
-  apply(db: FoldDatabase, events: readonly RecordedEvent[]): Promise<void>;
-  /** Deletes every row of the table: the reset of a fold projection that declares none. */
-  deleteAllRows(db: FoldDatabase): Promise<void>;
+  /**
+   * Folds `events` into their rows and writes them, through `db` (the projection's transaction),
+   * to the table `tableName` gives for the declared one.
+   */
+  apply(db: FoldDatabase, events: readonly RecordedEvent[], tableName: (table: string) => string): Promise<void>;
 }
 
 /** Reads a `@FoldProjection` instance's fold methods and `initial`; throws naming what is missing. */
@@ -40,21 +41,20 @@ export function bindFold(instance: object, name: string, declaration: FoldTableD
   });
   const plans = new Map<string, FoldPlan>();
   // The database is known only once the dispatcher hands over a transaction.
-  const planFor = (db: FoldDatabase): FoldPlan => {
+  // and the table may be the copy a blue/green rebuild writes to.
+  const planFor = (db: FoldDatabase, table: string): FoldPlan => {
     const database = db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
-    let plan = plans.get(database);
+    const planKey = `${database}:${table}`;
+    let plan = plans.get(planKey);
     if (!plan) {
-      const statements = new RowStatements(declaration.table, declaration.keyColumns, database === 'postgres' ? 'numbered' : 'question-mark');
-      plan = { projection: name, ...declaration, database, statements, folds, initial: (initial as FoldPlan['initial']).bind(instance) };
-      plans.set(database, plan);
+      const statements = new RowStatements(table, declaration.keyColumns, database === 'postgres' ? 'numbered' : 'question-mark');
+      plan = { projection: name, table, keyColumns: declaration.keyColumns, database, statements, folds, initial: (initial as FoldPlan['initial']).bind(instance) };
+      plans.set(planKey, plan);
     }
     return plan;
   };
   return {
     methods,
-    apply: (db, events) => foldInTransaction(planFor(db), db, events),
-    deleteAllRows: async (db) => {
-      await db.executeQuery(CompiledQuery.raw(`delete from ${planFor(db).statements.tableName}`));
-    },
+    apply: (db, events, tableName) => foldInTransaction(planFor(db, tableName(declaration.table)), db, events),
   };
 }

@@ -32,9 +32,9 @@ type KeysOf = (event: object, recorded: RecordedEvent) => unknown;
  * a batch of N events touching K keys costs K row writes instead of N queries.
  *
  * The class must have `initial(key, event, context)`, which returns the row of a key not seen
- * before (its key columns included). Without a `reset(db)` of its own, a rebuild deletes every
- * row of the table. Options are those of `@Projection` plus `table` and `key`; give the read
- * model's tables as `DB` to have both checked.
+ * before (its key columns included). Its table counts as declared (`tables`), so a rebuild fills a
+ * copy of it while the application goes on reading the old one (blue/green). Options are those of
+ * `@Projection` plus `table` and `key`; give the read model's tables as `DB` to have both checked.
  *
  * @example
  * ```ts

@@ -11,6 +11,8 @@ export const SUBSCRIPTIONS_TABLE = 'eventfold_subscriptions';
 export const DEAD_LETTERS_TABLE = 'eventfold_dead_letters';
 /** Processes running a subscriber split into segments, each with the time its membership lapses. */
 export const SUBSCRIBER_MEMBERS_TABLE = 'eventfold_subscriber_members';
+/** Projection rebuilds under way into copies of their read models (blue/green). */
+export const REBUILDS_TABLE = 'eventfold_rebuilds';
 
 /** One row of the event log. JSON columns hold text. */
 export interface EventRow {
@@ -79,6 +81,22 @@ export interface SubscriberMemberRow {
   expires_at: number;
 }
 
+/**
+ * A projection rebuilding into copies of its read-model tables. While the row exists, the
+ * subscriber rows of the projection hold the copies' checkpoints and this row holds the
+ * checkpoints of the tables the application reads.
+ */
+export interface RebuildRow {
+  /** The projection's name (a projection split into segments: the name they share). */
+  projection: string;
+  /** JSON array of `{ table, copy }`: each read-model table and the copy being built. */
+  tables: string;
+  /** JSON object: for each subscriber row (segment), the checkpoint and status the live tables go with. */
+  checkpoints: string;
+  /** When the rebuild started (ISO 8601): dead letters from then on are the rebuild's. */
+  started_at: string;
+}
+
 /** The tables eventfold owns, as Kysely sees them. */
 export interface EventfoldTables {
   [EVENTS_TABLE]: EventRow;
@@ -86,4 +104,5 @@ export interface EventfoldTables {
   [SUBSCRIPTIONS_TABLE]: SubscriptionRow;
   [DEAD_LETTERS_TABLE]: DeadLetterRow;
   [SUBSCRIBER_MEMBERS_TABLE]: SubscriberMemberRow;
+  [REBUILDS_TABLE]: RebuildRow;
 }

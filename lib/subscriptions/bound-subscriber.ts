@@ -34,9 +34,14 @@ export interface BoundSubscriber {
   readonly eventClasses: readonly EventClass[];
   /**
    * For a fold projection: folds a transaction's events into rows and writes them, in place of
-   * one `@On` call per event.
+   * one `@On` call per event, to the table `tableName` names (a copy during a blue/green rebuild).
    */
-  readonly applyInTransaction?: (db: FoldDatabase, events: readonly RecordedEvent[]) => Promise<void>;
+  readonly applyInTransaction?: (db: FoldDatabase, events: readonly RecordedEvent[], tableName: (table: string) => string) => Promise<void>;
+  /**
+   * The read-model tables the projection declared (empty when it declared none): a rebuild
+   * builds copies of them while the application goes on reading them, and switches over at the end.
+   */
+  readonly tables: readonly string[];
   /** The projection's `reset(db)`, if it has one. */
   readonly reset?: (db: Kysely<never>) => Promise<void>;
   /** How many segments the subscriber is split into (1: not split). */
@@ -69,7 +74,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     handlers.set(eventClass, handler.bind(instance) as BoundHandler);
   });
   const ownReset = (instance as { reset?: unknown }).reset;
-  const reset = typeof ownReset === 'function' ? (ownReset.bind(instance) as BoundSubscriber['reset']) : fold?.deleteAllRows;
+  const reset = typeof ownReset === 'function' ? (ownReset.bind(instance) as BoundSubscriber['reset']) : undefined;
   return Object.freeze({
     name,
     kind,
@@ -84,6 +89,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     handlers,
     eventClasses: [...methods.keys()] as EventClass[],
     applyInTransaction: fold?.apply,
+    tables: kind === 'projection' ? [...new Set([...(foldTable ? [foldTable.table] : []), ...tableNames((options as { tables?: unknown }).tables, name)])] : [],
     reset,
     segments: checkWholeNumber(options.segments ?? 1, `segments of subscriber '${name}'`, { max: MAX_SEGMENTS }),
   });
@@ -114,6 +120,22 @@ export function splitIntoSegments(subscriber: BoundSubscriber): BoundSubscriber[
     const segment = { subscriber: subscriber.name, index, count: subscriber.segments };
     return Object.freeze({ ...subscriber, name: segmentName(segment), segment });
   });
+}
+
+/** The name a subscriber's segments share (their read model's owner); the subscriber's own name when it is not split. */
+export function projectionOf(subscriber: Pick<BoundSubscriber, 'name' | 'segment'>): string {
+  return subscriber.segment?.subscriber ?? subscriber.name;
+}
+
+function tableNames(value: unknown, subscriber: string): readonly string[] {
+  if (value === undefined) return Object.freeze([]);
+  const option = `tables of projection '${subscriber}'`;
+  if (!Array.isArray(value)) throw new InvalidArgumentError(option, `expected an array of table names, got ${describeValue(value)}.`);
+  for (const table of value) {
+    if (typeof table !== 'string' || table.trim() === '') throw new InvalidArgumentError(option, `expected table names, got ${describeValue(table)}.`);
+  }
+  if (new Set(value).size !== value.length) throw new InvalidArgumentError(option, 'names a table twice; name each table once.');
+  return Object.freeze([...(value as string[])]);
 }
 
 function wholeNumber(value: number, option: string, subscriber: string): number {

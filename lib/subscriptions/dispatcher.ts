@@ -240,8 +240,11 @@ export class Dispatcher {
   }
 
   /**
-   * Rebuilds a projection: empties its read model with its `reset(db)`, replays the whole log
-   * into it in large batches with progress reports, then carries on live.
+   * Rebuilds a projection: replays the whole log into its read model in large batches with
+   * progress reports, then carries on live. A projection that declares its `tables` is rebuilt
+   * into fresh copies of them while the application goes on reading the old ones, which the
+   * copies replace in one transaction at the end (blue/green); one that does not is emptied with
+   * its `reset(db)` and refilled in place.
    *
    * @example
    * ```ts

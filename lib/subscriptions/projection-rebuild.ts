@@ -1,6 +1,8 @@
 import type { EventStore } from '../event-store/event-store';
+import { blueGreenRebuild } from './read-model/blue-green-rebuild';
+import { inPlaceRebuild } from './read-model/in-place-rebuild';
+import type { RebuildSteps } from './read-model/rebuild-steps';
 import type { ProjectionReplay } from './runner/projection-replay';
-import { RebuildNotSupportedError } from './subscriber-errors';
 import { checkWholeNumber } from '../validation/whole-number';
 
 /** How far a rebuild has come. */
@@ -27,16 +29,19 @@ export interface RebuildOptions {
 }
 
 /**
- * Rebuilds a projection, whole or split into segments: pauses every segment, empties the read
- * model with the projection's `reset(db)` and sets every segment's checkpoint back to the start
- * in one transaction, then replays the log into all of them, reporting progress as the slowest
- * segment moves. Each segment carries on live once it has replayed the log as it was at the start.
+ * Rebuilds a projection, whole or split into segments: pauses every segment, prepares the read
+ * model and sets every segment's checkpoint back to the start in one transaction, then replays
+ * the log into all of them, reporting progress as the slowest segment moves. Each segment carries
+ * on live once it has replayed the log as it was at the start.
+ *
+ * A projection that declares its `tables` is rebuilt into copies of them that replace them at the
+ * end ({@link blueGreenRebuild}); one that does not is emptied by its `reset(db)` and refilled
+ * in place ({@link inPlaceRebuild}).
  */
 export async function rebuildProjection(store: EventStore, name: string, runners: readonly ProjectionReplay[], options: RebuildOptions): Promise<RebuildProgress> {
   // The dispatcher finds at least one runner for the name or throws UnknownSubscriberError.
   const { subscriber } = runners[0]!;
-  const reset = subscriber.reset;
-  if (!reset) throw new RebuildNotSupportedError(name);
+  const steps: RebuildSteps = subscriber.tables.length > 0 ? blueGreenRebuild(store, name, runners) : inPlaceRebuild(subscriber);
   for (const runner of runners) runner.assertCanRebuild();
   const batchSize = options.batchSize ?? Math.max(1000, subscriber.batchSize);
   checkWholeNumber(batchSize, 'options.batchSize');
@@ -44,14 +49,15 @@ export async function rebuildProjection(store: EventStore, name: string, runners
   await Promise.all(runners.map((runner) => runner.pause()));
   try {
     await store.eventfoldTransaction(async (db) => {
-      await reset(db as never);
-      for (const runner of runners) await runner.resetStored(db);
+      await steps.prepare(db);
+      for (const runner of runners) await runner.resetStored(db, steps.keepsDeadLetters);
     });
   } catch (error) {
     for (const runner of runners) runner.cancel();
     throw error;
   }
-  // The read model is empty now: every segment starts over from the beginning of the log.
+  steps.begin();
+  // Every segment starts over from the beginning of the log, into an empty read model.
   let total: number | undefined;
   const startedAt = Date.now();
   let lastReport = 0;
@@ -77,11 +83,16 @@ export async function rebuildProjection(store: EventStore, name: string, runners
   } catch (error) {
     // The replay goes on regardless; only its end is unknown. Leave rebuilding and report.
     for (const runner of runners) runner.end();
+    await steps.abandon();
     throw error;
   }
   const head = total;
-  const outcomes = await Promise.allSettled(runners.map((runner) => runner.replayUntil(head)));
+  const outcomes = await Promise.allSettled(runners.map((runner) => runner.replayUntil(head, steps.keepsReadModel)));
   const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
+  if (failed) {
+    await steps.abandon();
+    throw failed.reason;
+  }
+  await steps.finish();
   return report(true) as RebuildProgress;
 }

@@ -55,5 +55,28 @@ export interface HandlerContext<DB = any> {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the read model's schema is the user's; any lets `ProjectionContext` stand without one
 export interface ProjectionContext<DB = any> extends Omit<HandlerContext<DB>, 'store'> {
+  /**
+   * The transaction to write the read model through. While a projection that declares its
+   * `tables` is rebuilt, queries built with it (and `sql.table(...)` references in `sql`
+   * templates) reach the copies being built instead of the tables the application reads.
+   */
   readonly db: Kysely<DB>;
+  /**
+   * The name of the table that writes to the read-model table `table` reach now: `table` itself,
+   * or during a blue/green rebuild the copy being built. Only SQL written as text needs it.
+   *
+   * @example
+   * ```ts
+   * import { sql } from 'kysely';
+   *
+   * @Projection('open-orders', { tables: ['open_orders'] })
+   * class OpenOrders {
+   *   @On(OrderPlaced)
+   *   async placed(event: OrderPlaced, { db, tableName }: ProjectionContext<ReadModels>) {
+   *     await sql`insert into ${sql.id(tableName('open_orders'))} (id, market) values (${event.orderId}, ${event.market})`.execute(db);
+   *   }
+   * }
+   * ```
+   */
+  readonly tableName: (table: string) => string;
 }

@@ -37,14 +37,15 @@ export class UnknownSubscriberError extends EventfoldError {
   }
 }
 
-/** A projection without a `reset(db)` method was asked to rebuild. */
+/** A projection with neither declared `tables` nor a `reset(db)` method was asked to rebuild. */
 export class RebuildNotSupportedError extends EventfoldError {
   readonly code = 'EVENTFOLD_REBUILD_NOT_SUPPORTED';
 
   constructor(readonly subscriber: string) {
     super(
-      `Projection '${subscriber}' cannot be rebuilt: it has no reset(db) method. ` +
-        'Add async reset(db) { ... } that empties its read model; it runs in the rebuild transaction.',
+      `Projection '${subscriber}' cannot be rebuilt: it declares no tables and has no reset(db) method. ` +
+        "Declare its read-model tables (@Projection(name, { tables: ['...'] })) to rebuild into copies while the old tables stay readable, " +
+        'or add async reset(db) { ... } that empties its read model; it runs in the rebuild transaction.',
     );
   }
 }
@@ -80,10 +81,17 @@ export class RebuildFailedError extends EventfoldError {
     readonly reached: number,
     readonly total: number,
     readonly reason: string,
+    /**
+     * True when the projection rebuilt into copies of its tables (blue/green): the copies were
+     * dropped, and the read model the application reads is as it was before the rebuild.
+     */
+    readonly readModelKept = false,
   ) {
     super(
       `Rebuild of '${subscriber}' stopped at position ${reached} of ${total}: ${reason}. ` +
-        'See its dead letters, fix the cause, then retry the dead letter or rebuild again.',
+        (readModelKept
+          ? 'Its copies were dropped and the read model is as it was before the rebuild; fix the cause, then rebuild again.'
+          : 'See its dead letters, fix the cause, then retry the dead letter or rebuild again.'),
     );
   }
 }

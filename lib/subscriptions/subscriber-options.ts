@@ -56,4 +56,12 @@ export interface ProjectionOptions extends SubscriberOptions {
    * {@link DEFAULT_PROJECTION_BATCH_SIZE}.
    */
   batchSize?: number;
+  /**
+   * The read-model tables the projection writes (unqualified names, in the store's schema on
+   * PostgreSQL). With them declared, `dispatcher.rebuild` builds fresh copies of these tables
+   * while the application goes on reading the old ones, and swaps them in one transaction at the
+   * end (blue/green); `reset(db)` is then not needed. Without them, a rebuild empties the read
+   * model with `reset(db)` and the application sees it fill up again.
+   */
+  tables?: readonly string[];
 }

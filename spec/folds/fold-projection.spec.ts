@@ -233,7 +233,7 @@ forEachBackend('Fold projections', (backend) => {
     ]);
   });
 
-  it('rebuilds by deleting its rows and folding the log again', async () => {
+  it('rebuilds blue/green into a copy of its table, folding the whole log again', async () => {
     const store = await openStore(backend);
     const { events, expected } = movements(200, 10);
     await store.append({ type: 'Warehouse', id: 'w-1' }, events);

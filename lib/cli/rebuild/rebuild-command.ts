@@ -10,12 +10,12 @@ import { assertRunsHere, withSubscribers } from '../subscribers/run-subscribers'
 import { rebuildProgressView } from './rebuild-progress-view';
 
 /**
- * `eventfold rebuild <projection>`: empties a projection's read model and replays the whole log
- * into it, with a progress bar.
+ * `eventfold rebuild <projection>`: replays the whole log into a projection's read model (blue/green
+ * when it declares its tables), with a progress bar.
  */
 export function rebuildCommand(terminal: Terminal): Command {
   return withSessionOptions(new Command('rebuild'))
-    .description("empty a projection's read model and replay the whole log into it")
+    .description("replay the whole log into a projection's read model (into copies of its declared tables, swapped in at the end)")
     .argument('<projection>', 'projection name, as given to @Projection (e.g. open-orders)')
     .option('--batch-size <n>', "events per transaction (default: 1000, or the projection's batchSize if larger)", parseWholeNumber)
     .action((name: string, options: { batchSize?: number }, command: Command) =>

@@ -6,6 +6,7 @@ import type { StoredEventTuple } from '../stored-event-tuple';
 import type { UniqueViolation } from './unique-violation';
 import type { AppendOutcome, AppendTry } from './append-try';
 import type { ColumnTypes } from './column-types';
+import type { TableCopies } from './table-copies';
 
 /**
  * Everything the store does differently on one kind of database, behind one interface: each
@@ -56,6 +57,8 @@ export interface StoreBackend {
   /** Committed events that readers cannot see yet, and what holds them back; undefined when none can be. */
   findHorizonStall(): Promise<HorizonStall | undefined>;
 
+  /** Copies of read-model tables, for projections rebuilt beside the tables the application reads. */
+  readonly tableCopies: TableCopies;
   /** The column types of eventfold's tables here. */
   readonly columnTypes: ColumnTypes;
   /**

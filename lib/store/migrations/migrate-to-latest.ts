@@ -5,6 +5,7 @@ import { createEventLog } from './0001-create-event-log';
 import { createSubscriptions } from './0002-create-subscriptions';
 import { createSubscriberMembers } from './0003-create-subscriber-members';
 import { addAttemptRecords } from './0004-add-attempt-records';
+import { createRebuilds } from './0007-create-rebuilds';
 import type { ColumnTypes } from '../backend/column-types';
 import type { StoreBackend } from '../backend/store-backend';
 
@@ -22,6 +23,7 @@ function sharedMigrations(types: ColumnTypes): Record<string, Migration> {
     '0005_add_transaction_ids': NOTHING_SHARED,
     // PostgreSQL's appends in one statement (postgres/add-append-function.ts).
     '0006_add_append_function': NOTHING_SHARED,
+    '0007_create_rebuilds': createRebuilds,
   };
 }
 

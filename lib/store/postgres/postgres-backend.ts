@@ -18,6 +18,7 @@ import { listenForAppends } from './listen-for-appends';
 import { READABLE_HEAD } from './log-horizon';
 import { isPostgresMigrationRace, postgresOpenFailureReason, postgresUniqueViolationOf } from './postgres-errors';
 import type { ListenConnection } from './listen-connection';
+import { postgresTableCopies } from './postgres-table-copies';
 
 const POSTGRES_COLUMN_TYPES: ColumnTypes = { serial: 'bigserial', bigint: 'bigint', json: 'jsonb', timestamp: 'timestamptz' };
 
@@ -46,6 +47,7 @@ export class PostgresBackend implements StoreBackend {
   readonly name = 'postgres';
   readonly queries: EventLogQueries;
   readonly columnTypes = POSTGRES_COLUMN_TYPES;
+  readonly tableCopies = postgresTableCopies;
   readonly migrationSteps = POSTGRES_STEPS;
   private readonly notifier: AppendNotifier;
   /** The LISTEN/NOTIFY channel of the schema's appends. */

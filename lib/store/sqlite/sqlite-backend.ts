@@ -14,6 +14,7 @@ import type { ArrayRowStatements } from './array-row-statements';
 import { inImmediateTransaction } from './immediate-transaction';
 import { insertEvents } from './insert-events';
 import { isSqliteMigrationRace, sqliteUniqueViolationOf } from './sqlite-errors';
+import { sqliteTableCopies } from './sqlite-table-copies';
 
 /** On SQLite `integer primary key` makes position the rowid: the cheapest monotonic order there is. */
 const SQLITE_COLUMN_TYPES: ColumnTypes = { serial: 'integer', bigint: 'integer', json: 'text', timestamp: 'text' };
@@ -29,6 +30,7 @@ export class SqliteBackend implements StoreBackend {
   readonly name = 'sqlite';
   readonly queries: EventLogQueries;
   readonly columnTypes = SQLITE_COLUMN_TYPES;
+  readonly tableCopies = sqliteTableCopies;
   readonly migrationSteps = NO_STEPS;
   readonly migrationNamespace = undefined;
 

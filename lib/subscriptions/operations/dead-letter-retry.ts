@@ -92,7 +92,9 @@ export class DeadLetterRetry {
     }
     await this.store.eventfoldTransaction(async (db) => {
       if (!(await this.deadLetters.removeById(db, letter.id))) throw new DeadLetterGone(letter.id);
-      await handler(recorded.event, { ...context, db });
+      // A letter left to retry is never a rebuild's (a rebuild that fails drops its letters with its
+      // copies), so the event goes to the tables the application reads.
+      await handler(recorded.event, { ...context, db, tableName: (table: string) => table });
       await settle?.(db);
       // An attempt abandoned for its timeout may still get here: it must not commit beside its retry.
       if (signal.aborted) throw signal.reason;

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import type { RecordedEvent } from '../../store/recorded-event';
 import type { EventfoldTables } from '../../store/schema';
 import { attemptWithRetries, type AttemptOutcome, type BackoffHooks } from '../attempts';
-import type { BoundSubscriber } from '../bound-subscriber';
+import { projectionOf, type BoundSubscriber } from '../bound-subscriber';
 import { UndecodableEvent } from '../event-feed';
+import type { ProjectionContext } from '../subscriber-context';
 import { UnfinishedAttemptsError } from '../subscriber-errors';
 import type { StatsCollector } from '../subscriber-stats';
 import type { AttemptJournal } from './attempt-journal';
@@ -100,7 +101,19 @@ export class EventAttempts {
       return;
     }
     for (const recorded of batch) if (recorded.event instanceof UndecodableEvent) throw recorded.event.error;
-    await applyInTransaction(db, batch);
+    const projection = projectionOf(this.subscriber);
+    await applyInTransaction(db, batch, (table) => this.env.readModels.physicalName(projection, table));
+  }
+
+  /**
+   * THE place where a projection is handed the transaction it writes its read model through.
+   * During a blue/green rebuild the `db` it gets sends its queries to the copies of its tables,
+   * and `tableName` tells hand-written SQL where they are (see {@link ReadModelTables}).
+   */
+  private readModelAccess(db: Kysely<EventfoldTables>): Pick<ProjectionContext, 'db' | 'tableName'> {
+    const { readModels } = this.env;
+    const projection = projectionOf(this.subscriber);
+    return { db: readModels.writer(projection, db), tableName: (table) => readModels.physicalName(projection, table) };
   }
 
   private async invoke(recorded: RecordedEvent, attempt: number, signal: AbortSignal, db?: Kysely<EventfoldTables>): Promise<void> {
@@ -114,7 +127,7 @@ export class EventAttempts {
       metadata: recorded.metadata,
       attempt,
       signal,
-      ...(db ? { db } : { store: this.env.store }),
+      ...(db ? this.readModelAccess(db) : { store: this.env.store }),
     };
     await handler(recorded.event, context);
   }

@@ -4,6 +4,7 @@ import type { EventfoldTables } from '../../store/schema';
 import type { BoundSubscriber } from '../bound-subscriber';
 import { RebuildFailedError } from '../subscriber-errors';
 import type { ProjectionDelivery } from './projection-delivery';
+import type { RunnerEnvironment } from './runner-environment';
 import type { SubscriberRunner } from './subscriber-runner';
 
 /**
@@ -22,9 +23,24 @@ export class ProjectionReplay {
     return this.runner.subscriber;
   }
 
+  /** The subscriber's name (a segment's, for a projection split into segments). */
+  get name(): string {
+    return this.runner.name;
+  }
+
+  get env(): RunnerEnvironment {
+    return this.runner.env;
+  }
+
   /** Every event up to this position is applied (or not this projection's to apply). */
   get replayedUpTo(): number {
     return this.runner.checkpoints.checkpoint;
+  }
+
+  /** Whether this process holds the lease: the projection works here, or halted here. */
+  get holdsLease(): boolean {
+    const { state } = this.runner;
+    return state !== 'standby' && state !== 'stopped' && state !== 'starting';
   }
 
   /** Whether a rebuild may start here; throws naming the state when not. */
@@ -42,13 +58,16 @@ export class ProjectionReplay {
     return this.delivery.pause();
   }
 
-  /** Sets the stored checkpoint back to the start and drops the dead letters, inside the rebuild's transaction. */
-  async resetStored(db: Kysely<EventfoldTables>): Promise<void> {
+  /**
+   * Sets the stored checkpoint back to the start, inside the rebuild's transaction, and drops the
+   * dead letters unless told to keep them (a blue/green rebuild drops them when it switches over).
+   */
+  async resetStored(db: Kysely<EventfoldTables>, keepDeadLetters = false): Promise<void> {
     await this.runner.env.subscriptions.resetCheckpoint(db, this.runner.name, 0);
-    await this.runner.env.deadLetters.removeAll(db, this.runner.name);
+    if (!keepDeadLetters) await this.runner.env.deadLetters.removeAll(db, this.runner.name);
   }
 
-  /** Goes on as before when the rebuild could not reset the database. */
+  /** Goes on as before when the rebuild could not reset the database, or once it switched over. */
   cancel(): void {
     this.delivery.unpause();
   }
@@ -71,11 +90,12 @@ export class ProjectionReplay {
    *
    * @throws {@link RebuildFailedError} when the projection halts (or loses its lease) first.
    */
-  async replayUntil(total: number): Promise<void> {
+  async replayUntil(total: number, readModelKept = false): Promise<void> {
     try {
       await this.runner.waitFor(total);
       if (this.runner.state !== 'rebuilding') {
-        throw new RebuildFailedError(this.runner.name, this.replayedUpTo, total, this.runner.deadLettering.haltedReason ?? `the projection is ${this.runner.state}`);
+        const reason = this.runner.deadLettering.haltedReason ?? `the projection is ${this.runner.state}`;
+        throw new RebuildFailedError(this.runner.name, this.replayedUpTo, total, reason, readModelKept);
       }
     } finally {
       this.end();
@@ -89,5 +109,17 @@ export class ProjectionReplay {
       this.runner.moveTo('catching-up');
       this.runner.pump();
     }
+  }
+
+  /**
+   * Goes on from the checkpoint as stored, after a rebuild was undone: the paused delivery takes
+   * events again only once the runner has started over from there. Where another process holds
+   * the lease now, that process starts from the stored checkpoint when it takes it.
+   */
+  async resumeFromStored(): Promise<void> {
+    this.delivery.endRebuild();
+    if (this.holdsLease) await this.runner.restartFromStored();
+    this.delivery.restart(this.subscriber.batchSize);
+    this.runner.pump();
   }
 }

@@ -6,6 +6,7 @@ import type { DispatcherSettings } from '../dispatcher-options';
 import { FailureReports } from '../logging/failure-reports';
 import { SILENT_LOGGER } from '../logging/subscriber-logger';
 import { SubscriptionStore } from '../subscription-store';
+import { ReadModelTables } from '../read-model/read-model-tables';
 import { SerialWrites } from './serial-writes';
 import { TurnBudget } from './turn-budget';
 
@@ -26,6 +27,8 @@ export interface RunnerEnvironment {
   readonly turns: TurnBudget;
   /** Keeps the subscribers' announcements of attempts in the order they were asked for. */
   readonly announcements: SerialWrites;
+  /** Where each projection writes: its read model, or the copies a blue/green rebuild is building. */
+  readonly readModels: ReadModelTables;
 }
 
 /** The environment of a dispatcher's runners on `store`. */
@@ -42,5 +45,6 @@ export function runnerEnvironment(store: EventStore, settings: DispatcherSetting
     reports,
     turns: new TurnBudget(),
     announcements: new SerialWrites(),
+    readModels: new ReadModelTables(),
   };
 }

@@ -1,3 +1,5 @@
+import { projectionOf } from '../bound-subscriber';
+import { undoRebuild } from '../read-model/undo-rebuild';
 import type { DeadLettering } from './dead-lettering';
 import type { DeliveryHost } from './delivery';
 import type { LeaseKeeper } from './lease-keeper';
@@ -139,10 +141,18 @@ export class RunnerLifecycle {
     }
   }
 
-  /** Starts from the stored checkpoint, counting the attempts the last process left unfinished. */
-  private async begin(): Promise<void> {
+  /**
+   * Starts from the stored checkpoint, counting the attempts the last process left unfinished.
+   * A blue/green rebuild of the projection still recorded was cut short (the process that ran it
+   * held this lease and is gone): it is undone first, so the stored checkpoint is the one of the
+   * tables the application reads.
+   */
+  async begin(): Promise<void> {
     const { runner } = this;
-    const { subscriptions, deadLetters } = runner.env;
+    const { subscriptions, deadLetters, store } = runner.env;
+    if (runner.subscriber.kind === 'projection') {
+      await store.eventfoldTransaction((db) => undoRebuild(db, store.backend.tableCopies, projectionOf(runner.subscriber)));
+    }
     const saved = await subscriptions.load(runner.name);
     runner.restartAt(saved?.position ?? 0, saved?.ahead ?? []);
     const { tracker } = runner.checkpoints;

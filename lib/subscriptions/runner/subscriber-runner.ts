@@ -142,6 +142,11 @@ export class SubscriberRunner implements DeliveryHost {
     return this.waiters.add(position);
   }
 
+  /** Starts over from the checkpoint as stored, as when the lease was taken (after a rebuild was undone). */
+  restartFromStored(): Promise<void> {
+    return this.lifecycle.begin();
+  }
+
   /** Lets in-flight work finish, saves the checkpoint and gives up the lease. Safe to call twice. */
   stop(): Promise<void> {
     return this.lifecycle.stop();
