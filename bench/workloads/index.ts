@@ -2,7 +2,7 @@ import type { Workload } from '../workload';
 import { loadByReplay, loadFromSnapshot } from './aggregate-load';
 import { batchedAppend } from './batched-append';
 import { eventBus } from './event-bus';
-import { projectionRebuild } from './projection-rebuild';
+import { projectionRebuild, projectionRebuildFold } from './projection-rebuild';
 import {
   projectionThroughputFold,
   projectionThroughputFour,
@@ -25,6 +25,7 @@ export const WORKLOADS: readonly Workload[] = [
   projectionThroughputKyselyConsumer,
   projectionThroughputFour,
   projectionRebuild,
+  projectionRebuildFold,
   eventBus,
   readAll,
 ];

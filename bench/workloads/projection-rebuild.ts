@@ -3,7 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Dispatcher, EventStore } from '../../lib';
 import { OrderFilled, OrderPlaced, type OrderFields } from '../bench-domain';
 import { startEventLoopDelayMonitor, type EventLoopDelay } from '../event-loop-delay';
-import { RebuiltOrderStatusProjection, createReadModels } from '../order-projections';
+import { RebuiltOrderStatusFold, RebuiltOrderStatusProjection, createReadModels } from '../order-projections';
 import { readModelChecksum } from '../order-read-models';
 import { writeOrderTape } from '../order-tape-log';
 import { openRawEventLog } from '../raw-event-log';
@@ -15,6 +15,7 @@ import type { Measurement, Workload, WorkloadRun } from '../workload';
 /** Events per rebuild transaction, on both sides. */
 const REBUILD_BATCH = 1000;
 const PROJECTION = 'order-status-rebuilt';
+const FOLD_PROJECTION = 'order-status-fold-rebuilt';
 const TABLES = ['order_status'] as const;
 /** How often each side samples its resident memory while rebuilding. */
 const SAMPLE_EVERY_MS = 100;
@@ -53,20 +54,24 @@ function rebuildMeasurement({ events, milliseconds, memory, eventLoopDelay }: Re
   return { ...measured, detail: `${measured.detail}, ${formatMemoryProfile(memory)}`, memory, eventLoopDelay, checksum };
 }
 
-async function measureEventfold(run: WorkloadRun): Promise<Measurement> {
+/** The projection a side rebuilds: the @On one with a Kysely upsert per event, or the fold projection. */
+type RebuiltProjection = 'on' | 'fold';
+
+async function measureEventfold(run: WorkloadRun, projection: RebuiltProjection = 'on'): Promise<Measurement> {
   const store = await EventStore.open({ sqlite: run.file, durability: run.durability, events: [OrderPlaced, OrderFilled] });
   let rebuilt: Rebuilt;
   try {
     await createReadModels(store.db, TABLES);
     // A projection deployed on a log that already exists starts at its head; the rebuild fills it in.
-    const dispatcher = await Dispatcher.start(store, [new RebuiltOrderStatusProjection()]);
+    const dispatcher = await Dispatcher.start(store, [projection === 'fold' ? new RebuiltOrderStatusFold() : new RebuiltOrderStatusProjection()]);
     try {
       await dispatcher.idle();
       const sampler = startRssSampler(SAMPLE_EVERY_MS);
       const monitor = await startEventLoopDelayMonitor();
       const elapsed = startClock();
-      const result = await dispatcher.rebuild(PROJECTION, {
-        batchSize: REBUILD_BATCH,
+      const result = await dispatcher.rebuild(projection === 'fold' ? FOLD_PROJECTION : PROJECTION, {
+        // The fold projection rebuilds with the default settings.
+        ...(projection === 'fold' ? {} : { batchSize: REBUILD_BATCH }),
         progressIntervalMs: SAMPLE_EVERY_MS,
         onProgress: ({ done, total }) => sampler.progress(done, total),
       });
@@ -142,4 +147,16 @@ export const projectionRebuild: Workload = {
   },
   eventfold: { measure: measureEventfold },
   raw: { measure: measureRaw },
+};
+
+/** The same rebuild of the order-status read model written as a fold projection, with the default settings. */
+export const projectionRebuildFold: Workload = {
+  ...projectionRebuild,
+  name: 'projection-rebuild-fold',
+  label: (quick) => `${projectionRebuild.label(quick)}, fold`,
+  note: (quick) =>
+    `as projection-rebuild, but the read model is the @FoldProjection of order_status with the default settings (blue/green, ` +
+    `per batch one select of its rows and one multi-row upsert); raw: the same as projection-rebuild` +
+    (quick ? '' : '; 1 trial per side in a full run'),
+  eventfold: { measure: (run) => measureEventfold(run, 'fold') },
 };
