@@ -5,6 +5,7 @@ import { eventBus } from './event-bus';
 import { projectionRebuild } from './projection-rebuild';
 import { projectionThroughputFour, projectionThroughputOne, projectionThroughputSql } from './projection-throughput';
 import { singleAppend } from './single-append';
+import { loadTyped, repositorySaveTyped } from './typed-events';
 
 /** Every workload, in the order the results table lists them. */
 export const WORKLOADS: readonly Workload[] = [
@@ -17,6 +18,8 @@ export const WORKLOADS: readonly Workload[] = [
   projectionThroughputFour,
   projectionRebuild,
   eventBus,
+  repositorySaveTyped,
+  loadTyped,
 ];
 
 /** The workload called `name`; throws with the known names when there is none. */
