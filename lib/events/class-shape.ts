@@ -1,5 +1,6 @@
 import { TransformationType } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import type { LayoutDecoder } from './layout-decoder';
 
 /** What a `@Transform` decorator records: the function and its options. */
 interface TransformMetadata {
@@ -52,6 +53,8 @@ export interface ClassShape {
   readonly prototype: object;
   /** The fields with a `@Type` or a `@Transform`, by property name. */
   readonly fields: ReadonlyMap<string, ShapedField>;
+  /** Decoders compiled for the layouts of payloads seen so far (see `compileLayout`), at most `MAX_LAYOUTS`. */
+  readonly layouts: LayoutDecoder[];
 }
 
 /** Reflected types for which class-transformer reads a stored array into a plain array. */
@@ -110,7 +113,7 @@ class ShapeReader {
     const chain = classChain(type);
     if (chain.some((member) => this.maps.exposes.has(member) || this.maps.excludes.has(member))) return undefined;
     const fields = new Map<string, ShapedField>();
-    const shape: ClassShape = { type: type as ShapedClass, prototype: type.prototype as object, fields };
+    const shape: ClassShape = { type: type as ShapedClass, prototype: type.prototype as object, fields, layouts: [] };
     this.shapes.set(type, shape);
     for (const property of this.declaredProperties(chain)) {
       const field = this.field(type, property);

@@ -2,6 +2,7 @@ import { TransformationType } from 'class-transformer';
 import { defaultOptions } from 'class-transformer/cjs/constants/default-options.constant';
 import type { ClassShape, ShapedField } from './class-shape';
 import { HAND_OVER, type HandOver } from './hand-over';
+import { MAX_LAYOUTS, compileLayout, type LayoutSteps } from './layout-decoder';
 
 /**
  * What class-transformer's `plainToInstance` builds from a parsed payload, built in one pass
@@ -30,10 +31,28 @@ export function decodeByShape(shape: ClassShape, payload: Record<string, unknown
   }
 }
 
+/**
+ * Decodes by the compiled layout of the payload's keys, or else key by key; a payload decoded
+ * key by key teaches the shape its layout, up to MAX_LAYOUTS of them.
+ */
 function decodeInstance(shape: ClassShape, payload: Record<string, unknown>): object | HandOver {
+  const keys = Object.keys(payload);
+  for (const layout of shape.layouts) {
+    const decoded = layout(payload, keys);
+    if (decoded !== undefined) return decoded;
+  }
+  const decoded = decodeKeyByKey(shape, payload, keys);
+  if (decoded !== HAND_OVER && shape.layouts.length < MAX_LAYOUTS) {
+    const layout = compileLayout(shape, keys, LAYOUT_STEPS);
+    if (layout) shape.layouts.push(layout);
+  }
+  return decoded;
+}
+
+function decodeKeyByKey(shape: ClassShape, payload: Record<string, unknown>, keys: readonly string[]): object | HandOver {
   const instance = new shape.type() as Record<string, unknown>;
   const { prototype, fields } = shape;
-  for (const key of Object.keys(payload)) {
+  for (const key of keys) {
     if (key === '__proto__' || key === 'constructor') continue;
     // class-transformer skips (or fails on) a key named like a member; rare enough to leave to it.
     if (key in prototype) return HAND_OVER;
@@ -124,3 +143,5 @@ function isParsedData(value: object): boolean {
   }
   return true;
 }
+
+const LAYOUT_STEPS: LayoutSteps = { decodeData, decodeField };
