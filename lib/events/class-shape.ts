@@ -1,6 +1,7 @@
 import { TransformationType } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import type { LayoutDecoder } from './layout-decoder';
+import type { LayoutEncoder } from './layout-encoder';
 
 /** What a `@Transform` decorator records: the function and its options. */
 interface TransformMetadata {
@@ -55,6 +56,8 @@ export interface ClassShape {
   readonly fields: ReadonlyMap<string, ShapedField>;
   /** Decoders compiled for the layouts of payloads seen so far (see `compileLayout`), at most `MAX_LAYOUTS`. */
   readonly layouts: LayoutDecoder[];
+  /** Encoders compiled for the layouts of instances seen so far (see `compileEncodeLayout`), at most `MAX_LAYOUTS`. */
+  readonly encodeLayouts: LayoutEncoder[];
 }
 
 /** Reflected types for which class-transformer reads a stored array into a plain array. */
@@ -113,7 +116,7 @@ class ShapeReader {
     const chain = classChain(type);
     if (chain.some((member) => this.maps.exposes.has(member) || this.maps.excludes.has(member))) return undefined;
     const fields = new Map<string, ShapedField>();
-    const shape: ClassShape = { type: type as ShapedClass, prototype: type.prototype as object, fields, layouts: [] };
+    const shape: ClassShape = { type: type as ShapedClass, prototype: type.prototype as object, fields, layouts: [], encodeLayouts: [] };
     this.shapes.set(type, shape);
     for (const property of this.declaredProperties(chain)) {
       const field = this.field(type, property);

@@ -3,6 +3,7 @@ import { defaultOptions } from 'class-transformer/cjs/constants/default-options.
 import type { ClassShape, ShapedField } from './class-shape';
 import { MAX_NESTING_DEPTH } from './exact-json';
 import { HAND_OVER, type HandOver } from './hand-over';
+import { MAX_LAYOUTS, compileEncodeLayout, type LayoutEncodeSteps } from './layout-encoder';
 import { mayHoldUnstorableCharacter } from './storable-text';
 
 /**
@@ -34,10 +35,25 @@ export function encodeByShape(shape: ClassShape, event: object): Record<string, 
 /** `level`: how deep `value` sits, the event being 1, as the exact-JSON checks count. */
 function encodeInstance(shape: ClassShape, value: object, level: number): Record<string, unknown> | HandOver {
   if (level > MAX_NESTING_DEPTH || Object.getPrototypeOf(value) !== shape.prototype) return HAND_OVER;
+  const keys = Object.keys(value);
+  for (const layout of shape.encodeLayouts) {
+    const plain = layout(value, keys, level);
+    if (plain !== undefined) return plain;
+  }
+  const plain = encodeKeyByKey(shape, value, keys, level);
+  // An instance encoded key by key teaches the shape its layout, up to MAX_LAYOUTS of them.
+  if (plain !== HAND_OVER && shape.encodeLayouts.length < MAX_LAYOUTS) {
+    const layout = compileEncodeLayout(shape, keys, LAYOUT_STEPS);
+    if (layout) shape.encodeLayouts.push(layout);
+  }
+  return plain;
+}
+
+function encodeKeyByKey(shape: ClassShape, value: object, keys: readonly string[], level: number): Record<string, unknown> | HandOver {
   const { prototype, fields } = shape;
   const record = value as Record<string, unknown>;
   const plain: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) {
+  for (const key of keys) {
     // `in` covers `__proto__`, `constructor` and every member, the keys class-transformer skips
     // or the checks refuse; nearly always false, it costs less than telling them apart.
     if (key in prototype || mayHoldUnstorableCharacter(key)) return HAND_OVER;
@@ -137,3 +153,5 @@ function isPlainData(value: object, level: number): boolean {
   }
   return true;
 }
+
+const LAYOUT_STEPS: LayoutEncodeSteps = { encodeData, encodeField };

@@ -109,7 +109,7 @@ type ShapedClass = (typeof CLASSES)[number];
 
 /**
  * One shape per class for the whole file, as one store keeps one: the layouts it learns from
- * early payloads then decode the later ones, so both the key-by-key and the compiled layout
+ * early events and payloads then encode and decode the later ones, so both the key-by-key and the compiled layout
  * paths are checked.
  */
 const shapes = new Map<ShapedClass, ClassShape>();
