@@ -18,7 +18,9 @@ import { MAX_LAYOUTS, compileLayout, type LayoutSteps } from './layout-decoder';
  *
  * @example
  * ```ts
- * decodeByShape(shape, { orderId: 'o-1', placedAt: '1970-01-01T00:00:00.000Z' }); // OrderPlaced { ..., placedAt: Date }
+ * // `shape`: what readClassShape(OrderPlaced) read.
+ * const decodePlaced = (shape: Parameters<typeof decodeByShape>[0]) =>
+ *   decodeByShape(shape, { orderId: 'o-1', placedAt: '1970-01-01T00:00:00.000Z' }); // OrderPlaced { ..., placedAt: Date }
  * ```
  */
 export function decodeByShape(shape: ClassShape, payload: Record<string, unknown>): object | HandOver {

@@ -3,7 +3,8 @@ import { defaultOptions } from 'class-transformer/cjs/constants/default-options.
 import type { ClassShape, ShapedField } from './class-shape';
 import { MAX_NESTING_DEPTH } from './exact-json';
 import { HAND_OVER, type HandOver } from './hand-over';
-import { MAX_LAYOUTS, compileEncodeLayout, type LayoutEncodeSteps } from './layout-encoder';
+import { MAX_LAYOUTS } from './layout-decoder';
+import { compileEncodeLayout, type LayoutEncodeSteps } from './layout-encoder';
 import { mayHoldUnstorableCharacter } from './storable-text';
 
 /**
@@ -19,8 +20,9 @@ import { mayHoldUnstorableCharacter } from './storable-text';
  *
  * @example
  * ```ts
- * JSON.stringify(encodeByShape(shape, new OrderPlaced('o-1', new Date(0))));
- * // '{"orderId":"o-1","placedAt":"1970-01-01T00:00:00.000Z"}'
+ * // `shape`: what readClassShape(OrderPlaced) read.
+ * const encodePlaced = (shape: Parameters<typeof encodeByShape>[0]) => JSON.stringify(encodeByShape(shape, placed));
+ * // '{"orderId":"o-1",...,"placedAt":"1970-01-01T00:00:00.000Z"}'
  * ```
  */
 export function encodeByShape(shape: ClassShape, event: object): Record<string, unknown> | HandOver {

@@ -32,8 +32,11 @@ const MAX_LAYOUT_KEYS = 64;
  *
  * @example
  * ```ts
- * const decode = compileLayout(shape, ['orderId', 'placedAt'], steps);
- * decode?.({ orderId: 'o-1', placedAt: '2026-01-01T00:00:00.000Z' }, ['orderId', 'placedAt']); // OrderPlaced
+ * // `shape`: what readClassShape(OrderPlaced) read; `steps`: the general decoder's.
+ * const decodePlaced = (shape: Parameters<typeof compileLayout>[0], steps: LayoutSteps) => {
+ *   const decode = compileLayout(shape, ['orderId', 'placedAt'], steps);
+ *   return decode?.({ orderId: 'o-1', placedAt: '2026-01-01T00:00:00.000Z' }, ['orderId', 'placedAt']); // OrderPlaced
+ * };
  * ```
  */
 export function compileLayout(shape: ClassShape, keys: readonly string[], steps: LayoutSteps): LayoutDecoder | undefined {

@@ -1,6 +1,5 @@
 import type { ClassShape, ShapedField } from './class-shape';
 import { HAND_OVER, type HandOver } from './hand-over';
-import { MAX_LAYOUTS } from './layout-decoder';
 
 /**
  * Encodes the instances of one class whose own keys come in one order (a layout), as
@@ -16,8 +15,6 @@ export interface LayoutEncodeSteps {
   readonly encodeField: (field: ShapedField, owner: object, key: string, item: unknown, level: number) => unknown;
 }
 
-export { MAX_LAYOUTS };
-
 /** An instance with more keys than this is not worth a layout of its own. */
 const MAX_LAYOUT_KEYS = 64;
 
@@ -30,8 +27,11 @@ const MAX_LAYOUT_KEYS = 64;
  *
  * @example
  * ```ts
- * const encode = compileEncodeLayout(shape, ['orderId', 'placedAt'], steps);
- * encode?.(new OrderPlaced('o-1', new Date(0)), ['orderId', 'placedAt'], 1); // { orderId: 'o-1', placedAt: '1970-...' }
+ * // `shape`: what readClassShape(OrderPlaced) read; `steps`: the general encoder's.
+ * const encodePlaced = (shape: Parameters<typeof compileEncodeLayout>[0], steps: LayoutEncodeSteps) => {
+ *   const encode = compileEncodeLayout(shape, ['orderId', 'placedAt'], steps);
+ *   return encode?.(placed, Object.keys(placed), 1); // { orderId: 'o-1', placedAt: '1970-...' } for a placed of that layout
+ * };
  * ```
  */
 export function compileEncodeLayout(shape: ClassShape, keys: readonly string[], steps: LayoutEncodeSteps): LayoutEncoder | undefined {
