@@ -12,6 +12,7 @@ import {
 } from './projection-throughput';
 import { readAll } from './read-all';
 import { singleAppend } from './single-append';
+import { loadTyped, repositorySaveTyped } from './typed-events';
 
 /** Every workload, in the order the results table lists them. */
 export const WORKLOADS: readonly Workload[] = [
@@ -28,6 +29,8 @@ export const WORKLOADS: readonly Workload[] = [
   projectionRebuildFold,
   eventBus,
   readAll,
+  repositorySaveTyped,
+  loadTyped,
 ];
 
 /** The workload called `name`; throws with the known names when there is none. */

@@ -5,6 +5,10 @@ import { hasClassTransformerMetadata } from './class-transformer-metadata';
 import { declaresDate } from './declared-date';
 import { assertClassTransformerKeeps } from './class-transformer-losses';
 import { checkExactJson, refusal } from './exact-json';
+import { readClassShape } from './class-shape';
+import { encodeByShape } from './compiled-encoder';
+import { decodeByShape } from './compiled-decoder';
+import { HAND_OVER } from './hand-over';
 
 /** Turns event instances of one class into stored JSON text and stored objects back into instances. */
 export interface PayloadCodec {
@@ -17,17 +21,36 @@ export interface PayloadCodec {
 }
 
 /**
- * The codec for an event class. Classes with class-transformer decorators always go through
- * class-transformer. Classes without any get a shortcut that gives the same result: encoding uses
- * `JSON.stringify` when every field is a JSON value already, and decoding sets the parsed fields
- * on a new instance (as class-transformer does, constructor defaults included).
+ * The codec for an event class. Every codec gives what class-transformer gives, and refuses what
+ * the checks on its result refuse; the shortcuts only make the common case fast.
  *
- * Either way the payload is checked with {@link checkExactJson} before it is written, so what
- * JSON would change in silence is refused instead.
+ * - A class without class-transformer decorators: encoding uses `JSON.stringify` when every
+ *   field is a JSON value already, and decoding sets the parsed fields on a new instance (as
+ *   class-transformer does, constructor defaults included).
+ * - A class whose decorators are `@Type`s of Dates and classes, and `@Transform`s: its shape is
+ *   read once, and each event is encoded and decoded by it in one pass ({@link encodeByShape},
+ *   {@link decodeByShape}). An event holding anything else is handed to class-transformer.
+ * - Any other class (`@Expose`, `@Exclude`, discriminators...) goes through class-transformer.
+ *
+ * Whatever class-transformer writes is checked with {@link checkExactJson} first, so what JSON
+ * would change in silence is refused instead; the shortcuts write only what those checks pass.
  */
 export function payloadCodecFor(eventClass: EventClass): PayloadCodec {
   const faithful = classTransformerCodec(eventClass);
-  if (hasClassTransformerMetadata(eventClass)) return faithful;
+  if (hasClassTransformerMetadata(eventClass)) {
+    const shape = readClassShape(eventClass);
+    if (!shape) return faithful;
+    return {
+      encode: (event, argument) => {
+        const plain = encodeByShape(shape, event);
+        return plain === HAND_OVER ? faithful.encode(event, argument) : JSON.stringify(plain);
+      },
+      decode: (payload) => {
+        const instance = decodeByShape(shape, payload);
+        return instance === HAND_OVER ? faithful.decode(payload) : instance;
+      },
+    };
+  }
   const prototype = eventClass.prototype as object;
   return {
     encode: (event, argument = 'event') => {
@@ -56,7 +79,8 @@ function isSkipped(member: PropertyDescriptor | undefined): boolean {
   return member !== undefined && (typeof member.value === 'function' || (member.get !== undefined && member.set === undefined));
 }
 
-function classTransformerCodec(eventClass: EventClass): PayloadCodec {
+/** The codec that sends every event through class-transformer and checks what it makes. */
+export function classTransformerCodec(eventClass: EventClass): PayloadCodec {
   return {
     encode: (event, argument = 'event') => {
       assertClassTransformerKeeps(event, argument, eventClass.name);

@@ -15,7 +15,7 @@ export interface BoundFold {
    * Folds `events` into their rows and writes them, through `db` (the projection's transaction),
    * to the table `tableName` gives for the declared one.
    */
-  apply(db: FoldDatabase, events: readonly RecordedEvent[], tableName: (table: string) => string): Promise<void>;
+  readonly apply: (db: FoldDatabase, events: readonly RecordedEvent[], tableName: (table: string) => string) => Promise<void>;
 }
 
 /** Reads a `@FoldProjection` instance's fold methods and `initial`; throws naming what is missing. */

@@ -4,6 +4,7 @@ import type { FoldContext, FoldKey, FoldKeyPart } from './fold-options';
 import { FoldRowError } from './fold-row-error';
 import { keyParts, rowKeyText } from './row-key';
 import { RowStatements } from './row-statements';
+import { describeValue } from '../store/describe-value';
 import { unstorableReason } from './storable-value';
 
 type Row = Record<string, unknown>;
@@ -124,8 +125,8 @@ function foldOne(plan: FoldPlan, state: RowState, recorded: RecordedEvent, key: 
   for (const [index, column] of plan.keyColumns.entries()) {
     const part = state.parts[index]!;
     if (row[column] === undefined || row[column] === null) row[column] = part;
-    else if (String(row[column]) !== String(part)) {
-      throw fail(`the row of key ${String(part)} has ${column} = ${String(row[column])}. A row keeps its key; fold into the key's own row.`);
+    else if (rowKeyText([row[column]]) !== rowKeyText([part])) {
+      throw fail(`the row of key ${String(part)} has ${column} = ${describeValue(row[column])}. A row keeps its key; fold into the key's own row.`);
     }
   }
   state.row = row;
@@ -183,5 +184,5 @@ function isThenable(value: unknown): boolean {
 
 function describeResult(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
-  return value === null ? 'null' : typeof value === 'object' ? 'an object' : typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return value === null ? 'null' : typeof value === 'object' ? 'an object' : describeValue(value);
 }

@@ -115,7 +115,7 @@ export function readFoldKeys(projectionClass: Function): ReadonlyMap<Function, K
 function keysFunction(eventName: string, keyOf: FoldKeyOf | FoldKeysOf | undefined): KeysOf {
   if (keyOf === undefined) return (_event, recorded) => [recorded.streamId];
   if (typeof keyOf === 'function') return (event, recorded) => [keyOf(event, recorded)];
-  if (typeof keyOf === 'object' && keyOf !== null && typeof keyOf.keys === 'function') return keyOf.keys as KeysOf;
+  if (typeof keyOf === 'object' && keyOf !== null && typeof keyOf.keys === 'function') return keyOf.keys;
   throw new InvalidArgumentError(
     `@Fold(${eventName}) key`,
     'pass a function from the event to its row key, e.g. (event) => event.sku, { keys: (event) => [...] } for several rows, or nothing to key rows by stream id.',

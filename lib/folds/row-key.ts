@@ -1,3 +1,4 @@
+import { describeValue } from '../store/describe-value';
 import type { FoldKey, FoldKeyPart } from './fold-options';
 
 /**
@@ -13,19 +14,12 @@ export function keyParts(key: FoldKey, columns: readonly string[]): readonly Fol
   const parts = columns.length === 1 && !Array.isArray(key) ? [key] : key;
   if (!Array.isArray(parts) || parts.length !== columns.length) {
     return columns.length === 1
-      ? `its key must be one value for column ${columns[0]}, got ${describe(key)}.`
-      : `its key must be an array of ${columns.length} values, for columns ${columns.join(', ')}; got ${describe(key)}.`;
+      ? `its key must be one value for column ${columns[0]}, got ${describeValue(key)}.`
+      : `its key must be an array of ${columns.length} values, for columns ${columns.join(', ')}; got ${describeValue(key)}.`;
   }
   for (const [index, part] of (parts as unknown[]).entries()) {
     const valid = typeof part === 'string' || typeof part === 'bigint' || (typeof part === 'number' && Number.isFinite(part));
-    if (!valid) return `the key value for column ${columns[index]} must be a string, a finite number or a bigint; got ${describe(part)}.`;
+    if (!valid) return `the key value for column ${columns[index]} must be a string, a finite number or a bigint; got ${describeValue(part)}.`;
   }
   return parts as readonly FoldKeyPart[];
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  return value === null || typeof value !== 'object' ? String(value) : `an object (${value.constructor?.name ?? 'no prototype'})`;
 }

@@ -148,7 +148,7 @@ async function createTables(db: Kysely<ReadModels>): Promise<void> {
 
 async function openStore(backend: Backend) {
   const store = await backend.open();
-  await createTables(store.db as unknown as Kysely<ReadModels>);
+  await createTables(store.db);
   return store as unknown as Awaited<ReturnType<Backend['open']>> & { db: Kysely<ReadModels> };
 }
 
@@ -333,8 +333,8 @@ forEachBackend('Fold projections', (backend) => {
 
 describe('@FoldProjection', () => {
   it('refuses options without a table or a key column, saying what to give', () => {
-    expect(() => FoldProjection('x', { table: '', key: 'sku' } as never)).to.throw(InvalidArgumentError, /expected the name of the read-model table/);
-    expect(() => FoldProjection('x', { table: 'fold_stock', key: [] } as never)).to.throw(InvalidArgumentError, /expected the key column of 'fold_stock'/);
+    expect(() => FoldProjection('x', { table: '', key: 'sku' })).to.throw(InvalidArgumentError, /expected the name of the read-model table/);
+    expect(() => FoldProjection('x', { table: 'fold_stock', key: [] })).to.throw(InvalidArgumentError, /expected the key column of 'fold_stock'/);
     expect(() => FoldProjection('x', undefined as never)).to.throw(InvalidArgumentError, /give the table and its key column/);
     expect(() => Fold(StockReceived, 'sku' as never)).to.throw(InvalidArgumentError, /pass a function from the event to its row key/);
   });
