@@ -1,9 +1,9 @@
-import { PostgresAdapter } from 'kysely';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import { adapterIs } from '../store/backend/backend-kind';
 import type { EventMethodMap } from '../metadata/event-method-map';
 import type { RecordedEvent } from '../store/recorded-event';
 import type { FoldTableDeclaration } from '../subscriptions/subscriber.decorators';
-import { readFoldKeys, readFoldMethods } from './fold.decorators';
+import { KEY_BY_STREAM, readFoldKeys, readFoldMethods } from './fold.decorators';
 import { foldInTransaction, type BoundFoldMethod, type FoldDatabase, type FoldPlan } from './fold-transaction';
 import { RowStatements } from './row-statements';
 
@@ -11,6 +11,8 @@ import { RowStatements } from './row-statements';
 export interface BoundFold {
   /** The `@Fold` methods, by event class. */
   readonly methods: EventMethodMap;
+  /** Whether every row is a stream's (no `@Fold` picks its own key), so that segments never share a row. */
+  readonly keyedByStream: boolean;
   /**
    * Folds `events` into their rows and writes them, through `db` (the projection's transaction),
    * to the table `tableName` gives for the declared one.
@@ -43,7 +45,7 @@ export function bindFold(instance: object, name: string, declaration: FoldTableD
   // The database is known only once the dispatcher hands over a transaction.
   // and the table may be the copy a blue/green rebuild writes to.
   const planFor = (db: FoldDatabase, table: string): FoldPlan => {
-    const database = db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+    const database = adapterIs(db.getExecutor().adapter, 'PostgresAdapter') ? 'postgres' : 'sqlite';
     const planKey = `${database}:${table}`;
     let plan = plans.get(planKey);
     if (!plan) {
@@ -55,6 +57,7 @@ export function bindFold(instance: object, name: string, declaration: FoldTableD
   };
   return {
     methods,
+    keyedByStream: [...keys.values()].every((keysOf) => keysOf === KEY_BY_STREAM),
     apply: (db, events, tableName) => foldInTransaction(planFor(db, tableName(declaration.table)), db, events),
   };
 }

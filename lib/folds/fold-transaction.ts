@@ -34,6 +34,12 @@ interface RowState {
   row: Row | null;
   /** Whether the database held a row for the key when the transaction started. */
   stored: boolean;
+  /**
+   * The column values of the stored row as read, while the row is the stored one: only the
+   * columns a fold changed are written back, so columns the database generates, and JSON columns
+   * the driver parsed, are left as they are.
+   */
+  loaded: Row | undefined;
   /** Whether a fold deleted the stored row (it is deleted before anything is written back). */
   deleted: boolean;
   touched: boolean;
@@ -68,10 +74,15 @@ function keyEvents(plan: FoldPlan, events: readonly RecordedEvent[]): Keyed[] {
     if (!folding) continue;
     const keys = folding.keysOf(recorded.event, recorded);
     if (!Array.isArray(keys)) throw new FoldRowError(plan.projection, recorded.position, `the keys of the ${recorded.type} event must be an array of row keys.`);
+    const seen = new Set<string>();
     for (const key of keys as FoldKey[]) {
       const parts = keyParts(key, plan.keyColumns);
       if (typeof parts === 'string') throw new FoldRowError(plan.projection, recorded.position, `the ${recorded.type} event gives a bad row key: ${parts}`);
-      keyed.push({ recorded, key, text: rowKeyText(parts) });
+      const text = rowKeyText(parts);
+      // An event folds into a row once, however often its keys name it.
+      if (seen.has(text)) continue;
+      seen.add(text);
+      keyed.push({ recorded, key, text });
     }
   }
   return keyed;
@@ -81,7 +92,15 @@ async function loadRows(plan: FoldPlan, db: FoldDatabase, keyed: readonly Keyed[
   const rows = new Map<string, RowState>();
   for (const { key, text } of keyed) {
     if (rows.has(text)) continue;
-    rows.set(text, { parts: keyParts(key, plan.keyColumns) as readonly FoldKeyPart[], row: null, stored: false, deleted: false, touched: false, position: 0 });
+    rows.set(text, {
+      parts: keyParts(key, plan.keyColumns) as readonly FoldKeyPart[],
+      row: null,
+      stored: false,
+      loaded: undefined,
+      deleted: false,
+      touched: false,
+      position: 0,
+    });
   }
   const states = [...rows.values()];
   const perStatement = RowStatements.rowsPerStatement(plan.keyColumns.length);
@@ -90,9 +109,20 @@ async function loadRows(plan: FoldPlan, db: FoldDatabase, keyed: readonly Keyed[
     const parameters = chunk.flatMap((state) => state.parts);
     const { rows: found } = await db.executeQuery<Row>(CompiledQuery.raw(plan.statements.selectByKeys(chunk.length), parameters));
     for (const row of found) {
-      const state = rows.get(rowKeyText(plan.keyColumns.map((column) => row[column])));
-      if (!state) continue;
+      const parts = plan.keyColumns.map((column) => row[column]);
+      const state = rows.get(rowKeyText(parts));
+      if (!state) {
+        // The database found the row equal to a key that reads differently (another case, a
+        // padded or normalized value): folding it as new would overwrite what it holds.
+        throw new FoldRowError(
+          plan.projection,
+          keyed[0]!.recorded.position,
+          `${plan.table} holds a row keyed ${parts.map(describeValue).join(', ')}, which the database matched to a key of this batch ` +
+            'written differently (another case, padding, a number as text). Have the key function return the key exactly as the column stores it.',
+        );
+      }
       state.row = row;
+      state.loaded = { ...row };
       state.stored = true;
     }
   }
@@ -105,8 +135,12 @@ function foldOne(plan: FoldPlan, state: RowState, recorded: RecordedEvent, key: 
   state.position = recorded.position;
   let row = state.row;
   if (row === null) {
+    state.loaded = undefined;
     const initial = plan.initial(key, recorded.event, context);
-    if (!isRow(initial)) throw fail(`initial(${JSON.stringify(String(key))}) returned ${describeResult(initial)}; it must return the row for a new key, an object of column values.`);
+    if (!isRow(initial))
+      throw fail(
+        `initial(${state.parts.map(describeValue).join(', ')}) returned ${describeResult(initial)}; it must return the row for a new key, an object of column values.`,
+      );
     row = initial;
   }
   const folding = plan.folds.get(recorded.event.constructor)!;
@@ -114,19 +148,24 @@ function foldOne(plan: FoldPlan, state: RowState, recorded: RecordedEvent, key: 
   if (result === null) {
     state.deleted ||= state.stored;
     state.row = null;
+    state.loaded = undefined;
     state.touched = true;
     return;
   }
   if (result !== undefined) {
-    if (isThenable(result)) throw fail(`the fold of ${recorded.type} returned a promise. Fold methods must be synchronous: change the row in memory; eventfold writes it.`);
-    if (!isRow(result)) throw fail(`the fold of ${recorded.type} returned ${describeResult(result)}; return nothing (the row was changed in place), the new row, or null to delete it.`);
+    if (isThenable(result))
+      throw fail(`the fold of ${recorded.type} returned a promise. Fold methods must be synchronous: change the row in memory; eventfold writes it.`);
+    if (!isRow(result))
+      throw fail(`the fold of ${recorded.type} returned ${describeResult(result)}; return nothing (the row was changed in place), the new row, or null to delete it.`);
     row = result;
   }
   for (const [index, column] of plan.keyColumns.entries()) {
     const part = state.parts[index]!;
     if (row[column] === undefined || row[column] === null) row[column] = part;
     else if (rowKeyText([row[column]]) !== rowKeyText([part])) {
-      throw fail(`the row of key ${String(part)} has ${column} = ${describeValue(row[column])}. A row keeps its key; fold into the key's own row.`);
+      throw fail(
+        `the row of key ${state.parts.map(describeValue).join(', ')} has ${column} = ${describeValue(row[column])}. A row keeps its key; fold into the key's own row.`,
+      );
     }
   }
   state.row = row;
@@ -140,7 +179,8 @@ async function writeRows(plan: FoldPlan, db: FoldDatabase, rows: ReadonlyMap<str
     if (!state.touched) continue;
     if (state.deleted) deleted.push(state);
     if (state.row === null) continue;
-    const columns = Object.keys(state.row);
+    const columns = columnsToWrite(plan, state.row, state.loaded);
+    if (columns === undefined) continue;
     const shape = columns.join('\u0000');
     const group = written.get(shape) ?? written.set(shape, { columns, states: [] }).get(shape)!;
     group.states.push(state);
@@ -148,7 +188,12 @@ async function writeRows(plan: FoldPlan, db: FoldDatabase, rows: ReadonlyMap<str
   const keysPerStatement = RowStatements.rowsPerStatement(plan.keyColumns.length);
   for (let first = 0; first < deleted.length; first += keysPerStatement) {
     const chunk = deleted.slice(first, first + keysPerStatement);
-    await db.executeQuery(CompiledQuery.raw(plan.statements.deleteByKeys(chunk.length), chunk.flatMap((state) => state.parts)));
+    await db.executeQuery(
+      CompiledQuery.raw(
+        plan.statements.deleteByKeys(chunk.length),
+        chunk.flatMap((state) => state.parts),
+      ),
+    );
   }
   for (const { columns, states: group } of written.values()) {
     const perStatement = RowStatements.rowsPerStatement(columns.length);
@@ -159,6 +204,16 @@ async function writeRows(plan: FoldPlan, db: FoldDatabase, rows: ReadonlyMap<str
   }
 }
 
+/**
+ * The columns of a row to write: all of them for a new row; for a stored one its key columns and
+ * those whose value changed, or undefined when none did.
+ */
+function columnsToWrite(plan: FoldPlan, row: Row, loaded: Row | undefined): string[] | undefined {
+  if (loaded === undefined) return Object.keys(row);
+  const changed = Object.keys(row).filter((column) => !plan.keyColumns.includes(column) && !Object.is(row[column], loaded[column]));
+  return changed.length === 0 ? undefined : [...plan.keyColumns, ...changed];
+}
+
 function parametersOf(plan: FoldPlan, columns: readonly string[], states: readonly RowState[]): unknown[] {
   const parameters: unknown[] = [];
   for (const { row, parts, position } of states) {
@@ -166,7 +221,11 @@ function parametersOf(plan: FoldPlan, columns: readonly string[], states: readon
       const value = row![column];
       const reason = unstorableReason(value, plan.database);
       if (reason !== undefined) {
-        throw new FoldRowError(plan.projection, position, `the row of key ${parts.map(String).join(', ')} in ${plan.table} has ${column} = ${String(value)}: ${reason}.`);
+        throw new FoldRowError(
+          plan.projection,
+          position,
+          `the row of key ${parts.map(describeValue).join(', ')} in ${plan.table} has ${column} = ${describeValue(value)}: ${reason}.`,
+        );
       }
       parameters.push(value === undefined ? null : value);
     }

@@ -58,8 +58,11 @@ export function FoldProjection<DB = any>(name: string, options: FoldProjectionOp
     throw new InvalidArgumentError(`@FoldProjection('${String(name)}') options`, "give the table and its key column, e.g. { table: 'stock_levels', key: 'sku' }.");
   }
   const { table, key } = options as { table: unknown; key: unknown };
-  if (typeof table !== 'string' || table.trim() === '') {
-    throw new InvalidArgumentError(`@FoldProjection('${String(name)}') table`, `expected the name of the read-model table, got ${JSON.stringify(table)}.`);
+  if (typeof table !== 'string' || table.trim() === '' || table.includes('.')) {
+    throw new InvalidArgumentError(
+      `@FoldProjection('${String(name)}') table`,
+      `expected the name of the read-model table, unqualified (on PostgreSQL it is looked up in the store's schema), got ${JSON.stringify(table)}.`,
+    );
   }
   const keyColumns = typeof key === 'string' ? [key] : key;
   if (!Array.isArray(keyColumns) || keyColumns.length === 0 || !keyColumns.every((column) => typeof column === 'string' && column !== '')) {
@@ -112,8 +115,11 @@ export function readFoldKeys(projectionClass: Function): ReadonlyMap<Function, K
   return readInheritedEventMap<KeysOf>(FOLD_KEYS, projectionClass);
 }
 
+/** The key of an event whose `@Fold` names none: its stream id. */
+export const KEY_BY_STREAM: KeysOf = (_event, recorded) => [recorded.streamId];
+
 function keysFunction(eventName: string, keyOf: FoldKeyOf | FoldKeysOf | undefined): KeysOf {
-  if (keyOf === undefined) return (_event, recorded) => [recorded.streamId];
+  if (keyOf === undefined) return KEY_BY_STREAM;
   if (typeof keyOf === 'function') return (event, recorded) => [keyOf(event, recorded)];
   if (typeof keyOf === 'object' && keyOf !== null && typeof keyOf.keys === 'function') return keyOf.keys;
   throw new InvalidArgumentError(

@@ -5,8 +5,9 @@
  */
 export function unstorableReason(value: unknown, database: 'sqlite' | 'postgres'): string | undefined {
   switch (typeof value) {
-    case 'string':
     case 'number':
+      return Number.isFinite(value) ? undefined : 'not a finite number (a column left out of initial() becomes NaN once a fold adds to it)';
+    case 'string':
     case 'bigint':
       return undefined;
     case 'boolean':

@@ -71,8 +71,26 @@ export function bindSubscriber(instance: object): BoundSubscriber {
   methods.forEach((method, eventClass) => {
     const handler = (instance as Record<string | symbol, unknown>)[method];
     if (typeof handler !== 'function') throw new InvalidArgumentError(`subscriber '${name}'`, `${String(method)} is not a method.`);
-    handlers.set(eventClass, handler.bind(instance) as BoundHandler);
+    // A fold method takes a row, not a context: whoever applies one event (a dead-letter retry)
+    // folds it through the projection's own path.
+    const bound = fold
+      ? (((_event, context) => {
+          const { recorded, db, tableName } = context as ProjectionContext;
+          return fold.apply(db, [recorded], tableName);
+        }) satisfies BoundHandler)
+      : (handler.bind(instance) as BoundHandler);
+    handlers.set(eventClass, bound);
   });
+  const segments = checkWholeNumber(options.segments ?? 1, `segments of subscriber '${name}'`, { max: MAX_SEGMENTS });
+  if (fold && !fold.keyedByStream && segments > 1) {
+    // Segments split the log by stream; rows keyed otherwise would be folded by two segments at
+    // once, and the later write would lose the other's changes.
+    throw new InvalidArgumentError(
+      `segments of subscriber '${name}'`,
+      'a fold projection whose @Fold methods pick their own keys cannot be split into segments, since two segments would fold into the same row; ' +
+        'key its rows by stream id (no key in @Fold), or leave segments at 1.',
+    );
+  }
   const ownReset = (instance as { reset?: unknown }).reset;
   const reset = typeof ownReset === 'function' ? (ownReset.bind(instance) as BoundSubscriber['reset']) : undefined;
   return Object.freeze({
@@ -91,7 +109,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     applyInTransaction: fold?.apply,
     tables: kind === 'projection' ? [...new Set([...(foldTable ? [foldTable.table] : []), ...tableNames((options as { tables?: unknown }).tables, name)])] : [],
     reset,
-    segments: checkWholeNumber(options.segments ?? 1, `segments of subscriber '${name}'`, { max: MAX_SEGMENTS }),
+    segments,
   });
 }
 

@@ -183,7 +183,10 @@ forEachBackend('Fold projections', (backend) => {
       expect({ on_hand: Number(row.on_hand), movements: Number(row.movements) }, row.sku).to.deep.equal(expected.get(row.sku));
     }
     const head = await store.headPosition();
-    const last = await store.db.selectFrom('fold_stock').select(sql<number>`max(last_position)`.as('last')).executeTakeFirstOrThrow();
+    const last = await store.db
+      .selectFrom('fold_stock')
+      .select(sql<number>`max(last_position)`.as('last'))
+      .executeTakeFirstOrThrow();
     expect(Number(last.last)).to.equal(head);
   });
 
@@ -228,9 +231,7 @@ forEachBackend('Fold projections', (backend) => {
     await store.append({ type: 'Warehouse', id: 'w-1' }, [new Discontinued('nut', 'north'), new StockReceived('nut', 'north', 9)]);
     await dispatcher.idle();
     const rows = await store.db.selectFrom('fold_stock').select(['sku', 'on_hand', 'movements']).execute();
-    expect(rows.map((row) => ({ ...row, on_hand: Number(row.on_hand), movements: Number(row.movements) }))).to.deep.equal([
-      { sku: 'nut', on_hand: 9, movements: 1 },
-    ]);
+    expect(rows.map((row) => ({ ...row, on_hand: Number(row.on_hand), movements: Number(row.movements) }))).to.deep.equal([{ sku: 'nut', on_hand: 9, movements: 1 }]);
   });
 
   it('rebuilds blue/green into a copy of its table, folding the whole log again', async () => {
@@ -311,6 +312,67 @@ forEachBackend('Fold projections', (backend) => {
     expect(await store.db.selectFrom('fold_stock').selectAll().execute()).to.deep.equal([]);
   });
 
+  it('folds a parked event into its row when its dead letter is retried, once', async () => {
+    const refused = new Set(['nut']);
+    @FoldProjection<ReadModels>('fold-parking', { table: 'fold_stock', key: 'sku', onFailure: 'park', retry: { maxAttempts: 1 } })
+    class Parking {
+      initial(sku: string): Stock {
+        return { sku, on_hand: 0, movements: 0, last_position: 0 };
+      }
+
+      @Fold(StockReceived, (event) => event.sku)
+      received(stock: Stock, event: StockReceived, { position }: FoldContext): void {
+        if (refused.has(event.sku)) throw new Error('not stocked here');
+        stock.on_hand += event.quantity;
+        stock.last_position = position;
+      }
+    }
+    const store = await openStore(backend);
+    const dispatcher = await backend.dispatch(store, [new Parking()]);
+    await store.append({ type: 'Warehouse', id: 'w-1' }, [new StockReceived('bolt', 'north', 5), new StockReceived('nut', 'north', 2)]);
+    await dispatcher.idle();
+    const [letter] = await dispatcher.deadLetters();
+    expect(letter?.position).to.equal(2);
+    refused.clear();
+    expect(await dispatcher.retryDeadLetter(letter!.id)).to.equal(true);
+    await dispatcher.idle();
+    const rows = await store.db.selectFrom('fold_stock').select(['sku', 'on_hand', 'last_position']).orderBy('sku').execute();
+    expect(rows.map((row) => ({ sku: row.sku, on_hand: Number(row.on_hand), last_position: Number(row.last_position) }))).to.deep.equal([
+      { sku: 'bolt', on_hand: 5, last_position: 1 },
+      { sku: 'nut', on_hand: 2, last_position: 2 },
+    ]);
+    expect(await dispatcher.deadLetters()).to.deep.equal([]);
+  });
+
+  it('refuses segments for a fold projection that picks its own keys, and takes them for one keyed by stream', async () => {
+    @FoldProjection<ReadModels>('fold-split-by-sku', { table: 'fold_stock', key: 'sku', segments: 2 })
+    class SplitBySku {
+      initial(sku: string): Stock {
+        return { sku, on_hand: 0, movements: 0, last_position: 0 };
+      }
+
+      @Fold(StockReceived, (event) => event.sku)
+      received(): void {}
+    }
+    @FoldProjection<ReadModels>('fold-split-by-stream', { table: 'fold_streams', key: 'id', segments: 2 })
+    class SplitByStream extends EventsPerStream {}
+    const store = await openStore(backend);
+    const refused = await backend.dispatch(store, [new SplitBySku()]).catch((error: unknown) => error);
+    expect(refused)
+      .to.be.instanceOf(InvalidArgumentError)
+      .with.property('message')
+      .that.matches(/cannot be split into segments, since two segments would fold into the same row/);
+    await store.append({ type: 'Warehouse', id: 'w-1' }, [new StockReceived('bolt', 'north', 5)]);
+    await store.append({ type: 'Warehouse', id: 'w-2' }, [new StockReceived('bolt', 'north', 1), new StockReceived('nut', 'north', 1)]);
+    const dispatcher = await backend.dispatch(store, [new SplitByStream()]);
+    await dispatcher.idle();
+    const streams = await store.db.selectFrom('fold_streams').selectAll().orderBy('id').execute();
+    expect(streams.map((row) => ({ ...row, events: Number(row.events) }))).to.deep.equal([
+      { id: 'w-1', events: 1 },
+      { id: 'w-2', events: 2 },
+    ]);
+  });
+
   it('refuses a class without initial or without @Fold methods when the dispatcher starts', async () => {
     @FoldProjection<ReadModels>('fold-no-initial', { table: 'fold_stock', key: 'sku' })
     class NoInitial {
@@ -325,9 +387,15 @@ forEachBackend('Fold projections', (backend) => {
     }
     const store = await openStore(backend);
     const noInitial = await backend.dispatch(store, [new NoInitial()]).catch((error: unknown) => error);
-    expect(noInitial).to.be.instanceOf(InvalidArgumentError).and.to.have.property('message').that.matches(/NoInitial needs an initial\(key, event\) method/);
+    expect(noInitial)
+      .to.be.instanceOf(InvalidArgumentError)
+      .and.to.have.property('message')
+      .that.matches(/NoInitial needs an initial\(key, event\) method/);
     const noFolds = await backend.dispatch(store, [new NoFolds()]).catch((error: unknown) => error);
-    expect(noFolds).to.be.instanceOf(InvalidArgumentError).and.to.have.property('message').that.matches(/NoFolds has no @Fold\(EventClass\) methods/);
+    expect(noFolds)
+      .to.be.instanceOf(InvalidArgumentError)
+      .and.to.have.property('message')
+      .that.matches(/NoFolds has no @Fold\(EventClass\) methods/);
   });
 });
 

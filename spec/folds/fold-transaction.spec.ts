@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { FoldRowError, type RecordedEvent } from '../../lib';
 import { foldInTransaction, type FoldPlan } from '../../lib/folds/fold-transaction';
 import { RowStatements } from '../../lib/folds/row-statements';
@@ -27,14 +27,14 @@ function recorded(position: number, event: Moved): RecordedEvent {
   };
 }
 
-function plan(fold: (row: Record<string, unknown>, event: Moved) => unknown): FoldPlan {
+function plan(fold: (row: Record<string, unknown>, event: Moved) => unknown, keysOf = (event: object) => [(event as Moved).sku]): FoldPlan {
   return {
     projection: 'stock',
     table: 'stock',
     keyColumns: ['sku'],
     database: 'sqlite',
     statements: new RowStatements('stock', ['sku'], 'question-mark'),
-    folds: new Map([[Moved, { fold: fold as never, keysOf: (event: object) => [(event as Moved).sku] }]]),
+    folds: new Map([[Moved, { fold: fold as never, keysOf }]]),
     initial: (key) => ({ sku: key, on_hand: 0 }),
   };
 }
@@ -48,7 +48,11 @@ describe('Folding a batch in a transaction', () => {
     sqlite = new Database(':memory:');
     statements = [];
     db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }), log: (event) => void statements.push(event.query.sql.split(' ')[0]!) });
-    await db.schema.createTable('stock').addColumn('sku', 'text', (column) => column.primaryKey()).addColumn('on_hand', 'integer').execute();
+    await db.schema
+      .createTable('stock')
+      .addColumn('sku', 'text', (column) => column.primaryKey())
+      .addColumn('on_hand', 'integer')
+      .execute();
     await db.insertInto('stock').values({ sku: 'sku-0', on_hand: 100 }).execute();
     statements = [];
   });
@@ -70,12 +74,23 @@ describe('Folding a batch in a transaction', () => {
   it('splits the statements of a batch larger than the parameter limit', async () => {
     const keys = RowStatements.rowsPerStatement(1) + 10;
     const events = Array.from({ length: keys }, (_, index) => recorded(index + 1, new Moved(`k-${index}`, 1)));
-    await foldInTransaction(plan((row) => void (row.on_hand = 1)), db, events);
+    await foldInTransaction(
+      plan((row) => void (row.on_hand = 1)),
+      db,
+      events,
+    );
     // A key takes one parameter in the select; a row of (sku, on_hand) two in the upsert.
     const upserts = Math.ceil(keys / RowStatements.rowsPerStatement(2));
     expect(upserts).to.equal(3);
     expect(statements).to.deep.equal(['select', 'select', ...Array<string>(upserts).fill('insert')]);
-    expect((await db.selectFrom('stock').select((eb) => eb.fn.countAll<number>().as('rows')).executeTakeFirstOrThrow()).rows).to.equal(keys + 1);
+    expect(
+      (
+        await db
+          .selectFrom('stock')
+          .select((eb) => eb.fn.countAll<number>().as('rows'))
+          .executeTakeFirstOrThrow()
+      ).rows,
+    ).to.equal(keys + 1);
   });
 
   it('refuses a value SQLite cannot hold, naming the row, the column, the event and what to store instead', async () => {
@@ -86,13 +101,70 @@ describe('Folding a batch in a transaction', () => {
     ).catch((caught: unknown) => caught);
     expect(error).to.be.instanceOf(FoldRowError);
     expect((error as FoldRowError).message).to.equal(
-      "Fold projection 'stock' at position 7: the row of key bolt in stock has on_hand = true: SQLite has no booleans: store 1 or 0 (an integer column).",
+      'Fold projection \'stock\' at position 7: the row of key "bolt" in stock has on_hand = true: SQLite has no booleans: store 1 or 0 (an integer column).',
     );
     expect((error as FoldRowError).code).to.equal('EVENTFOLD_FOLD_ROW');
   });
 
+  it('folds an event into a row once when its keys name the row twice', async () => {
+    const add = (row: Record<string, unknown>, event: Moved) => void (row.on_hand = (row.on_hand as number) + event.quantity);
+    await foldInTransaction(
+      plan(add, (event) => [(event as Moved).sku, (event as Moved).sku]),
+      db,
+      [recorded(1, new Moved('bolt', 3))],
+    );
+    expect(await db.selectFrom('stock').selectAll().where('sku', '=', 'bolt').execute()).to.deep.equal([{ sku: 'bolt', on_hand: 3 }]);
+  });
+
+  it('refuses a number that is not finite, with a hint at the usual cause', async () => {
+    const error = await foldInTransaction(
+      plan((row) => void (row.on_hand = Number.NaN)),
+      db,
+      [recorded(2, new Moved('bolt', 1))],
+    ).catch((caught: unknown) => caught);
+    expect(error)
+      .to.be.instanceOf(FoldRowError)
+      .with.property('message')
+      .that.matches(/on_hand = NaN: not a finite number \(a column left out of initial\(\)/);
+  });
+
+  it('writes back only the columns a fold changed, leaving generated columns to the database', async () => {
+    await sql`create table gauges (sku text primary key, on_hand integer not null, doubled integer generated always as (on_hand * 2) stored)`.execute(db);
+    await sql`insert into gauges (sku, on_hand) values ('bolt', 4)`.execute(db);
+    const gauges = {
+      ...plan((row) => void (row.on_hand = (row.on_hand as number) + 1)),
+      table: 'gauges',
+      statements: new RowStatements('gauges', ['sku'], 'question-mark'),
+    };
+    await foldInTransaction(gauges, db, [recorded(1, new Moved('bolt', 1))]);
+    expect((await sql<{ on_hand: number; doubled: number }>`select on_hand, doubled from gauges`.execute(db)).rows).to.deep.equal([{ on_hand: 5, doubled: 10 }]);
+    statements = [];
+    // A fold that changes nothing writes nothing.
+    await foldInTransaction({ ...gauges, folds: new Map([[Moved, { fold: () => undefined, keysOf: () => ['bolt'] }]]) }, db, [recorded(2, new Moved('bolt', 1))]);
+    expect(statements).to.deep.equal(['select']);
+  });
+
+  it('refuses a stored row the database matched to a key written differently, rather than overwrite it', async () => {
+    await sql`create table nocase (sku text collate nocase primary key, on_hand integer not null)`.execute(db);
+    await sql`insert into nocase values ('BOLT', 7)`.execute(db);
+    const nocase = { ...plan((row) => void (row.on_hand = 1)), table: 'nocase', statements: new RowStatements('nocase', ['sku'], 'question-mark') };
+    const error = await foldInTransaction(nocase, db, [recorded(4, new Moved('bolt', 1))]).catch((caught: unknown) => caught);
+    expect(error)
+      .to.be.instanceOf(FoldRowError)
+      .with.property('message')
+      .that.matches(/nocase holds a row keyed "BOLT".*return the key exactly as the column stores it/);
+    expect((await sql<{ on_hand: number }>`select on_hand from nocase`.execute(db)).rows).to.deep.equal([{ on_hand: 7 }]);
+  });
+
   it('refuses a row whose key column was changed by a fold', async () => {
-    const error = await foldInTransaction(plan((row) => ({ ...row, sku: 'other' })), db, [recorded(3, new Moved('bolt', 1))]).catch((caught: unknown) => caught);
-    expect(error).to.be.instanceOf(FoldRowError).with.property('message').that.matches(/the row of key bolt has sku = "other"\. A row keeps its key/);
+    const error = await foldInTransaction(
+      plan((row) => ({ ...row, sku: 'other' })),
+      db,
+      [recorded(3, new Moved('bolt', 1))],
+    ).catch((caught: unknown) => caught);
+    expect(error)
+      .to.be.instanceOf(FoldRowError)
+      .with.property('message')
+      .that.matches(/the row of key "bolt" has sku = "other"\. A row keeps its key/);
   });
 });
