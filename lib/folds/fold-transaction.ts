@@ -34,11 +34,7 @@ interface RowState {
   row: Row | null;
   /** Whether the database held a row for the key when the transaction started. */
   stored: boolean;
-  /**
-   * The column values of the stored row as read, while the row is the stored one: only the
-   * columns a fold changed are written back, so columns the database generates, and JSON columns
-   * the driver parsed, are left as they are.
-   */
+  /** The column values of the stored row as read, while the row is the stored one: a row no fold changed is not written back. */
   loaded: Row | undefined;
   /** Whether a fold deleted the stored row (it is deleted before anything is written back). */
   deleted: boolean;
@@ -179,7 +175,7 @@ async function writeRows(plan: FoldPlan, db: FoldDatabase, rows: ReadonlyMap<str
     if (!state.touched) continue;
     if (state.deleted) deleted.push(state);
     if (state.row === null) continue;
-    const columns = columnsToWrite(plan, state.row, state.loaded);
+    const columns = columnsToWrite(state.row, state.loaded);
     if (columns === undefined) continue;
     const shape = columns.join('\u0000');
     const group = written.get(shape) ?? written.set(shape, { columns, states: [] }).get(shape)!;
@@ -205,13 +201,13 @@ async function writeRows(plan: FoldPlan, db: FoldDatabase, rows: ReadonlyMap<str
 }
 
 /**
- * The columns of a row to write: all of them for a new row; for a stored one its key columns and
- * those whose value changed, or undefined when none did.
+ * The columns of a row to write: all of them (an upsert's insert must hold every column the table
+ * requires), or undefined for a stored row that no fold changed.
  */
-function columnsToWrite(plan: FoldPlan, row: Row, loaded: Row | undefined): string[] | undefined {
-  if (loaded === undefined) return Object.keys(row);
-  const changed = Object.keys(row).filter((column) => !plan.keyColumns.includes(column) && !Object.is(row[column], loaded[column]));
-  return changed.length === 0 ? undefined : [...plan.keyColumns, ...changed];
+function columnsToWrite(row: Row, loaded: Row | undefined): string[] | undefined {
+  const columns = Object.keys(row);
+  if (loaded !== undefined && columns.every((column) => Object.is(row[column], loaded[column]))) return undefined;
+  return columns;
 }
 
 function parametersOf(plan: FoldPlan, columns: readonly string[], states: readonly RowState[]): unknown[] {

@@ -28,6 +28,11 @@ export class CheckpointTracker {
     return [...this.finishedAhead].sort((a, b) => a - b);
   }
 
+  /** How many positions after the checkpoint are finished. */
+  get aheadCount(): number {
+    return this.finishedAhead.size;
+  }
+
   /** Whether some position was taken and has not finished yet. */
   get hasWorkInProgress(): boolean {
     return this.head < this.taken.length;

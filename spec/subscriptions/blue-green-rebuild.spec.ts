@@ -234,7 +234,9 @@ describe('Blue/green rebuild cut short by a kill', function () {
     };
 
     // The next process takes the lease once the killed one's has run out.
-    const next = await Dispatcher.start(store, [new BgBalances()], { logger: false, leaseMs });
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, warn: (message: string) => void warnings.push(message), error: () => undefined };
+    const next = await Dispatcher.start(store, [new BgBalances()], { logger, leaseMs });
     await next.waitUntilLive({ timeoutMs: 30_000 });
     await deposit(store, 10, 3000);
     await next.idle();
@@ -244,6 +246,10 @@ describe('Blue/green rebuild cut short by a kill', function () {
       rebuilds: await store.db.selectFrom('eventfold_rebuilds').select('projection').execute(),
       checkpoint: await checkpointOf(store, 'bg-balances'),
     };
+    expect(warnings.filter((warning) => warning.includes('rebuild'))).to.have.length(1);
+    expect(warnings.find((warning) => warning.includes('rebuild'))).to.match(
+      /the rebuild of projection 'bg-balances' begun at .* was cut short \(its process stopped\) and has been undone/,
+    );
     await next.rebuild('bg-balances');
     const rebuilt = await balances(store);
     await next.stop();

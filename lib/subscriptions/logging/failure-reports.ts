@@ -43,6 +43,14 @@ export class FailureReports {
     );
   }
 
+  /** A blue/green rebuild a stopped process left unfinished was undone: the old read model goes on. */
+  rebuildUndone(projection: string, startedAt: string): void {
+    this.logger.warn(
+      `eventfold: the rebuild of projection '${projection}' begun at ${startedAt} was cut short (its process stopped) and has been undone: ` +
+        'its copies are dropped and the read model goes on from where it was. Run the rebuild again: dispatcher.rebuild() or eventfold rebuild.',
+    );
+  }
+
   /** The subscriber's buffer overflowed: appends come faster than it handles them. */
   fallingBehind(subscriber: string, lag: number): void {
     const now = Date.now();

@@ -25,6 +25,8 @@ export class CheckpointWriter {
   tracker = new CheckpointTracker(0);
   /** Checkpoint as last written to the database. */
   private savedPosition = 0;
+  /** How many finished positions after it were last written: events finished beside a slow one are saved too. */
+  private savedAhead = 0;
   /** Set while a rebuild resets the stored checkpoint: a save of the old one would undo it. */
   private paused = false;
   private timer: NodeJS.Timeout | undefined;
@@ -51,6 +53,7 @@ export class CheckpointWriter {
     this.timer = undefined;
     this.tracker = new CheckpointTracker(position, ahead);
     this.savedPosition = saved;
+    this.savedAhead = this.tracker.aheadCount;
   }
 
   /** Notes the checkpoint a transaction of the caller has just committed. */
@@ -69,7 +72,7 @@ export class CheckpointWriter {
 
   /** Writes the checkpoint shortly, unless a write is due already or nothing moved. */
   scheduleSave(): void {
-    if (this.timer || this.tracker.checkpoint === this.savedPosition) return;
+    if (this.timer || this.unchanged()) return;
     this.timer = setTimeout(() => void this.flush(), SAVE_DELAY_MS);
     this.timer.unref();
   }
@@ -104,17 +107,28 @@ export class CheckpointWriter {
     return checkpoint;
   }
 
+  /**
+   * Whether the stored checkpoint says all there is: the same position, and as many events
+   * finished past it (while one event is slow, those behind it finish without moving the
+   * checkpoint, and are saved so that a restart does not run them again).
+   */
+  private unchanged(): boolean {
+    return this.tracker.checkpoint === this.savedPosition && this.tracker.aheadCount === this.savedAhead;
+  }
+
   private async save(): Promise<void> {
     if (this.paused) return;
+    if (this.unchanged()) return;
     const { checkpoint, ahead } = this.tracker;
-    if (checkpoint === this.savedPosition) return;
     const generation = this.generation;
     try {
       const saved = await this.env.subscriptions.saveCheckpoint(this.env.store.eventfoldDb, this.name, this.env.owner, this.savedPosition, checkpoint, ahead);
       // The subscriber started over meanwhile (a takeover, a rebuild): this answer is not its own.
       if (generation !== this.generation) return;
-      if (saved) this.savedPosition = checkpoint;
-      else this.onStale(new StaleCheckpointError());
+      if (saved) {
+        this.savedPosition = checkpoint;
+        this.savedAhead = ahead.length;
+      } else this.onStale(new StaleCheckpointError());
     } catch (error) {
       this.env.onError(error, this.name);
     }

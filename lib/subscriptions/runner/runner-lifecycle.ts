@@ -151,7 +151,8 @@ export class RunnerLifecycle {
     const { runner } = this;
     const { subscriptions, deadLetters, store } = runner.env;
     if (runner.subscriber.kind === 'projection') {
-      await store.eventfoldTransaction((db) => undoRebuild(db, store.backend.tableCopies, projectionOf(runner.subscriber)));
+      const undone = await store.eventfoldTransaction((db) => undoRebuild(db, store.backend.tableCopies, projectionOf(runner.subscriber)));
+      if (undone) runner.env.reports.rebuildUndone(undone.projection, undone.startedAt);
     }
     const saved = await subscriptions.load(runner.name);
     runner.restartAt(saved?.position ?? 0, saved?.ahead ?? []);
