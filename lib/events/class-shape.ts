@@ -1,5 +1,6 @@
 import { TransformationType } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import type { MetadataMaps } from './class-transformer-metadata';
 import type { LayoutDecoder } from './layout-decoder';
 import type { LayoutEncoder } from './layout-encoder';
 
@@ -14,14 +15,6 @@ interface TypeMetadata {
   reflectedType?: unknown;
   typeFunction?: (options?: unknown) => unknown;
   options?: { discriminator?: unknown };
-}
-
-interface MetadataMaps {
-  _typeMetadatas?: unknown;
-  _transformMetadatas?: unknown;
-  _exposeMetadatas?: unknown;
-  _excludeMetadatas?: unknown;
-  getStrategy?: (target: Function) => string;
 }
 
 /** A class that class-transformer builds with `new Type()` when it reads a payload. */

@@ -1,6 +1,7 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 
-interface MetadataMaps {
+/** The maps class-transformer keeps its decorators' metadata in, unpublished: read them with care. */
+export interface MetadataMaps {
   _typeMetadatas?: unknown;
   _transformMetadatas?: unknown;
   _exposeMetadatas?: unknown;
