@@ -66,21 +66,34 @@ async function prepareWithEventfold(run: WorkloadRun, bookClass: AggregateClass<
   }
 }
 
-/** Times `load` after a warm-up and reports the median. */
-export async function timeLoads(quick: boolean, load: () => Promise<BookState & { version: number }>): Promise<Measurement> {
+/** Times loads of the bench's order book: {@link timeLoadsOf} for a book of {@link STREAM_LENGTH} events. */
+export function timeLoads(quick: boolean, load: () => Promise<BookState & { version: number }>): Promise<Measurement> {
+  return timeLoadsOf(quick, load, STREAM_LENGTH, bookChecksum);
+}
+
+/**
+ * Times `load` after a warm-up and reports the median; every load must reach `expectedVersion`,
+ * and `checksumOf` fingerprints the last state loaded.
+ */
+export async function timeLoadsOf<State extends { version: number }>(
+  quick: boolean,
+  load: () => Promise<State>,
+  expectedVersion: number,
+  checksumOf: (state: State) => string,
+): Promise<Measurement> {
   for (let warmUp = 0; warmUp < WARM_UP_LOADS; warmUp++) await load();
   const times: number[] = [];
-  let book: (BookState & { version: number }) | undefined;
+  let state: State | undefined;
   for (let attempt = 0; attempt < runCount(quick); attempt++) {
     const elapsed = startClock();
-    book = await load();
+    state = await load();
     times.push(elapsed());
   }
-  if (book?.version !== STREAM_LENGTH) throw new Error(`loaded version ${book?.version}, expected ${STREAM_LENGTH}`);
+  if (state?.version !== expectedVersion) throw new Error(`loaded version ${state?.version}, expected ${expectedVersion}`);
   return {
     value: median(times),
     detail: `median of ${times.length}, ${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)} ms`,
-    checksum: bookChecksum(book),
+    checksum: checksumOf(state),
   };
 }
 

@@ -1,9 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import { EventStore, type StreamRef } from '../../lib';
 import { openRawEventLog, prepareRawStatements } from '../raw-event-log';
-import { median, startClock, throughput } from '../timing';
+import { WARM_UP_LOADS, runCount, timeLoadsOf } from './aggregate-load';
+import { startClock, throughput } from '../timing';
 import { Money, TradeExecuted, TradingDesk, deskChecksum, emptyDeskState, foldTrade, tradeFields, type DeskState, type TradeFields } from '../trade-domain';
-import type { Measurement, Workload, WorkloadRun } from '../workload';
+import type { Workload, WorkloadRun } from '../workload';
 
 /**
  * The repository path with events that go through class-transformer (a `@Type(() => Date)` and a
@@ -19,14 +20,9 @@ const WARM_UP_DESK = 'desk-warm-up';
 /** Events in the stream of the loaded desk. */
 const LOADED_LENGTH = 10_000;
 const LOADED_DESK = 'desk-loaded';
-const WARM_UP_LOADS = 3;
 
 function saveCount(quick: boolean): number {
   return quick ? 20 : 100;
-}
-
-function loadCount(quick: boolean): number {
-  return quick ? 5 : 15;
 }
 
 /** Saves go round the desks, so each stream grows by a thousand events a turn. */
@@ -99,24 +95,6 @@ export const repositorySaveTyped: Workload = {
   },
 };
 
-/** Times `load` after a warm-up and reports the median. */
-async function timeLoads(quick: boolean, load: () => Promise<DeskState & { version: number }>): Promise<Measurement> {
-  for (let warmUp = 0; warmUp < WARM_UP_LOADS; warmUp++) await load();
-  const times: number[] = [];
-  let desk: (DeskState & { version: number }) | undefined;
-  for (let attempt = 0; attempt < loadCount(quick); attempt++) {
-    const elapsed = startClock();
-    desk = await load();
-    times.push(elapsed());
-  }
-  if (desk?.version !== LOADED_LENGTH) throw new Error(`loaded version ${desk?.version}, expected ${LOADED_LENGTH}`);
-  return {
-    value: median(times),
-    detail: `median of ${times.length}, ${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)} ms`,
-    checksum: deskChecksum(desk),
-  };
-}
-
 /** Writes the loaded desk's stream through the repository, a thousand trades a save. */
 async function prepareWithEventfold(run: WorkloadRun): Promise<void> {
   const store = await EventStore.open({ sqlite: run.file, durability: run.durability, aggregates: [TradingDesk] });
@@ -140,7 +118,7 @@ export const loadTyped: Workload = {
   durabilities: ['normal'],
   note: (quick) =>
     `repository.load of a desk whose ${LOADED_LENGTH.toLocaleString('en-US')} TradeExecuted events are replayed (no snapshot), median of ` +
-    `${loadCount(quick)} loads after ${WARM_UP_LOADS} warm-ups; raw: one prepared SELECT of the stream, JSON.parse of each payload, ` +
+    `${runCount(quick)} loads after ${WARM_UP_LOADS} warm-ups; raw: one prepared SELECT of the stream, JSON.parse of each payload, ` +
     'new TradeExecuted(..., new Money(...), new Date(...)) by hand, folded into a plain object',
   target: () => undefined,
 
@@ -150,7 +128,7 @@ export const loadTyped: Workload = {
       const store = await EventStore.open({ sqlite: run.file, durability: run.durability, aggregates: [TradingDesk] });
       try {
         const desks = store.repository(TradingDesk);
-        return await timeLoads(run.quick, () => desks.load(LOADED_DESK));
+        return await timeLoadsOf(run.quick, () => desks.load(LOADED_DESK), LOADED_LENGTH, deskChecksum);
       } finally {
         await store.close();
       }
@@ -179,24 +157,29 @@ export const loadTyped: Workload = {
       const database = openRawEventLog(run.file, run.durability);
       try {
         const statements = prepareRawStatements(database);
-        return await timeLoads(run.quick, async () => {
-          const desk = { ...emptyDeskState(), version: 0 };
-          for (const row of statements.readStream.all(STREAM_TYPE, LOADED_DESK, 0)) {
-            if (row.event_type !== 'TradeExecuted') throw new Error(`unexpected event type ${row.event_type}`);
-            const fields = JSON.parse(row.payload) as TradeFields;
-            const trade = new TradeExecuted(
-              fields.tradeId,
-              fields.market,
-              fields.volume,
-              fields.side,
-              new Money(fields.price.amount, fields.price.currency),
-              new Date(fields.executedAt),
-            );
-            foldTrade(desk, trade.volume, trade.price.amount, trade.executedAt.getTime());
-            desk.version = row.stream_version;
-          }
-          return desk;
-        });
+        return await timeLoadsOf(
+          run.quick,
+          async () => {
+            const desk = { ...emptyDeskState(), version: 0 };
+            for (const row of statements.readStream.all(STREAM_TYPE, LOADED_DESK, 0)) {
+              if (row.event_type !== 'TradeExecuted') throw new Error(`unexpected event type ${row.event_type}`);
+              const fields = JSON.parse(row.payload) as TradeFields;
+              const trade = new TradeExecuted(
+                fields.tradeId,
+                fields.market,
+                fields.volume,
+                fields.side,
+                new Money(fields.price.amount, fields.price.currency),
+                new Date(fields.executedAt),
+              );
+              foldTrade(desk, trade.volume, trade.price.amount, trade.executedAt.getTime());
+              desk.version = row.stream_version;
+            }
+            return desk;
+          },
+          LOADED_LENGTH,
+          deskChecksum,
+        );
       } finally {
         database.close();
       }
