@@ -1,7 +1,7 @@
 import { TransformationType } from 'class-transformer';
 import { defaultOptions } from 'class-transformer/cjs/constants/default-options.constant';
 import type { ClassShape, ShapedField } from './class-shape';
-import { MAX_NESTING_DEPTH } from './exact-json';
+import { isExactNumber, MAX_NESTING_DEPTH } from './exact-json';
 import { HAND_OVER, type HandOver } from './hand-over';
 import { MAX_LAYOUTS } from './layout-decoder';
 import { compileEncodeLayout, type LayoutEncodeSteps } from './layout-encoder';
@@ -124,7 +124,7 @@ function encodeData(value: unknown, level: number): unknown {
     case 'string':
       return mayHoldUnstorableCharacter(value) ? HAND_OVER : value;
     case 'number':
-      return Number.isFinite(value) && (value !== 0 || 1 / value > 0) ? value : HAND_OVER;
+      return isExactNumber(value) ? value : HAND_OVER;
     case 'boolean':
       return value;
     case 'object':

@@ -106,12 +106,17 @@ function scanObject(value: object, mode: ExactJsonMode, depth: number): Verdict 
   return PLAIN;
 }
 
+/** Whether JSON writes `value` back as the same number: finite, and not -0 (which it writes as 0). */
+export function isExactNumber(value: number): boolean {
+  return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
+}
+
 function scanItem(value: unknown, mode: ExactJsonMode, depth: number): Verdict {
   switch (typeof value) {
     case 'string':
       return mayHoldUnstorableCharacter(value) ? LOOK_CLOSER : PLAIN;
     case 'number':
-      return Number.isFinite(value) && (value !== 0 || 1 / value > 0) ? PLAIN : LOOK_CLOSER;
+      return isExactNumber(value) ? PLAIN : LOOK_CLOSER;
     case 'boolean':
       return PLAIN;
     case 'object':

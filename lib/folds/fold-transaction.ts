@@ -5,6 +5,7 @@ import { FoldRowError } from './fold-row-error';
 import { keyParts, rowKeyText } from './row-key';
 import { RowStatements } from './row-statements';
 import { describeValue } from '../store/describe-value';
+import { isPromiseLike } from '../validation/promise-like';
 import { unstorableReason } from './storable-value';
 
 type Row = Record<string, unknown>;
@@ -149,7 +150,7 @@ function foldOne(plan: FoldPlan, state: RowState, recorded: RecordedEvent, key: 
     return;
   }
   if (result !== undefined) {
-    if (isThenable(result))
+    if (isPromiseLike(result))
       throw fail(`the fold of ${recorded.type} returned a promise. Fold methods must be synchronous: change the row in memory; eventfold writes it.`);
     if (!isRow(result))
       throw fail(`the fold of ${recorded.type} returned ${describeResult(result)}; return nothing (the row was changed in place), the new row, or null to delete it.`);
@@ -231,10 +232,6 @@ function parametersOf(plan: FoldPlan, columns: readonly string[], states: readon
 
 function isRow(value: unknown): value is Row {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isThenable(value: unknown): boolean {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function describeResult(value: unknown): string {

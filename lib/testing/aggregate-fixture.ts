@@ -7,6 +7,7 @@ import type { PayloadCodec } from '../events/payload-codec';
 import { parseJsonSafely } from '../events/safe-json';
 import { describeValue } from '../store/describe-value';
 import { optionsObject } from '../store/options-object';
+import { isPromiseLike } from '../validation/promise-like';
 import { AggregateOutcome, AsyncAggregateOutcome, type CommandEnd } from './aggregate-outcome';
 
 /** Options of {@link aggregateFixture}. */
@@ -129,8 +130,4 @@ export class AggregateFixture<T extends AggregateRoot> {
   private outcome(aggregate: T, end: CommandEnd): AggregateOutcome<T> {
     return new AggregateOutcome(aggregate, end, this.registry);
   }
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

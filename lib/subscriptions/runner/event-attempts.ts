@@ -101,8 +101,7 @@ export class EventAttempts {
       return;
     }
     for (const recorded of batch) if (recorded.event instanceof UndecodableEvent) throw recorded.event.error;
-    const projection = projectionOf(this.subscriber);
-    await applyInTransaction(db, batch, (table) => this.env.readModels.physicalName(projection, table));
+    await applyInTransaction(db, batch, (table) => this.physicalName(table));
   }
 
   /**
@@ -111,9 +110,12 @@ export class EventAttempts {
    * and `tableName` tells hand-written SQL where they are (see {@link ReadModelTables}).
    */
   private readModelAccess(db: Kysely<EventfoldTables>): Pick<ProjectionContext, 'db' | 'tableName'> {
-    const { readModels } = this.env;
-    const projection = projectionOf(this.subscriber);
-    return { db: readModels.writer(projection, db), tableName: (table) => readModels.physicalName(projection, table) };
+    return { db: this.env.readModels.writer(projectionOf(this.subscriber), db), tableName: (table) => this.physicalName(table) };
+  }
+
+  /** The table the projection's writes to `table` reach now: the table, or its copy during a rebuild. */
+  private physicalName(table: string): string {
+    return this.env.readModels.physicalName(projectionOf(this.subscriber), table);
   }
 
   private async invoke(recorded: RecordedEvent, attempt: number, signal: AbortSignal, db?: Kysely<EventfoldTables>): Promise<void> {
