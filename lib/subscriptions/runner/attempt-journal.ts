@@ -11,11 +11,11 @@ export interface CrashVerdict {
 }
 
 /**
- * How far ahead of what is needed an announcement reaches, so that a steady stream of events
- * costs one write per this many events rather than one per event; after a crash, at most about
- * this many events are attempted one at a time.
+ * How far ahead of what is needed an announcement reaches at least, so that a steady stream of
+ * events costs one write per this many events rather than one per event; after a crash, at most
+ * about this many events beyond the work in progress are attempted one at a time.
  */
-const LOOKAHEAD = 100;
+const MIN_LOOKAHEAD = 100;
 
 /** Wait after a failed write before the next try. */
 const RETRY_WRITE_MS = 1000;
@@ -50,16 +50,26 @@ export class AttemptJournal {
   private retryAt = 0;
   /** Whether the subscriber's row holds a record now. */
   private stored = false;
+  /** How far ahead of the work a window reaches. */
+  private readonly lookahead: number;
 
   constructor(
     private readonly env: RunnerEnvironment,
     private readonly name: string,
     private readonly maxCrashes: number,
+    /**
+     * The most events one piece of work takes (a projection's batch). The window reaches that far
+     * ahead too, so that the next window is written while a batch is applied: were it shorter,
+     * every live batch would wait for a write of its own.
+     */
+    workSize: number,
     /** Told when a write finished, so that the work it waited for can start. */
     private readonly onWritten: () => void,
     /** Told when a write found that this process lost the lease. */
     private readonly onLeaseLost: () => void,
-  ) {}
+  ) {
+    this.lookahead = Math.max(MIN_LOOKAHEAD, workSize);
+  }
 
   /**
    * Reads the record the previous run left, at start. `isFinished` says which positions the
@@ -172,7 +182,7 @@ export class AttemptJournal {
     const covered = covers(this.announced, from, to);
     // Half-way through a window the next one is written, while work goes on under this one: a
     // steady stream of events then never waits for a write.
-    if (!covers(this.issued, from, to + LOOKAHEAD / 2)) this.issue(this.windowRecord(to, checkpoint));
+    if (!covers(this.issued, from, to + this.lookahead / 2)) this.issue(this.windowRecord(to, checkpoint));
     return covered;
   }
 
@@ -230,7 +240,7 @@ export class AttemptJournal {
     const careful = this.carefulUntil > checkpoint;
     const { carefulUntil, carefulCrashes, carefulSince } = this;
     const carried = careful ? { carefulUntil, carefulCrashes, carefulSince } : { carefulUntil: 0, carefulCrashes: 0 };
-    return { from: checkpoint + 1, to: Math.max(to, checkpoint + 1) + LOOKAHEAD, crashes: 0, ...carried, firstAt: now, lastAt: now };
+    return { from: checkpoint + 1, to: Math.max(to, checkpoint + 1) + this.lookahead, crashes: 0, ...carried, firstAt: now, lastAt: now };
   }
 
   /**

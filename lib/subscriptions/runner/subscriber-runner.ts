@@ -48,6 +48,8 @@ export class SubscriberRunner implements DeliveryHost {
   private pumping = false;
   private pumpAgain = false;
   private pumpScheduled = false;
+  /** Live events were offered while work was in flight: the work that ends next takes them at once. */
+  private offeredWhileBusy = false;
 
   constructor(
     readonly env: RunnerEnvironment,
@@ -61,6 +63,7 @@ export class SubscriberRunner implements DeliveryHost {
       env,
       subscriber.name,
       subscriber.maxCrashes,
+      subscriber.batchSize,
       () => this.pump(),
       () => this.recover(new StaleCheckpointError()),
     );
@@ -121,6 +124,7 @@ export class SubscriberRunner implements DeliveryHost {
   /** Live events, right after their append committed. */
   offer(events: readonly RecordedEvent[]): void {
     this.feed.offer(events, this.isWorking);
+    if (this.isBusy) this.offeredWhileBusy = true;
     this.pump();
   }
 
@@ -220,7 +224,7 @@ export class SubscriberRunner implements DeliveryHost {
       .catch((error) => this.env.onError(error, this.name))
       .finally(() => {
         this.tasks.delete(tracked);
-        this.pumpLater();
+        this.pumpAfterWork();
       });
     this.tasks.add(tracked);
   }
@@ -283,6 +287,19 @@ export class SubscriberRunner implements DeliveryHost {
    * each would otherwise start work that queues more, and one turn would run ever more
    * transactions back to back.
    */
+  private pumpAfterWork(): void {
+    // Live events offered during the work came from the application's own appends: taking them
+    // now keeps pace with an application that appends without yielding, which would otherwise
+    // leave them to pile up past the buffer and be read back from the log. One offer allows one
+    // such step, so the chain is no longer than the application's own.
+    if (this.offeredWhileBusy) {
+      this.offeredWhileBusy = false;
+      this.pump();
+      return;
+    }
+    this.pumpLater();
+  }
+
   private pumpLater(): void {
     if (this.pumpScheduled) return;
     this.pumpScheduled = true;
