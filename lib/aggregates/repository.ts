@@ -7,6 +7,9 @@ import type { RecordedEvent } from '../store/recorded-event';
 import { MAX_STREAM_VERSION } from '../store/expected-version';
 import { optionsObject } from '../store/options-object';
 import { StoreClosedError } from '../store/store-closed-error';
+import { DELETED_STREAM_VERSION } from '../store/lifecycle/deleted-stream-version';
+import { StreamArchivedError } from '../store/lifecycle/stream-archived-error';
+import { StreamDeletedError } from '../store/lifecycle/stream-deleted-error';
 import { assertStreamRef, type StreamRef } from '../store/stream-ref';
 import type { AggregateClass } from './aggregate-class';
 import { type AggregateDefinition } from './aggregate.decorator';
@@ -73,6 +76,7 @@ export class Repository<T extends AggregateRoot> {
    * Rebuilds an aggregate by replaying its stream, starting from its latest usable snapshot.
    *
    * @throws {@link AggregateNotFoundError} if the stream has no events (at that version or time).
+   * @throws {@link StreamArchivedError} if the stream is archived; {@link StreamDeletedError} if it was deleted.
    */
   async load(id: string, options?: LoadOptions): Promise<T> {
     const aggregate = await this.find(id, options);
@@ -84,6 +88,7 @@ export class Repository<T extends AggregateRoot> {
    * Like {@link Repository.load}, but resolves to `undefined` when the aggregate does not exist.
    *
    * @throws {@link ApplyFailedError} if an `@Apply` method throws while the stream is replayed.
+   * @throws {@link StreamArchivedError} if the stream is archived; {@link StreamDeletedError} if it was deleted.
    */
   async find(id: string, options?: LoadOptions): Promise<T | undefined> {
     this.assertStoreOpen('load an aggregate');
@@ -94,7 +99,10 @@ export class Repository<T extends AggregateRoot> {
     const snapshotted = wanted.snapshot ? await this.fromSnapshot(stream, target) : undefined;
     const aggregate = snapshotted ?? new this.aggregateClass(id);
     await this.store.readStreamForReplay(stream, aggregate.version + 1, target, (event, version) => aggregate[replayEvent](event, version));
-    if (aggregate.version === 0) return undefined;
+    if (aggregate.version === 0) {
+      await this.assertNotArchivedOrDeleted(stream);
+      return undefined;
+    }
     this.assertVersionReached(aggregate, wanted);
     return aggregate;
   }
@@ -140,6 +148,7 @@ export class Repository<T extends AggregateRoot> {
     if (target === 0) return;
     const aggregate = new this.aggregateClass(id);
     for await (const recorded of this.store.readStream(stream, { toVersion: target })) {
+      if (recorded.streamVersion === DELETED_STREAM_VERSION) throw new StreamDeletedError(stream, 'load');
       aggregate[replayEvent](recorded.event, recorded.streamVersion);
       yield { recorded, state: copyAggregate(aggregate) };
     }
@@ -153,6 +162,16 @@ export class Repository<T extends AggregateRoot> {
         `${this.definition.name} '${aggregate.id}' has only ${aggregate.version} events, so it has no version ${wanted.version}.`,
       );
     }
+  }
+
+  /**
+   * Says why a stream held nothing to replay when it is archived or deleted, rather than letting
+   * the aggregate pass for one that never existed.
+   */
+  private async assertNotArchivedOrDeleted(stream: StreamRef): Promise<void> {
+    const state = await this.store.streamState(stream);
+    if (state === 'archived') throw new StreamArchivedError(stream, 'load');
+    if (state === 'deleted') throw new StreamDeletedError(stream, 'load');
   }
 
   private assertStoreOpen(operation: string): void {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { unlessArchived } from '../store/lifecycle/archived-streams';
 import { SNAPSHOTS_TABLE, type EventfoldTables } from '../store/schema';
 import type { StreamRef } from '../store/stream-ref';
 
@@ -13,12 +14,14 @@ export interface StoredSnapshot {
 export class SnapshotStore {
   constructor(private readonly db: Kysely<EventfoldTables>) {}
 
+  /** The stream's snapshot; none for an archived stream, whose load must not be answered from it. */
   async latest(stream: StreamRef): Promise<StoredSnapshot | undefined> {
     const row = await this.db
       .selectFrom(SNAPSHOTS_TABLE)
       .select(['stream_version', 'snapshot_version', 'state'])
       .where('stream_type', '=', stream.type)
       .where('stream_id', '=', stream.id)
+      .where(unlessArchived(stream.type, stream.id))
       .executeTakeFirst();
     if (!row) return undefined;
     return { streamVersion: Number(row.stream_version), snapshotVersion: Number(row.snapshot_version), state: row.state };

@@ -19,6 +19,8 @@ import type * as eventIdConflict from '../store/event-id-conflict-error';
 import type * as notReadable from '../store/not-readable-error';
 import type * as databaseCorrupt from '../store/sqlite/database-corrupt-error';
 import type * as storeClosed from '../store/store-closed-error';
+import type * as streamArchived from '../store/lifecycle/stream-archived-error';
+import type * as streamDeleted from '../store/lifecycle/stream-deleted-error';
 import type * as deadLetterNotFound from '../subscriptions/operations/dead-letter-not-found-error';
 import type * as subscriberBusy from '../subscriptions/operations/subscriber-busy-error';
 import type * as subscriberErrors from '../subscriptions/subscriber-errors';
@@ -55,6 +57,8 @@ export type AnyEventfoldError = ErrorsOf<
     typeof eventIdConflict &
     typeof notReadable &
     typeof storeClosed &
+    typeof streamArchived &
+    typeof streamDeleted &
     typeof deadLetterNotFound &
     typeof subscriberBusy &
     typeof subscriberErrors &

@@ -13,6 +13,10 @@ import { DatabaseOpenError } from '../store/database-open-error';
 import { EventLog } from '../store/event-log';
 import { checkStoreOptions, type EventStoreOptions } from '../store/event-store-options';
 import { DatabaseCorruptError } from '../store/sqlite/database-corrupt-error';
+import { archiveStream, restoreStream } from '../store/lifecycle/archived-streams';
+import { deleteReasonOf, deleteStream, type DeleteStreamOptions } from '../store/lifecycle/delete-stream';
+import type { RecordedEvent } from '../store/recorded-event';
+import { assertStreamRef, type StreamRef } from '../store/stream-ref';
 
 /**
  * The event log: an append-only, globally ordered table of events, grouped into streams, in a
@@ -102,6 +106,71 @@ export class EventStore<DB = any> extends EventLog<DB> {
       this.repositories.set(aggregateClass, repository);
     }
     return repository as unknown as Repository<T>;
+  }
+
+  /**
+   * Archives a stream: its events stay in the log, at their positions, but reads pass them over
+   * until {@link EventStore.restoreStream}: `readStream` and `repository.load` throw
+   * {@link StreamArchivedError}, `readAll` and subscribers reading the log skip them, unless asked
+   * with `{ includeArchived: true }`. Events already delivered stay delivered. Archiving an archived
+   * stream again changes nothing. See "Stream lifecycle" in the event store docs for every guarantee.
+   *
+   * @example
+   * ```ts
+   * await store.archiveStream({ type: 'Order', id: 'o-1' });
+   * ```
+   * @throws {@link StreamDeletedError} for a deleted stream.
+   * @throws {@link InvalidArgumentError} for a stream without events, or a bad stream reference.
+   */
+  async archiveStream(stream: StreamRef): Promise<void> {
+    this.assertOpen('archive a stream');
+    assertStreamRef(stream);
+    await archiveStream(this.backend, { type: stream.type, id: stream.id });
+  }
+
+  /**
+   * Restores an archived stream: it is read again as before archiving, with any events appended
+   * while it was archived. Restoring a stream that is not archived changes nothing.
+   *
+   * @example
+   * ```ts
+   * await store.restoreStream({ type: 'Order', id: 'o-1' });
+   * ```
+   * @throws {@link StreamDeletedError} for a deleted stream.
+   */
+  async restoreStream(stream: StreamRef): Promise<void> {
+    this.assertOpen('restore a stream');
+    assertStreamRef(stream);
+    await restoreStream(this.backend, { type: stream.type, id: stream.id });
+  }
+
+  /**
+   * Deletes a stream for good, where the law demands it (an erasure request): its events, its
+   * snapshot and its dead letters are removed from the database, and a tombstone, a
+   * {@link StreamDeleted} event of the stream, is appended in one transaction. Subscribers receive
+   * the tombstone in log order and can remove what they kept; the stream's name cannot come back
+   * (appending to it throws {@link StreamDeletedError}). The positions of the removed events are
+   * never handed out again. Deleting a deleted stream again writes nothing and returns its
+   * tombstone.
+   *
+   * @example
+   * ```ts
+   * const tombstone = await store.deleteStream({ type: 'Customer', id: 'c-9' }, { reason: 'erasure request 2026-117' });
+   * console.log(tombstone.position, (tombstone.event as StreamDeleted).lastVersion);
+   * ```
+   * @returns the tombstone as recorded.
+   * @throws {@link InvalidArgumentError} for a bad stream reference or reason.
+   */
+  async deleteStream(stream: StreamRef, options?: DeleteStreamOptions): Promise<RecordedEvent> {
+    this.assertOpen('delete a stream');
+    assertStreamRef(stream);
+    const reason = deleteReasonOf(options);
+    const { tombstone, written } = await deleteStream(this.backend, this.registry, { type: stream.type, id: stream.id }, reason);
+    if (written) {
+      this.backend.announceWrite();
+      this.recordAppended([tombstone]);
+    }
+    return tombstone;
   }
 
   private registerAggregate(aggregateClass: AggregateClass) {

@@ -4,6 +4,9 @@ import type { StoreBackend } from './backend/store-backend';
 import { ConcurrencyError } from './concurrency-error';
 import { currentVersion } from './current-version';
 import { EventIdConflictError } from './event-id-conflict-error';
+import type { UniqueViolation } from './backend/unique-violation';
+import { DELETED_STREAM_VERSION } from './lifecycle/deleted-stream-version';
+import { StreamDeletedError } from './lifecycle/stream-deleted-error';
 import { ANY_VERSION } from './expected-version';
 import type { AppendResult } from './new-event';
 import type { PreparedEvent } from './prepare-events';
@@ -33,6 +36,7 @@ export async function appendToStream(backend: StoreBackend, append: Omit<AppendT
       return { nextExpectedVersion: fromVersion + events.length, events: toRecorded(stream, fromVersion, events, positions, recordedAt), alreadyStored: false };
     } catch (error) {
       const violation = backend.uniqueViolationOf(error);
+      if (await wasDeleted(backend, stream, error, violation)) throw new StreamDeletedError(stream, 'append to');
       if (!(error instanceof ConcurrencyError) && !violation) throw error;
       const stored = await findStoredAppend(backend.db, stream, events);
       if (stored) return stored;
@@ -45,6 +49,18 @@ export async function appendToStream(backend: StoreBackend, append: Omit<AppendT
       throw error;
     }
   }
+}
+
+/**
+ * Whether an append failed because its stream is deleted. The tombstone's version is the highest
+ * there is, so an append to a deleted stream fails without anything on its way asking: its version
+ * check finds the stream at that version, or, expecting any version, its insert finds no version
+ * after it (on PostgreSQL, an integer out of range). Only a failed append pays for the question.
+ */
+async function wasDeleted(backend: StoreBackend, stream: StreamRef, error: unknown, violation: UniqueViolation): Promise<boolean> {
+  if (error instanceof ConcurrencyError) return error.actual === DELETED_STREAM_VERSION;
+  if (violation === 'event-id') return false;
+  return (await currentVersion(backend.db, backend.queries, stream).catch(() => 0)) === DELETED_STREAM_VERSION;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CompiledQuery, sql, type Compilable, type Kysely, type RawBuilder } from 'kysely';
 import type { PreparedEvent } from './prepare-events';
+import { unlessArchived } from './lifecycle/archived-streams';
 import { EVENTS_TABLE, type EventfoldTables, type EventRow } from './schema';
 import type { StreamRef } from './stream-ref';
 
@@ -123,38 +124,44 @@ export class EventLogQueries {
     return CompiledQuery.raw(pageSql, to === undefined ? [after, limit] : [after, to, limit]);
   }
 
-  /** Up to `limit` rows of one stream after version `after`, up to version `to`. */
-  pageOfStream(stream: StreamRef, after: number, to: number | undefined, limit: number): CompiledQuery<StoredRow> {
-    return CompiledQuery.raw(this.streamPageSql('all', to !== undefined), streamPageParameters(stream, after, to, limit));
+  /**
+   * Up to `limit` rows of one stream after version `after`, up to version `to`; none when the
+   * stream is archived, unless `includeArchived`.
+   */
+  pageOfStream(stream: StreamRef, after: number, to: number | undefined, limit: number, includeArchived: boolean): CompiledQuery<StoredRow> {
+    return CompiledQuery.raw(this.streamPageSql('all', to !== undefined, !includeArchived), streamPageParameters(stream, after, to, limit, !includeArchived));
   }
 
   /**
-   * Like {@link pageOfStream}, but only the {@link ReplayRow} columns: a replay has no use for
-   * ids, metadata and dates, and fetching them took about half the time of loading an aggregate.
+   * Like {@link pageOfStream}, but only the {@link ReplayRow} columns, and never of an archived
+   * stream: a replay has no use for ids, metadata and dates, and fetching them took about half
+   * the time of loading an aggregate.
    */
   replayPageOfStream(stream: StreamRef, after: number, to: number | undefined, limit: number): CompiledQuery<ReplayRow> {
-    return CompiledQuery.raw(this.streamPageSql('replay', to !== undefined), streamPageParameters(stream, after, to, limit));
+    return CompiledQuery.raw(this.streamPageSql('replay', to !== undefined, true), streamPageParameters(stream, after, to, limit, true));
   }
 
-  private streamPageSql(columns: 'all' | 'replay', bounded: boolean): string {
-    const key = `stream-${columns}${bounded ? '-to' : ''}`;
+  private streamPageSql(columns: 'all' | 'replay', bounded: boolean, hideArchived: boolean): string {
+    const key = `stream-${columns}${bounded ? '-to' : ''}${hideArchived ? '-visible' : ''}`;
     let pageSql = this.pageSql.get(key);
     if (pageSql === undefined) {
       const from = this.db.selectFrom(EVENTS_TABLE);
-      let query = (columns === 'all' ? from.select(EVENT_COLUMNS) : from.select(REPLAY_COLUMNS))
-        .where('stream_type', '=', '')
-        .where('stream_id', '=', '')
-        .where('stream_version', '>', 0);
+      let query = (columns === 'all' ? from.select(EVENT_COLUMNS) : from.select(REPLAY_COLUMNS)).where('stream_type', '=', '').where('stream_id', '=', '');
+      if (hideArchived) query = query.where(unlessArchived('', ''));
+      query = query.where('stream_version', '>', 0);
       if (bounded) query = query.where('stream_version', '<=', 0);
-      pageSql = sqlOf(query.orderBy('stream_version').limit(0), bounded ? 5 : 4);
+      pageSql = sqlOf(query.orderBy('stream_version').limit(0), (bounded ? 5 : 4) + (hideArchived ? 2 : 0));
       this.pageSql.set(key, pageSql);
     }
     return pageSql;
   }
 }
 
-function streamPageParameters(stream: StreamRef, after: number, to: number | undefined, limit: number): unknown[] {
-  return to === undefined ? [stream.type, stream.id, after, limit] : [stream.type, stream.id, after, to, limit];
+function streamPageParameters(stream: StreamRef, after: number, to: number | undefined, limit: number, hideArchived: boolean): unknown[] {
+  const parameters: unknown[] = hideArchived ? [stream.type, stream.id, stream.type, stream.id, after] : [stream.type, stream.id, after];
+  if (to !== undefined) parameters.push(to);
+  parameters.push(limit);
+  return parameters;
 }
 
 /** Compiles a query once, checking it binds the parameters the caller will supply. */

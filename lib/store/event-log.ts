@@ -24,8 +24,17 @@ import { StoreClosedError } from './store-closed-error';
 import { waitForReadable, type LogHorizon, type WaitForReadableOptions } from './wait-for-readable';
 import { assertStreamRef, type StreamRef } from './stream-ref';
 import { isPlainObject } from './plain-object';
+import { HiddenStreams } from './lifecycle/archived-streams';
+import { refusingArchived } from './lifecycle/refusing-archived';
+import { StreamDeleted } from './lifecycle/stream-deleted';
+import { streamStateOf, type StreamState } from './lifecycle/stream-state';
+import { StoredEventDecoder } from './stored-event-decoder';
+import type { StoredEventTuple } from './stored-event-tuple';
 
 const DEFAULT_PAGE_SIZE = 500;
+
+/** The events of eventfold's own that every store registers, and that {@link EventLog.eventTypes} leaves out. */
+const SYSTEM_EVENT_NAMES = new Set(['$StreamDeleted']);
 
 /** Options of {@link EventStore.publish}. */
 export interface PublishOptions {
@@ -61,7 +70,8 @@ export const BUS_STREAM_TYPE = '$bus';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets untyped code name any table, as Kysely<any> does
 export class EventLog<DB = any> {
-  private readonly registry = new EventRegistry();
+  /** The event classes this store knows, for decoding. */
+  protected readonly registry = new EventRegistry();
   private readonly queries: EventLogQueries;
   private readonly pageSize: number;
   private readonly appendListeners = new AppendListeners();
@@ -80,7 +90,7 @@ export class EventLog<DB = any> {
     this.queries = backend.queries;
     // Checked with the other options by open().
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    this.registerEvents(...(options.events ?? []));
+    this.registerEvents(StreamDeleted, ...(options.events ?? []));
   }
 
   /**
@@ -99,9 +109,12 @@ export class EventLog<DB = any> {
     this.registry.register(...eventClasses);
   }
 
-  /** The registered event names, sorted. */
+  /**
+   * The registered event names, sorted; eventfold's own events, which every store knows
+   * ({@link StreamDeleted}), are left out.
+   */
   eventTypes(): string[] {
-    return this.registry.names();
+    return this.registry.names().filter((name) => !SYSTEM_EVENT_NAMES.has(name));
   }
 
   /**
@@ -137,6 +150,16 @@ export class EventLog<DB = any> {
     this.lastAppended = Math.max(this.lastAppended, result.events.at(-1)?.position ?? 0);
     if (!result.alreadyStored) this.appendListeners.announce(result.events);
     return result;
+  }
+
+  /**
+   * @internal Notes events this store wrote other than by `append` (a deleted stream's tombstone)
+   * as `append` notes its own: announced to `onAppended` listeners, and counted in
+   * {@link EventLog.lastAppendedPosition}.
+   */
+  recordAppended(events: readonly RecordedEvent[]): void {
+    this.lastAppended = Math.max(this.lastAppended, events.at(-1)?.position ?? 0);
+    this.appendListeners.announce(events);
   }
 
   /** @internal The highest position of the events this store appended (0 before its first append). */
@@ -267,10 +290,11 @@ export class EventLog<DB = any> {
   readStream(stream: StreamRef, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
     this.assertOpen('read a stream');
     assertStreamRef(stream);
-    const { from, to, pageSize, onUndecodable } = readStreamSettings(options, this.pageSize);
+    const { from, to, pageSize, onUndecodable, includeArchived } = readStreamSettings(options, this.pageSize);
     const ref = { type: stream.type, id: stream.id };
-    const fetchPage = (after: number) => this.backend.readEventRows(this.queries.pageOfStream(ref, after, to, pageSize));
-    return readPaged(this.registry, fetchPage, from - 1, 'stream_version', pageSize, onUndecodable);
+    const fetchPage = (after: number) => this.backend.readEventRows(this.queries.pageOfStream(ref, after, to, pageSize, includeArchived));
+    const decoder = new StoredEventDecoder(this.registry, onUndecodable);
+    return readPaged(decoder, includeArchived ? fetchPage : refusingArchived(this.eventfoldDb, ref, fetchPage), from - 1, 'stream_version', pageSize);
   }
 
   /**
@@ -291,6 +315,21 @@ export class EventLog<DB = any> {
   }
 
   /**
+   * The state of a stream in its lifecycle: `'active'`, `'archived'` ({@link EventStore.archiveStream})
+   * or `'deleted'` ({@link EventStore.deleteStream}).
+   *
+   * @example
+   * ```ts
+   * if ((await store.streamState({ type: 'Order', id: 'o-1' })) === 'archived') await store.restoreStream({ type: 'Order', id: 'o-1' });
+   * ```
+   */
+  async streamState(stream: StreamRef): Promise<StreamState> {
+    this.assertOpen('read a stream state');
+    assertStreamRef(stream);
+    return streamStateOf(this.backend, { type: stream.type, id: stream.id });
+  }
+
+  /**
    * Reads the whole log in position order from `from`, a page at a time, so memory stays flat
    * however long the log is. Every reader sees the same order, with nothing skipped and nothing
    * twice, however many processes append meanwhile.
@@ -306,10 +345,28 @@ export class EventLog<DB = any> {
    * ```
    */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
+    return this.readLog(options, undefined);
+  }
+
+  /**
+   * @internal {@link EventStore.readAll}, telling `onHidden` of each event it skips because its
+   * stream is archived: a subscriber's feed moves past them as past events it does not handle.
+   */
+  readLog(options: ReadAllOptions | undefined, onHidden: ((row: StoredEventTuple) => void) | undefined): AsyncIterableIterator<RecordedEvent> {
     this.assertOpen('read the log');
-    const { from, to, pageSize, onUndecodable } = readAllSettings(options, this.pageSize);
-    const fetchPage = (after: number) => this.backend.readEventRows(this.queries.pageOfLog(after, to, pageSize));
-    return readPaged(this.registry, fetchPage, from - 1, 'position', pageSize, onUndecodable);
+    const { from, to, pageSize, onUndecodable, includeArchived } = readAllSettings(options, this.pageSize);
+    const decoder = new StoredEventDecoder(this.registry, onUndecodable);
+    const fetchRows = (after: number) => this.backend.readEventRows(this.queries.pageOfLog(after, to, pageSize));
+    if (includeArchived) return readPaged(decoder, fetchRows, from - 1, 'position', pageSize);
+    // The archived streams are read once, beside the first page.
+    let hidden: Promise<HiddenStreams> | undefined;
+    const fetchPage = async (after: number) => {
+      hidden ??= HiddenStreams.read(this.eventfoldDb);
+      const [streams, rows] = await Promise.all([hidden, fetchRows(after)]);
+      decoder.hide(streams, onHidden);
+      return rows;
+    };
+    return readPaged(decoder, fetchPage, from - 1, 'position', pageSize);
   }
 
   /**

@@ -18,4 +18,10 @@ export type { PostgresPool, PostgresPoolClient } from './postgres/postgres-pool'
 export { DatabaseCorruptError, type SqliteCorruptionCode } from './sqlite/database-corrupt-error';
 export type { Durability, SqliteOptions } from './sqlite/sqlite-options';
 export { StoreClosedError } from './store-closed-error';
+export { DELETED_STREAM_VERSION } from './lifecycle/deleted-stream-version';
+export type { DeleteStreamOptions } from './lifecycle/delete-stream';
+export { StreamArchivedError } from './lifecycle/stream-archived-error';
+export { StreamDeleted } from './lifecycle/stream-deleted';
+export { StreamDeletedError } from './lifecycle/stream-deleted-error';
+export type { StreamState } from './lifecycle/stream-state';
 export type { StreamRef } from './stream-ref';

@@ -2,9 +2,11 @@ import { decodePayload } from '../events/event-codec';
 import type { EventRegistry } from '../events/event-registry';
 import type { UndecodableEventError } from '../events/undecodable-event-error';
 import type { ReplayRow } from './event-log-queries';
+import { DELETED_STREAM_VERSION } from './lifecycle/deleted-stream-version';
+import { StreamDeletedError } from './lifecycle/stream-deleted-error';
 import { PagedEventIterator } from './paged-event-iterator';
 import type { RecordedEvent } from './recorded-event';
-import { StoredEventDecoder } from './stored-event-decoder';
+import type { StoredEventDecoder } from './stored-event-decoder';
 import { positionOfTuple, streamVersionOfTuple, type StoredEventTuple } from './stored-event-tuple';
 import type { StreamRef } from './stream-ref';
 
@@ -15,17 +17,16 @@ import type { StreamRef } from './stream-ref';
  */
 export type UndecodableHandling = 'throw' | 'skip' | ((error: UndecodableEventError) => void);
 
-/** Reads rows in pages of `pageSize`, keyed on a column that increases, and decodes them. */
+/** Reads rows in pages of `pageSize`, keyed on a column that increases, and decodes them with `decoder`. */
 export function readPaged(
-  registry: EventRegistry,
+  decoder: StoredEventDecoder,
   fetchPage: (after: number) => Promise<StoredEventTuple[]>,
   after: number,
   key: 'position' | 'stream_version',
   pageSize: number,
-  onUndecodable: UndecodableHandling,
 ): AsyncIterableIterator<RecordedEvent> {
   const keyOf = key === 'position' ? positionOfTuple : streamVersionOfTuple;
-  return new PagedEventIterator({ fetch: fetchPage, keyOf, pageSize }, after, new StoredEventDecoder(registry, onUndecodable));
+  return new PagedEventIterator({ fetch: fetchPage, keyOf, pageSize }, after, decoder);
 }
 
 /** Told each event of a replay, in version order: the decoded event and its stream version. */
@@ -40,7 +41,7 @@ export interface ReplayPages {
 /**
  * Reads one stream's rows in pages, keyed on the stream version, and hands each event to `apply`
  * as soon as it is decoded; an event that cannot be decoded stops the replay with an
- * {@link UndecodableEventError}.
+ * {@link UndecodableEventError}, and a deleted stream's tombstone with a {@link StreamDeletedError}.
  *
  * This is {@link readPaged} cut down to what rebuilding an aggregate needs. It decodes neither
  * metadata nor dates and builds no {@link RecordedEvent}, and it calls `apply` instead of
@@ -63,6 +64,8 @@ export async function replayPaged(
   for (let pageSize = pages.first; ; pageSize = Math.min(pageSize * 4, pages.max)) {
     const rows = await fetchPage(cursor, pageSize);
     for (const row of rows) {
+      // The tombstone is the last row a deleted stream can hold: nothing can be rebuilt from it.
+      if (Number(row.stream_version) === DELETED_STREAM_VERSION) throw new StreamDeletedError(stream, 'load');
       const location = {
         position: Number(row.position),
         type: row.event_type,

@@ -15,6 +15,11 @@ export interface ReadAllOptions {
   pageSize?: number;
   /** What to do with events that cannot be decoded. Defaults to `'throw'`. */
   onUndecodable?: UndecodableHandling;
+  /**
+   * Read the events of archived streams too (see {@link EventStore.archiveStream}). Defaults to
+   * false: they are skipped.
+   */
+  includeArchived?: boolean;
 }
 
 /** Options of {@link EventStore.readStream}. */
@@ -27,6 +32,11 @@ export interface ReadStreamOptions {
   pageSize?: number;
   /** What to do with events that cannot be decoded. Defaults to `'throw'`. */
   onUndecodable?: UndecodableHandling;
+  /**
+   * Read the stream even when it is archived (see {@link EventStore.archiveStream}). Defaults to
+   * false: reading an archived stream throws {@link StreamArchivedError}.
+   */
+  includeArchived?: boolean;
 }
 
 /** The most rows one query of a read may fetch. */
@@ -76,6 +86,8 @@ export interface ReadSettings {
   readonly to: number | undefined;
   readonly pageSize: number;
   readonly onUndecodable: UndecodableHandling;
+  /** Whether the events of archived streams are read too. */
+  readonly includeArchived: boolean;
 }
 
 /**
@@ -88,7 +100,7 @@ export interface ReadSettings {
  * ```
  */
 export function readAllSettings(options: ReadAllOptions | undefined, defaultPageSize: number): ReadSettings {
-  const { from, to, pageSize, onUndecodable } = optionsObject(options);
+  const { from, to, pageSize, onUndecodable, includeArchived } = optionsObject(options);
   return {
     // Positions are 64-bit in the database, so the only ceiling is the largest integer a
     // JavaScript number holds exactly.
@@ -96,6 +108,7 @@ export function readAllSettings(options: ReadAllOptions | undefined, defaultPage
     to: to === undefined ? undefined : checkWholeNumber(to, 'options.to'),
     pageSize: pageSize === undefined ? defaultPageSize : checkPageSize(pageSize, 'options.pageSize'),
     onUndecodable: checkUndecodableHandling(onUndecodable, 'options.onUndecodable'),
+    includeArchived: checkIncludeArchived(includeArchived, 'options.includeArchived'),
   };
 }
 
@@ -108,11 +121,19 @@ export function readAllSettings(options: ReadAllOptions | undefined, defaultPage
  * ```
  */
 export function readStreamSettings(options: ReadStreamOptions | undefined, defaultPageSize: number): ReadSettings {
-  const { fromVersion, toVersion, pageSize, onUndecodable } = optionsObject(options);
+  const { fromVersion, toVersion, pageSize, onUndecodable, includeArchived } = optionsObject(options);
   return {
     from: fromVersion === undefined ? 1 : checkStreamVersion(fromVersion, 'options.fromVersion'),
     to: toVersion === undefined ? undefined : checkStreamVersion(toVersion, 'options.toVersion'),
     pageSize: pageSize === undefined ? defaultPageSize : checkPageSize(pageSize, 'options.pageSize'),
     onUndecodable: checkUndecodableHandling(onUndecodable, 'options.onUndecodable'),
+    includeArchived: checkIncludeArchived(includeArchived, 'options.includeArchived'),
   };
+}
+
+/** Checks `includeArchived`: a boolean, false when left out. */
+function checkIncludeArchived(value: unknown, argument: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  throw new InvalidArgumentError(argument, `expected true or false, got ${describeValue(value)}.`);
 }

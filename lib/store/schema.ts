@@ -13,6 +13,8 @@ export const DEAD_LETTERS_TABLE = 'eventfold_dead_letters';
 export const SUBSCRIBER_MEMBERS_TABLE = 'eventfold_subscriber_members';
 /** Projection rebuilds under way into copies of their read models (blue/green). */
 export const REBUILDS_TABLE = 'eventfold_rebuilds';
+/** Streams whose events are hidden from reads until they are restored. */
+export const ARCHIVED_STREAMS_TABLE = 'eventfold_archived_streams';
 
 /** One row of the event log. JSON columns hold text. */
 export interface EventRow {
@@ -97,6 +99,14 @@ export interface RebuildRow {
   started_at: string;
 }
 
+/** One archived stream: its events stay in the log, hidden from reads that do not ask for them. */
+export interface ArchivedStreamRow {
+  stream_type: string;
+  stream_id: string;
+  /** When it was archived (ISO 8601). */
+  archived_at: string;
+}
+
 /** The tables eventfold owns, as Kysely sees them. */
 export interface EventfoldTables {
   [EVENTS_TABLE]: EventRow;
@@ -105,4 +115,5 @@ export interface EventfoldTables {
   [DEAD_LETTERS_TABLE]: DeadLetterRow;
   [SUBSCRIBER_MEMBERS_TABLE]: SubscriberMemberRow;
   [REBUILDS_TABLE]: RebuildRow;
+  [ARCHIVED_STREAMS_TABLE]: ArchivedStreamRow;
 }

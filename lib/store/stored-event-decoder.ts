@@ -3,6 +3,7 @@ import type { EventMetadata } from '../events/event-metadata';
 import type { EventRegistry } from '../events/event-registry';
 import { parseJsonSafely } from '../events/safe-json';
 import { CorruptEventError, UndecodableEventError, type StoredEventLocation } from '../events/undecodable-event-error';
+import type { HiddenStreams } from './lifecycle/archived-streams';
 import type { UndecodableHandling } from './read-events';
 import type { RecordedEvent } from './recorded-event';
 import type { StoredEventTuple } from './stored-event-tuple';
@@ -18,14 +19,33 @@ export class StoredEventDecoder {
   /** The last `recorded_at` parsed, and its time: see {@link StoredEventDecoder.recordedAtOf}. */
   private lastRecordedAt: unknown;
   private lastRecordedAtTime = Number.NaN;
+  /** The streams whose rows this read skips, once known: see {@link StoredEventDecoder.hide}. */
+  private hidden: HiddenStreams | undefined;
+  private onHidden: ((row: StoredEventTuple) => void) | undefined;
 
   constructor(
     private readonly registry: EventRegistry,
     private readonly onUndecodable: UndecodableHandling,
   ) {}
 
-  /** The recorded event of `row`, or undefined when it cannot be decoded and the reader skips such events. */
+  /**
+   * Skips from now on the rows of `hidden` streams (archived ones), telling `onHidden` of each.
+   * A read that skips nothing keeps no set, so that its rows are not looked up one by one.
+   */
+  hide(hidden: HiddenStreams, onHidden: ((row: StoredEventTuple) => void) | undefined): void {
+    this.hidden = hidden.isEmpty ? undefined : hidden;
+    this.onHidden = onHidden;
+  }
+
+  /**
+   * The recorded event of `row`, or undefined when it cannot be decoded and the reader skips such
+   * events, or when its stream is hidden.
+   */
   decode(row: StoredEventTuple): RecordedEvent | undefined {
+    if (this.hidden?.has(row[2], row[3])) {
+      this.onHidden?.(row);
+      return undefined;
+    }
     try {
       return this.decodeOrThrow(row);
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { UndecodableEventError } from '../events/undecodable-event-error';
 import type { EventStore } from '../event-store/event-store';
 import type { RecordedEvent } from '../store/recorded-event';
+import type { StoredEventTuple } from '../store/stored-event-tuple';
 
 /**
  * Stands in, as the `event` of a feed item, for a stored event that could not be decoded, so
@@ -9,6 +10,13 @@ import type { RecordedEvent } from '../store/recorded-event';
 export class UndecodableEvent {
   constructor(readonly error: UndecodableEventError) {}
 }
+
+/**
+ * Stands in, as the `event` of a feed item, for an event of an archived stream: no subscriber
+ * handles it, so the subscriber's checkpoint moves past it as past any event it does not handle,
+ * and waiting for the head of the log is not held up by events it will never be given.
+ */
+export class HiddenEvent {}
 
 /**
  * The ordered supply of events for one subscriber: live events straight from memory while the
@@ -108,7 +116,9 @@ export class EventFeed {
       count++;
     };
     const onUndecodable = (error: UndecodableEventError) => keep(placeholderFor(error));
-    for await (const recorded of this.store.readAll({ from: this.lastPosition + 1, pageSize: limit, onUndecodable })) {
+    const onHidden = (row: StoredEventTuple) => keep(hiddenPlaceholderFor(row));
+    const read = this.store.readLog({ from: this.lastPosition + 1, pageSize: limit, onUndecodable }, onHidden);
+    for await (const recorded of read) {
       keep(recorded);
       if (count >= limit) break;
     }
@@ -116,6 +126,22 @@ export class EventFeed {
     // read: they may have committed after the page was read, so look again.
     if (count < limit && this.missedWhileReading === missedBefore) this.behind = false;
   }
+}
+
+function hiddenPlaceholderFor(row: StoredEventTuple): RecordedEvent {
+  const [position, eventId, streamType, streamId, streamVersion, type] = row;
+  return {
+    position: Number(position),
+    eventId,
+    streamType,
+    streamId,
+    streamVersion: Number(streamVersion),
+    type,
+    schemaVersion: 0,
+    event: new HiddenEvent(),
+    metadata: {},
+    recordedAt: new Date(0),
+  };
 }
 
 function placeholderFor(error: UndecodableEventError): RecordedEvent {

@@ -46,6 +46,8 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   DatabaseOpenError: new eventfold.DatabaseOpenError('app.db', 'the folder does not exist'),
   EventIdConflictError: new eventfold.EventIdConflictError(['0b7e3f0c-0000-4000-8000-000000000000']),
   StoreClosedError: new eventfold.StoreClosedError('append events'),
+  StreamArchivedError: new eventfold.StreamArchivedError({ type: 'Order', id: 'o-1' }, 'read'),
+  StreamDeletedError: new eventfold.StreamDeletedError({ type: 'Order', id: 'o-1' }, 'append to'),
   NotReadableError: new eventfold.NotReadableError(120, 97, 5000),
   DeadLetterNotFoundError: new eventfold.DeadLetterNotFoundError(9, [1, 2]),
   DispatcherStoppedError: new eventfold.DispatcherStoppedError('resume a subscriber'),

@@ -4,7 +4,9 @@ import type { HorizonStall } from '../postgres/horizon-stall';
 import type { EventfoldTables } from '../schema';
 import type { StoredEventTuple } from '../stored-event-tuple';
 import type { UniqueViolation } from './unique-violation';
-import type { AppendOutcome, AppendTry } from './append-try';
+import type { PreparedEvent } from '../prepare-events';
+import type { StreamRef } from '../stream-ref';
+import type { AppendOutcome, AppendTry, InsertedEvents } from './append-try';
 import type { ColumnTypes } from './column-types';
 import type { TableCopies } from './table-copies';
 
@@ -46,6 +48,14 @@ export interface StoreBackend {
    * database could have waited for (SQLite takes its write lock up front).
    */
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T>;
+  /**
+   * Writes a deleted stream's tombstone (`lifecycle/delete-stream.ts`) in `trx`, a transaction of
+   * {@link StoreBackend.transaction}, as its first write: the event at
+   * `DELETED_STREAM_VERSION`, at a position after every event committed or still being written.
+   */
+  insertTombstone(trx: Kysely<EventfoldTables>, stream: StreamRef, tombstone: PreparedEvent): Promise<InsertedEvents>;
+  /** Tells other processes, where the database can, that an event was written outside `append` (a tombstone), once it has committed. */
+  announceWrite(): void;
 
   /** Milliseconds since 1970 by the clock leases are measured with, read inside the query. */
   leaseClock(): RawBuilder<number>;

@@ -6,6 +6,7 @@ import { createSubscriptions } from './0002-create-subscriptions';
 import { createSubscriberMembers } from './0003-create-subscriber-members';
 import { addAttemptRecords } from './0004-add-attempt-records';
 import { createRebuilds } from './0007-create-rebuilds';
+import { createArchivedStreams } from './0008-create-archived-streams';
 import type { ColumnTypes } from '../backend/column-types';
 import type { StoreBackend } from '../backend/store-backend';
 
@@ -24,6 +25,7 @@ function sharedMigrations(types: ColumnTypes): Record<string, Migration> {
     // PostgreSQL's appends in one statement (postgres/add-append-function.ts).
     '0006_add_append_function': NOTHING_SHARED,
     '0007_create_rebuilds': createRebuilds,
+    '0008_create_archived_streams': createArchivedStreams,
   };
 }
 

@@ -1,5 +1,8 @@
 import { sql, type CompiledQuery, type Kysely, type Migration, type RawBuilder } from 'kysely';
-import type { AppendOutcome, AppendTry } from '../backend/append-try';
+import type { AppendOutcome, AppendTry, InsertedEvents } from '../backend/append-try';
+import type { PreparedEvent } from '../prepare-events';
+import type { StreamRef } from '../stream-ref';
+import { insertTombstone } from './insert-tombstone';
 import type { ColumnTypes } from '../backend/column-types';
 import { errorCodeOf } from '../backend/error-code';
 import type { StoreBackend } from '../backend/store-backend';
@@ -81,6 +84,15 @@ export class PostgresBackend implements StoreBackend {
 
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
+  }
+
+  /** Through `eventfold_reserve`, as appends draw their positions: see `insert-tombstone.ts`. */
+  insertTombstone(trx: Kysely<EventfoldTables>, stream: StreamRef, tombstone: PreparedEvent): Promise<InsertedEvents> {
+    return insertTombstone(trx, stream, tombstone);
+  }
+
+  announceWrite(): void {
+    this.notifier.notify();
   }
 
   leaseClock(): RawBuilder<number> {

@@ -1,5 +1,9 @@
 import { sql, type CompiledQuery, type Kysely, type Migration, type RawBuilder } from 'kysely';
-import type { AppendOutcome, AppendTry } from '../backend/append-try';
+import type { AppendOutcome, AppendTry, InsertedEvents } from '../backend/append-try';
+import { DELETED_STREAM_VERSION } from '../lifecycle/deleted-stream-version';
+import { StreamDeletedError } from '../lifecycle/stream-deleted-error';
+import type { PreparedEvent } from '../prepare-events';
+import type { StreamRef } from '../stream-ref';
 import { ConcurrencyError } from '../concurrency-error';
 import { currentVersion } from '../current-version';
 import { matchesExpectedVersion } from '../expected-version';
@@ -56,6 +60,8 @@ export class SqliteBackend implements StoreBackend {
     // The write lock is held from the transaction's start, so the stream needs no lock of its own.
     return this.transaction(async (trx) => {
       const fromVersion = await currentVersion(trx, this.queries, stream);
+      // SQLite's integers have room past the tombstone's version: the refusal has to be said.
+      if (fromVersion === DELETED_STREAM_VERSION) throw new StreamDeletedError(stream, 'append to');
       if (!matchesExpectedVersion(expected, fromVersion)) throw new ConcurrencyError(stream, expected, fromVersion);
       const { positions, recordedAt } = await insertEvents(trx, this.queries, stream, fromVersion, events);
       return { fromVersion, positions, recordedAt };
@@ -65,6 +71,14 @@ export class SqliteBackend implements StoreBackend {
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
     return inImmediateTransaction(this.db, work);
   }
+
+  /** Under the write lock, the next rowid is after every event: the tombstone is inserted as an append's events are. */
+  insertTombstone(trx: Kysely<EventfoldTables>, stream: StreamRef, tombstone: PreparedEvent): Promise<InsertedEvents> {
+    return insertEvents(trx, this.queries, stream, DELETED_STREAM_VERSION - 1, [tombstone]);
+  }
+
+  /** SQLite tells no one of commits: readers poll. */
+  announceWrite(): void {}
 
   /** Processes sharing an SQLite file share a machine, and so a clock. */
   leaseClock(): RawBuilder<number> {
