@@ -6,8 +6,10 @@ import {
   Apply,
   ConcurrencyError,
   DELETED_STREAM_VERSION,
+  Dispatcher,
   DomainEvent,
   EventHandler,
+  EventStore,
   InvalidArgumentError,
   isEventfoldError,
   NO_STREAM,
@@ -16,11 +18,11 @@ import {
   StreamArchivedError,
   StreamDeleted,
   StreamDeletedError,
-  type EventStore,
   type HandlerContext,
   type ProjectionContext,
 } from '../../lib';
-import { forEachBackend } from '../support/backends';
+import { dropSchemas, forEachBackend, postgresUrlOrReportSkip, uniqueSchema } from '../support/backends';
+import { holdTransaction, type OpenTransaction } from '../support/open-transaction';
 import { collect, expectRejection } from '../support/expect-rejection';
 
 @DomainEvent('Deposited')
@@ -360,3 +362,49 @@ forEachBackend('Stream lifecycle: delete', (backend) => {
     await expectRejection(store.append(alice, [new Deposited(2)], { expectedVersion: 0 }), ConcurrencyError);
   });
 });
+
+const url = postgresUrlOrReportSkip();
+if (url) {
+  describe('Stream lifecycle: delete, and the readable head of PostgreSQL', () => {
+    const schema = uniqueSchema();
+    const stores: EventStore[] = [];
+    let older: OpenTransaction | undefined;
+    const open = async () => {
+      const store = await EventStore.open({ postgres: url, schema, poolSize: 4, events: [Deposited] });
+      stores.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      await older?.end();
+      await Promise.all(stores.splice(0).map((store) => store.close()));
+      await dropSchemas(url, [schema]);
+    });
+
+    it('keeps a subscriber of another process going past the removed positions, once a transaction older than the deletion ends', async () => {
+      const store = await open();
+      const other = await open();
+      const recorder = new LedgerRecorder();
+      const dispatcher = await Dispatcher.start(other, [recorder], { logger: false });
+      await deposit(store, bob, 1);
+      await deposit(store, alice, 2, 3);
+      await other.waitForReadable({ position: 3 });
+      await dispatcher.idle();
+      expect(recorder.seen).to.deep.equal(['bob@1', 'alice@2', 'alice@3']);
+
+      older = await holdTransaction(url);
+      await store.deleteStream(alice);
+      await deposit(store, bob, 5);
+      // The tombstone and what follows wait for the older transaction, and the head stands below
+      // the removed positions meanwhile; nothing before it is skipped.
+      expect(await other.headPosition()).to.equal(1);
+      expect((await collect(other.readAll({ includeArchived: true }))).map((recorded) => recorded.position)).to.deep.equal([1]);
+      await older.commit();
+
+      await other.waitForReadable({ position: 5 });
+      await dispatcher.idle();
+      expect(recorder.seen).to.deep.equal(['bob@1', 'alice@2', 'alice@3', 'deleted alice@4', 'bob@5']);
+      expect(await logOf(other)).to.deep.equal(['bob@1', 'alice@4', 'bob@5']);
+      await dispatcher.stop();
+    });
+  });
+}
