@@ -1,6 +1,12 @@
 import { expect } from 'chai';
+import { join } from 'node:path';
+import { DomainEvent, EventStore } from '../../lib';
+import { temporaryFolder } from '../support/backends';
 import { runCli, TRADING_CONFIG } from './support/run-cli';
 import { query, tradingDatabase } from './support/trading-database';
+
+@DomainEvent('Noted')
+class Noted {}
 
 describe('eventfold streams', () => {
   let db: string;
@@ -38,5 +44,24 @@ describe('eventfold streams', () => {
 
     expect(code).to.equal(0);
     expect(stdout).to.equal("No streams of type 'Trade'. Stream types in the log: Order, Position.\n");
+  });
+
+  it('leaves out a deleted stream, whose tombstone is all that is left of it', async () => {
+    const folder = temporaryFolder();
+    try {
+      const file = join(folder.path, 'deleted.db');
+      const store = await EventStore.open({ sqlite: file });
+      await store.append({ type: 'Order', id: 'kept' }, [new Noted()]);
+      await store.append({ type: 'Order', id: 'erased' }, [new Noted(), new Noted()]);
+      await store.deleteStream({ type: 'Order', id: 'erased' });
+      await store.close();
+
+      const { code, stdout } = await runCli(['streams', '--json', '--db', file]);
+
+      expect(code).to.equal(0);
+      expect((JSON.parse(stdout) as Array<{ id: string; version: number }>).map(({ id, version }) => ({ id, version }))).to.deep.equal([{ id: 'kept', version: 1 }]);
+    } finally {
+      folder.remove();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { EventStore } from '../../event-store/event-store';
+import { DELETED_STREAM_VERSION } from '../../store/lifecycle/deleted-stream-version';
 import { EVENTS_TABLE } from '../../store/schema';
 
 /** One stream of the log, as `eventfold streams` lists it. */
@@ -14,7 +15,8 @@ export interface StreamSummary {
 }
 
 /**
- * The streams of the log in the order they began, optionally only those of one type.
+ * The streams of the log in the order they began, optionally only those of one type. A deleted
+ * stream has left only its tombstone, and is not listed; an archived one is.
  *
  * @example
  * ```ts
@@ -31,6 +33,7 @@ export async function listStreams(store: EventStore, type?: string): Promise<Str
       eb.fn.min('position').as('first_position'),
       eb.fn.max('recorded_at').as('last_recorded_at'),
     ])
+    .where('stream_version', '<', DELETED_STREAM_VERSION)
     .groupBy(['stream_type', 'stream_id'])
     .orderBy('first_position');
   if (type !== undefined) query = query.where('stream_type', '=', type);
