@@ -150,6 +150,30 @@ forEachBackend('Stream lifecycle: archive and restore', (backend) => {
     expect(dispatcher.stats()[0]!.checkpoint).to.equal(3);
   });
 
+  it('retries a dead letter of a stream archived since it was parked', async () => {
+    const store = await backend.open({ events: [Deposited] });
+    let refused = true;
+    @EventHandler('picky', { retry: { maxAttempts: 1, initialDelayMs: 1, jitter: 0 } })
+    class Picky {
+      readonly taken: number[] = [];
+      @On(Deposited) deposited(event: Deposited): void {
+        if (refused) throw new Error('refused');
+        this.taken.push(event.amount);
+      }
+    }
+    const picky = new Picky();
+    const dispatcher = await backend.dispatch(store, [picky]);
+    await deposit(store, alice, 1);
+    await dispatcher.idle();
+    const [letter] = await dispatcher.deadLetters();
+    await store.archiveStream(alice);
+    refused = false;
+
+    expect(await dispatcher.retryDeadLetter(letter!.id)).to.equal(true);
+    expect(picky.taken).to.deep.equal([1]);
+    expect(await dispatcher.deadLetters()).to.deep.equal([]);
+  });
+
   it('refuses to archive a stream without events, and checks its arguments', async () => {
     const store = await backend.open({ events: [Deposited] });
     await expectRejection(store.archiveStream(alice), InvalidArgumentError);
