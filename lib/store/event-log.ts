@@ -278,7 +278,9 @@ export class EventLog<DB = any> {
   }
 
   /**
-   * Reads one stream in version order, a page at a time.
+   * Reads one stream in version order, a page at a time. A deleted stream reads as its tombstone
+   * alone (see {@link EventStore.deleteStream}); an archived one throws {@link StreamArchivedError}
+   * when the read begins, unless `includeArchived`.
    *
    * @example
    * ```ts
@@ -338,6 +340,10 @@ export class EventLog<DB = any> {
    * appends commit side by side, that can be short of an append that has just committed, this
    * store's own included, until every transaction that was writing when it was appended has
    * ended; use {@link EventStore.waitForReadable} to read your own appends.
+   *
+   * Events of archived streams are passed over unless `includeArchived` (see
+   * {@link EventStore.archiveStream}); those of deleted streams are gone, leaving gaps in the
+   * positions, and their tombstones are read in their place.
    *
    * @example
    * ```ts
