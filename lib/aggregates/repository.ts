@@ -15,6 +15,7 @@ import { AggregateNotFoundError } from './aggregate-not-found-error';
 import { markCommitted, pendingForSave, replayEvent, type AggregateRoot } from './aggregate-root';
 import { captureState, copyAggregate, restoreState } from './aggregate-state';
 import { checkLoadOptions, type LoadOptions, type LoadTarget } from './load-options';
+import type { Decide } from './decide';
 import { retryOnConflict, type AttemptOutcome } from './retry-on-conflict';
 import { SnapshotRestoreError } from './snapshot-restore-error';
 import type { SnapshotStore } from './snapshot-store';
@@ -25,22 +26,6 @@ export interface SaveOptions {
   /** Metadata stored with every saved event (correlation and causation ids, user fields). */
   metadata?: EventMetadata;
 }
-
-/**
- * The decision of a command: takes the aggregate as it is now, checks the command against it and
- * calls its domain methods, which raise the events to store. It may be async, and what it returns
- * (or resolves to) is what `update` resolves to. It runs again on every retry, on a freshly loaded
- * aggregate, so it must not have effects outside the aggregate that cannot bear repeating.
- *
- * @example
- * ```ts
- * const ship: Decide<Order, string> = (order) => {
- *   order.ship('post');
- *   return order.status;
- * };
- * ```
- */
-export type Decide<T extends AggregateRoot, R> = (aggregate: T) => R | PromiseLike<R>;
 
 /** One step of an aggregate's history: an event and the state right after it. */
 export interface HistoryStep<T extends AggregateRoot> {
