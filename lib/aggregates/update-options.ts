@@ -76,7 +76,14 @@ export function checkUpdateOptions(options: UpdateOptions | undefined): UpdatePl
 }
 
 function checkBackoff(backoff: ConflictBackoff | undefined): BackoffPolicy {
-  const policy = { ...DEFAULT_BACKOFF, ...optionsObject(backoff, 'options.backoff') };
+  const given = optionsObject(backoff, 'options.backoff');
+  // A field given as undefined takes its default, as a field left out does.
+  const policy = {
+    initialDelayMs: given.initialDelayMs ?? DEFAULT_BACKOFF.initialDelayMs,
+    factor: given.factor ?? DEFAULT_BACKOFF.factor,
+    maxDelayMs: given.maxDelayMs ?? DEFAULT_BACKOFF.maxDelayMs,
+    jitter: given.jitter ?? DEFAULT_BACKOFF.jitter,
+  };
   for (const field of ['initialDelayMs', 'maxDelayMs'] as const) {
     const value: unknown = policy[field];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

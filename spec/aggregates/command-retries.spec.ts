@@ -308,4 +308,10 @@ describe('Conflict backoff', () => {
     expect(plan.retries).to.equal(3);
     expect(plan.backoff).to.deep.equal({ initialDelayMs: 5, factor: 2, maxDelayMs: 200, jitter: 0.5 });
   });
+
+  it('takes the default of an option given as undefined', () => {
+    const plan = checkUpdateOptions({ retries: undefined, backoff: { initialDelayMs: 0, factor: undefined } });
+    expect(plan.retries).to.equal(3);
+    expect(plan.backoff).to.deep.equal({ initialDelayMs: 0, factor: 2, maxDelayMs: 200, jitter: 0.5 });
+  });
 });
