@@ -4,14 +4,14 @@ import type { StoreBackend } from './backend/store-backend';
 import { ConcurrencyError } from './concurrency-error';
 import { currentVersion } from './current-version';
 import { EventIdConflictError } from './event-id-conflict-error';
-import { ANY_VERSION } from './expected-version';
+import { acceptsAnyVersionOf } from './expected-version';
 import type { AppendResult } from './new-event';
 import type { PreparedEvent } from './prepare-events';
 import type { RecordedEvent } from './recorded-event';
 import { EVENTS_TABLE, type EventfoldTables } from './schema';
 import type { StreamRef } from './stream-ref';
 
-/** Tries of an append expecting any version before it gives up on a stream other writers keep taking. */
+/** Tries of an append that accepts any version before it gives up on a stream other writers keep taking. */
 const ANY_VERSION_TRIES = 20;
 
 /**
@@ -21,9 +21,10 @@ const ANY_VERSION_TRIES = 20;
  * (a retry of an append that did commit), it succeeds with what is stored instead of writing them
  * twice.
  *
- * An append that expects any version and loses such a race is not the caller's conflict: it is
- * tried again, and from then on holds the stream's lock until it commits, so that appends piling
- * onto one stream (the bus stream of a frequent event, say) queue instead of failing each other.
+ * An append that accepts any version (`'any'`, or `'stream-exists'` on a stream that has events)
+ * and loses such a race is not the caller's conflict: it is tried again, and from then on holds
+ * the stream's lock until it commits, so that appends piling onto one stream (the bus stream of a
+ * frequent event, say) queue instead of failing each other.
  */
 export async function appendToStream(backend: StoreBackend, append: Omit<AppendTry, 'lockStream'>): Promise<AppendResult> {
   const { stream, expected, events } = append;
@@ -37,7 +38,7 @@ export async function appendToStream(backend: StoreBackend, append: Omit<AppendT
       const stored = await findStoredAppend(backend.db, stream, events);
       if (stored) return stored;
       if (violation === 'stream-version') {
-        if (expected === ANY_VERSION && attempt < ANY_VERSION_TRIES) continue;
+        if (acceptsAnyVersionOf(expected) && attempt < ANY_VERSION_TRIES) continue;
         // Only reachable where the version check does not run under a lock (PostgreSQL): the
         // unique stream index caught the race instead.
         throw new ConcurrencyError(stream, expected, await currentVersion(backend.db, backend.queries, stream));

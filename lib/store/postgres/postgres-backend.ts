@@ -4,7 +4,10 @@ import type { ColumnTypes } from '../backend/column-types';
 import { errorCodeOf } from '../backend/error-code';
 import type { StoreBackend } from '../backend/store-backend';
 import type { UniqueViolation } from '../backend/unique-violation';
+import { ConcurrencyError } from '../concurrency-error';
+import { currentVersion } from '../current-version';
 import { EventLogQueries, type StoredRow } from '../event-log-queries';
+import { STREAM_EXISTS } from '../expected-version';
 import type { EventfoldTables } from '../schema';
 import { tupleOfStoredRow, type StoredEventTuple } from '../stored-event-tuple';
 import { addTransactionIds } from './add-transaction-ids';
@@ -72,8 +75,16 @@ export class PostgresBackend implements StoreBackend {
     return (await this.db.executeQuery(query)).rows.map(tupleOfStoredRow);
   }
 
-  /** One statement, `eventfold_append`, which commits on its own: see `append-function-sql.ts`. */
+  /**
+   * One statement, `eventfold_append`, which commits on its own: see `append-function-sql.ts`.
+   * An append expecting {@link STREAM_EXISTS} first reads whether the stream has events, as the
+   * function takes no such expectation; once it has, it keeps them, so the read cannot go stale.
+   */
   async append(attempt: AppendTry): Promise<AppendOutcome> {
+    if (attempt.expected === STREAM_EXISTS) {
+      const version = await currentVersion(this.db, this.queries, attempt.stream);
+      if (version === 0) throw new ConcurrencyError(attempt.stream, STREAM_EXISTS, 0);
+    }
     const outcome = await appendInOneCall(this.db, attempt);
     this.notifier.notify();
     return outcome;
