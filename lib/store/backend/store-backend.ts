@@ -42,6 +42,13 @@ export interface StoreBackend {
    */
   append(attempt: AppendTry): Promise<AppendOutcome>;
   /**
+   * {@link StoreBackend.append} in a transaction that also runs `alsoInTransaction` after the
+   * insert and before the commit; when it throws, nothing of the append is committed. Used only
+   * when the store has inline projections: on PostgreSQL it costs a BEGIN and a COMMIT around the
+   * one-statement append.
+   */
+  appendWith(attempt: AppendTry, alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>): Promise<AppendOutcome>;
+  /**
    * Runs `work` in one write transaction. It must never fail half-way for want of a lock the
    * database could have waited for (SQLite takes its write lock up front).
    */

@@ -79,6 +79,22 @@ export class PostgresBackend implements StoreBackend {
     return outcome;
   }
 
+  /**
+   * The same `eventfold_append` call, in a transaction of its own with `alsoInTransaction` after
+   * it. The call reserves positions before anything else the transaction writes, as the log's
+   * horizon needs; the transaction stays open while the inline work runs, which holds the
+   * readable head back for that long.
+   */
+  async appendWith(attempt: AppendTry, alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>): Promise<AppendOutcome> {
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const inserted = await appendInOneCall(trx, attempt);
+      await alsoInTransaction(trx, inserted);
+      return inserted;
+    });
+    this.notifier.notify();
+    return outcome;
+  }
+
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
   }
