@@ -44,7 +44,7 @@ export class EventStore<DB = any> extends EventLog<DB> {
     options: EventStoreOptions,
     private readonly inline: InlineProjections | undefined,
   ) {
-    super(backend, options, inline && ((trx, events) => inline.apply(trx, events)));
+    super(backend, options, inline);
     this.snapshots = new SnapshotStore(backend.db);
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     for (const aggregateClass of options.aggregates ?? []) this.registerAggregate(aggregateClass);

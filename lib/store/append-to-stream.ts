@@ -57,9 +57,9 @@ export async function appendToStream(backend: StoreBackend, append: Omit<AppendT
 async function appendWith(backend: StoreBackend, appendTry: AppendTry, alsoInTransaction: InAppendTransaction): Promise<AppendResult> {
   const { stream, events } = appendTry;
   let recorded: RecordedEvent[] = [];
-  const { fromVersion } = await backend.appendWith(appendTry, (trx, { fromVersion: from, positions, recordedAt }) => {
+  const { fromVersion } = await backend.appendWith(appendTry, alsoInTransaction.locksFor(events), (trx, { fromVersion: from, positions, recordedAt }) => {
     recorded = toRecorded(stream, from, events, positions, recordedAt);
-    return alsoInTransaction(trx, recorded);
+    return alsoInTransaction.run(trx, recorded);
   });
   return { nextExpectedVersion: fromVersion + events.length, events: recorded, alreadyStored: false };
 }

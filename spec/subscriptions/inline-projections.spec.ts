@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import {
   ConcurrencyError,
   DomainEvent,
@@ -31,6 +31,7 @@ interface ReadModels {
   inline_orders: { id: string; market: string; volume: number; filled: number; status: string; version: number; last_position: number };
   inline_stock: { sku: string; on_hand: number };
   inline_audit: { event_id: string; type: string };
+  inline_receipts: { seq: Generated<number>; position: number };
 }
 
 /** One row per order, as fresh as the last save. */
@@ -120,6 +121,15 @@ class StockLevels {
   }
 }
 
+/** Notes the position of each receipt in the order it applies them. */
+@Projection('inline-receipts')
+class ReceiptOrder {
+  @On(StockReceived)
+  async received(_event: StockReceived, { db, position }: ProjectionContext<ReadModels>): Promise<void> {
+    await db.insertInto('inline_receipts').values({ position }).execute();
+  }
+}
+
 @EventHandler('inline-mailer')
 class Mailer {
   @On(OrderPlaced)
@@ -130,11 +140,16 @@ type ReadModelStore = EventStore<ReadModels>;
 
 async function openWith(backend: Backend, inlineProjections: object[]): Promise<ReadModelStore> {
   const store = (await backend.open({ inlineProjections })) as ReadModelStore;
-  await createTables(store.db);
+  await createTables(store.db, backend.name);
   return store;
 }
 
-async function createTables(db: Kysely<ReadModels>): Promise<void> {
+async function createTables(db: Kysely<ReadModels>, database: string): Promise<void> {
+  await db.schema
+    .createTable('inline_receipts')
+    .addColumn('seq', database === 'postgres' ? 'serial' : 'integer', (column) => column.primaryKey())
+    .addColumn('position', 'integer', (column) => column.notNull())
+    .execute();
   await db.schema
     .createTable('inline_orders')
     .addColumn('id', 'text', (column) => column.primaryKey())
@@ -264,6 +279,16 @@ forEachBackend('Inline projections', (backend) => {
       { sku: 'nut', on_hand: 2 },
     ]);
     expect(await store.streamVersion(stream)).to.equal(3);
+  });
+
+  it('applies appends made side by side one at a time, in the order of their positions, losing no change to a shared row', async () => {
+    const store = await openWith(backend, [new StockLevels(), new ReceiptOrder()]);
+    const appends = Array.from({ length: 24 }, (_, index) => store.append({ type: 'Warehouse', id: `w-${index}` }, [new StockReceived('bolt', 1)]));
+    const positions = (await Promise.all(appends)).map((result) => result.events[0]!.position).sort((a, b) => a - b);
+    const bolt = await store.db.selectFrom('inline_stock').select('on_hand').where('sku', '=', 'bolt').executeTakeFirstOrThrow();
+    expect(Number(bolt.on_hand)).to.equal(24);
+    const applied = await store.db.selectFrom('inline_receipts').select('position').orderBy('seq').execute();
+    expect(applied.map((row) => Number(row.position))).to.deep.equal(positions);
   });
 
   it('hands events appended inline to the dispatcher like any others, and refuses to run an inline projection there too', async () => {

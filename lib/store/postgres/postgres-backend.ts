@@ -13,6 +13,7 @@ import { AppendNotifier } from './append-notifier';
 import { findHorizonStall } from './find-horizon-stall';
 import type { HorizonStall } from './horizon-stall';
 import { appendInOneCall } from './append-in-one-call';
+import { lockInlineWork } from './lock-inline-work';
 import { addAppendFunction } from './add-append-function';
 import { listenForAppends } from './listen-for-appends';
 import { READABLE_HEAD } from './log-horizon';
@@ -84,9 +85,18 @@ export class PostgresBackend implements StoreBackend {
    * it. The call reserves positions before anything else the transaction writes, as the log's
    * horizon needs; the transaction stays open while the inline work runs, which holds the
    * readable head back for that long.
+   *
+   * `locks` are taken first (see {@link lockInlineWork}): appends commit side by side here, and
+   * two of them folding into one read-model row at once would each write back what it read, one
+   * losing the other's change.
    */
-  async appendWith(attempt: AppendTry, alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>): Promise<AppendOutcome> {
+  async appendWith(
+    attempt: AppendTry,
+    locks: readonly string[],
+    alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>,
+  ): Promise<AppendOutcome> {
     const outcome = await this.db.transaction().execute(async (trx) => {
+      if (locks.length > 0) await lockInlineWork(trx, locks);
       const inserted = await appendInOneCall(trx, attempt);
       await alsoInTransaction(trx, inserted);
       return inserted;

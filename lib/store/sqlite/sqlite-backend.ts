@@ -56,7 +56,12 @@ export class SqliteBackend implements StoreBackend {
     return this.transaction((trx) => this.appendIn(trx, attempt));
   }
 
-  appendWith(attempt: AppendTry, alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>): Promise<AppendOutcome> {
+  /** The write lock, held from the transaction's start, orders every append: `locks` need nothing more. */
+  appendWith(
+    attempt: AppendTry,
+    _locks: readonly string[],
+    alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>,
+  ): Promise<AppendOutcome> {
     return this.transaction(async (trx) => {
       const outcome = await this.appendIn(trx, attempt);
       await alsoInTransaction(trx, outcome);

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { EventClass } from '../../events/event-class';
 import { FoldRowError } from '../../folds/fold-row-error';
+import type { InAppendTransaction } from '../../store/in-append-transaction';
+import type { PreparedEvent } from '../../store/prepare-events';
 import type { RecordedEvent } from '../../store/recorded-event';
 import type { EventfoldTables } from '../../store/schema';
 import type { BoundSubscriber } from '../bound-subscriber';
@@ -21,9 +23,12 @@ const SAME_TABLE = (table: string): string => table;
  * and is rolled back with the append when anything fails.
  *
  * They keep no checkpoint: the events and their effect on the read model commit together, so
- * there is nothing to catch up on.
+ * there is nothing to catch up on. Each projection applies one append at a time, in the order of
+ * the positions, as under a dispatcher: on SQLite the write lock orders appends anyway; on
+ * PostgreSQL the backend locks the projections an append runs ({@link locksFor}) before it
+ * reserves positions.
  */
-export class InlineProjections {
+export class InlineProjections implements InAppendTransaction {
   private constructor(private readonly projections: readonly BoundSubscriber[]) {}
 
   /** Binds the projections given; undefined when there are none, so appends keep their plain path. */
@@ -42,12 +47,17 @@ export class InlineProjections {
     return this.projections.flatMap((projection) => projection.eventClasses);
   }
 
+  /** The projections that handle any of the events, by name: each runs one append at a time. */
+  locksFor(events: readonly PreparedEvent[]): readonly string[] {
+    return this.projections.filter((projection) => events.some(({ event }) => projection.handlers.has(event.constructor))).map((projection) => projection.name);
+  }
+
   /**
    * Applies an append's events to every projection, through `trx`.
    *
    * @throws {@link InlineProjectionError} on the first failure, with what the projection threw as its cause.
    */
-  async apply(trx: Kysely<EventfoldTables>, events: readonly RecordedEvent[]): Promise<void> {
+  async run(trx: Kysely<EventfoldTables>, events: readonly RecordedEvent[]): Promise<void> {
     for (const projection of this.projections) {
       if (projection.applyInTransaction) await applyFold(projection, trx, events);
       else for (const recorded of events) await applyOne(projection, trx, recorded);
