@@ -13,6 +13,7 @@ import { DatabaseOpenError } from '../store/database-open-error';
 import { EventLog } from '../store/event-log';
 import { checkStoreOptions, type EventStoreOptions } from '../store/event-store-options';
 import { DatabaseCorruptError } from '../store/sqlite/database-corrupt-error';
+import { InlineProjections } from '../subscriptions/inline/inline-projections';
 
 /**
  * The event log: an append-only, globally ordered table of events, grouped into streams, in a
@@ -38,11 +39,21 @@ export class EventStore<DB = any> extends EventLog<DB> {
   private readonly repositories = new Map<Function, Repository<AggregateRoot>>();
   private readonly onSnapshotError: (error: unknown) => void;
 
-  private constructor(backend: StoreBackend, options: EventStoreOptions) {
-    super(backend, options);
+  private constructor(
+    backend: StoreBackend,
+    options: EventStoreOptions,
+    private readonly inline: InlineProjections | undefined,
+  ) {
+    super(backend, options, inline);
     this.snapshots = new SnapshotStore(backend.db);
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     for (const aggregateClass of options.aggregates ?? []) this.registerAggregate(aggregateClass);
+    if (inline) this.registerEvents(...inline.eventClasses);
+  }
+
+  /** @internal The names of the projections every append of this store runs inline; a dispatcher refuses to run them again. */
+  get inlineProjectionNames(): readonly string[] {
+    return this.inline?.names ?? [];
   }
 
   /**
@@ -58,16 +69,17 @@ export class EventStore<DB = any> extends EventLog<DB> {
    * ```
    * @throws {@link DatabaseOpenError} if the database cannot be opened or migrated.
    * @throws {@link DatabaseCorruptError} if the SQLite file is damaged or is not a database.
-   * @throws {@link InvalidArgumentError} for options of the wrong type, or a dialect of a database
-   * eventfold does not run on; nothing is opened.
+   * @throws {@link InvalidArgumentError} for options of the wrong type, a dialect of a database
+   * eventfold does not run on, or `inlineProjections` that cannot run inline; nothing is opened.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for the class: untyped code names any table
   static async open<DB = any>(options: EventStoreOptions): Promise<EventStore<DB>> {
     checkStoreOptions(options);
+    const inline = options.inlineProjections === undefined ? undefined : InlineProjections.from(options.inlineProjections);
     const backend = openBackend(options);
     let store: EventStore<DB>;
     try {
-      store = new EventStore<DB>(backend, options);
+      store = new EventStore<DB>(backend, options, inline);
     } catch (error) {
       await backend.close();
       throw error;

@@ -5,6 +5,7 @@ import { ConcurrencyError } from './concurrency-error';
 import { currentVersion } from './current-version';
 import { EventIdConflictError } from './event-id-conflict-error';
 import { acceptsAnyVersionOf } from './expected-version';
+import type { InAppendTransaction } from './in-append-transaction';
 import type { AppendResult } from './new-event';
 import type { PreparedEvent } from './prepare-events';
 import type { RecordedEvent } from './recorded-event';
@@ -26,11 +27,13 @@ const ANY_VERSION_TRIES = 20;
  * the stream's lock until it commits, so that appends piling onto one stream (the bus stream of a
  * frequent event, say) queue instead of failing each other.
  */
-export async function appendToStream(backend: StoreBackend, append: Omit<AppendTry, 'lockStream'>): Promise<AppendResult> {
+export async function appendToStream(backend: StoreBackend, append: Omit<AppendTry, 'lockStream'>, alsoInTransaction?: InAppendTransaction): Promise<AppendResult> {
   const { stream, expected, events } = append;
   for (let attempt = 1; ; attempt++) {
     try {
-      const { fromVersion, positions, recordedAt } = await backend.append({ ...append, lockStream: attempt > 1 });
+      const appendTry = { ...append, lockStream: attempt > 1 };
+      if (alsoInTransaction) return await appendWith(backend, appendTry, alsoInTransaction);
+      const { fromVersion, positions, recordedAt } = await backend.append(appendTry);
       return { nextExpectedVersion: fromVersion + events.length, events: toRecorded(stream, fromVersion, events, positions, recordedAt), alreadyStored: false };
     } catch (error) {
       const violation = backend.uniqueViolationOf(error);
@@ -46,6 +49,20 @@ export async function appendToStream(backend: StoreBackend, append: Omit<AppendT
       throw error;
     }
   }
+}
+
+/**
+ * One try of an append whose transaction also runs `alsoInTransaction` with the events as stored.
+ * A retry after a lost race runs it again in the new transaction: the failed one committed nothing.
+ */
+async function appendWith(backend: StoreBackend, appendTry: AppendTry, alsoInTransaction: InAppendTransaction): Promise<AppendResult> {
+  const { stream, events } = appendTry;
+  let recorded: RecordedEvent[] = [];
+  const { fromVersion } = await backend.appendWith(appendTry, alsoInTransaction.locksFor(events), (trx, { fromVersion: from, positions, recordedAt }) => {
+    recorded = toRecorded(stream, from, events, positions, recordedAt);
+    return alsoInTransaction.run(trx, recorded);
+  });
+  return { nextExpectedVersion: fromVersion + events.length, events: recorded, alreadyStored: false };
 }
 
 /**

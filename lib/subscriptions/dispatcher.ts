@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventStore } from '../event-store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
+import { refuseInlineProjections } from './inline/refuse-inline-projections';
 import { bindAll, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
 import { checkDispatcherOptions, type DispatcherOptions, type DispatcherSettings } from './dispatcher-options';
@@ -57,7 +58,8 @@ export class Dispatcher {
    *
    * @throws {@link UnregisteredSubscriberError} for an object that is not a subscriber.
    * @throws {@link DuplicateSubscriberError} when two subscribers share a name.
-   * @throws {@link InvalidArgumentError} for an option of the wrong kind; nothing has started then.
+   * @throws {@link InvalidArgumentError} for an option of the wrong kind, or a projection the store
+   * already runs inline; nothing has started then.
    */
   static async start(store: EventStore, subscribers: readonly object[], options?: DispatcherOptions): Promise<Dispatcher> {
     // By shape rather than instanceof, so that a store of another copy of the package still passes.
@@ -70,6 +72,7 @@ export class Dispatcher {
       throw new InvalidArgumentError('subscribers', 'expected a non-empty array of @EventHandler or @Projection instances.');
     }
     const bound = bindAll(subscribers);
+    refuseInlineProjections(store, bound);
     for (const subscriber of bound) store.registerEvents(...subscriber.eventClasses);
     const env = runnerEnvironment(store, settings);
     // Closing the store stops the dispatcher first, instead of leaving it to fail on every query;

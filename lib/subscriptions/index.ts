@@ -20,6 +20,7 @@ export {
 export { DEFAULT_PROJECTION_BATCH_SIZE, type EventHandlerOptions, type FailureMode, type ProjectionOptions, type SubscriberOptions } from './subscriber-options';
 export type { RunnerState, SubscriberStats } from './subscriber-stats';
 export { EventHandler, On, Projection, readSubscriberMetadata, type SubscriberKind, type SubscriberMetadata } from './subscriber.decorators';
+export { InlineProjectionError } from './inline/inline-projection-error';
 export { DeadLetterNotFoundError } from './operations/dead-letter-not-found-error';
 export { SubscriberBusyError } from './operations/subscriber-busy-error';
 export { SubscriberOperations, type InspectedDeadLetter, type SubscriberOperationsOptions } from './operations/subscriber-operations';

@@ -48,6 +48,7 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   StoreClosedError: new eventfold.StoreClosedError('append events'),
   NotReadableError: new eventfold.NotReadableError(120, 97, 5000),
   DeadLetterNotFoundError: new eventfold.DeadLetterNotFoundError(9, [1, 2]),
+  InlineProjectionError: new eventfold.InlineProjectionError('order-summary', { type: 'Order', id: 'o-1' }, 'OrderPlaced', 1, cause),
   DispatcherStoppedError: new eventfold.DispatcherStoppedError('resume a subscriber'),
   DuplicateSubscriberError: new eventfold.DuplicateSubscriberError('open-orders'),
   HandlerTimeoutError: new eventfold.HandlerTimeoutError('mailer', 1000),

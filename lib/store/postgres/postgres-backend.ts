@@ -16,6 +16,7 @@ import { AppendNotifier } from './append-notifier';
 import { findHorizonStall } from './find-horizon-stall';
 import type { HorizonStall } from './horizon-stall';
 import { appendInOneCall } from './append-in-one-call';
+import { lockInlineWork } from './lock-inline-work';
 import { addAppendFunction } from './add-append-function';
 import { listenForAppends } from './listen-for-appends';
 import { READABLE_HEAD } from './log-horizon';
@@ -81,17 +82,47 @@ export class PostgresBackend implements StoreBackend {
    * function takes no such expectation; once it has, it keeps them, so the read cannot go stale.
    */
   async append(attempt: AppendTry): Promise<AppendOutcome> {
-    if (attempt.expected === STREAM_EXISTS) {
-      const version = await currentVersion(this.db, this.queries, attempt.stream);
-      if (version === 0) throw new ConcurrencyError(attempt.stream, STREAM_EXISTS, 0);
-    }
+    await this.assertStreamExistsIfExpected(this.db, attempt);
     const outcome = await appendInOneCall(this.db, attempt);
+    this.notifier.notify();
+    return outcome;
+  }
+
+  /**
+   * The same `eventfold_append` call, in a transaction of its own with `alsoInTransaction` after
+   * it. The call reserves positions before anything else the transaction writes, as the log's
+   * horizon needs; the transaction stays open while the inline work runs, which holds the
+   * readable head back for that long.
+   *
+   * `locks` are taken first (see {@link lockInlineWork}): appends commit side by side here, and
+   * two of them folding into one read-model row at once would each write back what it read, one
+   * losing the other's change.
+   */
+  async appendWith(
+    attempt: AppendTry,
+    locks: readonly string[],
+    alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>,
+  ): Promise<AppendOutcome> {
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      await this.assertStreamExistsIfExpected(trx, attempt);
+      if (locks.length > 0) await lockInlineWork(trx, locks);
+      const inserted = await appendInOneCall(trx, attempt);
+      await alsoInTransaction(trx, inserted);
+      return inserted;
+    });
     this.notifier.notify();
     return outcome;
   }
 
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
+  }
+
+  /** `eventfold_append` takes no "stream exists" expectation: it gets "any" after this check. */
+  private async assertStreamExistsIfExpected(db: Kysely<EventfoldTables>, attempt: AppendTry): Promise<void> {
+    if (attempt.expected !== STREAM_EXISTS) return;
+    const version = await currentVersion(db, this.queries, attempt.stream);
+    if (version === 0) throw new ConcurrencyError(attempt.stream, STREAM_EXISTS, 0);
   }
 
   leaseClock(): RawBuilder<number> {

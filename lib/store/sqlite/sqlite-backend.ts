@@ -52,14 +52,29 @@ export class SqliteBackend implements StoreBackend {
   }
 
   append(attempt: AppendTry): Promise<AppendOutcome> {
-    const { stream, expected, events } = attempt;
     // The write lock is held from the transaction's start, so the stream needs no lock of its own.
+    return this.transaction((trx) => this.appendIn(trx, attempt));
+  }
+
+  /** The write lock, held from the transaction's start, orders every append: `locks` need nothing more. */
+  appendWith(
+    attempt: AppendTry,
+    _locks: readonly string[],
+    alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>,
+  ): Promise<AppendOutcome> {
     return this.transaction(async (trx) => {
-      const fromVersion = await currentVersion(trx, this.queries, stream);
-      if (!matchesExpectedVersion(expected, fromVersion)) throw new ConcurrencyError(stream, expected, fromVersion);
-      const { positions, recordedAt } = await insertEvents(trx, this.queries, stream, fromVersion, events);
-      return { fromVersion, positions, recordedAt };
+      const outcome = await this.appendIn(trx, attempt);
+      await alsoInTransaction(trx, outcome);
+      return outcome;
     });
+  }
+
+  private async appendIn(trx: Kysely<EventfoldTables>, attempt: AppendTry): Promise<AppendOutcome> {
+    const { stream, expected, events } = attempt;
+    const fromVersion = await currentVersion(trx, this.queries, stream);
+    if (!matchesExpectedVersion(expected, fromVersion)) throw new ConcurrencyError(stream, expected, fromVersion);
+    const { positions, recordedAt } = await insertEvents(trx, this.queries, stream, fromVersion, events);
+    return { fromVersion, positions, recordedAt };
   }
 
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
