@@ -22,6 +22,7 @@ import type * as storeClosed from '../store/store-closed-error';
 import type * as deadLetterNotFound from '../subscriptions/operations/dead-letter-not-found-error';
 import type * as subscriberBusy from '../subscriptions/operations/subscriber-busy-error';
 import type * as inlineProjection from '../subscriptions/inline/inline-projection-error';
+import type * as projectionReset from '../subscriptions/operations/projection-reset-error';
 import type * as subscriberErrors from '../subscriptions/subscriber-errors';
 import type { EventfoldError } from './eventfold-error';
 import type * as invalidArgument from './invalid-argument-error';
@@ -59,6 +60,7 @@ export type AnyEventfoldError = ErrorsOf<
     typeof deadLetterNotFound &
     typeof subscriberBusy &
     typeof inlineProjection &
+    typeof projectionReset &
     typeof subscriberErrors &
     typeof configErrors &
     typeof deadLetterCommandErrors &

@@ -23,6 +23,9 @@ export { EventHandler, On, Projection, readSubscriberMetadata, type SubscriberKi
 export { InlineProjectionError } from './inline/inline-projection-error';
 export { DeadLetterNotFoundError } from './operations/dead-letter-not-found-error';
 export { SubscriberBusyError } from './operations/subscriber-busy-error';
+export { ProjectionResetError } from './operations/projection-reset-error';
+export type { CheckpointMove, SubscriberReset } from './operations/subscriber-reset';
 export { SubscriberOperations, type InspectedDeadLetter, type SubscriberOperationsOptions } from './operations/subscriber-operations';
 export type { SubscriberCrash, SubscriberStatusEntry, SubscriberStatusReport } from './operations/subscriber-status-report';
 export type { SubscriberStatus } from './subscription-store';
+export type { StartPosition } from './start-position';

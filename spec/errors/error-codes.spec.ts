@@ -56,6 +56,7 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   RebuildNotSupportedError: new eventfold.RebuildNotSupportedError('open-orders'),
   SegmentsChangedError: new eventfold.SegmentsChangedError('open-orders', [2], 4, 'stop every process first.'),
   SubscriberBusyError: new eventfold.SubscriberBusyError('open-orders', 'resume', 'host-1', at),
+  ProjectionResetError: new eventfold.ProjectionResetError('open-orders'),
   SubscribersNotLiveError: new eventfold.SubscribersNotLiveError([{ name: 'open-orders', state: 'standby' }], 1000),
   UnfinishedAttemptsError: new eventfold.UnfinishedAttemptsError('mailer', 7, 3, at, at),
   UnknownSubscriberError: new eventfold.UnknownSubscriberError('mailr', ['mailer']),
@@ -71,6 +72,7 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   UnsupportedDatabaseError: new databaseErrors.UnsupportedDatabaseError('mysql://localhost/app'),
   NotAProjectionError: new subscriberErrors.NotAProjectionError('mailer', ['open-orders']),
   UnknownProjectionError: new subscriberErrors.UnknownProjectionError('open-order', ['open-orders']),
+  ConfirmationRequiredError: new subscriberErrors.ConfirmationRequiredError("reset 'mailer' to the beginning"),
 };
 
 // Every sample is one of the errors the code union is read from, and every code of the union
