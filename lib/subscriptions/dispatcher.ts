@@ -17,7 +17,7 @@ import { adoptSegmentLayout } from './segments/segment-layout';
 import { DispatcherStoppedError, UnknownSubscriberError } from './subscriber-errors';
 import type { SubscriberStats } from './subscriber-stats';
 import { SubscriptionStore } from './subscription-store';
-import { waitForPosition, type WaitForOptions } from './wait-for-position';
+import { checkWaitForOptions, positionToWaitFor, waitForPosition, type WaitForOptions } from './wait-for-position';
 import { waitUntilLive } from './wait-until-live';
 import type { AppendResult } from '../store/new-event';
 import { describeValue } from '../store/describe-value';
@@ -211,13 +211,9 @@ export class Dispatcher {
    */
   async waitFor(position: number | AppendResult | undefined, options: WaitForOptions = {}): Promise<void> {
     this.assertRunning('wait for a position');
-    const target = positionOf(position);
-    if (typeof options !== 'object' || options === null)
-      throw new InvalidArgumentError('options', `expected an object of options or nothing, got ${describeValue(options)}.`);
-    const timeoutMs = options.timeoutMs ?? 5000;
-    if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0)
-      throw new InvalidArgumentError('options.timeoutMs', `expected milliseconds >= 0, got ${describeValue(timeoutMs)}.`);
-    const runners = this.runnersToWaitFor(options.subscribers);
+    const target = positionToWaitFor(position);
+    const timeoutMs = checkWaitForOptions(options);
+    const runners = options.subscribers === undefined ? [...this.runners] : this.runnersToWaitFor(options.subscribers);
     if (target === 0) return;
     const { latest } = await this.store.logHorizon();
     if (target > latest) {
@@ -226,14 +222,13 @@ export class Dispatcher {
         `${target} is past the end of the log (${latest}): pass the position of an appended event, or what append or save returned.`,
       );
     }
-    const wait = {
+    await waitForPosition(runners, {
       position: target,
       timeoutMs,
       pollIntervalMs: this.pollIntervalMs,
       subscriptions: new SubscriptionStore(this.store.backend),
       assertRunning: () => this.assertRunning('wait for a position'),
-    };
-    await waitForPosition(runners, wait);
+    });
   }
 
   /**
@@ -331,8 +326,7 @@ export class Dispatcher {
     return rebuildProjection(this.store, projection, projections, options);
   }
 
-  private runnersToWaitFor(names: readonly string[] | undefined): SubscriberRunner[] {
-    if (names === undefined) return [...this.runners];
+  private runnersToWaitFor(names: readonly string[]): SubscriberRunner[] {
     if (!Array.isArray(names) || names.length === 0 || names.some((name) => typeof name !== 'string')) {
       throw new InvalidArgumentError(
         'options.subscribers',
@@ -378,18 +372,4 @@ export class Dispatcher {
   private assertRunning(operation: string): void {
     if (this.stopping) throw new DispatcherStoppedError(operation);
   }
-}
-
-/** The position to wait for: a position, or the last of an append's events; 0 for nothing. */
-function positionOf(position: number | AppendResult | undefined): number {
-  if (position === undefined) return 0;
-  if (typeof position === 'number') {
-    if (Number.isSafeInteger(position) && position >= 0) return position;
-    throw new InvalidArgumentError('position', `expected a position of the log, a whole number >= 0, got ${describeValue(position)}.`);
-  }
-  const events = (position as Partial<AppendResult> | null)?.events;
-  if (!Array.isArray(events)) {
-    throw new InvalidArgumentError('position', `expected a position of the log, or what store.append or repository.save returned, got ${describeValue(position)}.`);
-  }
-  return Math.max(0, ...events.map((recorded) => recorded.position));
 }

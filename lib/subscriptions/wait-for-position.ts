@@ -1,3 +1,6 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import { describeValue } from '../store/describe-value';
+import type { AppendResult } from '../store/new-event';
 import type { SubscriberRunner } from './runner/subscriber-runner';
 import { PositionNotReachedError, type LaggingSubscriber } from './subscriber-errors';
 import type { SubscriptionStore } from './subscription-store';
@@ -105,4 +108,40 @@ async function followedElsewhere(runner: SubscriberRunner, wait: PositionWait): 
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * The position `dispatcher.waitFor` is given, as a number: a position, or the last position of
+ * what an append or a save returned; 0, nothing to wait for, for a save that saved nothing.
+ *
+ * @throws {@link InvalidArgumentError} for anything else.
+ */
+export function positionToWaitFor(position: number | AppendResult | undefined): number {
+  if (position === undefined) return 0;
+  if (typeof position === 'number') {
+    if (Number.isSafeInteger(position) && position >= 0) return position;
+    throw new InvalidArgumentError('position', `expected a position of the log, a whole number >= 0, got ${describeValue(position)}.`);
+  }
+  const events = (position as Partial<AppendResult> | null)?.events;
+  if (!Array.isArray(events)) {
+    throw new InvalidArgumentError('position', `expected a position of the log, or what store.append or repository.save returned, got ${describeValue(position)}.`);
+  }
+  return Math.max(0, ...events.map((recorded) => recorded.position));
+}
+
+/**
+ * Checks the options of `dispatcher.waitFor` but its subscriber names (the dispatcher knows
+ * those), and returns the timeout.
+ *
+ * @throws {@link InvalidArgumentError} naming the option.
+ */
+export function checkWaitForOptions(options: WaitForOptions): number {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('options', `expected an object of options or nothing, got ${describeValue(options)}.`);
+  }
+  const timeoutMs = options.timeoutMs ?? 5000;
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0) {
+    throw new InvalidArgumentError('options.timeoutMs', `expected milliseconds >= 0, got ${describeValue(timeoutMs)}.`);
+  }
+  return timeoutMs;
 }
