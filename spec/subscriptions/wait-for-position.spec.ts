@@ -8,9 +8,11 @@ import {
   PositionNotReachedError,
   Projection,
   UnknownSubscriberError,
+  type HandlerContext,
   type ProjectionContext,
 } from '../../lib';
 import { forEachBackend } from '../support/backends';
+import { Order, OrderFilled, OrderPlaced } from '../support/domain';
 import { deferred, type Deferred } from '../support/deferred';
 import { expectRejection } from '../support/expect-rejection';
 
@@ -63,6 +65,22 @@ class TickTotals {
   }
 }
 
+/** The volumes of orders, as their events arrive. */
+@EventHandler('order-volumes')
+class OrderVolumes {
+  readonly volumes = new Map<string, number>();
+
+  @On(OrderPlaced)
+  placed(event: OrderPlaced): void {
+    this.volumes.set(event.orderId, 0);
+  }
+
+  @On(OrderFilled)
+  filled(event: OrderFilled, { recorded }: HandlerContext): void {
+    this.volumes.set(recorded.streamId, (this.volumes.get(recorded.streamId) ?? 0) + event.volume);
+  }
+}
+
 const ticks = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => new Tick(from + index));
 
 forEachBackend('Dispatcher.waitFor', (backend) => {
@@ -78,6 +96,21 @@ forEachBackend('Dispatcher.waitFor', (backend) => {
     await store.headPosition();
     recorder.gate.resolve();
     expect(await seenWhenResolved).to.deep.equal([1, 2, 3, 4]);
+  });
+
+  it('takes what repository.save returned, and resolves at once when it saved nothing', async () => {
+    const store = await backend.open();
+    const volumes = new OrderVolumes();
+    const dispatcher = await backend.dispatch(store, [volumes]);
+    const orders = store.repository(Order);
+    const order = Order.place('o-1', 'KRW-BTC', 10);
+    order.fill(3);
+    order.fill(4);
+    await dispatcher.waitFor(await orders.save(order));
+    expect(volumes.volumes.get('o-1')).to.equal(7);
+    const nothing = await orders.save(order);
+    expect(nothing).to.equal(undefined);
+    await dispatcher.waitFor(nothing);
   });
 
   it('waits for every segment of a projection, so the read model shows the write', async () => {
@@ -113,7 +146,7 @@ forEachBackend('Dispatcher.waitFor', (backend) => {
     expect(seen).to.deep.equal({ other: [1, 2, 3], held: [1] });
   });
 
-  it('resolves at once for nothing to wait for: a save with nothing to save, or position 0', async () => {
+  it('resolves at once for undefined and position 0, while the subscriber is still busy', async () => {
     const store = await backend.open();
     const recorder = new TickRecorder(1);
     const dispatcher = await backend.dispatch(store, [recorder]);
