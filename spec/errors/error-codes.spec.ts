@@ -52,6 +52,7 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   DispatcherStoppedError: new eventfold.DispatcherStoppedError('resume a subscriber'),
   DuplicateSubscriberError: new eventfold.DuplicateSubscriberError('open-orders'),
   HandlerTimeoutError: new eventfold.HandlerTimeoutError('mailer', 1000),
+  PositionNotReachedError: new eventfold.PositionNotReachedError(12, 5000, [{ name: 'open-orders', state: 'live', checkpoint: 9, behind: 3 }], true),
   RebuildFailedError: new eventfold.RebuildFailedError('open-orders', 5, 10, 'it halted'),
   RebuildNotSupportedError: new eventfold.RebuildNotSupportedError('open-orders'),
   SegmentsChangedError: new eventfold.SegmentsChangedError('open-orders', [2], 4, 'stop every process first.'),
