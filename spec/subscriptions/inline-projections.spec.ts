@@ -259,6 +259,17 @@ forEachBackend('Inline projections', (backend) => {
     expect(await auditedTypes(store)).to.deep.equal(['OrderFilled', 'OrderPlaced']);
   });
 
+  it('answers a retried append from the log without running the projections a second time', async () => {
+    const store = await openWith(backend, [new Audit()]);
+    const stream = { type: 'Order', id: 'o-7' };
+    const placed = { event: new OrderPlaced('o-7', 'KRW-BTC', 1), id: '0190f5e2-7c3a-7000-8000-000000000007' };
+    const first = await store.append(stream, [placed]);
+    const retried = await store.append(stream, [placed]);
+    expect(retried.alreadyStored).to.equal(true);
+    expect(retried.events[0]!.position).to.equal(first.events[0]!.position);
+    expect(await auditedTypes(store)).to.deep.equal(['OrderPlaced']);
+  });
+
   it('throws ConcurrencyError for a stale save and leaves the read model as it was', async () => {
     const store = await openWith(backend, [new OrderSummary(), new Audit()]);
     const orders = store.repository(Order);
