@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { Dispatcher, DomainEvent, EventHandler, InvalidArgumentError, On, type EventStore, type HandlerContext, type RecordedEvent, type StartPosition } from '../../lib';
+import { Dispatcher, DomainEvent, EventHandler, EventStore, InvalidArgumentError, On, type HandlerContext, type RecordedEvent, type StartPosition } from '../../lib';
 import { bindSubscriber, splitIntoSegments } from '../../lib/subscriptions/bound-subscriber';
 import { ensureStartCheckpoints } from '../../lib/subscriptions/start-checkpoint';
 import { SubscriptionStore } from '../../lib/subscriptions/subscription-store';
-import { forEachBackend } from '../support/backends';
+import { dropSchemas, forEachBackend, postgresUrlOrReportSkip, uniqueSchema } from '../support/backends';
+import { holdTransaction, type OpenTransaction } from '../support/open-transaction';
 import { expectRejection } from '../support/expect-rejection';
 
 @DomainEvent('StartSpecNoted')
@@ -184,3 +185,42 @@ forEachBackend('Subscriber start positions', (backend) => {
     expect(await new SubscriptionStore(store.backend).list()).to.deep.equal([]);
   });
 });
+
+const url = postgresUrlOrReportSkip();
+if (url) {
+  describe('Subscriber start positions on PostgreSQL, behind a transaction left open', function () {
+    this.timeout(60_000);
+    const schema = uniqueSchema();
+    let store: EventStore | undefined;
+    let open: OpenTransaction | undefined;
+    afterEach(async () => {
+      await open?.end();
+      await store?.close();
+    });
+    after(() => dropSchemas(url, [schema]));
+
+    it('delivers the events from the position or time given that became readable only after the start, and nothing before them', async () => {
+      store = await EventStore.open({ postgres: url, schema });
+      const before = await note(store, 2);
+      await afterMoment(before[1]!.recordedAt);
+      // Events appended while this transaction is open commit, but no reader sees them until it ends.
+      open = await holdTransaction(url);
+      const waiting = await note(store, 2);
+      const fromThree = notebook({ position: 3 }, { name: 'from-three' });
+      const since = notebook({ time: waiting[0]!.recordedAt }, { name: 'since' });
+      const fromNow = notebook('now', { name: 'from-now' });
+      const dispatcher = await Dispatcher.start(store, [fromThree, since, fromNow], { logger: false });
+      try {
+        await open.commit();
+        await note(store, 1);
+        await dispatcher.idle();
+      } finally {
+        await dispatcher.stop();
+      }
+
+      expect(fromThree.positions).to.deep.equal([3, 4, 5]);
+      expect(since.positions).to.deep.equal([3, 4, 5]);
+      expect(fromNow.positions).to.deep.equal([5]);
+    });
+  });
+}
