@@ -2,6 +2,7 @@ import type { Workload } from '../workload';
 import { loadByReplay, loadFromSnapshot } from './aggregate-load';
 import { batchedAppend } from './batched-append';
 import { eventBus } from './event-bus';
+import { inlineProjection } from './inline-projection';
 import { projectionRebuild, projectionRebuildFold } from './projection-rebuild';
 import {
   projectionThroughputFold,
@@ -18,6 +19,7 @@ import { loadTyped, repositorySaveTyped } from './typed-events';
 export const WORKLOADS: readonly Workload[] = [
   batchedAppend,
   singleAppend,
+  inlineProjection,
   loadByReplay,
   loadFromSnapshot,
   projectionThroughputOne,

@@ -6,6 +6,8 @@ export { ApplyFailedError, type ApplyFailure } from './apply-failed-error';
 export { Apply, readApplyHandlers, type ApplyHandlers } from './apply.decorator';
 export { MissingApplyHandlerError } from './missing-apply-handler-error';
 export type { LoadOptions } from './load-options';
+export type { Decide } from './decide';
 export { Repository, type HistoryStep, type SaveOptions } from './repository';
 export { SnapshotRestoreError } from './snapshot-restore-error';
 export { UnregisteredAggregateError } from './unregistered-aggregate-error';
+export type { ConflictBackoff, UpdateOptions } from './update-options';

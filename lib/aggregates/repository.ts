@@ -4,6 +4,7 @@ import { describeValue } from '../store/describe-value';
 import type { EventLog } from '../store/event-log';
 import type { AppendResult } from '../store/new-event';
 import type { RecordedEvent } from '../store/recorded-event';
+import { ConcurrencyError } from '../store/concurrency-error';
 import { MAX_STREAM_VERSION } from '../store/expected-version';
 import { optionsObject } from '../store/options-object';
 import { StoreClosedError } from '../store/store-closed-error';
@@ -17,8 +18,11 @@ import { AggregateNotFoundError } from './aggregate-not-found-error';
 import { markCommitted, pendingForSave, replayEvent, type AggregateRoot } from './aggregate-root';
 import { captureState, copyAggregate, restoreState } from './aggregate-state';
 import { checkLoadOptions, type LoadOptions, type LoadTarget } from './load-options';
+import type { Decide } from './decide';
+import { retryOnConflict, type AttemptOutcome } from './retry-on-conflict';
 import { SnapshotRestoreError } from './snapshot-restore-error';
 import type { SnapshotStore } from './snapshot-store';
+import { checkUpdateOptions, type UpdateOptions } from './update-options';
 
 /** Options of {@link Repository.save}. */
 export interface SaveOptions {
@@ -130,6 +134,47 @@ export class Repository<T extends AggregateRoot> {
   }
 
   /**
+   * Handles one command on an existing aggregate: loads it, calls `decide` on it and saves the
+   * events it raised, expecting the version it was loaded at. When another writer saved first
+   * (a `ConcurrencyError`), it loads and decides again, up to `options.retries` more times
+   * (3 by default) with a short growing wait between attempts. Any other error, from `decide` or
+   * from the save, is thrown at once. A decision that raises no events saves nothing.
+   *
+   * @returns what the last call of `decide` returned (awaited).
+   * @throws {@link AggregateNotFoundError} if the aggregate has no events.
+   * @throws {@link ConcurrencyError} if every attempt met a conflict; `attempts` says how many were made.
+   *
+   * @example
+   * ```ts
+   * const status = await orders.update('o-1', (order) => {
+   *   order.ship('post');
+   *   return order.status;
+   * }, { retries: 5, metadata: { correlationId: requestId } });
+   * ```
+   */
+  async update<R>(id: string, decide: Decide<T, R>, options?: UpdateOptions): Promise<Awaited<R>> {
+    return this.handleCommand(id, decide, options, 'update an aggregate', (stream) => this.load(stream.id));
+  }
+
+  /**
+   * Like {@link Repository.update}, but an aggregate that does not exist yet is created:
+   * `decide` is given a new instance (`new AggregateClass(id)`, at version 0) and its events are
+   * saved expecting no stream. If another writer creates the aggregate first, that conflict is
+   * retried like any other, and the next attempt decides on the aggregate it created.
+   *
+   * @returns what the last call of `decide` returned (awaited).
+   * @throws {@link ConcurrencyError} if every attempt met a conflict; `attempts` says how many were made.
+   *
+   * @example
+   * ```ts
+   * await orders.updateOrCreate('o-1', (order) => order.ship('post'));
+   * ```
+   */
+  async updateOrCreate<R>(id: string, decide: Decide<T, R>, options?: UpdateOptions): Promise<Awaited<R>> {
+    return this.handleCommand(id, decide, options, 'update or create an aggregate', async (stream) => (await this.find(stream.id)) ?? new this.aggregateClass(stream.id));
+  }
+
+  /**
    * Replays an aggregate's stream and yields each event with a copy of the state right after it:
    * the way to see how the state came to be. Stops at `version` or `at` when given.
    *
@@ -153,6 +198,35 @@ export class Repository<T extends AggregateRoot> {
       yield { recorded, state: copyAggregate(aggregate) };
     }
     if (aggregate.version > 0) this.assertVersionReached(aggregate, wanted);
+  }
+
+  private async handleCommand<R>(
+    id: string,
+    decide: Decide<T, R>,
+    options: UpdateOptions | undefined,
+    operation: string,
+    current: (stream: StreamRef) => Promise<T>,
+  ): Promise<Awaited<R>> {
+    this.assertStoreOpen(operation);
+    const stream = this.streamOf(id);
+    if (typeof decide !== 'function') {
+      throw new InvalidArgumentError(
+        'decide',
+        `expected a function (aggregate) => result that calls the ${this.definition.name}'s domain methods, got ${describeValue(decide)}.`,
+      );
+    }
+    const plan = checkUpdateOptions(options);
+    return retryOnConflict(plan, async (): Promise<AttemptOutcome<Awaited<R>>> => {
+      const aggregate = await current(stream);
+      const decided = await decide(aggregate);
+      try {
+        await this.save(aggregate, { metadata: plan.metadata });
+      } catch (error) {
+        if (error instanceof ConcurrencyError) return { conflict: error };
+        throw error;
+      }
+      return { decided };
+    });
   }
 
   private assertVersionReached(aggregate: T, wanted: LoadTarget): void {

@@ -23,6 +23,8 @@ import type * as streamArchived from '../store/lifecycle/stream-archived-error';
 import type * as streamDeleted from '../store/lifecycle/stream-deleted-error';
 import type * as deadLetterNotFound from '../subscriptions/operations/dead-letter-not-found-error';
 import type * as subscriberBusy from '../subscriptions/operations/subscriber-busy-error';
+import type * as inlineProjection from '../subscriptions/inline/inline-projection-error';
+import type * as projectionReset from '../subscriptions/operations/projection-reset-error';
 import type * as subscriberErrors from '../subscriptions/subscriber-errors';
 import type { EventfoldError } from './eventfold-error';
 import type * as invalidArgument from './invalid-argument-error';
@@ -61,6 +63,8 @@ export type AnyEventfoldError = ErrorsOf<
     typeof streamDeleted &
     typeof deadLetterNotFound &
     typeof subscriberBusy &
+    typeof inlineProjection &
+    typeof projectionReset &
     typeof subscriberErrors &
     typeof configErrors &
     typeof deadLetterCommandErrors &

@@ -17,6 +17,7 @@ import { archiveStream, restoreStream } from '../store/lifecycle/archived-stream
 import { deleteReasonOf, deleteStream, type DeleteStreamOptions } from '../store/lifecycle/delete-stream';
 import type { RecordedEvent } from '../store/recorded-event';
 import { assertStreamRef, type StreamRef } from '../store/stream-ref';
+import { InlineProjections } from '../subscriptions/inline/inline-projections';
 
 /**
  * The event log: an append-only, globally ordered table of events, grouped into streams, in a
@@ -42,11 +43,21 @@ export class EventStore<DB = any> extends EventLog<DB> {
   private readonly repositories = new Map<Function, Repository<AggregateRoot>>();
   private readonly onSnapshotError: (error: unknown) => void;
 
-  private constructor(backend: StoreBackend, options: EventStoreOptions) {
-    super(backend, options);
+  private constructor(
+    backend: StoreBackend,
+    options: EventStoreOptions,
+    private readonly inline: InlineProjections | undefined,
+  ) {
+    super(backend, options, inline);
     this.snapshots = new SnapshotStore(backend.db);
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     for (const aggregateClass of options.aggregates ?? []) this.registerAggregate(aggregateClass);
+    if (inline) this.registerEvents(...inline.eventClasses);
+  }
+
+  /** @internal The names of the projections every append of this store runs inline; a dispatcher refuses to run them again. */
+  get inlineProjectionNames(): readonly string[] {
+    return this.inline?.names ?? [];
   }
 
   /**
@@ -62,16 +73,17 @@ export class EventStore<DB = any> extends EventLog<DB> {
    * ```
    * @throws {@link DatabaseOpenError} if the database cannot be opened or migrated.
    * @throws {@link DatabaseCorruptError} if the SQLite file is damaged or is not a database.
-   * @throws {@link InvalidArgumentError} for options of the wrong type, or a dialect of a database
-   * eventfold does not run on; nothing is opened.
+   * @throws {@link InvalidArgumentError} for options of the wrong type, a dialect of a database
+   * eventfold does not run on, or `inlineProjections` that cannot run inline; nothing is opened.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for the class: untyped code names any table
   static async open<DB = any>(options: EventStoreOptions): Promise<EventStore<DB>> {
     checkStoreOptions(options);
+    const inline = options.inlineProjections === undefined ? undefined : InlineProjections.from(options.inlineProjections);
     const backend = openBackend(options);
     let store: EventStore<DB>;
     try {
-      store = new EventStore<DB>(backend, options);
+      store = new EventStore<DB>(backend, options, inline);
     } catch (error) {
       await backend.close();
       throw error;
@@ -151,7 +163,8 @@ export class EventStore<DB = any> extends EventLog<DB> {
    * the tombstone in log order and can remove what they kept; the stream's name cannot come back
    * (appending to it throws {@link StreamDeletedError}). The positions of the removed events are
    * never handed out again. Deleting a deleted stream again writes nothing and returns its
-   * tombstone.
+   * tombstone. The store's inline projections run on the tombstone in the same transaction, so a
+   * read model kept inline forgets the stream as it is deleted.
    *
    * @example
    * ```ts
@@ -160,12 +173,13 @@ export class EventStore<DB = any> extends EventLog<DB> {
    * ```
    * @returns the tombstone as recorded.
    * @throws {@link InvalidArgumentError} for a bad stream reference or reason.
+   * @throws {@link InlineProjectionError} if an inline projection failed on the tombstone; nothing is deleted.
    */
   async deleteStream(stream: StreamRef, options?: DeleteStreamOptions): Promise<RecordedEvent> {
     this.assertOpen('delete a stream');
     assertStreamRef(stream);
     const reason = deleteReasonOf(options);
-    const { tombstone, written } = await deleteStream(this.backend, this.registry, { type: stream.type, id: stream.id }, reason);
+    const { tombstone, written } = await deleteStream(this.backend, this.registry, { type: stream.type, id: stream.id }, reason, this.alsoInAppend);
     if (written) {
       this.backend.announceWrite();
       this.recordAppended([tombstone]);

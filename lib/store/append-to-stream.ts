@@ -7,14 +7,15 @@ import { EventIdConflictError } from './event-id-conflict-error';
 import type { UniqueViolation } from './backend/unique-violation';
 import { DELETED_STREAM_VERSION } from './lifecycle/deleted-stream-version';
 import { StreamDeletedError } from './lifecycle/stream-deleted-error';
-import { ANY_VERSION } from './expected-version';
+import { acceptsAnyVersionOf } from './expected-version';
+import type { InAppendTransaction } from './in-append-transaction';
 import type { AppendResult } from './new-event';
 import type { PreparedEvent } from './prepare-events';
 import type { RecordedEvent } from './recorded-event';
 import { EVENTS_TABLE, type EventfoldTables } from './schema';
 import type { StreamRef } from './stream-ref';
 
-/** Tries of an append expecting any version before it gives up on a stream other writers keep taking. */
+/** Tries of an append that accepts any version before it gives up on a stream other writers keep taking. */
 const ANY_VERSION_TRIES = 20;
 
 /**
@@ -24,15 +25,18 @@ const ANY_VERSION_TRIES = 20;
  * (a retry of an append that did commit), it succeeds with what is stored instead of writing them
  * twice.
  *
- * An append that expects any version and loses such a race is not the caller's conflict: it is
- * tried again, and from then on holds the stream's lock until it commits, so that appends piling
- * onto one stream (the bus stream of a frequent event, say) queue instead of failing each other.
+ * An append that accepts any version (`'any'`, or `'stream-exists'` on a stream that has events)
+ * and loses such a race is not the caller's conflict: it is tried again, and from then on holds
+ * the stream's lock until it commits, so that appends piling onto one stream (the bus stream of a
+ * frequent event, say) queue instead of failing each other.
  */
-export async function appendToStream(backend: StoreBackend, append: Omit<AppendTry, 'lockStream'>): Promise<AppendResult> {
+export async function appendToStream(backend: StoreBackend, append: Omit<AppendTry, 'lockStream'>, alsoInTransaction?: InAppendTransaction): Promise<AppendResult> {
   const { stream, expected, events } = append;
   for (let attempt = 1; ; attempt++) {
     try {
-      const { fromVersion, positions, recordedAt } = await backend.append({ ...append, lockStream: attempt > 1 });
+      const appendTry = { ...append, lockStream: attempt > 1 };
+      if (alsoInTransaction) return await appendWith(backend, appendTry, alsoInTransaction);
+      const { fromVersion, positions, recordedAt } = await backend.append(appendTry);
       return { nextExpectedVersion: fromVersion + events.length, events: toRecorded(stream, fromVersion, events, positions, recordedAt), alreadyStored: false };
     } catch (error) {
       const violation = backend.uniqueViolationOf(error);
@@ -41,7 +45,7 @@ export async function appendToStream(backend: StoreBackend, append: Omit<AppendT
       const stored = await findStoredAppend(backend.db, stream, events);
       if (stored) return stored;
       if (violation === 'stream-version') {
-        if (expected === ANY_VERSION && attempt < ANY_VERSION_TRIES) continue;
+        if (acceptsAnyVersionOf(expected) && attempt < ANY_VERSION_TRIES) continue;
         // Only reachable where the version check does not run under a lock (PostgreSQL): the
         // unique stream index caught the race instead.
         throw new ConcurrencyError(stream, expected, await currentVersion(backend.db, backend.queries, stream));
@@ -61,6 +65,20 @@ async function wasDeleted(backend: StoreBackend, stream: StreamRef, error: unkno
   if (error instanceof ConcurrencyError) return error.actual === DELETED_STREAM_VERSION;
   if (violation === 'event-id') return false;
   return (await currentVersion(backend.db, backend.queries, stream).catch(() => 0)) === DELETED_STREAM_VERSION;
+}
+
+/**
+ * One try of an append whose transaction also runs `alsoInTransaction` with the events as stored.
+ * A retry after a lost race runs it again in the new transaction: the failed one committed nothing.
+ */
+async function appendWith(backend: StoreBackend, appendTry: AppendTry, alsoInTransaction: InAppendTransaction): Promise<AppendResult> {
+  const { stream, events } = appendTry;
+  let recorded: RecordedEvent[] = [];
+  const { fromVersion } = await backend.appendWith(appendTry, alsoInTransaction.locksFor(events), (trx, { fromVersion: from, positions, recordedAt }) => {
+    recorded = toRecorded(stream, from, events, positions, recordedAt);
+    return alsoInTransaction.run(trx, recorded);
+  });
+  return { nextExpectedVersion: fromVersion + events.length, events: recorded, alreadyStored: false };
 }
 
 /**

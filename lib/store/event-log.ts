@@ -8,6 +8,7 @@ import { appendToStream } from './append-to-stream';
 import type { EventLogQueries } from './event-log-queries';
 import type { StoreBackend } from './backend/store-backend';
 import { currentVersion } from './current-version';
+import type { InAppendTransaction } from './in-append-transaction';
 import type { CommonStoreOptions } from './event-store-options';
 import { assertExpectedVersion, ANY_VERSION } from './expected-version';
 import { isNewEvent, type AppendOptions, type AppendResult, type NewEvent } from './new-event';
@@ -86,6 +87,8 @@ export class EventLog<DB = any> {
     /** @internal What eventfold does differently on the store's database. */
     readonly backend: StoreBackend,
     options: CommonStoreOptions,
+    /** Work every append runs in its own transaction (the store's inline projections), if any. */
+    protected readonly alsoInAppend?: InAppendTransaction,
   ) {
     this.queries = backend.queries;
     // Checked with the other options by open().
@@ -132,6 +135,7 @@ export class EventLog<DB = any> {
    * ```
    * @throws {@link ConcurrencyError} if the stream is not at the expected version.
    * @throws {@link InvalidArgumentError} or {@link UnregisteredEventError} for bad input; nothing is written.
+   * @throws {@link InlineProjectionError} if one of the store's inline projections failed on the events; nothing is written.
    */
   async append(stream: StreamRef, events: ReadonlyArray<object | NewEvent>, options?: AppendOptions): Promise<AppendResult> {
     this.assertOpen('append events');
@@ -143,7 +147,7 @@ export class EventLog<DB = any> {
     this.appendsInFlight++;
     let result: AppendResult;
     try {
-      result = await appendToStream(this.backend, { stream: { type: stream.type, id: stream.id }, expected, events: prepared });
+      result = await appendToStream(this.backend, { stream: { type: stream.type, id: stream.id }, expected, events: prepared }, this.alsoInAppend);
     } finally {
       this.appendsInFlight--;
     }

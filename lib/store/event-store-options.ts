@@ -25,6 +25,19 @@ export interface CommonStoreOptions {
    * whole stream instead). Defaults to a process warning.
    */
   onSnapshotError?: (error: unknown) => void;
+  /**
+   * Projections run inside each append's own transaction: instances of `@Projection` or
+   * `@FoldProjection` classes whose read model is up to date the moment an append (or a
+   * repository's save) returns. A projection that throws fails the append, and neither its events
+   * nor any read-model change is kept. Each one makes every append of the store pay for its
+   * writes; see "Inline projections" in the projections guide for when that is worth it.
+   *
+   * @example
+   * ```ts
+   * const store = await EventStore.open({ sqlite: 'app.db', inlineProjections: [new OrderStatus()] });
+   * ```
+   */
+  inlineProjections?: readonly object[];
 }
 
 /**
@@ -78,6 +91,12 @@ export function checkStoreOptions(options: unknown): asserts options is EventSto
       const example = name === 'events' ? '[OrderPlaced, OrderCancelled]' : '[Order]';
       throw new InvalidArgumentError(`options.${name}`, `expected an array of classes, e.g. ${example}, got ${describeValue(given[name])}.`);
     }
+  }
+  if (given.inlineProjections !== undefined && !Array.isArray(given.inlineProjections)) {
+    throw new InvalidArgumentError(
+      'options.inlineProjections',
+      `expected an array of projection instances, e.g. [new OrderSummary()], got ${describeValue(given.inlineProjections)}.`,
+    );
   }
   if (given.migrate !== undefined && typeof given.migrate !== 'boolean') {
     throw new InvalidArgumentError('options.migrate', `expected true or false, got ${describeValue(given.migrate)}.`);

@@ -5,7 +5,7 @@ export { EventIdConflictError } from './event-id-conflict-error';
 export type { AppendListener } from './append-listeners';
 export { BUS_STREAM_TYPE, type PublishOptions } from './event-log';
 export type { CommonStoreOptions, DialectOptions, EventStoreOptions, KyselyDialect } from './event-store-options';
-export { ANY_VERSION, NO_STREAM, type ExpectedVersion } from './expected-version';
+export { ANY_VERSION, NO_STREAM, STREAM_EXISTS, type ExpectedVersion } from './expected-version';
 export type { AppendOptions, AppendResult, NewEvent } from './new-event';
 export { NotReadableError } from './not-readable-error';
 export type { WaitForReadableOptions } from './wait-for-readable';

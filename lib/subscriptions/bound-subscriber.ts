@@ -11,6 +11,7 @@ import { readOnHandlers, readSubscriberMetadata, type SubscriberKind } from './s
 import { DEFAULT_PROJECTION_BATCH_SIZE, type FailureMode } from './subscriber-options';
 import { DuplicateSubscriberError, UnregisteredSubscriberError } from './subscriber-errors';
 import { MAX_SEGMENTS, parseSegmentName, segmentName, type Segment } from './segments/segments';
+import { checkStartPosition, type StartPosition } from './start-position';
 import { checkWholeNumber } from '../validation/whole-number';
 
 /** One `@On` method, bound to its subscriber instance. */
@@ -27,7 +28,8 @@ export interface BoundSubscriber {
   readonly onFailure: FailureMode;
   /** Unfinished attempts (the process stopped during them) after which an event is given up on. */
   readonly maxCrashes: number;
-  readonly startFrom: 'beginning' | 'now';
+  /** Where the subscriber starts when it has no checkpoint yet. */
+  readonly startFrom: StartPosition;
   readonly bufferSize: number;
   /** The handler for an event's class, or undefined when the subscriber ignores it. */
   readonly handlers: ReadonlyMap<Function, BoundHandler>;
@@ -102,7 +104,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     retry: retryPolicyOf(options.retry, name),
     onFailure: failureMode(options.onFailure ?? (kind === 'projection' ? 'halt' : 'park'), name),
     maxCrashes: wholeNumber(options.maxCrashes ?? 3, 'maxCrashes', name),
-    startFrom: startFrom(options.startFrom ?? 'beginning', name),
+    startFrom: checkStartPosition(options.startFrom ?? 'beginning', `startFrom of subscriber '${name}'`),
     bufferSize: wholeNumber(options.bufferSize ?? 10_000, 'bufferSize', name),
     handlers,
     eventClasses: [...methods.keys()] as EventClass[],
@@ -168,11 +170,5 @@ function finiteNumber(value: number, option: string, subscriber: string): number
 function failureMode(value: string, subscriber: string): FailureMode {
   if (value !== 'park' && value !== 'halt')
     throw new InvalidArgumentError(`onFailure of subscriber '${subscriber}'`, `expected 'park' or 'halt', got ${JSON.stringify(value)}.`);
-  return value;
-}
-
-function startFrom(value: string, subscriber: string): 'beginning' | 'now' {
-  if (value !== 'beginning' && value !== 'now')
-    throw new InvalidArgumentError(`startFrom of subscriber '${subscriber}'`, `expected 'beginning' or 'now', got ${JSON.stringify(value)}.`);
   return value;
 }

@@ -109,6 +109,17 @@ export class DeadLetterStore {
       .execute();
   }
 
+  /**
+   * Removes the dead letters of `subscribers` at positions after `position` (their events are to
+   * be delivered again: the subscriber was reset), inside the caller's transaction, and returns
+   * how many went.
+   */
+  async removeAfter(db: Kysely<EventfoldTables>, subscribers: readonly string[], position: number): Promise<number> {
+    if (subscribers.length === 0) return 0;
+    const result = await db.deleteFrom(DEAD_LETTERS_TABLE).where('subscriber', 'in', subscribers).where('position', '>', position).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Removes every dead letter of a subscriber (its projection is being rebuilt). */
   async removeAll(db: Kysely<EventfoldTables>, subscriber: string): Promise<void> {
     await db.deleteFrom(DEAD_LETTERS_TABLE).where('subscriber', '=', subscriber).execute();

@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import { describeValue } from '../store/describe-value';
 import type { SubscriberLogger } from './logging/subscriber-logger';
+import { checkShutdownSignals, type ShutdownSignal } from './shutdown/shutdown-signals';
+import type { SignalShutdownSettings } from './shutdown/signal-shutdown';
 import { checkWholeNumber } from '../validation/whole-number';
 
 /** Options of {@link Dispatcher.start}. */
@@ -40,6 +42,28 @@ export interface DispatcherOptions {
    * Defaults to 30000.
    */
   horizonStallWarnMs?: number;
+  /**
+   * Stops the dispatcher cleanly when the process receives one of these signals, then lets the
+   * process exit: `true` for `SIGTERM` (what `docker stop` and Kubernetes send) and `SIGINT`
+   * (Ctrl-C), or a list. Events in progress finish, checkpoints are saved and leases are given up,
+   * so another process takes the subscribers over at once; then `onShutdown` runs, and the process
+   * exits with 128 + the signal's number (143 for SIGTERM, 130 for SIGINT) unless the application
+   * listens to that signal too. A second signal exits at once. `dispatcher.stop()` removes the
+   * listeners. Defaults to `false`.
+   */
+  stopOnSignals?: boolean | readonly ShutdownSignal[];
+  /**
+   * With `stopOnSignals`: how long the stop and `onShutdown` may take before the process exits
+   * anyway, in milliseconds. Keep it below the time the platform waits before it kills the
+   * process (Kubernetes' `terminationGracePeriodSeconds`, 30 s by default). Defaults to 25000.
+   */
+  shutdownTimeoutMs?: number;
+  /**
+   * With `stopOnSignals`: called once the dispatcher has stopped on a signal, before the process
+   * exits, to close what else the application holds (the store, an HTTP server). The dispatcher
+   * does not close the store itself. Awaited, within `shutdownTimeoutMs`.
+   */
+  onShutdown?: (signal: ShutdownSignal) => void | Promise<void>;
 }
 
 /** {@link DispatcherOptions} checked, with defaults filled in. */
@@ -51,6 +75,8 @@ export interface DispatcherSettings {
   readonly logger: SubscriberLogger | false;
   readonly onError: ((error: unknown, subscriber: string) => void) | undefined;
   readonly horizonStallWarnMs: number;
+  /** What to do on a signal; no signals when `stopOnSignals` is off. */
+  readonly shutdown: SignalShutdownSettings;
 }
 
 /**
@@ -82,7 +108,23 @@ export function checkDispatcherOptions(options: DispatcherOptions | undefined): 
     logger: logger ?? console,
     onError,
     horizonStallWarnMs: wholeNumber(options.horizonStallWarnMs, 30_000, 'options.horizonStallWarnMs'),
+    shutdown: checkShutdownOptions(options),
   });
+}
+
+function checkShutdownOptions(options: DispatcherOptions): SignalShutdownSettings {
+  const signals = checkShutdownSignals(options.stopOnSignals);
+  const { onShutdown, shutdownTimeoutMs } = options;
+  if (onShutdown !== undefined && typeof onShutdown !== 'function') {
+    throw new InvalidArgumentError('options.onShutdown', `expected a function (signal) => void | Promise<void>, got ${describe(onShutdown)}.`);
+  }
+  const timeoutMs = wholeNumber(shutdownTimeoutMs, 25_000, 'options.shutdownTimeoutMs');
+  if (signals.length === 0) {
+    // Without signals to stop on, these would be silently ignored.
+    const unused = onShutdown !== undefined ? 'options.onShutdown' : shutdownTimeoutMs !== undefined ? 'options.shutdownTimeoutMs' : undefined;
+    if (unused) throw new InvalidArgumentError(unused, 'is used only on a signal: set stopOnSignals (true for SIGTERM and SIGINT) as well.');
+  }
+  return Object.freeze({ signals, timeoutMs, onShutdown });
 }
 
 function wholeNumber(value: unknown, fallback: number, argument: string): number {

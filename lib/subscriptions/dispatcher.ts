@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventStore } from '../event-store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
+import { refuseInlineProjections } from './inline/refuse-inline-projections';
 import { bindAll, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
 import { checkDispatcherOptions, type DispatcherOptions, type DispatcherSettings } from './dispatcher-options';
@@ -10,11 +11,17 @@ import { ProjectionReplay } from './runner/projection-replay';
 import { runnerEnvironment, type RunnerEnvironment } from './runner/runner-environment';
 import { SubscriberRunner } from './runner/subscriber-runner';
 import { LogWatch } from './log-watch';
+import { SILENT_LOGGER } from './logging/subscriber-logger';
+import { SignalShutdown } from './shutdown/signal-shutdown';
 import { groupOf, type SegmentGroup } from './segments/segment-group';
 import { adoptSegmentLayout } from './segments/segment-layout';
 import { DispatcherStoppedError, UnknownSubscriberError } from './subscriber-errors';
 import type { SubscriberStats } from './subscriber-stats';
+import { SubscriptionStore } from './subscription-store';
+import { checkWaitForOptions, positionToWaitFor, waitForPosition, type WaitForOptions } from './wait-for-position';
 import { waitUntilLive } from './wait-until-live';
+import type { AppendResult } from '../store/new-event';
+import { describeValue } from '../store/describe-value';
 import { checkWholeNumber } from '../validation/whole-number';
 
 /**
@@ -38,6 +45,8 @@ export class Dispatcher {
   private stopping: Promise<void> | undefined;
   private forgetStore: () => void = () => undefined;
   private readonly watch: LogWatch;
+  private readonly signals: SignalShutdown;
+  private readonly pollIntervalMs: number;
 
   private constructor(
     private readonly store: EventStore,
@@ -49,6 +58,8 @@ export class Dispatcher {
     settings: DispatcherSettings,
   ) {
     this.watch = new LogWatch(store, runners, settings, (error) => onError(error, '(dispatcher)'));
+    this.pollIntervalMs = settings.pollIntervalMs;
+    this.signals = new SignalShutdown(settings.shutdown, () => this.stop(), settings.logger === false ? SILENT_LOGGER : settings.logger);
   }
 
   /**
@@ -57,7 +68,8 @@ export class Dispatcher {
    *
    * @throws {@link UnregisteredSubscriberError} for an object that is not a subscriber.
    * @throws {@link DuplicateSubscriberError} when two subscribers share a name.
-   * @throws {@link InvalidArgumentError} for an option of the wrong kind; nothing has started then.
+   * @throws {@link InvalidArgumentError} for an option of the wrong kind, or a projection the store
+   * already runs inline; nothing has started then.
    */
   static async start(store: EventStore, subscribers: readonly object[], options?: DispatcherOptions): Promise<Dispatcher> {
     // By shape rather than instanceof, so that a store of another copy of the package still passes.
@@ -70,6 +82,7 @@ export class Dispatcher {
       throw new InvalidArgumentError('subscribers', 'expected a non-empty array of @EventHandler or @Projection instances.');
     }
     const bound = bindAll(subscribers);
+    refuseInlineProjections(store, bound);
     for (const subscriber of bound) store.registerEvents(...subscriber.eventClasses);
     const env = runnerEnvironment(store, settings);
     // Closing the store stops the dispatcher first, instead of leaving it to fail on every query;
@@ -84,6 +97,7 @@ export class Dispatcher {
     try {
       dispatcher = await Dispatcher.startRunners(store, bound, env, settings);
       dispatcher.forgetStore = forgetStore;
+      dispatcher.signals.listen();
       return dispatcher;
     } catch (error) {
       forgetStore();
@@ -174,9 +188,60 @@ export class Dispatcher {
     await waitUntilLive(this.store, this.runners, timeoutMs, () => this.assertRunning('wait until live'));
   }
 
-  /** Lets in-flight work finish, saves checkpoints, gives up leases. A second call is harmless. */
+  /**
+   * Resolves once the subscribers have finished every event up to `position`: a request handler
+   * that saved something waits here until the read models show its own write. Give it the
+   * position of an event, or what `store.append` or `repository.save` returned (its last event's
+   * position; `undefined`, a save with nothing to save, resolves at once).
+   *
+   * Waits for every subscriber of this dispatcher, or those named in `options.subscribers`; for
+   * a subscriber split into segments, for every segment. A subscriber another process runs (on
+   * standby here) is followed through the checkpoint that process saves, read every
+   * `pollIntervalMs`.
+   *
+   * @example
+   * ```ts
+   * const saved = await orders.save(order);
+   * await dispatcher.waitFor(saved, { timeoutMs: 2_000, subscribers: ['open-orders'] });
+   * // open_orders now shows the order
+   * ```
+   *
+   * @throws {@link PositionNotReachedError} when a subscriber waited for is halted short of the
+   * position, or some are still short of it after `timeoutMs` (default 5 s); it names each, its
+   * checkpoint and how far behind it is.
+   * @throws {@link InvalidArgumentError} for a position that is not a whole number of the log, or
+   * is past its end; {@link UnknownSubscriberError} for a name that is not a subscriber's.
+   */
+  async waitFor(position: number | AppendResult | undefined, options: WaitForOptions = {}): Promise<void> {
+    this.assertRunning('wait for a position');
+    const target = positionToWaitFor(position);
+    const timeoutMs = checkWaitForOptions(options);
+    const runners = options.subscribers === undefined ? [...this.runners] : this.runnersToWaitFor(options.subscribers);
+    if (target === 0) return;
+    const { latest } = await this.store.logHorizon();
+    if (target > latest) {
+      throw new InvalidArgumentError(
+        'position',
+        `${target} is past the end of the log (${latest}): pass the position of an appended event, or what append or save returned.`,
+      );
+    }
+    await waitForPosition(runners, {
+      position: target,
+      timeoutMs,
+      pollIntervalMs: this.pollIntervalMs,
+      subscriptions: new SubscriptionStore(this.store.backend),
+      assertRunning: () => this.assertRunning('wait for a position'),
+    });
+  }
+
+  /**
+   * Lets in-flight work finish, saves checkpoints, gives up leases. A second call is harmless.
+   * Listeners of `stopOnSignals` are removed, so the signals act as they would without them.
+   */
   stop(): Promise<void> {
+    this.signals.forget();
     this.stopping ??= (async () => {
+      for (const runner of this.runners) runner.stopTaking();
       await this.watch.stop();
       try {
         const stopped = await Promise.allSettled(this.runners.map((runner) => runner.stop()));
@@ -262,6 +327,16 @@ export class Dispatcher {
       throw new InvalidArgumentError('projection', `'${projection}' is one segment of '${whole}'; rebuild '${whole}', whose segments share one read model.`);
     }
     return rebuildProjection(this.store, projection, projections, options);
+  }
+
+  private runnersToWaitFor(names: readonly string[]): SubscriberRunner[] {
+    if (!Array.isArray(names) || names.length === 0 || names.some((name) => typeof name !== 'string')) {
+      throw new InvalidArgumentError(
+        'options.subscribers',
+        `expected a non-empty array of subscriber names, got ${describeValue(names)}. Known subscribers: ${this.subscriberNames.join(', ')}.`,
+      );
+    }
+    return [...new Set(names.flatMap((name) => this.runnersNamed(name)))];
   }
 
   /** The runner of a subscriber or of one segment, or every segment of a subscriber split into segments. */

@@ -157,3 +157,52 @@ export class SubscribersNotLiveError extends EventfoldError {
     );
   }
 }
+
+/** A subscriber that had not reached a position when `dispatcher.waitFor` gave up, and why. */
+export interface LaggingSubscriber {
+  readonly name: string;
+  /** Its state in this dispatcher: `'standby'` when another process runs it. */
+  readonly state: string;
+  /** Every event up to this position is finished (for one on standby, as last saved). */
+  readonly checkpoint: number;
+  /** How many positions its checkpoint is short of the one waited for. */
+  readonly behind: number;
+  /** Why it halted, when it did: it does not move until its dead letter is retried or discarded. */
+  readonly haltedReason?: string;
+  /** On standby: the process that holds its lease, if any. */
+  readonly heldBy?: string | null;
+}
+
+/**
+ * `dispatcher.waitFor(position)` gave up before every subscriber waited for had finished the
+ * events up to `position`: `timeoutMs` ran out, or one of them halted (and so would not get
+ * there by itself).
+ */
+export class PositionNotReachedError extends EventfoldError {
+  readonly code = 'EVENTFOLD_POSITION_NOT_REACHED';
+
+  constructor(
+    readonly position: number,
+    readonly timeoutMs: number,
+    /** The subscribers short of `position`, each with its checkpoint and state. */
+    readonly lagging: readonly LaggingSubscriber[],
+    /** True when the time ran out; false when a halted subscriber ended the wait early. */
+    readonly timedOut: boolean,
+  ) {
+    const described = lagging.map(describeLagging).join('; ');
+    const halted = lagging.some((subscriber) => subscriber.haltedReason !== undefined);
+    super(
+      (timedOut ? `Position ${position} was not reached within ${timeoutMs} ms: ` : `Position ${position} will not be reached: `) +
+        `${described}. ` +
+        (halted ? 'A halted subscriber moves again once its dead letter is retried or discarded (eventfold dead-letters). ' : '') +
+        (timedOut ? 'Raise timeoutMs if the subscribers are only slow, and see dispatcher.stats() for their lag.' : 'The read model does not show this write yet.'),
+    );
+  }
+}
+
+function describeLagging({ name, state, checkpoint, behind, haltedReason, heldBy }: LaggingSubscriber): string {
+  const where = `'${name}' is at ${checkpoint}, ${behind} position${behind === 1 ? '' : 's'} behind`;
+  if (haltedReason !== undefined) return `${where}, halted: ${haltedReason}`;
+  if (state === 'standby') return `${where}, run by ${heldBy ? `process ${heldBy}` : 'no process now (its lease is free)'}`;
+  return `${where} (${state})`;
+}

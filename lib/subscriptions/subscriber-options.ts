@@ -1,4 +1,5 @@
 import type { RetryOptions } from './retry-policy';
+import type { StartPosition } from './start-position';
 
 /** What a subscriber does with an event that failed its last attempt. */
 export type FailureMode = 'park' | 'halt';
@@ -23,8 +24,14 @@ export interface SubscriberOptions {
    * says. Counted across restarts. Defaults to 3.
    */
   maxCrashes?: number;
-  /** Where a subscriber with no checkpoint yet starts: the first event of the log, or the head. Defaults to `'beginning'`. */
-  startFrom?: 'beginning' | 'now';
+  /**
+   * Where a subscriber with no checkpoint yet starts: `'beginning'`, the first event of the log;
+   * `'now'`, the head of the log when it first starts; `{ position: n }`, the event at position
+   * `n` (included); `{ time: date }`, the first event recorded at or after `date`. Defaults to
+   * `'beginning'`. A stored checkpoint always wins: once the subscriber has run, it carries on
+   * from where it stopped, whatever this says.
+   */
+  startFrom?: StartPosition;
   /**
    * Live events held in memory for the subscriber before it reads from the log instead. Defaults
    * to 10000: ten appends of 1000 events a projection may fall behind by and still take them from

@@ -2,6 +2,7 @@ import type { EventStore } from '../event-store/event-store';
 import type { SubscriberRunner } from './runner/subscriber-runner';
 import { SubscribersNotLiveError } from './subscriber-errors';
 import { SubscriptionStore } from './subscription-store';
+import { withinDeadline } from './within-deadline';
 
 /**
  * Waits until every runner holds its lease in this process and has finished every event up to
@@ -17,7 +18,7 @@ export async function waitUntilLive(store: EventStore, runners: readonly Subscri
     if (!halted && runners.every((runner) => runner.isWorking)) {
       const { latest: head } = await store.logHorizon();
       const caughtUp = Promise.all(runners.map((runner) => runner.waitFor(head))).then(() => true);
-      if (await withinDeadline(caughtUp, deadline)) {
+      if (await withinDeadline(caughtUp, deadline, false)) {
         // A subscriber that lost its lease meanwhile stopped waiting without catching up.
         if (runners.every((runner) => runner.isWorking && runner.checkpoints.checkpoint >= head)) {
           await Promise.all(runners.map((runner) => runner.checkpoints.flush()));
@@ -43,15 +44,4 @@ async function notLiveError(store: EventStore, runners: readonly SubscriberRunne
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** `work`'s result, or false once the deadline passed first. */
-async function withinDeadline(work: Promise<boolean>, deadline: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -12,6 +12,8 @@ describe('eventfold --help', () => {
     ['dead-letters', 'list'],
     ['dead-letters', 'retry'],
     ['dead-letters', 'discard'],
+    ['subscribers'],
+    ['subscribers', 'reset'],
   ];
 
   it('lists every command', async () => {

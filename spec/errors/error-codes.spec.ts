@@ -50,13 +50,16 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   StreamDeletedError: new eventfold.StreamDeletedError({ type: 'Order', id: 'o-1' }, 'append to'),
   NotReadableError: new eventfold.NotReadableError(120, 97, 5000),
   DeadLetterNotFoundError: new eventfold.DeadLetterNotFoundError(9, [1, 2]),
+  InlineProjectionError: new eventfold.InlineProjectionError('order-summary', { type: 'Order', id: 'o-1' }, 'OrderPlaced', 1, cause),
   DispatcherStoppedError: new eventfold.DispatcherStoppedError('resume a subscriber'),
   DuplicateSubscriberError: new eventfold.DuplicateSubscriberError('open-orders'),
   HandlerTimeoutError: new eventfold.HandlerTimeoutError('mailer', 1000),
+  PositionNotReachedError: new eventfold.PositionNotReachedError(12, 5000, [{ name: 'open-orders', state: 'live', checkpoint: 9, behind: 3 }], true),
   RebuildFailedError: new eventfold.RebuildFailedError('open-orders', 5, 10, 'it halted'),
   RebuildNotSupportedError: new eventfold.RebuildNotSupportedError('open-orders'),
   SegmentsChangedError: new eventfold.SegmentsChangedError('open-orders', [2], 4, 'stop every process first.'),
   SubscriberBusyError: new eventfold.SubscriberBusyError('open-orders', 'resume', 'host-1', at),
+  ProjectionResetError: new eventfold.ProjectionResetError('open-orders'),
   SubscribersNotLiveError: new eventfold.SubscribersNotLiveError([{ name: 'open-orders', state: 'standby' }], 1000),
   UnfinishedAttemptsError: new eventfold.UnfinishedAttemptsError('mailer', 7, 3, at, at),
   UnknownSubscriberError: new eventfold.UnknownSubscriberError('mailr', ['mailer']),
@@ -72,6 +75,7 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   UnsupportedDatabaseError: new databaseErrors.UnsupportedDatabaseError('mysql://localhost/app'),
   NotAProjectionError: new subscriberErrors.NotAProjectionError('mailer', ['open-orders']),
   UnknownProjectionError: new subscriberErrors.UnknownProjectionError('open-order', ['open-orders']),
+  ConfirmationRequiredError: new subscriberErrors.ConfirmationRequiredError("reset 'mailer' to the beginning"),
 };
 
 // Every sample is one of the errors the code union is read from, and every code of the union

@@ -53,7 +53,7 @@ forEachBackend('Bad input to the store', (backend) => {
     expect(await collect(store.readStream(stream))).to.have.length(1);
   });
 
-  it('rejects an expected version that is not a whole number, no-stream or any', async () => {
+  it('rejects an expected version that is not a whole number, no-stream, stream-exists or any', async () => {
     const store = await backend.open();
     for (const expectedVersion of [1.5, -1, Number.NaN, '3', 'latest', null]) {
       const error = await expectRejection(
@@ -61,7 +61,7 @@ forEachBackend('Bad input to the store', (backend) => {
         InvalidArgumentError,
       );
       expect(error.argument).to.equal('options.expectedVersion');
-      expect(error.message).to.contain("'no-stream' or 'any'");
+      expect(error.message).to.contain("'no-stream', 'stream-exists' or 'any'");
     }
   });
 

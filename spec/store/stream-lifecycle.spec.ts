@@ -1,10 +1,12 @@
 import { expect } from 'chai';
+import { sql } from 'kysely';
 import {
   Aggregate,
   ANY_VERSION,
   AggregateRoot,
   Apply,
   ConcurrencyError,
+  InlineProjectionError,
   DELETED_STREAM_VERSION,
   Dispatcher,
   DomainEvent,
@@ -18,6 +20,7 @@ import {
   StreamArchivedError,
   StreamDeleted,
   StreamDeletedError,
+  STREAM_EXISTS,
   type HandlerContext,
   type ProjectionContext,
 } from '../../lib';
@@ -185,6 +188,29 @@ forEachBackend('Stream lifecycle: archive and restore', (backend) => {
   });
 });
 
+/** Keeps each account's balance inline, and forgets an account as its stream is deleted. */
+@Projection('inline-balances')
+class InlineBalances {
+  refuseDeletions = false;
+
+  @On(Deposited)
+  async deposited(event: Deposited, { db, recorded }: ProjectionContext): Promise<void> {
+    await sql`insert into lifecycle_balances (id, balance) values (${recorded.streamId}, ${event.amount})
+      on conflict (id) do update set balance = lifecycle_balances.balance + excluded.balance`.execute(db);
+  }
+
+  @On(StreamDeleted)
+  async deleted(event: StreamDeleted, { db }: ProjectionContext): Promise<void> {
+    if (this.refuseDeletions) throw new Error('deletions are refused');
+    await sql`delete from lifecycle_balances where id = ${event.streamId}`.execute(db);
+  }
+}
+
+async function balances(store: EventStore): Promise<string[]> {
+  const { rows } = await sql<{ id: string; balance: number | string }>`select id, balance from lifecycle_balances order by id`.execute(store.db);
+  return rows.map((row) => `${row.id}:${Number(row.balance)}`);
+}
+
 forEachBackend('Stream lifecycle: delete', (backend) => {
   it('removes the events of a deleted stream and records its tombstone after every event there was', async () => {
     const store = await backend.open({ events: [Deposited] });
@@ -224,7 +250,7 @@ forEachBackend('Stream lifecycle: delete', (backend) => {
     await deposit(store, alice, 1, 2);
     await store.deleteStream(alice);
 
-    for (const expectedVersion of [undefined, ANY_VERSION, NO_STREAM, 2, DELETED_STREAM_VERSION] as const) {
+    for (const expectedVersion of [undefined, ANY_VERSION, NO_STREAM, STREAM_EXISTS, 2, DELETED_STREAM_VERSION] as const) {
       const error = await expectRejection(store.append(alice, [new Deposited(3)], { expectedVersion }), StreamDeletedError);
       expect(error.code, String(expectedVersion)).to.equal('EVENTFOLD_STREAM_DELETED');
       expect(error.message).to.contain('Account/alice').and.to.contain('another stream id');
@@ -255,6 +281,26 @@ forEachBackend('Stream lifecycle: delete', (backend) => {
     await expectRejection(accounts.save(fresh), StreamDeletedError);
     await expectRejection(store.archiveStream(alice), StreamDeletedError);
     await expectRejection(store.restoreStream(alice), StreamDeletedError);
+  });
+
+  it("runs the store's inline projections on the tombstone in the deletion's transaction, and deletes nothing when one fails", async () => {
+    const balancesProjection = new InlineBalances();
+    const store = await backend.open({ events: [Deposited], inlineProjections: [balancesProjection] });
+    await sql`create table lifecycle_balances (id text primary key, balance integer not null)`.execute(store.db);
+    await deposit(store, alice, 1, 2);
+    await deposit(store, bob, 5);
+    expect(await balances(store)).to.deep.equal(['alice:3', 'bob:5']);
+
+    balancesProjection.refuseDeletions = true;
+    const error = await expectRejection(store.deleteStream(alice), InlineProjectionError);
+    expect(error).to.include({ projection: 'inline-balances', eventType: '$StreamDeleted' });
+    expect(await store.streamState(alice)).to.equal('active');
+    expect((await collect(store.readStream(alice))).map((recorded) => (recorded.event as Deposited).amount)).to.deep.equal([1, 2]);
+
+    balancesProjection.refuseDeletions = false;
+    await store.deleteStream(alice);
+    expect(await balances(store)).to.deep.equal(['bob:5']);
+    expect(await store.streamState(alice)).to.equal('deleted');
   });
 
   it('deletes a deleted stream again without writing anything, returning its tombstone', async () => {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import type { StartPosition } from '../../subscriptions/start-position';
 
 /**
  * Parses an option value that must be a whole number from 1 up (a version, a position, an id).
@@ -35,4 +36,23 @@ export function parseIds(texts: readonly string[]): number[] {
       throw new InvalidArgumentError(`'${text}' is not an id: ids are whole numbers from 1 up.`);
     }
   });
+}
+
+/**
+ * Parses where a subscriber starts: `beginning`, `now`, a position (a whole number from 1: the
+ * first event delivered) or a moment (an ISO 8601 date and time: the first event recorded at or
+ * after it).
+ *
+ * @example
+ * ```ts
+ * command.requiredOption('--to <start>', 'beginning, now, a position or a time', parseStartPosition);
+ * ```
+ */
+export function parseStartPosition(text: string): StartPosition {
+  const trimmed = text.trim();
+  if (trimmed === 'beginning' || trimmed === 'now') return trimmed;
+  if (/^\d+$/.test(trimmed)) return { position: parseWholeNumber(trimmed) };
+  // A bare number is a position, never a year: a moment needs at least a month (2026-01).
+  if (/^\d{4}-\d{2}/.test(trimmed)) return { time: parseMoment(trimmed) };
+  throw new InvalidArgumentError('Expected beginning, now, a position (a whole number from 1) or a date and time, such as 2026-01-01T12:00:00Z.');
 }

@@ -5,6 +5,7 @@ import type { Terminal } from '../output/terminal';
 import { rebuildCommand } from '../rebuild/rebuild-command';
 import { statusCommand } from '../status/status-command';
 import { streamsCommand } from '../streams/streams-command';
+import { subscribersCommand } from '../subscribers/subscribers-command';
 import { tailCommand } from '../tail/tail-command';
 import { packageVersion } from './package-version';
 import { withSessionOptions } from './session-options';
@@ -19,6 +20,7 @@ Examples:
   $ eventfold rebuild open-orders
   $ eventfold dead-letters list
   $ eventfold dead-letters retry --all
+  $ eventfold subscribers reset fill-notifier --to beginning
 
 The config module (--config, or eventfold.config.ts / .js in the working folder) exports
 defineConfig({ database, events, aggregates, setup, subscribers }) as default.`;
@@ -41,7 +43,7 @@ export function buildProgram(terminal: Terminal): Command {
       outputError: (text, write) => write(text.replace(/^error:/, terminal.errorColors.red('error:'))),
     })
     .addHelpText('after', EXAMPLES);
-  for (const command of [historyCommand, streamsCommand, tailCommand, statusCommand, rebuildCommand, deadLettersCommand]) {
+  for (const command of [historyCommand, streamsCommand, tailCommand, statusCommand, rebuildCommand, deadLettersCommand, subscribersCommand]) {
     program.addCommand(command(terminal));
   }
   inheritSettings(program);

@@ -31,3 +31,18 @@ export class NotAProjectionError extends EventfoldError {
     super(`'${subscriber}' is an event handler, and only projections can be rebuilt. Known projections: ${known.length ? known.join(', ') : '(none)'}.`);
   }
 }
+
+/**
+ * A command that changes what a subscriber does next (`subscribers reset`) was run without
+ * `--yes` where it cannot ask: its input is not a terminal (a script, a pipe, CI).
+ */
+export class ConfirmationRequiredError extends EventfoldError {
+  readonly code = 'EVENTFOLD_CLI_CONFIRMATION_REQUIRED';
+
+  constructor(
+    /** What was to be done, e.g. `reset 'fill-notifier' to the beginning`. */
+    readonly operation: string,
+  ) {
+    super(`Not done: ${operation} asks for confirmation, and the input is not a terminal to ask on. Pass --yes to do it without asking.`);
+  }
+}

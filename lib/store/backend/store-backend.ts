@@ -1,6 +1,7 @@
 import type { CompiledQuery, Kysely, Migration, RawBuilder } from 'kysely';
 import type { EventLogQueries, StoredRow } from '../event-log-queries';
 import type { HorizonStall } from '../postgres/horizon-stall';
+import type { InAppendTransaction } from '../in-append-transaction';
 import type { EventfoldTables } from '../schema';
 import type { StoredEventTuple } from '../stored-event-tuple';
 import type { UniqueViolation } from './unique-violation';
@@ -44,6 +45,18 @@ export interface StoreBackend {
    */
   append(attempt: AppendTry): Promise<AppendOutcome>;
   /**
+   * {@link StoreBackend.append} in a transaction that also runs `alsoInTransaction` after the
+   * insert and before the commit; when it throws, nothing of the append is committed. Before the
+   * append it takes `locks` (see {@link InAppendTransaction.locksFor}), where appends would
+   * otherwise run side by side. Used only when the store has inline projections: on PostgreSQL it
+   * costs a BEGIN and a COMMIT around the one-statement append.
+   */
+  appendWith(
+    attempt: AppendTry,
+    locks: readonly string[],
+    alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>,
+  ): Promise<AppendOutcome>;
+  /**
    * Runs `work` in one write transaction. It must never fail half-way for want of a lock the
    * database could have waited for (SQLite takes its write lock up front).
    */
@@ -52,8 +65,10 @@ export interface StoreBackend {
    * Writes a deleted stream's tombstone (`lifecycle/delete-stream.ts`) in `trx`, a transaction of
    * {@link StoreBackend.transaction}, as its first write: the event at
    * `DELETED_STREAM_VERSION`, at a position after every event committed or still being written.
+   * Before the insert it takes `locks`, the inline projections the tombstone runs, as
+   * {@link StoreBackend.appendWith} does.
    */
-  insertTombstone(trx: Kysely<EventfoldTables>, stream: StreamRef, tombstone: PreparedEvent): Promise<InsertedEvents>;
+  insertTombstone(trx: Kysely<EventfoldTables>, stream: StreamRef, tombstone: PreparedEvent, locks: readonly string[]): Promise<InsertedEvents>;
   /** Tells other processes, where the database can, that an event was written outside `append` (a tombstone), once it has committed. */
   announceWrite(): void;
 

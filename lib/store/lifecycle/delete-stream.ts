@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import type { EventRegistry } from '../../events/event-registry';
+import type { InAppendTransaction } from '../in-append-transaction';
 import type { StoreBackend } from '../backend/store-backend';
 import { currentVersion } from '../current-version';
 import { describeValue } from '../describe-value';
@@ -47,10 +48,20 @@ export function deleteReasonOf(options: DeleteStreamOptions | undefined): string
  * never removed, no position is ever handed out twice. On PostgreSQL the first write is where the
  * transaction draws its position (`eventfold_reserve`).
  *
+ * The store's inline projections (`alsoInTransaction`) run on the tombstone in the same
+ * transaction, so that a read model kept inline can forget the stream as it is deleted; if one
+ * throws, nothing is deleted.
+ *
  * Deleting a deleted stream writes nothing new: it removes what an append that raced the deletion
  * may have left (see the docs), and returns the tombstone there is.
  */
-export async function deleteStream(backend: StoreBackend, registry: EventRegistry, stream: StreamRef, reason: string | null): Promise<StreamDeletion> {
+export async function deleteStream(
+  backend: StoreBackend,
+  registry: EventRegistry,
+  stream: StreamRef,
+  reason: string | null,
+  alsoInTransaction?: InAppendTransaction,
+): Promise<StreamDeletion> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await backend.transaction(async (trx) => {
@@ -61,7 +72,8 @@ export async function deleteStream(backend: StoreBackend, registry: EventRegistr
         } else {
           const [prepared] = prepareEvents(registry, [new StreamDeleted(stream.type, stream.id, version, reason)], undefined);
           const tombstone = prepared!; // one event prepared
-          const { positions, recordedAt } = await backend.insertTombstone(trx, stream, tombstone);
+          const locks = alsoInTransaction?.locksFor([tombstone]) ?? [];
+          const { positions, recordedAt } = await backend.insertTombstone(trx, stream, tombstone, locks);
           deletion = {
             tombstone: {
               position: positions[0]!, // one event inserted
@@ -77,6 +89,7 @@ export async function deleteStream(backend: StoreBackend, registry: EventRegistr
             },
             written: true,
           };
+          await alsoInTransaction?.run(trx, [deletion.tombstone]);
         }
         await eraseStream(trx, stream);
         return deletion;

@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { ConcurrencyError } from '../concurrency-error';
-import { ANY_VERSION, NO_STREAM } from '../expected-version';
+import { ANY_VERSION, NO_STREAM, STREAM_EXISTS } from '../expected-version';
 import type { AppendOutcome, AppendTry } from '../backend/append-try';
 import type { EventfoldTables } from '../schema';
 import { CALL_APPEND_FUNCTION_SQL, STREAM_VERSION_MISMATCH } from './append-function-sql';
@@ -18,6 +18,10 @@ interface AppendRow {
  *
  * A stream at another version than `expected` throws {@link ConcurrencyError} with the version it
  * is at. A unique violation is thrown as PostgreSQL reported it, for the caller to recognise.
+ *
+ * The function knows numbers and "any" (null) only. {@link STREAM_EXISTS} is passed as "any": the
+ * caller has seen the stream with events, and a stream never loses its events, so whatever
+ * version it is at by now satisfies the expectation.
  */
 export async function appendInOneCall(db: Kysely<EventfoldTables>, attempt: AppendTry): Promise<AppendOutcome> {
   const { stream, expected, events, lockStream } = attempt;
@@ -34,7 +38,7 @@ export async function appendInOneCall(db: Kysely<EventfoldTables>, attempt: Appe
     payloads[index] = event.payload;
     metadata[index] = event.metadataText;
   });
-  const expectedParameter = expected === ANY_VERSION ? null : expected === NO_STREAM ? 0 : expected;
+  const expectedParameter = expected === ANY_VERSION || expected === STREAM_EXISTS ? null : expected === NO_STREAM ? 0 : expected;
   const parameters = [stream.type, stream.id, expectedParameter, lockStream, ids, types, schemaVersions, payloads, metadata];
   const query: CompiledQuery<AppendRow> = CompiledQuery.raw(CALL_APPEND_FUNCTION_SQL, parameters);
   let rows: AppendRow[];

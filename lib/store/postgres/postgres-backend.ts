@@ -7,7 +7,10 @@ import type { ColumnTypes } from '../backend/column-types';
 import { errorCodeOf } from '../backend/error-code';
 import type { StoreBackend } from '../backend/store-backend';
 import type { UniqueViolation } from '../backend/unique-violation';
+import { ConcurrencyError } from '../concurrency-error';
+import { currentVersion } from '../current-version';
 import { EventLogQueries, type StoredRow } from '../event-log-queries';
+import { STREAM_EXISTS } from '../expected-version';
 import type { EventfoldTables } from '../schema';
 import { tupleOfStoredRow, type StoredEventTuple } from '../stored-event-tuple';
 import { addTransactionIds } from './add-transaction-ids';
@@ -16,6 +19,7 @@ import { AppendNotifier } from './append-notifier';
 import { findHorizonStall } from './find-horizon-stall';
 import type { HorizonStall } from './horizon-stall';
 import { appendInOneCall } from './append-in-one-call';
+import { lockInlineWork } from './lock-inline-work';
 import { addAppendFunction } from './add-append-function';
 import { listenForAppends } from './listen-for-appends';
 import { READABLE_HEAD } from './log-horizon';
@@ -75,9 +79,40 @@ export class PostgresBackend implements StoreBackend {
     return (await this.db.executeQuery(query)).rows.map(tupleOfStoredRow);
   }
 
-  /** One statement, `eventfold_append`, which commits on its own: see `append-function-sql.ts`. */
+  /**
+   * One statement, `eventfold_append`, which commits on its own: see `append-function-sql.ts`.
+   * An append expecting {@link STREAM_EXISTS} first reads whether the stream has events, as the
+   * function takes no such expectation; once it has, it keeps them, so the read cannot go stale.
+   */
   async append(attempt: AppendTry): Promise<AppendOutcome> {
+    await this.assertStreamExistsIfExpected(this.db, attempt);
     const outcome = await appendInOneCall(this.db, attempt);
+    this.notifier.notify();
+    return outcome;
+  }
+
+  /**
+   * The same `eventfold_append` call, in a transaction of its own with `alsoInTransaction` after
+   * it. The call reserves positions before anything else the transaction writes, as the log's
+   * horizon needs; the transaction stays open while the inline work runs, which holds the
+   * readable head back for that long.
+   *
+   * `locks` are taken first (see {@link lockInlineWork}): appends commit side by side here, and
+   * two of them folding into one read-model row at once would each write back what it read, one
+   * losing the other's change.
+   */
+  async appendWith(
+    attempt: AppendTry,
+    locks: readonly string[],
+    alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>,
+  ): Promise<AppendOutcome> {
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      await this.assertStreamExistsIfExpected(trx, attempt);
+      if (locks.length > 0) await lockInlineWork(trx, locks);
+      const inserted = await appendInOneCall(trx, attempt);
+      await alsoInTransaction(trx, inserted);
+      return inserted;
+    });
     this.notifier.notify();
     return outcome;
   }
@@ -87,12 +122,20 @@ export class PostgresBackend implements StoreBackend {
   }
 
   /** Through `eventfold_reserve`, as appends draw their positions: see `insert-tombstone.ts`. */
-  insertTombstone(trx: Kysely<EventfoldTables>, stream: StreamRef, tombstone: PreparedEvent): Promise<InsertedEvents> {
+  async insertTombstone(trx: Kysely<EventfoldTables>, stream: StreamRef, tombstone: PreparedEvent, locks: readonly string[]): Promise<InsertedEvents> {
+    if (locks.length > 0) await lockInlineWork(trx, locks);
     return insertTombstone(trx, stream, tombstone);
   }
 
   announceWrite(): void {
     this.notifier.notify();
+  }
+
+  /** `eventfold_append` takes no "stream exists" expectation: it gets "any" after this check. */
+  private async assertStreamExistsIfExpected(db: Kysely<EventfoldTables>, attempt: AppendTry): Promise<void> {
+    if (attempt.expected !== STREAM_EXISTS) return;
+    const version = await currentVersion(db, this.queries, attempt.stream);
+    if (version === 0) throw new ConcurrencyError(attempt.stream, STREAM_EXISTS, 0);
   }
 
   leaseClock(): RawBuilder<number> {

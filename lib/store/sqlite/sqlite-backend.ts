@@ -56,16 +56,31 @@ export class SqliteBackend implements StoreBackend {
   }
 
   append(attempt: AppendTry): Promise<AppendOutcome> {
-    const { stream, expected, events } = attempt;
     // The write lock is held from the transaction's start, so the stream needs no lock of its own.
+    return this.transaction((trx) => this.appendIn(trx, attempt));
+  }
+
+  /** The write lock, held from the transaction's start, orders every append: `locks` need nothing more. */
+  appendWith(
+    attempt: AppendTry,
+    _locks: readonly string[],
+    alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>,
+  ): Promise<AppendOutcome> {
     return this.transaction(async (trx) => {
-      const fromVersion = await currentVersion(trx, this.queries, stream);
-      // SQLite's integers have room past the tombstone's version: the refusal has to be said.
-      if (fromVersion === DELETED_STREAM_VERSION) throw new StreamDeletedError(stream, 'append to');
-      if (!matchesExpectedVersion(expected, fromVersion)) throw new ConcurrencyError(stream, expected, fromVersion);
-      const { positions, recordedAt } = await insertEvents(trx, this.queries, stream, fromVersion, events);
-      return { fromVersion, positions, recordedAt };
+      const outcome = await this.appendIn(trx, attempt);
+      await alsoInTransaction(trx, outcome);
+      return outcome;
     });
+  }
+
+  private async appendIn(trx: Kysely<EventfoldTables>, attempt: AppendTry): Promise<AppendOutcome> {
+    const { stream, expected, events } = attempt;
+    const fromVersion = await currentVersion(trx, this.queries, stream);
+    // SQLite's integers have room past the tombstone's version: the refusal has to be said.
+    if (fromVersion === DELETED_STREAM_VERSION) throw new StreamDeletedError(stream, 'append to');
+    if (!matchesExpectedVersion(expected, fromVersion)) throw new ConcurrencyError(stream, expected, fromVersion);
+    const { positions, recordedAt } = await insertEvents(trx, this.queries, stream, fromVersion, events);
+    return { fromVersion, positions, recordedAt };
   }
 
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
@@ -73,7 +88,8 @@ export class SqliteBackend implements StoreBackend {
   }
 
   /** Under the write lock, the next rowid is after every event: the tombstone is inserted as an append's events are. */
-  insertTombstone(trx: Kysely<EventfoldTables>, stream: StreamRef, tombstone: PreparedEvent): Promise<InsertedEvents> {
+  /** The write lock, held from the transaction's start, orders every write: `locks` need nothing more. */
+  insertTombstone(trx: Kysely<EventfoldTables>, stream: StreamRef, tombstone: PreparedEvent, _locks: readonly string[]): Promise<InsertedEvents> {
     return insertEvents(trx, this.queries, stream, DELETED_STREAM_VERSION - 1, [tombstone]);
   }
 

@@ -15,6 +15,8 @@ import { DeadLetterGone, OperationLeaseLost } from './operation-interruptions';
 import { withOperationLease } from './operation-lease';
 import { storedNamesOf } from './stored-subscriber-names';
 import { readSubscriberStatus, type SubscriberStatusReport } from './subscriber-status-report';
+import { planReset, resetSubscriber, type ResetEnvironment, type SubscriberReset } from './subscriber-reset';
+import { checkStartPosition, type StartPosition } from '../start-position';
 import { checkWholeNumber } from '../../validation/whole-number';
 
 /** Options of {@link SubscriberOperations}. */
@@ -261,6 +263,59 @@ export class SubscriberOperations {
     return halted;
   }
 
+  /**
+   * Moves a handler's checkpoint to `options.to`, so that the next dispatcher that starts it
+   * receives the events from there: back to deliver events again (after fixing a bug in what it
+   * does with them, say), or on to pass over events it should not act on. `to` is a
+   * {@link StartPosition}, as in the subscriber option `startFrom`. The name of a subscriber split
+   * into segments moves every segment's checkpoint to the same position.
+   *
+   * The handler must not be running: the reset takes its leases for its duration. What it had
+   * finished beyond the old checkpoint, unfinished attempts and a halt are forgotten (it is left
+   * `'stopped'`), and the dead letters of the events it will receive again are removed, since
+   * those events are delivered again; dead letters of earlier events stay.
+   *
+   * Projections are refused: their read model already holds the effect of the events they would
+   * receive again. Rebuild them instead.
+   *
+   * @returns each checkpoint moved, from and to, and how many dead letters were removed.
+   * @throws {@link InvalidArgumentError} for a `to` that is no {@link StartPosition}.
+   * @throws {@link UnknownSubscriberError} for a name the database knows no subscriber by.
+   * @throws {@link ProjectionResetError} for a projection.
+   * @throws {@link SubscriberBusyError} while a process runs the subscriber: stop it first.
+   *
+   * @example
+   * ```ts
+   * const { checkpoints } = await operations.reset('shipping-mails', { to: { time: new Date('2026-03-01T00:00:00Z') } });
+   * for (const { subscriber, from, to } of checkpoints) console.log(`${subscriber}: ${from} -> ${to}`);
+   * ```
+   */
+  async reset(subscriber: string, options: { readonly to: StartPosition }): Promise<SubscriberReset> {
+    assertName(subscriber);
+    return resetSubscriber(this.resetEnvironment(), subscriber, resetTarget(options));
+  }
+
+  /**
+   * What {@link SubscriberOperations.reset} would change now, with the same arguments and errors,
+   * changing nothing: the checkpoints it would move, how many events of the log lie between the
+   * old and the new, and the dead letters it would remove. For a confirmation before the reset;
+   * with `'now'` or a time, the new checkpoint may move on by the time the reset runs.
+   *
+   * @example
+   * ```ts
+   * const plan = await operations.planReset('shipping-mails', { to: 'beginning' });
+   * console.log(`${plan.checkpoints[0]?.events} events will be delivered again`);
+   * ```
+   */
+  async planReset(subscriber: string, options: { readonly to: StartPosition }): Promise<SubscriberReset> {
+    assertName(subscriber);
+    return planReset(this.resetEnvironment(), subscriber, resetTarget(options));
+  }
+
+  private resetEnvironment(): ResetEnvironment {
+    return { store: this.store, subscriptions: this.subscriptions, letters: this.letters, leaseMs: this.leaseMs };
+  }
+
   /** Marks the event a subscriber halted on finished, inside the caller's transaction. */
   private async finish(db: Kysely<EventfoldTables>, name: string, owner: string, position: number, after: StatusAfterSettling): Promise<void> {
     if (!(await this.subscriptions.finishHaltedEvent(db, name, owner, position, after.status, after.reason))) throw new OperationLeaseLost(name);
@@ -272,6 +327,13 @@ export class SubscriberOperations {
     if (!letter) throw new DeadLetterNotFoundError(id, await this.letters.ids());
     return letter;
   }
+}
+
+function resetTarget(options: unknown): StartPosition {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('options', "expected an object such as { to: 'beginning' }, { to: { position: 120 } } or { to: { time: date } }.");
+  }
+  return checkStartPosition((options as { to?: unknown }).to, 'options.to');
 }
 
 function assertName(subscriber: unknown): asserts subscriber is string {

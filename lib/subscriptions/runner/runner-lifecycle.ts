@@ -1,5 +1,6 @@
 import { projectionOf } from '../bound-subscriber';
 import { undoRebuild } from '../read-model/undo-rebuild';
+import { ensureStartCheckpoints } from '../start-checkpoint';
 import type { DeadLettering } from './dead-lettering';
 import type { DeliveryHost } from './delivery';
 import type { LeaseKeeper } from './lease-keeper';
@@ -41,11 +42,8 @@ export class RunnerLifecycle {
   /** Takes the lease (or waits for it in standby) and starts catching up from the checkpoint. */
   async start(): Promise<void> {
     const { runner } = this;
-    const { store, subscriptions } = runner.env;
-    // 'now' is after every event committed so far, readable yet or not (on PostgreSQL, see
-    // EventStore.headPosition); an append still committing at this moment counts as before it.
-    const startAt = runner.subscriber.startFrom === 'now' ? (await store.logHorizon()).latest : 0;
-    await subscriptions.ensure(runner.name, runner.subscriber.kind, startAt);
+    const { subscriptions } = runner.env;
+    await ensureStartCheckpoints(runner.env, runner.subscriber);
     // A dispatcher whose start failed elsewhere may have stopped this runner meanwhile.
     if (this.isStopped()) return;
     runner.lease.startTicking(() => this.tick());

@@ -50,6 +50,8 @@ export class SubscriberRunner implements DeliveryHost {
   private pumpScheduled = false;
   /** Live events were offered while work was in flight: the work that ends next takes them at once. */
   private offeredWhileBusy = false;
+  /** A stop began: work in progress finishes, and nothing new starts meanwhile. */
+  private closing = false;
 
   constructor(
     readonly env: RunnerEnvironment,
@@ -151,8 +153,18 @@ export class SubscriberRunner implements DeliveryHost {
     return this.lifecycle.begin();
   }
 
+  /**
+   * Starts nothing new from now on, ahead of {@link SubscriberRunner.stop}: a stop first waits for
+   * the dispatcher's watch and for a renewal of the lease in flight, and an event taken meanwhile
+   * would make the process that is being stopped wait for it too.
+   */
+  stopTaking(): void {
+    this.closing = true;
+  }
+
   /** Lets in-flight work finish, saves the checkpoint and gives up the lease. Safe to call twice. */
   stop(): Promise<void> {
+    this.stopTaking();
     return this.lifecycle.stop();
   }
 
@@ -263,7 +275,7 @@ export class SubscriberRunner implements DeliveryHost {
     try {
       do {
         this.pumpAgain = false;
-        if (!this.isWorking) break;
+        if (!this.isWorking || this.closing) break;
         this.delivery.dispatch();
         this.feed.fill((task) => this.track(task), this.stopping);
         if (this.current === 'catching-up' && !this.feed.isBehind) this.moveTo('live');
