@@ -1,56 +1,19 @@
 import { expect } from 'chai';
-import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { EventStore } from '../../lib';
 import { dropSchemas, postgresUrlOrReportSkip, temporaryFolder, uniqueSchema } from '../support/backends';
-import { GO, type CommandOutcome, type CommandWriterMessage, type ForcedRound, type SharedStore, type WriterReport } from '../support/command-writer-protocol';
+import { type CommandOutcome, type CommandWriterMessage, type ForcedRound, type SharedStore, type WriterReport } from '../support/command-writer-protocol';
 import { Counter, CounterIncremented } from '../support/counter';
 import { collect } from '../support/expect-rejection';
+import { WriterProcess } from '../support/writer-process';
 
 const script = join(__dirname, '..', 'support', 'command-writer.js');
 const counterStream = { type: 'Counter', id: 'shared' };
 
 /** A writer process (see command-writer.ts), and what it has told the spec so far. */
-class Writer {
-  private readonly child: ChildProcess;
-  private readonly inbox: CommandWriterMessage[] = [];
-  private waiting: { resolve: (message: CommandWriterMessage) => void; reject: (error: Error) => void } | undefined;
-  private failure: Error | undefined;
-  private errors = '';
-
-  constructor(
-    readonly name: string,
-    args: string[],
-  ) {
-    this.child = fork(script, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-    this.child.stderr?.on('data', (chunk) => (this.errors += chunk));
-    this.child.on('message', (message: CommandWriterMessage) => {
-      if (this.waiting) this.waiting.resolve(message);
-      else this.inbox.push(message);
-      this.waiting = undefined;
-    });
-    this.child.on('exit', (code, signal) => {
-      if (code === 0) return;
-      this.failure = new Error(`writer ${name} ended (${code ?? signal}) before it reported: ${this.errors}`);
-      this.waiting?.reject(this.failure);
-    });
-  }
-
-  /** The writer's next message, once it sends it. */
-  next(): Promise<CommandWriterMessage> {
-    const message = this.inbox.shift();
-    if (message) return Promise.resolve(message);
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
-  }
-
-  go(): void {
-    this.child.send(GO);
-  }
-
-  /** Ends the process if the spec failed before it did. */
-  kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+class Writer extends WriterProcess<CommandWriterMessage> {
+  constructor(name: string, args: string[]) {
+    super(script, name, args);
   }
 }
 

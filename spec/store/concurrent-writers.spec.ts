@@ -1,52 +1,18 @@
 import { expect } from 'chai';
-import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { EventStore } from '../../lib';
 import { temporaryFolder } from '../support/backends';
-import { GO, type WriterMessage, type WriterReport } from '../support/concurrent-writer-protocol';
+import { type WriterMessage, type WriterReport } from '../support/concurrent-writer-protocol';
 import { OrderFilled } from '../support/domain';
 import { collect } from '../support/expect-rejection';
+import { WriterProcess } from '../support/writer-process';
 
 const script = join(__dirname, '..', 'support', 'concurrent-writer.js');
 
 /** A writer process (see concurrent-writer.ts), and what it has told the spec so far. */
-class Writer {
-  private readonly child: ChildProcess;
-  private readonly inbox: WriterMessage[] = [];
-  private waiting: { resolve: (message: WriterMessage) => void; reject: (error: Error) => void } | undefined;
-  private failure: Error | undefined;
-  private errors = '';
-
-  constructor(args: string[]) {
-    this.child = fork(script, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-    this.child.stderr?.on('data', (chunk) => (this.errors += chunk));
-    this.child.on('message', (message: WriterMessage) => {
-      if (this.waiting) this.waiting.resolve(message);
-      else this.inbox.push(message);
-      this.waiting = undefined;
-    });
-    this.child.on('exit', (code, signal) => {
-      if (code === 0) return;
-      this.failure = new Error(`writer ${args[1]} ended (${code ?? signal}) before it reported: ${this.errors}`);
-      this.waiting?.reject(this.failure);
-    });
-  }
-
-  /** The writer's next message, once it sends it. */
-  next(): Promise<WriterMessage> {
-    const message = this.inbox.shift();
-    if (message) return Promise.resolve(message);
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
-  }
-
-  go(): void {
-    this.child.send(GO);
-  }
-
-  /** Ends the process if the spec failed before it did. */
-  kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+class Writer extends WriterProcess<WriterMessage> {
+  constructor(name: string, args: string[]) {
+    super(script, name, args);
   }
 }
 
@@ -77,7 +43,7 @@ describe('Two processes appending to one stream of one SQLite file', function ()
 
   it('loses and duplicates nothing; an append on a version the other writer moved meets a ConcurrencyError', async () => {
     const file = join(folder.path, 'shared.db');
-    const writers = ['a', 'b'].map((name) => new Writer([file, name, String(quota), String(forcedRounds)]));
+    const writers = ['a', 'b'].map((name) => new Writer(name, [file, name, String(quota), String(forcedRounds)]));
     let reports: WriterReport[];
     try {
       // Both open the new file at once, racing to create its schema.

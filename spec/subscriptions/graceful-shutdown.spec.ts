@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Dispatcher, EventHandler, EventStore, InvalidArgumentError, On, type DispatcherOptions, type HandlerContext } from '../../lib';
-import { dropSchemas, forEachBackend, postgresUrlOrReportSkip, temporaryFolder, uniqueSchema } from '../support/backends';
+import { Dispatcher, EventHandler, InvalidArgumentError, On, type DispatcherOptions, type HandlerContext } from '../../lib';
+import { forEachBackend, postgresUrlOrReportSkip, temporaryFolder } from '../support/backends';
 import { expectRejection } from '../support/expect-rejection';
+import { processDatabases, type OpenedProcessDatabase } from '../support/process-databases';
 import { Deposit } from '../support/subscriber-fixtures';
 
 const script = join(__dirname, '..', 'support', 'shutdown-process.js');
@@ -43,31 +44,6 @@ function start(args: string[]): Run {
   return { child, printed, exited, output: () => output };
 }
 
-/** A database the shutdown process can open: an SQLite file, or a schema of the PostgreSQL server. */
-interface Database {
-  readonly name: string;
-  open(folder: string): Promise<{ store: EventStore; args: string[]; dispose: () => Promise<void> }>;
-}
-
-const sqlite: Database = {
-  name: 'SQLite',
-  async open(folder) {
-    const file = join(folder, 'shutdown.db');
-    return { store: await EventStore.open({ sqlite: file, events: [Deposit] }), args: [file, '-'], dispose: async () => undefined };
-  },
-};
-
-function postgres(url: string): Database {
-  return {
-    name: 'PostgreSQL',
-    async open() {
-      const schema = uniqueSchema();
-      const store = await EventStore.open({ postgres: url, schema, poolSize: 2, events: [Deposit] });
-      return { store, args: [url, schema], dispose: () => dropSchemas(url, [schema]) };
-    },
-  };
-}
-
 const EVENTS = 20;
 /** The event the process is handling when the signal comes. */
 const HOLD = 8;
@@ -86,11 +62,11 @@ class Recorder {
 // The signals are listened to once Dispatcher.start has resolved, which the process prints as
 // 'started': on PostgreSQL it may reach the held event first.
 const url = postgresUrlOrReportSkip();
-for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
+for (const database of processDatabases('shutdown.db', url)) {
   describe(`Dispatcher option stopOnSignals [${database.name}]`, function () {
     this.timeout(60_000);
     let folder: ReturnType<typeof temporaryFolder>;
-    let opened: Awaited<ReturnType<Database['open']>>;
+    let opened: OpenedProcessDatabase;
     let handledFile: string;
     let run: Run | undefined;
     const dispatchers: Dispatcher[] = [];

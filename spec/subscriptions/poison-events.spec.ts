@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventStore, type DeadLetter, type SubscriberStats } from '../../lib';
-import { dropSchemas, postgresUrlOrReportSkip, temporaryFolder, uniqueSchema } from '../support/backends';
+import { type DeadLetter, type SubscriberStats } from '../../lib';
+import { postgresUrlOrReportSkip, temporaryFolder } from '../support/backends';
+import { processDatabases, type OpenedProcessDatabase } from '../support/process-databases';
 import { createTotalsTable, Deposit, readTotals } from '../support/subscriber-fixtures';
 
 const script = join(__dirname, '..', 'support', 'poison-process.js');
@@ -33,42 +34,17 @@ function runOnce(args: string[]): Promise<Report | 'killed'> {
   });
 }
 
-/** A database the poison process can open: an SQLite file, or a schema of the PostgreSQL server. */
-interface Database {
-  readonly name: string;
-  open(folder: string): Promise<{ store: EventStore; args: string[]; dispose: () => Promise<void> }>;
-}
-
-const sqlite: Database = {
-  name: 'SQLite',
-  async open(folder) {
-    const file = join(folder, 'poison.db');
-    return { store: await EventStore.open({ sqlite: file, events: [Deposit] }), args: [file, '-'], dispose: async () => undefined };
-  },
-};
-
-function postgres(url: string): Database {
-  return {
-    name: 'PostgreSQL',
-    async open() {
-      const schema = uniqueSchema();
-      const store = await EventStore.open({ postgres: url, schema, poolSize: 2, events: [Deposit] });
-      return { store, args: [url, schema], dispose: () => dropSchemas(url, [schema]) };
-    },
-  };
-}
-
 const EVENTS = 30;
 /** Amounts are 1 to 30, one per event; this one kills the process. */
 const POISON = 17;
 const MAX_CRASHES = 3;
 
 const url = postgresUrlOrReportSkip();
-for (const database of url ? [sqlite, postgres(url)] : [sqlite]) {
+for (const database of processDatabases('poison.db', url)) {
   describe(`Poison events [${database.name}]`, function () {
     this.timeout(120_000);
     let folder: ReturnType<typeof temporaryFolder>;
-    let opened: Awaited<ReturnType<Database['open']>>;
+    let opened: OpenedProcessDatabase;
     let poisonPosition: number;
     beforeEach(async () => {
       folder = temporaryFolder();

@@ -37,6 +37,3 @@ export type CommandWriterMessage =
   | { readonly step: 'outcome'; readonly round: ForcedRound; readonly outcome: CommandOutcome }
   | { readonly step: 'racing' }
   | { readonly step: 'done'; readonly report: WriterReport };
-
-/** What the spec tells a writer: take the step you announced. */
-export const GO = 'go';

@@ -14,31 +14,13 @@
 //    retries and the default backoff, racing the others; then it sends its report and leaves.
 import 'reflect-metadata';
 import { ConcurrencyError, EventStore, type Repository, type UpdateOptions } from '../../lib';
-import { GO, type CommandOutcome, type CommandWriterMessage, type ForcedRound, type SharedStore } from './command-writer-protocol';
+import { type CommandOutcome, type CommandWriterMessage, type ForcedRound, type SharedStore } from './command-writer-protocol';
+import { stepChannel } from './step-channel';
 import { Counter } from './counter';
 
 const COUNTER_ID = 'shared';
 
-/** Announces the next step and resolves when the spec says to take it. */
-async function announce(message: CommandWriterMessage): Promise<void> {
-  const go = new Promise<void>((resolve) => {
-    const listen = (order: unknown) => {
-      if (order !== GO) return;
-      process.off('message', listen);
-      resolve();
-    };
-    process.on('message', listen);
-  });
-  await send(message);
-  await go;
-}
-
-/** Sends `message` to the spec; resolves once it is sent. */
-function send(message: CommandWriterMessage): Promise<void> {
-  const channel = process.send?.bind(process);
-  if (!channel) throw new Error('command-writer.js runs as a child process forked with an IPC channel');
-  return new Promise((resolve, reject) => channel(message, undefined, undefined, (error) => (error ? reject(error) : resolve())));
-}
+const { send, announce } = stepChannel<CommandWriterMessage>('command-writer.js');
 
 /** Runs one increment, counting the decisions it takes, and tells how it ended. */
 async function increment(

@@ -20,6 +20,3 @@ export type WriterMessage =
   | { readonly step: 'read'; readonly version: number }
   | { readonly step: 'racing' }
   | { readonly step: 'done'; readonly report: WriterReport };
-
-/** What the spec tells a writer: take the step you announced. */
-export const GO = 'go';

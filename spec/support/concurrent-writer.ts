@@ -15,31 +15,13 @@
 import 'reflect-metadata';
 import { v7 as uuidv7 } from 'uuid';
 import { ConcurrencyError, EventStore } from '../../lib';
-import { GO, type Outcome, type WriterMessage } from './concurrent-writer-protocol';
+import { type Outcome, type WriterMessage } from './concurrent-writer-protocol';
+import { stepChannel } from './step-channel';
 import { OrderFilled } from './domain';
 
 const stream = { type: 'Order', id: 'shared' };
 
-/** Announces the next step and resolves when the spec says to take it. */
-async function announce(message: WriterMessage): Promise<void> {
-  const go = new Promise<void>((resolve) => {
-    const listen = (order: unknown) => {
-      if (order !== GO) return;
-      process.off('message', listen);
-      resolve();
-    };
-    process.on('message', listen);
-  });
-  await send(message);
-  await go;
-}
-
-/** Sends `message` to the spec; resolves once it is sent. */
-function send(message: WriterMessage): Promise<void> {
-  const channel = process.send?.bind(process);
-  if (!channel) throw new Error('concurrent-writer.js runs as a child process forked with an IPC channel');
-  return new Promise((resolve, reject) => channel(message, undefined, undefined, (error) => (error ? reject(error) : resolve())));
-}
+const { send, announce } = stepChannel<WriterMessage>('concurrent-writer.js');
 
 async function main(): Promise<void> {
   const [file, name, quotaText, roundsText] = process.argv.slice(2);
