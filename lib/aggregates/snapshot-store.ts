@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { unlessArchived } from '../store/lifecycle/archived-streams';
-import { SNAPSHOTS_TABLE, type EventfoldTables } from '../store/schema';
+import { EVENTS_TABLE, SNAPSHOTS_TABLE, type EventfoldTables } from '../store/schema';
 import type { StreamRef } from '../store/stream-ref';
 
 /** A stored snapshot: the state of a stream's aggregate right after `streamVersion`. */
@@ -50,6 +50,26 @@ export class SnapshotStore {
             taken_at: row.taken_at,
           })
           .where(`${SNAPSHOTS_TABLE}.stream_version`, '<=', row.stream_version),
+      )
+      .execute();
+    // The snapshot is written after its events committed, so the stream may have been deleted in
+    // between, and deleting removes its snapshot: a snapshot of state that was erased must not
+    // come back. Whichever of this check and the deletion runs last removes it.
+    await this.db
+      .deleteFrom(SNAPSHOTS_TABLE)
+      .where('stream_type', '=', stream.type)
+      .where('stream_id', '=', stream.id)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom(EVENTS_TABLE)
+              .select('position')
+              .where('stream_type', '=', stream.type)
+              .where('stream_id', '=', stream.id)
+              .where('stream_version', '=', row.stream_version),
+          ),
+        ),
       )
       .execute();
   }

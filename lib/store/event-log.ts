@@ -12,7 +12,7 @@ import type { InAppendTransaction } from './in-append-transaction';
 import type { CommonStoreOptions } from './event-store-options';
 import { assertExpectedVersion, ANY_VERSION } from './expected-version';
 import { isNewEvent, type AppendOptions, type AppendResult, type NewEvent } from './new-event';
-import { prepareEvents } from './prepare-events';
+import { prepareEvents, type PreparedEvent } from './prepare-events';
 import { describeValue } from './describe-value';
 import { optionsObject } from './options-object';
 import { checkPointInTime, recordedAtBound } from './point-in-time';
@@ -27,7 +27,7 @@ import { assertStreamRef, type StreamRef } from './stream-ref';
 import { isPlainObject } from './plain-object';
 import { HiddenStreams } from './lifecycle/archived-streams';
 import { refusingArchived } from './lifecycle/refusing-archived';
-import { StreamDeleted } from './lifecycle/stream-deleted';
+import { STREAM_DELETED_EVENT, StreamDeleted } from './lifecycle/stream-deleted';
 import { streamStateOf, type StreamState } from './lifecycle/stream-state';
 import { StoredEventDecoder } from './stored-event-decoder';
 import type { StoredEventTuple } from './stored-event-tuple';
@@ -134,7 +134,8 @@ export class EventLog<DB = any> {
    * );
    * ```
    * @throws {@link ConcurrencyError} if the stream is not at the expected version.
-   * @throws {@link InvalidArgumentError} or {@link UnregisteredEventError} for bad input; nothing is written.
+   * @throws {@link InvalidArgumentError} or {@link UnregisteredEventError} for bad input (a
+   * {@link StreamDeleted} among the events included: only `deleteStream` writes one); nothing is written.
    * @throws {@link InlineProjectionError} if one of the store's inline projections failed on the events; nothing is written.
    */
   async append(stream: StreamRef, events: ReadonlyArray<object | NewEvent>, options?: AppendOptions): Promise<AppendResult> {
@@ -144,6 +145,7 @@ export class EventLog<DB = any> {
     const expected = expectedVersion === undefined ? ANY_VERSION : expectedVersion;
     assertExpectedVersion(expected, 'options.expectedVersion');
     const prepared = prepareEvents(this.registry, events, metadata);
+    assertNoTombstone(prepared);
     this.appendsInFlight++;
     let result: AppendResult;
     try {
@@ -490,5 +492,21 @@ export class EventLog<DB = any> {
   /** @internal Throws {@link StoreClosedError} once the log is closed. */
   protected assertOpen(operation: string): void {
     if (this.closed) throw new StoreClosedError(operation);
+  }
+}
+
+/**
+ * Refuses a {@link StreamDeleted} in an append: subscribers take one as the word that a stream's
+ * events are gone and erase what they kept of it, so one written beside a living stream would
+ * erase read models of data that is still there.
+ */
+function assertNoTombstone(events: readonly PreparedEvent[]): void {
+  for (const event of events) {
+    if (event.type === STREAM_DELETED_EVENT) {
+      throw new InvalidArgumentError(
+        'events',
+        `${STREAM_DELETED_EVENT} is written by store.deleteStream(stream) only, which removes the stream's events with it; it cannot be appended or published.`,
+      );
+    }
   }
 }

@@ -4,6 +4,7 @@ import type { EventRegistry } from '../events/event-registry';
 import { parseJsonSafely } from '../events/safe-json';
 import { CorruptEventError, UndecodableEventError, type StoredEventLocation } from '../events/undecodable-event-error';
 import type { HiddenStreams } from './lifecycle/archived-streams';
+import { DELETED_STREAM_VERSION } from './lifecycle/deleted-stream-version';
 import type { UndecodableHandling } from './read-events';
 import type { RecordedEvent } from './recorded-event';
 import type { StoredEventTuple } from './stored-event-tuple';
@@ -42,7 +43,9 @@ export class StoredEventDecoder {
    * events, or when its stream is hidden.
    */
   decode(row: StoredEventTuple): RecordedEvent | undefined {
-    if (this.hidden?.has(row[2], row[3])) {
+    // A tombstone is never hidden: the set of archived streams may have been read before the
+    // stream was deleted, and a subscriber that passed over it would keep what was erased.
+    if (this.hidden?.has(row[2], row[3]) && Number(row[4]) !== DELETED_STREAM_VERSION) {
       this.onHidden?.(row);
       return undefined;
     }

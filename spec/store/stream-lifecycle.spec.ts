@@ -24,6 +24,7 @@ import {
   type HandlerContext,
   type ProjectionContext,
 } from '../../lib';
+import { SnapshotStore } from '../../lib/aggregates/snapshot-store';
 import { dropSchemas, forEachBackend, postgresUrlOrReportSkip, uniqueSchema } from '../support/backends';
 import { holdTransaction, type OpenTransaction } from '../support/open-transaction';
 import { collect, expectRejection } from '../support/expect-rejection';
@@ -257,6 +258,42 @@ forEachBackend('Stream lifecycle: delete', (backend) => {
     }
     await expectRejection(store.publish(new Deposited(4), { stream: alice }), StreamDeletedError);
     expect((await collect(store.readStream(alice))).map((recorded) => recorded.type)).to.deep.equal(['$StreamDeleted']);
+  });
+
+  it('refuses a StreamDeleted in an append or a publish: only deleteStream writes one', async () => {
+    const store = await backend.open({ events: [Deposited] });
+    await deposit(store, alice, 1);
+    const forged = new StreamDeleted('Account', 'alice', 1, null);
+    const appended = await expectRejection(store.append(bob, [new Deposited(2), forged]), InvalidArgumentError);
+    expect(appended.message).to.contain('store.deleteStream');
+    await expectRejection(store.publish(forged), InvalidArgumentError);
+    expect(await logOf(store)).to.deep.equal(['alice@1']);
+    expect(await store.streamState(alice)).to.equal('active');
+  });
+
+  it('hands subscribers the tombstone of a deleted stream even where the stream is still marked archived', async () => {
+    const store = await backend.open({ events: [Deposited] });
+    await deposit(store, alice, 1);
+    await deposit(store, bob, 2);
+    const tombstone = await store.deleteStream(alice);
+    // What a reader that listed the archived streams just before the deletion goes on believing.
+    await store.db.insertInto('eventfold_archived_streams').values({ stream_type: 'Account', stream_id: 'alice', archived_at: new Date().toISOString() }).execute();
+
+    expect(await logOf(store)).to.deep.equal(['bob@2', `alice@${tombstone.position}`]);
+    const recorder = new LedgerRecorder();
+    const dispatcher = await Dispatcher.start(store, [recorder]);
+    await dispatcher.idle();
+    await dispatcher.stop();
+    expect(recorder.seen).to.deep.equal(['bob@2', `deleted alice@${tombstone.position}`]);
+  });
+
+  it('removes a snapshot written after its stream was deleted', async () => {
+    const store = await backend.open({ events: [Deposited] });
+    await deposit(store, alice, 1, 2);
+    await store.deleteStream(alice);
+    // A save that committed before the deletion writes its snapshot after it.
+    await new SnapshotStore(store.db).save(alice, { streamVersion: 2, snapshotVersion: 1, state: '{"balance":3}' });
+    expect(await store.db.selectFrom('eventfold_snapshots').select('stream_id').execute()).to.deep.equal([]);
   });
 
   it('refuses to load, save, archive or restore a deleted aggregate, and removes its snapshot', async () => {

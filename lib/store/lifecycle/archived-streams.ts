@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import type { StoreBackend } from '../backend/store-backend';
 import { currentVersion } from '../current-version';
-import { ARCHIVED_STREAMS_TABLE, type EventfoldTables } from '../schema';
+import { ARCHIVED_STREAMS_TABLE, EVENTS_TABLE, type EventfoldTables } from '../schema';
 import type { StreamRef } from '../stream-ref';
 import { DELETED_STREAM_VERSION } from './deleted-stream-version';
 import { StreamDeletedError } from './stream-deleted-error';
@@ -20,11 +20,17 @@ export async function archiveStream(backend: StoreBackend, stream: StreamRef): P
     const version = await currentVersion(trx, backend.queries, stream);
     if (version === DELETED_STREAM_VERSION) throw new StreamDeletedError(stream, 'archive');
     if (version === 0) throw new InvalidArgumentError('stream', `${stream.type}/${stream.id} has no events, so there is nothing to archive.`);
-    await trx
-      .insertInto(ARCHIVED_STREAMS_TABLE)
-      .values({ stream_type: stream.type, stream_id: stream.id, archived_at: new Date().toISOString() })
-      .onConflict((conflict) => conflict.columns(['stream_type', 'stream_id']).doNothing())
-      .execute();
+    // Only while the stream has no tombstone: on PostgreSQL a deletion can commit after the read
+    // above, and its stream must not stay marked archived (its tombstone would then be hidden
+    // from readStream).
+    await sql`
+      insert into ${sql.table(ARCHIVED_STREAMS_TABLE)} (stream_type, stream_id, archived_at)
+      select ${stream.type}, ${stream.id}, ${new Date().toISOString()}
+      where not exists (
+        select 1 from ${sql.table(EVENTS_TABLE)} as tombstone
+        where tombstone.stream_type = ${stream.type} and tombstone.stream_id = ${stream.id} and tombstone.stream_version = ${DELETED_STREAM_VERSION}
+      )
+      on conflict (stream_type, stream_id) do nothing`.execute(trx);
   });
 }
 

@@ -1,5 +1,8 @@
 import { DomainEvent } from '../../events/domain-event.decorator';
 
+/** The registered name of {@link StreamDeleted}. */
+export const STREAM_DELETED_EVENT = '$StreamDeleted';
+
 /**
  * Recorded by {@link EventStore.deleteStream} in place of a deleted stream's events: the stream's
  * tombstone. It is an event of the deleted stream itself (its `streamType` and `streamId`), at
@@ -19,7 +22,7 @@ import { DomainEvent } from '../../events/domain-event.decorator';
  * }
  * ```
  */
-@DomainEvent('$StreamDeleted')
+@DomainEvent(STREAM_DELETED_EVENT)
 export class StreamDeleted {
   constructor(
     /** The type of the deleted stream. */

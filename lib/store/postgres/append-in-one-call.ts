@@ -20,8 +20,9 @@ interface AppendRow {
  * is at. A unique violation is thrown as PostgreSQL reported it, for the caller to recognise.
  *
  * The function knows numbers and "any" (null) only. {@link STREAM_EXISTS} is passed as "any": the
- * caller has seen the stream with events, and a stream never loses its events, so whatever
- * version it is at by now satisfies the expectation.
+ * caller has seen the stream with events, and a stream only loses its events by being deleted,
+ * which leaves its tombstone at the highest version; an append after that fails (and is reported
+ * as `StreamDeletedError`), so whatever version it is at by now satisfies the expectation.
  */
 export async function appendInOneCall(db: Kysely<EventfoldTables>, attempt: AppendTry): Promise<AppendOutcome> {
   const { stream, expected, events, lockStream } = attempt;

@@ -82,7 +82,8 @@ export class PostgresBackend implements StoreBackend {
   /**
    * One statement, `eventfold_append`, which commits on its own: see `append-function-sql.ts`.
    * An append expecting {@link STREAM_EXISTS} first reads whether the stream has events, as the
-   * function takes no such expectation; once it has, it keeps them, so the read cannot go stale.
+   * function takes no such expectation. A stream with events keeps them unless it is deleted, and
+   * an append to a deleted stream fails anyway, so the read cannot go stale.
    */
   async append(attempt: AppendTry): Promise<AppendOutcome> {
     await this.assertStreamExistsIfExpected(this.db, attempt);
