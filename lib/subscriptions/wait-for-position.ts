@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import { describeValue } from '../store/describe-value';
+import { MAX_TIMER_DELAY_MS } from '../validation/timer-delay';
 import type { AppendResult } from '../store/new-event';
 import type { SubscriberRunner } from './runner/subscriber-runner';
 import { PositionNotReachedError, type LaggingSubscriber } from './subscriber-errors';
@@ -15,7 +16,7 @@ import { withinDeadline } from './within-deadline';
  * ```
  */
 export interface WaitForOptions {
-  /** How long to wait at most, in milliseconds. Defaults to 5000. */
+  /** How long to wait at most, in milliseconds, up to 2147483647 (about 24.8 days). Defaults to 5000. */
   readonly timeoutMs?: number;
   /**
    * The subscribers to wait for, by name: a subscriber split into segments stands for all its
@@ -140,8 +141,8 @@ export function checkWaitForOptions(options: WaitForOptions): number {
     throw new InvalidArgumentError('options', `expected an object of options or nothing, got ${describeValue(options)}.`);
   }
   const timeoutMs = options.timeoutMs ?? 5000;
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0) {
-    throw new InvalidArgumentError('options.timeoutMs', `expected milliseconds >= 0, got ${describeValue(timeoutMs)}.`);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMER_DELAY_MS) {
+    throw new InvalidArgumentError('options.timeoutMs', `expected whole milliseconds from 0 to ${MAX_TIMER_DELAY_MS}, got ${describeValue(timeoutMs)}.`);
   }
   return timeoutMs;
 }
