@@ -53,31 +53,54 @@ export interface PositionWait {
 export async function waitForPosition(runners: readonly SubscriberRunner[], wait: PositionWait): Promise<void> {
   const { position, timeoutMs, pollIntervalMs } = wait;
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    wait.assertRunning();
-    const lagging = await laggingBehind(runners, wait);
-    if (lagging.length === 0) return;
-    if (lagging.some(({ subscriber }) => subscriber.haltedReason !== undefined)) {
-      throw new PositionNotReachedError(
-        position,
-        timeoutMs,
-        lagging.map(({ subscriber }) => subscriber),
-        false,
-      );
+  // One waiter per runner working here for the whole call, not one per poll round: a round that
+  // ends on the poll interval leaves the waiters of the runners here pending, and they are
+  // waited on again in the next round. A runner gets a new one only once its waiter settled
+  // (it stopped working here, then took the lease again). Every waiter is released when the
+  // call ends, by timeout or otherwise.
+  const here = new Map<SubscriberRunner, { readonly progress: Promise<void>; settled: boolean }>();
+  const release = new AbortController();
+  const waiterOf = (runner: SubscriberRunner): Promise<void> => {
+    const current = here.get(runner);
+    if (current && !current.settled) return current.progress;
+    const waiter = { progress: runner.waitFor(position, release.signal), settled: false };
+    void waiter.progress.then(() => (waiter.settled = true));
+    here.set(runner, waiter);
+    return waiter.progress;
+  };
+  try {
+    for (;;) {
+      wait.assertRunning();
+      const lagging = await laggingBehind(runners, wait);
+      if (lagging.length === 0) return;
+      if (lagging.some(({ subscriber }) => subscriber.haltedReason !== undefined)) {
+        throw new PositionNotReachedError(
+          position,
+          timeoutMs,
+          lagging.map(({ subscriber }) => subscriber),
+          false,
+        );
+      }
+      if (Date.now() >= deadline)
+        throw new PositionNotReachedError(
+          position,
+          timeoutMs,
+          lagging.map(({ subscriber }) => subscriber),
+          true,
+        );
+      const working = lagging.flatMap(({ runner }) => (runner.isWorking ? [waiterOf(runner)] : []));
+      // A runner's waiter also resolves when it stops working here (halted, lost its lease): the
+      // next round sees why. Saved checkpoints of the others are read again after a poll interval.
+      const progress =
+        working.length === lagging.length
+          ? Promise.all(working)
+          : working.length === 0
+            ? delay(pollIntervalMs)
+            : Promise.race([Promise.all(working), delay(pollIntervalMs)]);
+      await withinDeadline(progress, deadline, undefined);
     }
-    if (Date.now() >= deadline)
-      throw new PositionNotReachedError(
-        position,
-        timeoutMs,
-        lagging.map(({ subscriber }) => subscriber),
-        true,
-      );
-    const here = lagging.flatMap(({ runner }) => (runner.isWorking ? [runner.waitFor(position)] : []));
-    // A runner's waiter also resolves when it stops working here (halted, lost its lease): the
-    // next round sees why. Saved checkpoints of the others are read again after a poll interval.
-    const progress =
-      here.length === lagging.length ? Promise.all(here) : here.length === 0 ? delay(pollIntervalMs) : Promise.race([Promise.all(here), delay(pollIntervalMs)]);
-    await withinDeadline(progress, deadline, undefined);
+  } finally {
+    release.abort();
   }
 }
 
