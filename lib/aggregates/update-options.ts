@@ -3,6 +3,7 @@ import { encodeMetadata } from '../events/encode-metadata';
 import type { EventMetadata } from '../events/event-metadata';
 import { describeValue } from '../store/describe-value';
 import { optionsObject } from '../store/options-object';
+import { MAX_TIMER_DELAY_MS } from '../validation/timer-delay';
 
 /** The most retries {@link UpdateOptions.retries} takes: past that, a stream is too busy to win by trying. */
 export const MAX_UPDATE_RETRIES = 100;
@@ -86,8 +87,9 @@ function checkBackoff(backoff: ConflictBackoff | undefined): BackoffPolicy {
   };
   for (const field of ['initialDelayMs', 'maxDelayMs'] as const) {
     const value: unknown = policy[field];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new InvalidArgumentError(`options.backoff.${field}`, `expected milliseconds >= 0, got ${describeValue(value)}.`);
+    // A delay past what Node's timers take would fire after 1 ms instead.
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_DELAY_MS) {
+      throw new InvalidArgumentError(`options.backoff.${field}`, `expected milliseconds from 0 to ${MAX_TIMER_DELAY_MS}, got ${describeValue(value)}.`);
     }
   }
   const { factor, jitter }: { factor: unknown; jitter: unknown } = policy;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import { MAX_TIMER_DELAY_MS } from '../validation/timer-delay';
 import { checkWholeNumber } from '../validation/whole-number';
 import { describeValue } from './describe-value';
 import { NotReadableError } from './not-readable-error';
@@ -31,8 +32,8 @@ export type LogHorizon = { readonly readable: number; readonly latest: number };
 export async function waitForReadable(readHorizon: () => Promise<LogHorizon>, options: WaitForReadableOptions | undefined): Promise<void> {
   const { position: given, timeoutMs = 30_000 } = optionsObject(options);
   if (given !== undefined) checkWholeNumber(given, 'options.position');
-  if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs < 0) {
-    throw new InvalidArgumentError('options.timeoutMs', `expected whole milliseconds >= 0, got ${describeValue(timeoutMs)}.`);
+  if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMER_DELAY_MS) {
+    throw new InvalidArgumentError('options.timeoutMs', `expected whole milliseconds from 0 to ${MAX_TIMER_DELAY_MS}, got ${describeValue(timeoutMs)}.`);
   }
   const deadline = Date.now() + timeoutMs;
   let position = given;

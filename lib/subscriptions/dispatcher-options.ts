@@ -3,6 +3,7 @@ import { describeValue } from '../store/describe-value';
 import type { SubscriberLogger } from './logging/subscriber-logger';
 import { checkShutdownSignals, type ShutdownSignal } from './shutdown/shutdown-signals';
 import type { SignalShutdownSettings } from './shutdown/signal-shutdown';
+import { MAX_TIMER_DELAY_MS } from '../validation/timer-delay';
 import { checkWholeNumber } from '../validation/whole-number';
 
 /** Options of {@link Dispatcher.start}. */
@@ -101,13 +102,13 @@ export function checkDispatcherOptions(options: DispatcherOptions | undefined): 
     throw new InvalidArgumentError('options.onError', `expected a function (error, subscriber) => void, got ${describe(onError)}.`);
   }
   return Object.freeze({
-    leaseMs: wholeNumber(options.leaseMs, 5000, 'options.leaseMs'),
-    pollIntervalMs: wholeNumber(options.pollIntervalMs, 250, 'options.pollIntervalMs'),
+    leaseMs: timerDelay(options.leaseMs, 5000, 'options.leaseMs'),
+    pollIntervalMs: timerDelay(options.pollIntervalMs, 250, 'options.pollIntervalMs'),
     pageSize: wholeNumber(options.pageSize, 1000, 'options.pageSize'),
     processId,
     logger: logger ?? console,
     onError,
-    horizonStallWarnMs: wholeNumber(options.horizonStallWarnMs, 30_000, 'options.horizonStallWarnMs'),
+    horizonStallWarnMs: timerDelay(options.horizonStallWarnMs, 30_000, 'options.horizonStallWarnMs'),
     shutdown: checkShutdownOptions(options),
   });
 }
@@ -118,7 +119,7 @@ function checkShutdownOptions(options: DispatcherOptions): SignalShutdownSetting
   if (onShutdown !== undefined && typeof onShutdown !== 'function') {
     throw new InvalidArgumentError('options.onShutdown', `expected a function (signal) => void | Promise<void>, got ${describe(onShutdown)}.`);
   }
-  const timeoutMs = wholeNumber(shutdownTimeoutMs, 25_000, 'options.shutdownTimeoutMs');
+  const timeoutMs = timerDelay(shutdownTimeoutMs, 25_000, 'options.shutdownTimeoutMs');
   if (signals.length === 0) {
     // Without signals to stop on, these would be silently ignored.
     const unused = onShutdown !== undefined ? 'options.onShutdown' : shutdownTimeoutMs !== undefined ? 'options.shutdownTimeoutMs' : undefined;
@@ -129,6 +130,11 @@ function checkShutdownOptions(options: DispatcherOptions): SignalShutdownSetting
 
 function wholeNumber(value: unknown, fallback: number, argument: string): number {
   return value === undefined ? fallback : checkWholeNumber(value, argument);
+}
+
+/** Milliseconds that end up in a timer: longer than Node's timers take would fire at once. */
+function timerDelay(value: unknown, fallback: number, argument: string): number {
+  return value === undefined ? fallback : checkWholeNumber(value, argument, { max: MAX_TIMER_DELAY_MS });
 }
 
 function isLogger(value: unknown): value is SubscriberLogger {

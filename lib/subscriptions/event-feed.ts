@@ -110,18 +110,21 @@ export class EventFeed {
     const missedBefore = this.missedWhileReading;
     const limit = Math.min(this.pageSize, this.capacity - this.size);
     let count = 0;
+    // Events passed over (archived, undecodable) count toward the limit as much as those handed
+    // out: they take a place in the buffer each. The read is ended from here, where each is
+    // kept, because passing over a whole page yields nothing to the loop below, and the read
+    // would otherwise go on to the next page, and the next, for as long as events are passed
+    // over: a long archived stream would fill memory with placeholders. Ending it on the limit
+    // leaves the rest to the next page; the placeholders kept move the checkpoint past them.
     const keep = (recorded: RecordedEvent) => {
       this.buffer.push(recorded);
       this.lastPosition = recorded.position;
-      count++;
+      if (++count >= limit) void read.return?.();
     };
     const onUndecodable = (error: UndecodableEventError) => keep(placeholderFor(error));
     const onHidden = (row: StoredEventTuple) => keep(hiddenPlaceholderFor(row));
     const read = this.store.readLog({ from: this.lastPosition + 1, pageSize: limit, onUndecodable }, onHidden);
-    for await (const recorded of read) {
-      keep(recorded);
-      if (count >= limit) break;
-    }
+    for await (const recorded of read) keep(recorded);
     // A short page means the head was reached, unless live events were turned away during the
     // read: they may have committed after the page was read, so look again.
     if (count < limit && this.missedWhileReading === missedBefore) this.behind = false;

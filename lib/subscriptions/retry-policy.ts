@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import { MAX_TIMER_DELAY_MS } from '../validation/timer-delay';
 import { checkWholeNumber } from '../validation/whole-number';
 
 /**
@@ -38,8 +39,9 @@ export function retryPolicyOf(options: RetryOptions | undefined, subscriber: str
   const policy = { ...DEFAULTS, ...options };
   const argument = (field: string) => `retry.${field} of subscriber '${subscriber}'`;
   for (const field of ['initialDelayMs', 'maxDelayMs', 'timeoutMs'] as const) {
-    if (!Number.isFinite(policy[field]) || policy[field] < 0)
-      throw new InvalidArgumentError(argument(field), `expected milliseconds >= 0, got ${String(policy[field])}.`);
+    // A delay past what Node's timers take would fire after 1 ms instead.
+    if (!Number.isFinite(policy[field]) || policy[field] < 0 || policy[field] > MAX_TIMER_DELAY_MS)
+      throw new InvalidArgumentError(argument(field), `expected milliseconds from 0 to ${MAX_TIMER_DELAY_MS}, got ${String(policy[field])}.`);
   }
   checkWholeNumber(policy.maxAttempts, argument('maxAttempts'));
   if (!Number.isFinite(policy.factor) || policy.factor < 1) throw new InvalidArgumentError(argument('factor'), `expected a number >= 1, got ${String(policy.factor)}.`);

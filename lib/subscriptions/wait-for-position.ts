@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import { describeValue } from '../store/describe-value';
+import { MAX_TIMER_DELAY_MS } from '../validation/timer-delay';
 import type { AppendResult } from '../store/new-event';
 import type { SubscriberRunner } from './runner/subscriber-runner';
 import { PositionNotReachedError, type LaggingSubscriber } from './subscriber-errors';
@@ -15,7 +16,7 @@ import { withinDeadline } from './within-deadline';
  * ```
  */
 export interface WaitForOptions {
-  /** How long to wait at most, in milliseconds. Defaults to 5000. */
+  /** How long to wait at most, in milliseconds, up to 2147483647 (about 24.8 days). Defaults to 5000. */
   readonly timeoutMs?: number;
   /**
    * The subscribers to wait for, by name: a subscriber split into segments stands for all its
@@ -52,31 +53,54 @@ export interface PositionWait {
 export async function waitForPosition(runners: readonly SubscriberRunner[], wait: PositionWait): Promise<void> {
   const { position, timeoutMs, pollIntervalMs } = wait;
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    wait.assertRunning();
-    const lagging = await laggingBehind(runners, wait);
-    if (lagging.length === 0) return;
-    if (lagging.some(({ subscriber }) => subscriber.haltedReason !== undefined)) {
-      throw new PositionNotReachedError(
-        position,
-        timeoutMs,
-        lagging.map(({ subscriber }) => subscriber),
-        false,
-      );
+  // One waiter per runner working here for the whole call, not one per poll round: a round that
+  // ends on the poll interval leaves the waiters of the runners here pending, and they are
+  // waited on again in the next round. A runner gets a new one only once its waiter settled
+  // (it stopped working here, then took the lease again). Every waiter is released when the
+  // call ends, by timeout or otherwise.
+  const here = new Map<SubscriberRunner, { readonly progress: Promise<void>; settled: boolean }>();
+  const release = new AbortController();
+  const waiterOf = (runner: SubscriberRunner): Promise<void> => {
+    const current = here.get(runner);
+    if (current && !current.settled) return current.progress;
+    const waiter = { progress: runner.waitFor(position, release.signal), settled: false };
+    void waiter.progress.then(() => (waiter.settled = true));
+    here.set(runner, waiter);
+    return waiter.progress;
+  };
+  try {
+    for (;;) {
+      wait.assertRunning();
+      const lagging = await laggingBehind(runners, wait);
+      if (lagging.length === 0) return;
+      if (lagging.some(({ subscriber }) => subscriber.haltedReason !== undefined)) {
+        throw new PositionNotReachedError(
+          position,
+          timeoutMs,
+          lagging.map(({ subscriber }) => subscriber),
+          false,
+        );
+      }
+      if (Date.now() >= deadline)
+        throw new PositionNotReachedError(
+          position,
+          timeoutMs,
+          lagging.map(({ subscriber }) => subscriber),
+          true,
+        );
+      const working = lagging.flatMap(({ runner }) => (runner.isWorking ? [waiterOf(runner)] : []));
+      // A runner's waiter also resolves when it stops working here (halted, lost its lease): the
+      // next round sees why. Saved checkpoints of the others are read again after a poll interval.
+      const progress =
+        working.length === lagging.length
+          ? Promise.all(working)
+          : working.length === 0
+            ? delay(pollIntervalMs)
+            : Promise.race([Promise.all(working), delay(pollIntervalMs)]);
+      await withinDeadline(progress, deadline, undefined);
     }
-    if (Date.now() >= deadline)
-      throw new PositionNotReachedError(
-        position,
-        timeoutMs,
-        lagging.map(({ subscriber }) => subscriber),
-        true,
-      );
-    const here = lagging.flatMap(({ runner }) => (runner.isWorking ? [runner.waitFor(position)] : []));
-    // A runner's waiter also resolves when it stops working here (halted, lost its lease): the
-    // next round sees why. Saved checkpoints of the others are read again after a poll interval.
-    const progress =
-      here.length === lagging.length ? Promise.all(here) : here.length === 0 ? delay(pollIntervalMs) : Promise.race([Promise.all(here), delay(pollIntervalMs)]);
-    await withinDeadline(progress, deadline, undefined);
+  } finally {
+    release.abort();
   }
 }
 
@@ -140,8 +164,8 @@ export function checkWaitForOptions(options: WaitForOptions): number {
     throw new InvalidArgumentError('options', `expected an object of options or nothing, got ${describeValue(options)}.`);
   }
   const timeoutMs = options.timeoutMs ?? 5000;
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0) {
-    throw new InvalidArgumentError('options.timeoutMs', `expected milliseconds >= 0, got ${describeValue(timeoutMs)}.`);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMER_DELAY_MS) {
+    throw new InvalidArgumentError('options.timeoutMs', `expected whole milliseconds from 0 to ${MAX_TIMER_DELAY_MS}, got ${describeValue(timeoutMs)}.`);
   }
   return timeoutMs;
 }

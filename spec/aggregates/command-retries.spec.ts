@@ -225,6 +225,8 @@ forEachBackend('Repository.update', (backend) => {
       ['options.backoff', () => counters.update(stream.id, decide, { backoff: 10 as unknown as UpdateOptions['backoff'] })],
       ['options.backoff.initialDelayMs', () => counters.update(stream.id, decide, { backoff: { initialDelayMs: -1 } })],
       ['options.backoff.maxDelayMs', () => counters.update(stream.id, decide, { backoff: { maxDelayMs: Number.POSITIVE_INFINITY } })],
+      ['options.backoff.maxDelayMs', () => counters.update(stream.id, decide, { backoff: { maxDelayMs: 2 ** 31 } })],
+      ['options.backoff.initialDelayMs', () => counters.update(stream.id, decide, { backoff: { initialDelayMs: 2 ** 31 } })],
       ['options.backoff.factor', () => counters.update(stream.id, decide, { backoff: { factor: 0.5 } })],
       ['options.backoff.jitter', () => counters.update(stream.id, decide, { backoff: { jitter: 1.5 } })],
       ['options.metadata.at', () => counters.update(stream.id, decide, { metadata: { at: new Date() } as unknown as UpdateOptions['metadata'] })],
@@ -307,6 +309,14 @@ describe('Conflict backoff', () => {
     const plan = checkUpdateOptions(undefined);
     expect(plan.retries).to.equal(3);
     expect(plan.backoff).to.deep.equal({ initialDelayMs: 5, factor: 2, maxDelayMs: 200, jitter: 0.5 });
+  });
+
+  it("refuses a delay longer than Node's timers take, naming the limit", () => {
+    expect(() => checkUpdateOptions({ backoff: { maxDelayMs: 2 ** 31 } })).to.throw(
+      InvalidArgumentError,
+      /^Invalid options\.backoff\.maxDelayMs: expected milliseconds from 0 to 2147483647, got 2147483648\.$/,
+    );
+    expect(checkUpdateOptions({ backoff: { maxDelayMs: 2 ** 31 - 1 } }).backoff.maxDelayMs).to.equal(2 ** 31 - 1);
   });
 
   it('takes the default of an option given as undefined', () => {

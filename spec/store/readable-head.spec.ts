@@ -21,6 +21,8 @@ forEachBackend('EventStore.waitForReadable', (backend) => {
     const store = await backend.open();
     expect((await expectRejection(store.waitForReadable({ position: 0 }), InvalidArgumentError)).argument).to.equal('options.position');
     expect((await expectRejection(store.waitForReadable({ timeoutMs: -1 }), InvalidArgumentError)).argument).to.equal('options.timeoutMs');
+    const tooLong = await expectRejection(store.waitForReadable({ timeoutMs: 2 ** 31 }), InvalidArgumentError);
+    expect(tooLong.message).to.match(/options\.timeoutMs: expected whole milliseconds from 0 to 2147483647, got 2147483648/);
     expect((await expectRejection(store.waitForReadable(null as never), InvalidArgumentError)).argument).to.equal('options');
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { DomainEvent, EventHandler, On } from '../../lib';
+import { DomainEvent, EventHandler, On, type EventStore } from '../../lib';
+import { EventFeed, HiddenEvent } from '../../lib/subscriptions/event-feed';
 import { forEachBackend } from '../support/backends';
 import { until } from '../support/until';
 
@@ -56,6 +57,57 @@ forEachBackend('A subscriber that falls behind', (backend) => {
     expect([...laggard.values].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 1000 }, (_, n) => n));
     const [stats] = dispatcher.stats();
     expect(stats).to.include({ checkpoint: 1000, lag: 0, processed: 1000 });
+  });
+
+  /** Bob's events at positions 1 and 502, an archived stream of 500 events between them. */
+  async function logWithLongArchivedStream(store: EventStore): Promise<void> {
+    await store.append({ type: 'Sensor', id: 'bob' }, [new Sampled(0)]);
+    await store.append(
+      { type: 'Sensor', id: 'archived' },
+      Array.from({ length: 500 }, (_, n) => new Sampled(n + 1)),
+    );
+    await store.append({ type: 'Sensor', id: 'bob' }, [new Sampled(501)]);
+    await store.archiveStream({ type: 'Sensor', id: 'archived' });
+    await store.waitForReadable();
+  }
+
+  it('reads no more than a page of the log when the page holds only events of an archived stream', async () => {
+    const store = await backend.open();
+    await logWithLongArchivedStream(store);
+    const feed = new EventFeed(store, 0, 50, 20);
+    const visible: number[] = [];
+    let largest = 0;
+    let last = 0;
+    while (feed.isBehind) {
+      await feed.fill();
+      largest = Math.max(largest, feed.size);
+      for (let recorded = feed.next(); recorded; recorded = feed.next()) {
+        last = recorded.position;
+        if (!(recorded.event instanceof HiddenEvent)) visible.push(recorded.position);
+      }
+    }
+
+    expect(largest).to.equal(20);
+    expect(visible).to.deep.equal([1, 502]);
+    expect(last).to.equal(502);
+  });
+
+  it('catches up past a long archived stream a page at a time, with every other event and its checkpoint at the head', async () => {
+    const store = await backend.open();
+    await logWithLongArchivedStream(store);
+    @EventHandler('archive-skipper', { bufferSize: 10 })
+    class ArchiveSkipper {
+      readonly values: number[] = [];
+      @On(Sampled) sampled(event: Sampled): void {
+        this.values.push(event.value);
+      }
+    }
+    const skipper = new ArchiveSkipper();
+    const dispatcher = await backend.dispatch(store, [skipper], { pageSize: 5 });
+    await dispatcher.idle();
+
+    expect(skipper.values).to.deep.equal([0, 501]);
+    expect(dispatcher.stats()[0]).to.include({ checkpoint: 502, lag: 0, processed: 2 });
   });
 
   it('picks up appends made by another store on the same database by polling', async () => {

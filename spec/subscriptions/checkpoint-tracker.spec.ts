@@ -53,5 +53,11 @@ describe('Retry policy', () => {
     expect(() => retryPolicyOf({ jitter: 2 }, 'mailer')).to.throw(InvalidArgumentError, /jitter/);
     expect(() => retryPolicyOf({ factor: 0.5 }, 'mailer')).to.throw(InvalidArgumentError, /factor/);
     expect(() => retryPolicyOf({ timeoutMs: -1 }, 'mailer')).to.throw(InvalidArgumentError, /timeoutMs/);
+    // Longer than Node's timers take, it would fire after 1 ms.
+    expect(() => retryPolicyOf({ timeoutMs: 2 ** 31 }, 'mailer')).to.throw(
+      InvalidArgumentError,
+      /retry\.timeoutMs of subscriber 'mailer': expected milliseconds from 0 to 2147483647, got 2147483648/,
+    );
+    expect(() => retryPolicyOf({ maxDelayMs: 2 ** 31 }, 'mailer')).to.throw(InvalidArgumentError, /retry\.maxDelayMs .* from 0 to 2147483647/);
   });
 });

@@ -215,7 +215,12 @@ forEachBackend('Dispatcher option stopOnSignals, in process', (backend) => {
     ],
     ['an empty list of signals', { stopOnSignals: [] }, /options\.stopOnSignals: .*got an empty list/],
     ['a signal name alone', { stopOnSignals: 'SIGTERM' as unknown as true }, /options\.stopOnSignals: expected true, false or a list/],
-    ['a shutdownTimeoutMs of 0', { stopOnSignals: true, shutdownTimeoutMs: 0 }, /options\.shutdownTimeoutMs: expected a whole number >= 1, got 0/],
+    ['a shutdownTimeoutMs of 0', { stopOnSignals: true, shutdownTimeoutMs: 0 }, /options\.shutdownTimeoutMs: expected a whole number from 1 to 2147483647, got 0/],
+    [
+      'a shutdownTimeoutMs longer than a timer takes',
+      { stopOnSignals: true, shutdownTimeoutMs: 2 ** 31 },
+      /options\.shutdownTimeoutMs: expected a whole number from 1 to 2147483647, got 2147483648/,
+    ],
     ['an onShutdown that is no function', { stopOnSignals: true, onShutdown: 'close' as unknown as () => void }, /options\.onShutdown: expected a function/],
     ['onShutdown without stopOnSignals', { onShutdown: () => undefined }, /options\.onShutdown: is used only on a signal: set stopOnSignals/],
     ['shutdownTimeoutMs without stopOnSignals', { stopOnSignals: false, shutdownTimeoutMs: 1000 }, /options\.shutdownTimeoutMs: is used only on a signal/],

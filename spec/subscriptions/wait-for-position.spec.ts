@@ -221,7 +221,9 @@ forEachBackend('Dispatcher.waitFor', (backend) => {
       ['2', undefined, /^Invalid position: expected a position of the log, or what store\.append or repository\.save returned, got "2"\.$/],
       [{}, undefined, /^Invalid position: .* got an object\.$/],
       [3, undefined, /^Invalid position: 3 is past the end of the log \(2\)/],
-      [2, { timeoutMs: -1 }, /^Invalid options\.timeoutMs: expected milliseconds >= 0, got -1\.$/],
+      [2, { timeoutMs: -1 }, /^Invalid options\.timeoutMs: expected whole milliseconds from 0 to 2147483647, got -1\.$/],
+      // Longer than Node's timers take, it would time out after 1 ms.
+      [2, { timeoutMs: 2 ** 31 }, /^Invalid options\.timeoutMs: expected whole milliseconds from 0 to 2147483647, got 2147483648\.$/],
       [2, { subscribers: [] }, /^Invalid options\.subscribers: expected a non-empty array of subscriber names, got an array\. Known subscribers: tick-recorder\.$/],
     ];
     for (const [position, options, message] of refusals) {

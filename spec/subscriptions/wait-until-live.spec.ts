@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DomainEvent, EventHandler, On, SubscribersNotLiveError } from '../../lib';
+import { DomainEvent, EventHandler, InvalidArgumentError, On, SubscribersNotLiveError } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { expectRejection } from '../support/expect-rejection';
 
@@ -49,5 +49,12 @@ forEachBackend('Dispatcher.waitUntilLive', (backend) => {
     await dispatcher.idle();
     const error = await expectRejection(dispatcher.waitUntilLive({ timeoutMs: 10_000 }), SubscribersNotLiveError);
     expect(error.notLive).to.deep.equal([{ name: 'halting-beats', state: 'halted' }]);
+  });
+
+  it("refuses a timeout longer than Node's timers take, naming the limit", async () => {
+    const store = await backend.open();
+    const dispatcher = await backend.dispatch(store, [new BeatCounter()], { logger: false });
+    const error = await expectRejection(dispatcher.waitUntilLive({ timeoutMs: 2 ** 31 }), InvalidArgumentError);
+    expect(error.message).to.match(/options\.timeoutMs: expected whole milliseconds from 0 to 2147483647, got 2147483648/);
   });
 });

@@ -1,5 +1,6 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
+import { MAX_TIMER_DELAY_MS } from '../../validation/timer-delay';
 import { adapterIs, type BackendKind } from '../backend/backend-kind';
 import { describeValue } from '../describe-value';
 import type { EventStoreOptions } from '../event-store-options';
@@ -10,8 +11,8 @@ import { SqliteBackend } from './sqlite-backend';
 import type { SqliteOptions } from './sqlite-options';
 import { StatementCache } from './statement-cache';
 
-/** The longest busy timeout SQLite takes: it keeps the milliseconds in a 32-bit integer. */
-const MAX_BUSY_TIMEOUT_MS = 2 ** 31 - 1;
+/** The longest busy timeout SQLite takes: it keeps the milliseconds in a 32-bit integer, as Node's timers do. */
+const MAX_BUSY_TIMEOUT_MS = MAX_TIMER_DELAY_MS;
 
 /** SQLite: `{ sqlite: 'file.db' }`, or any Kysely dialect whose adapter is Kysely's SQLite adapter. */
 export const SQLITE: BackendKind = {

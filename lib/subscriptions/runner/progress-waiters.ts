@@ -6,9 +6,28 @@
 export class ProgressWaiters {
   private readonly waiting = new Set<{ position: number; resolve: () => void }>();
 
-  /** A promise that resolves once {@link ProgressWaiters.resolveReached} finds `position` reached. */
-  add(position: number): Promise<void> {
-    return new Promise((resolve) => this.waiting.add({ position, resolve }));
+  /**
+   * A promise that resolves once {@link ProgressWaiters.resolveReached} finds `position` reached,
+   * or once `release` aborts: a caller that gave up (timed out) drops its waiter rather than leave
+   * it behind for as long as the subscriber is short of the position.
+   */
+  add(position: number, release?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (release?.aborted) return resolve();
+      const onRelease = () => {
+        this.waiting.delete(waiter);
+        resolve();
+      };
+      const waiter = {
+        position,
+        resolve: () => {
+          release?.removeEventListener('abort', onRelease);
+          resolve();
+        },
+      };
+      release?.addEventListener('abort', onRelease, { once: true });
+      this.waiting.add(waiter);
+    });
   }
 
   /** Resolves every waiter whose position `reached` says is reached. */

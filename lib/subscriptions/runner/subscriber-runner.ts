@@ -141,11 +141,14 @@ export class SubscriberRunner implements DeliveryHost {
     return Math.max(0, this.feed.head - this.checkpoints.checkpoint);
   }
 
-  /** Resolves once every event up to `position` is finished, or the subscriber cannot go on. */
-  waitFor(position: number): Promise<void> {
+  /**
+   * Resolves once every event up to `position` is finished, or the subscriber cannot go on, or
+   * `release` aborts (the caller stopped waiting).
+   */
+  waitFor(position: number, release?: AbortSignal): Promise<void> {
     this.noticeHead(position);
     if (this.reached(position)) return Promise.resolve();
-    return this.waiters.add(position);
+    return this.waiters.add(position, release);
   }
 
   /** Starts over from the checkpoint as stored, as when the lease was taken (after a rebuild was undone). */
