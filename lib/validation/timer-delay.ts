@@ -5,7 +5,8 @@
  *
  * @example
  * ```ts
- * checkWholeNumber(options.leaseMs, 'options.leaseMs', { max: MAX_TIMER_DELAY_MS });
+ * const leaseMs = 2 ** 40;
+ * console.log(leaseMs <= MAX_TIMER_DELAY_MS); // false: an option this long is refused
  * ```
  */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
