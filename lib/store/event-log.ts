@@ -25,7 +25,7 @@ import { StoreClosedError } from './store-closed-error';
 import { waitForReadable, type LogHorizon, type WaitForReadableOptions } from './wait-for-readable';
 import { assertStreamRef, type StreamRef } from './stream-ref';
 import { isPlainObject } from './plain-object';
-import { HiddenStreams } from './lifecycle/archived-streams';
+import { hidingArchived } from './lifecycle/hiding-archived';
 import { refusingArchived } from './lifecycle/refusing-archived';
 import { STREAM_DELETED_EVENT, StreamDeleted } from './lifecycle/stream-deleted';
 import { streamStateOf, type StreamState } from './lifecycle/stream-state';
@@ -35,7 +35,7 @@ import type { StoredEventTuple } from './stored-event-tuple';
 const DEFAULT_PAGE_SIZE = 500;
 
 /** The events of eventfold's own that every store registers, and that {@link EventLog.eventTypes} leaves out. */
-const SYSTEM_EVENT_NAMES = new Set(['$StreamDeleted']);
+const SYSTEM_EVENT_NAMES = new Set([STREAM_DELETED_EVENT]);
 
 /** Options of {@link EventStore.publish}. */
 export interface PublishOptions {
@@ -153,8 +153,10 @@ export class EventLog<DB = any> {
     } finally {
       this.appendsInFlight--;
     }
-    this.lastAppended = Math.max(this.lastAppended, result.events.at(-1)?.position ?? 0);
-    if (!result.alreadyStored) this.appendListeners.announce(result.events);
+    // Events found already stored (the retry of an append that committed) are counted but not
+    // announced: subscribers find them in the log.
+    if (result.alreadyStored) this.noteAppended(result.events);
+    else this.recordAppended(result.events);
     return result;
   }
 
@@ -164,8 +166,12 @@ export class EventLog<DB = any> {
    * {@link EventLog.lastAppendedPosition}.
    */
   recordAppended(events: readonly RecordedEvent[]): void {
-    this.lastAppended = Math.max(this.lastAppended, events.at(-1)?.position ?? 0);
+    this.noteAppended(events);
     this.appendListeners.announce(events);
+  }
+
+  private noteAppended(events: readonly RecordedEvent[]): void {
+    this.lastAppended = Math.max(this.lastAppended, events.at(-1)?.position ?? 0);
   }
 
   /** @internal The highest position of the events this store appended (0 before its first append). */
@@ -369,15 +375,7 @@ export class EventLog<DB = any> {
     const { from, to, pageSize, onUndecodable, includeArchived } = readAllSettings(options, this.pageSize);
     const decoder = new StoredEventDecoder(this.registry, onUndecodable);
     const fetchRows = (after: number) => this.backend.readEventRows(this.queries.pageOfLog(after, to, pageSize));
-    if (includeArchived) return readPaged(decoder, fetchRows, from - 1, 'position', pageSize);
-    // The archived streams are read once, beside the first page.
-    let hidden: Promise<HiddenStreams> | undefined;
-    const fetchPage = async (after: number) => {
-      hidden ??= HiddenStreams.read(this.eventfoldDb);
-      const [streams, rows] = await Promise.all([hidden, fetchRows(after)]);
-      decoder.hide(streams, onHidden);
-      return rows;
-    };
+    const fetchPage = includeArchived ? fetchRows : hidingArchived(this.eventfoldDb, decoder, fetchRows, onHidden);
     return readPaged(decoder, fetchPage, from - 1, 'position', pageSize);
   }
 

@@ -1,7 +1,5 @@
-import { InvalidArgumentError } from '../errors/invalid-argument-error';
-import { MAX_TIMER_DELAY_MS } from '../validation/timer-delay';
+import { checkTimeoutMs } from '../validation/timer-delay';
 import { checkWholeNumber } from '../validation/whole-number';
-import { describeValue } from './describe-value';
 import { NotReadableError } from './not-readable-error';
 import { optionsObject } from './options-object';
 
@@ -30,11 +28,9 @@ export type LogHorizon = { readonly readable: number; readonly latest: number };
  * ```
  */
 export async function waitForReadable(readHorizon: () => Promise<LogHorizon>, options: WaitForReadableOptions | undefined): Promise<void> {
-  const { position: given, timeoutMs = 30_000 } = optionsObject(options);
+  const { position: given, timeoutMs: givenTimeout } = optionsObject(options);
   if (given !== undefined) checkWholeNumber(given, 'options.position');
-  if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMER_DELAY_MS) {
-    throw new InvalidArgumentError('options.timeoutMs', `expected whole milliseconds from 0 to ${MAX_TIMER_DELAY_MS}, got ${describeValue(timeoutMs)}.`);
-  }
+  const timeoutMs = checkTimeoutMs(givenTimeout, 'options.timeoutMs', 30_000);
   const deadline = Date.now() + timeoutMs;
   let position = given;
   for (let pause = 1; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {

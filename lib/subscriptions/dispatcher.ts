@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventStore } from '../event-store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
-import { MAX_TIMER_DELAY_MS } from '../validation/timer-delay';
+import { checkTimeoutMs } from '../validation/timer-delay';
 import { refuseInlineProjections } from './inline/refuse-inline-projections';
 import { bindAll, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
 import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
@@ -184,10 +184,7 @@ export class Dispatcher {
    */
   async waitUntilLive(options: { timeoutMs?: number } = {}): Promise<void> {
     this.assertRunning('wait until live');
-    const timeoutMs = options?.timeoutMs ?? 30_000;
-    if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMER_DELAY_MS) {
-      throw new InvalidArgumentError('options.timeoutMs', `expected whole milliseconds from 0 to ${MAX_TIMER_DELAY_MS}, got ${String(timeoutMs)}.`);
-    }
+    const timeoutMs = checkTimeoutMs(options?.timeoutMs, 'options.timeoutMs', 30_000);
     await waitUntilLive(this.store, this.runners, timeoutMs, () => this.assertRunning('wait until live'));
   }
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import { describeValue } from '../store/describe-value';
-import { MAX_TIMER_DELAY_MS } from '../validation/timer-delay';
+import { checkTimeoutMs } from '../validation/timer-delay';
 import type { AppendResult } from '../store/new-event';
 import type { SubscriberRunner } from './runner/subscriber-runner';
 import { PositionNotReachedError, type LaggingSubscriber } from './subscriber-errors';
@@ -163,9 +163,5 @@ export function checkWaitForOptions(options: WaitForOptions): number {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError('options', `expected an object of options or nothing, got ${describeValue(options)}.`);
   }
-  const timeoutMs = options.timeoutMs ?? 5000;
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > MAX_TIMER_DELAY_MS) {
-    throw new InvalidArgumentError('options.timeoutMs', `expected whole milliseconds from 0 to ${MAX_TIMER_DELAY_MS}, got ${describeValue(timeoutMs)}.`);
-  }
-  return timeoutMs;
+  return checkTimeoutMs(options.timeoutMs, 'options.timeoutMs', 5000);
 }

@@ -22,6 +22,7 @@ import {
   StreamDeletedError,
   STREAM_EXISTS,
   type HandlerContext,
+  type Repository,
   type ProjectionContext,
 } from '../../lib';
 import { SnapshotStore } from '../../lib/aggregates/snapshot-store';
@@ -55,6 +56,16 @@ const bob = { type: 'Account', id: 'bob' };
 /** Appends `amounts` to the stream one event per append, so that two streams can interleave. */
 async function deposit(store: EventStore, stream: { type: string; id: string }, ...amounts: number[]): Promise<void> {
   for (const amount of amounts) await store.append(stream, [new Deposited(amount)]);
+}
+
+/** Alice's account saved with deposits of 5 and 7: two events, and a snapshot at the second. */
+async function savedAlice(store: EventStore): Promise<{ accounts: Repository<Account>; account: Account }> {
+  const accounts = store.repository(Account);
+  const account = new Account('alice');
+  account.deposit(5);
+  account.deposit(7);
+  await accounts.save(account);
+  return { accounts, account };
 }
 
 /** Where each event read from the log is, as `stream@position`. */
@@ -124,11 +135,7 @@ forEachBackend('Stream lifecycle: archive and restore', (backend) => {
 
   it('refuses to load an archived aggregate, even from its snapshot, until it is restored', async () => {
     const store = await backend.open();
-    const accounts = store.repository(Account);
-    const account = new Account('alice');
-    account.deposit(5);
-    account.deposit(7);
-    await accounts.save(account);
+    const { accounts } = await savedAlice(store);
     await store.archiveStream(alice);
 
     const error = await expectRejection(accounts.load('alice'), StreamArchivedError);
@@ -298,11 +305,7 @@ forEachBackend('Stream lifecycle: delete', (backend) => {
 
   it('refuses to load, save, archive or restore a deleted aggregate, and removes its snapshot', async () => {
     const store = await backend.open();
-    const accounts = store.repository(Account);
-    const account = new Account('alice');
-    account.deposit(5);
-    account.deposit(7);
-    await accounts.save(account);
+    const { accounts, account } = await savedAlice(store);
     expect(await store.db.selectFrom('eventfold_snapshots').select('stream_id').execute()).to.have.length(1);
 
     await store.deleteStream(alice);
