@@ -141,6 +141,8 @@ forEachBackend('Dispatcher.waitFor', (backend) => {
     const dispatcher = await backend.dispatch(store, [held, other]);
     const appended = await store.append({ type: 'Clock', id: 'c-1' }, ticks(1, 3));
     await dispatcher.waitFor(appended, { subscribers: ['other-recorder'] });
+    // The held recorder may not have taken tick 1 yet; once it waits at tick 2, it has.
+    await held.reached.promise;
     const seen = { other: [...other.seen], held: [...held.seen] };
     held.gate.resolve();
     expect(seen).to.deep.equal({ other: [1, 2, 3], held: [1] });
