@@ -15,6 +15,10 @@ export const SUBSCRIBER_MEMBERS_TABLE = 'eventfold_subscriber_members';
 export const REBUILDS_TABLE = 'eventfold_rebuilds';
 /** Streams whose events are hidden from reads until they are restored. */
 export const ARCHIVED_STREAMS_TABLE = 'eventfold_archived_streams';
+/** The instances of process managers, each with its state. */
+export const PROCESS_INSTANCES_TABLE = 'eventfold_process_instances';
+/** Deadlines that process managers scheduled and that have not been delivered yet. */
+export const DEADLINES_TABLE = 'eventfold_deadlines';
 
 /** One row of the event log. JSON columns hold text. */
 export interface EventRow {
@@ -107,6 +111,40 @@ export interface ArchivedStreamRow {
   archived_at: string;
 }
 
+/** One instance of a process manager, found by the correlation key of the events it handles. */
+export interface ProcessInstanceRow {
+  process_manager: string;
+  key: string;
+  /** The instance's state as JSON. */
+  state: string;
+  /** `'running'` or `'ended'` (an ended instance is kept only under the `'keep'` policy). */
+  status: string;
+  /** How many steps changed the instance: 1 after the step that started it. */
+  version: number;
+  started_at: string;
+  updated_at: string;
+}
+
+/** One deadline a process manager scheduled, until it is delivered or cancelled. */
+export interface DeadlineRow {
+  /** A uuid, new for each scheduling. */
+  id: string;
+  process_manager: string;
+  instance_key: string;
+  /** The deadline's name, as `@OnDeadline(name)` names it; one pending deadline per name and instance. */
+  name: string;
+  /** When it falls due: milliseconds since the epoch. */
+  due_at: number;
+  /** JSON of what was passed to `schedule`. */
+  payload: string;
+  scheduled_at: string;
+  /** Failed deliveries so far. */
+  attempts: number;
+  /** `'pending'`, or `'failed'` once its deliveries ran out of retries (kept for the operator). */
+  status: string;
+  last_error: string | null;
+}
+
 /** The tables eventfold owns, as Kysely sees them. */
 export interface EventfoldTables {
   [EVENTS_TABLE]: EventRow;
@@ -116,4 +154,6 @@ export interface EventfoldTables {
   [SUBSCRIBER_MEMBERS_TABLE]: SubscriberMemberRow;
   [REBUILDS_TABLE]: RebuildRow;
   [ARCHIVED_STREAMS_TABLE]: ArchivedStreamRow;
+  [PROCESS_INSTANCES_TABLE]: ProcessInstanceRow;
+  [DEADLINES_TABLE]: DeadlineRow;
 }

@@ -7,6 +7,7 @@ import { createSubscriberMembers } from './0003-create-subscriber-members';
 import { addAttemptRecords } from './0004-add-attempt-records';
 import { createRebuilds } from './0007-create-rebuilds';
 import { createArchivedStreams } from './0008-create-archived-streams';
+import { createProcessManagers } from './0009-create-process-managers';
 import type { ColumnTypes } from '../backend/column-types';
 import type { StoreBackend } from '../backend/store-backend';
 
@@ -26,6 +27,7 @@ function sharedMigrations(types: ColumnTypes): Record<string, Migration> {
     '0006_add_append_function': NOTHING_SHARED,
     '0007_create_rebuilds': createRebuilds,
     '0008_create_archived_streams': createArchivedStreams,
+    '0009_create_process_managers': createProcessManagers(types),
   };
 }
 
