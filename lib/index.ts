@@ -13,5 +13,6 @@ export * from './errors';
 export * from './event-store';
 export * from './events';
 export * from './folds';
+export * from './process-managers';
 export * from './store';
 export * from './subscriptions';

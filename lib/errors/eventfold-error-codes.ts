@@ -10,6 +10,7 @@ import type * as databaseErrors from '../cli/session/database-errors';
 import type * as subscriberCommandErrors from '../cli/subscribers/subscriber-errors';
 import type * as eventNameConflict from '../events/event-name-conflict-error';
 import type * as foldRow from '../folds/fold-row-error';
+import type * as processManagerErrors from '../process-managers/process-manager-errors';
 import type * as undecodableEvent from '../events/undecodable-event-error';
 import type * as unregisteredEvent from '../events/unregistered-event-error';
 import type * as concurrency from '../store/concurrency-error';
@@ -50,6 +51,7 @@ export type AnyEventfoldError = ErrorsOf<
     typeof unregisteredAggregate &
     typeof eventNameConflict &
     typeof foldRow &
+    typeof processManagerErrors &
     typeof undecodableEvent &
     typeof unregisteredEvent &
     typeof concurrency &

@@ -6,12 +6,15 @@ import { Repository } from '../aggregates/repository';
 import { SnapshotRestoreError } from '../aggregates/snapshot-restore-error';
 import { SnapshotStore } from '../aggregates/snapshot-store';
 import type { EventClass } from '../events/event-class';
+import type { Kysely } from 'kysely';
 import { openBackend } from '../store/backend/open-backend';
+import { TransactionBackend } from '../store/backend/transaction-backend';
+import type { EventfoldTables } from '../store/schema';
 import { prepareBackend } from '../store/backend/prepare-backend';
 import type { StoreBackend } from '../store/backend/store-backend';
 import { DatabaseOpenError } from '../store/database-open-error';
 import { EventLog } from '../store/event-log';
-import { checkStoreOptions, type EventStoreOptions } from '../store/event-store-options';
+import { checkStoreOptions, type CommonStoreOptions, type EventStoreOptions } from '../store/event-store-options';
 import { DatabaseCorruptError } from '../store/sqlite/database-corrupt-error';
 import { archiveStream, restoreStream } from '../store/lifecycle/archived-streams';
 import { deleteReasonOf, deleteStream, type DeleteStreamOptions } from '../store/lifecycle/delete-stream';
@@ -45,10 +48,11 @@ export class EventStore<DB = any> extends EventLog<DB> {
 
   private constructor(
     backend: StoreBackend,
-    options: EventStoreOptions,
+    options: CommonStoreOptions,
     private readonly inline: InlineProjections | undefined,
+    viewOf?: EventStore,
   ) {
-    super(backend, options, inline);
+    super(backend, options, inline, viewOf?.registry);
     this.snapshots = new SnapshotStore(backend.db);
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     for (const aggregateClass of options.aggregates ?? []) this.registerAggregate(aggregateClass);
@@ -58,6 +62,17 @@ export class EventStore<DB = any> extends EventLog<DB> {
   /** @internal The names of the projections every append of this store runs inline; a dispatcher refuses to run them again. */
   get inlineProjectionNames(): readonly string[] {
     return this.inline?.names ?? [];
+  }
+
+  /**
+   * @internal This store seen from inside `trx`, one of its transactions that the caller commits:
+   * its reads and appends (and its repositories') go through `trx`, running the inline projections
+   * there too. Appends are announced to `onAppended` listeners of the view only; whoever commits
+   * announces them to this store's (see `process-managers/process-step.ts`).
+   */
+  withinTransaction(trx: Kysely<EventfoldTables>): EventStore<DB> {
+    this.assertOpen('use a transaction');
+    return new EventStore<DB>(new TransactionBackend(this.backend, trx), { onSnapshotError: this.onSnapshotError, pageSize: this.pageSize }, this.inline, this);
   }
 
   /**

@@ -32,13 +32,18 @@ export function readEventMethods(key: symbol, target: Function): EventMethodMap 
  * a subclass's own entry wins.
  */
 export function readInheritedEventMap<Value>(key: symbol, target: Function): ReadonlyMap<Function, Value> {
+  return readInheritedMap<Function, Value>(key, target);
+}
+
+/** The maps recorded under `key` on a class and its ancestors, merged; a subclass's own entry wins. */
+export function readInheritedMap<Key, Value>(key: symbol, target: Function): ReadonlyMap<Key, Value> {
   const chain: Function[] = [];
   for (let current: unknown = target; typeof current === 'function' && current !== Function.prototype; current = Object.getPrototypeOf(current)) {
     chain.unshift(current);
   }
-  const merged = new Map<Function, Value>();
+  const merged = new Map<Key, Value>();
   for (const cls of chain) {
-    (Reflect.getOwnMetadata(key, cls) as Map<Function, Value> | undefined)?.forEach((value, eventClass) => merged.set(eventClass, value));
+    (Reflect.getOwnMetadata(key, cls) as Map<Key, Value> | undefined)?.forEach((value, mapKey) => merged.set(mapKey, value));
   }
   return merged;
 }

@@ -39,6 +39,7 @@ export async function appendToStream(backend: StoreBackend, append: Omit<AppendT
       const { fromVersion, positions, recordedAt } = await backend.append(appendTry);
       return { nextExpectedVersion: fromVersion + events.length, events: toRecorded(stream, fromVersion, events, positions, recordedAt), alreadyStored: false };
     } catch (error) {
+      if (backend.insideTransaction) throw failureInsideTransaction(backend, stream, events, error);
       const violation = backend.uniqueViolationOf(error);
       if (await wasDeleted(backend, stream, error, violation)) throw new StreamDeletedError(stream, 'append to');
       if (!(error instanceof ConcurrencyError) && !violation) throw error;
@@ -65,6 +66,18 @@ async function wasDeleted(backend: StoreBackend, stream: StreamRef, error: unkno
   if (error instanceof ConcurrencyError) return error.actual === DELETED_STREAM_VERSION;
   if (violation === 'event-id') return false;
   return (await currentVersion(backend.db, backend.queries, stream).catch(() => 0)) === DELETED_STREAM_VERSION;
+}
+
+/**
+ * Why an append inside a caller's transaction failed, said as the store's errors say it. Nothing
+ * can be asked of the database: on PostgreSQL the failure aborted the transaction. The stream's
+ * lock was held (see {@link StoreBackend.appendInTransaction}), so a conflict is a version
+ * mismatch, not a race on the unique index.
+ */
+function failureInsideTransaction(backend: StoreBackend, stream: StreamRef, events: readonly PreparedEvent[], error: unknown): unknown {
+  if (error instanceof ConcurrencyError && error.actual === DELETED_STREAM_VERSION) return new StreamDeletedError(stream, 'append to');
+  if (backend.uniqueViolationOf(error) === 'event-id') return new EventIdConflictError(events.map((event) => event.id));
+  return error;
 }
 
 /**

@@ -72,9 +72,9 @@ export const BUS_STREAM_TYPE = '$bus';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets untyped code name any table, as Kysely<any> does
 export class EventLog<DB = any> {
   /** The event classes this store knows, for decoding. */
-  protected readonly registry = new EventRegistry();
+  protected readonly registry: EventRegistry;
   private readonly queries: EventLogQueries;
-  private readonly pageSize: number;
+  protected readonly pageSize: number;
   private readonly appendListeners = new AppendListeners();
   private appendsInFlight = 0;
   private lastAppended = 0;
@@ -89,7 +89,10 @@ export class EventLog<DB = any> {
     options: CommonStoreOptions,
     /** Work every append runs in its own transaction (the store's inline projections), if any. */
     protected readonly alsoInAppend?: InAppendTransaction,
+    /** The registry of the store this one is a view of (from inside one of its transactions). */
+    registry?: EventRegistry,
   ) {
+    this.registry = registry ?? new EventRegistry();
     this.queries = backend.queries;
     // Checked with the other options by open().
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;

@@ -8,11 +8,14 @@ import type { RecordedEvent } from '../store/recorded-event';
 import { retryPolicyOf, type RetryPolicy } from './retry-policy';
 import type { HandlerContext, ProjectionContext } from './subscriber-context';
 import { readOnHandlers, readSubscriberMetadata, type SubscriberKind } from './subscriber.decorators';
-import { DEFAULT_PROJECTION_BATCH_SIZE, type FailureMode } from './subscriber-options';
+import { DEFAULT_PROJECTION_BATCH_SIZE, type FailureMode, type ProjectionOptions } from './subscriber-options';
 import { DuplicateSubscriberError, UnregisteredSubscriberError } from './subscriber-errors';
 import { MAX_SEGMENTS, parseSegmentName, segmentName, type Segment } from './segments/segments';
 import { checkStartPosition, type StartPosition } from './start-position';
 import { checkWholeNumber } from '../validation/whole-number';
+import type { EventMethodMap } from '../metadata/event-method-map';
+import { bindProcessManager, type ProcessManagerBinding } from '../process-managers/bind-process-manager';
+import { DEFAULT_PROCESS_BATCH_SIZE, type ProcessManagerOptions } from '../process-managers/process-manager-options';
 
 /** One `@On` method, bound to its subscriber instance. */
 export type BoundHandler = (event: object, context: HandlerContext | ProjectionContext) => unknown;
@@ -50,6 +53,8 @@ export interface BoundSubscriber {
   readonly segments: number;
   /** For one segment of a split subscriber: which one. Its `name` is then the segment's. */
   readonly segment?: Segment;
+  /** For a process manager: how events find instances, and its deadline methods. */
+  readonly processManager?: ProcessManagerBinding;
 }
 
 /** Reads a subscriber instance's decorators; throws a typed error naming what is wrong. */
@@ -69,6 +74,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
   if (methods.size === 0) {
     throw new InvalidArgumentError(`subscriber '${name}'`, `${subscriberClass.name} has no @On(EventClass) methods, so it would never receive anything.`);
   }
+  if (kind === 'process-manager') return bindAsProcessManager(instance, name, options, methods);
   const handlers = new Map<Function, BoundHandler>();
   methods.forEach((method, eventClass) => {
     const handler = (instance as Record<string | symbol, unknown>)[method];
@@ -83,7 +89,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
       : (handler.bind(instance) as BoundHandler);
     handlers.set(eventClass, bound);
   });
-  const segments = checkWholeNumber(options.segments ?? 1, `segments of subscriber '${name}'`, { max: MAX_SEGMENTS });
+  const segments = checkWholeNumber((options as ProjectionOptions).segments ?? 1, `segments of subscriber '${name}'`, { max: MAX_SEGMENTS });
   if (fold && !fold.keyedByStream && segments > 1) {
     // Segments split the log by stream; rows keyed otherwise would be folded by two segments at
     // once, and the later write would lose the other's changes.
@@ -99,7 +105,7 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     name,
     kind,
     priority: finiteNumber(options.priority ?? 0, 'priority', name),
-    concurrency: kind === 'projection' ? 1 : wholeNumber(options.concurrency ?? 1, 'concurrency', name),
+    concurrency: kind === 'projection' ? 1 : wholeNumber((options as ProjectionOptions).concurrency ?? 1, 'concurrency', name),
     batchSize: kind === 'projection' ? wholeNumber(options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE, 'batchSize', name) : 1,
     retry: retryPolicyOf(options.retry, name),
     onFailure: failureMode(options.onFailure ?? (kind === 'projection' ? 'halt' : 'park'), name),
@@ -112,6 +118,28 @@ export function bindSubscriber(instance: object): BoundSubscriber {
     tables: kind === 'projection' ? [...new Set([...(foldTable ? [foldTable.table] : []), ...tableNames((options as { tables?: unknown }).tables, name)])] : [],
     reset,
     segments,
+  });
+}
+
+/** A process manager: delivered as a projection is, in transactions with its checkpoint, but never rebuilt. */
+function bindAsProcessManager(instance: object, name: string, options: ProcessManagerOptions, methods: EventMethodMap): BoundSubscriber {
+  const { binding, handlers } = bindProcessManager(instance, name, options, methods);
+  return Object.freeze({
+    name,
+    kind: 'process-manager',
+    priority: finiteNumber(options.priority ?? 0, 'priority', name),
+    concurrency: 1,
+    batchSize: wholeNumber(options.batchSize ?? DEFAULT_PROCESS_BATCH_SIZE, 'batchSize', name),
+    retry: retryPolicyOf(options.retry, name),
+    onFailure: failureMode(options.onFailure ?? 'park', name),
+    maxCrashes: wholeNumber(options.maxCrashes ?? 3, 'maxCrashes', name),
+    startFrom: checkStartPosition(options.startFrom ?? 'beginning', `startFrom of subscriber '${name}'`),
+    bufferSize: wholeNumber(options.bufferSize ?? 10_000, 'bufferSize', name),
+    handlers,
+    eventClasses: [...methods.keys()] as EventClass[],
+    tables: [],
+    segments: 1,
+    processManager: binding,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { HorizonStall } from '../store/postgres/horizon-stall';
+import type { SubscriberKind } from './subscriber.decorators';
 
 /** What a subscriber is doing. */
 export type RunnerState = 'starting' | 'catching-up' | 'live' | 'standby' | 'halted' | 'rebuilding' | 'stopped';
@@ -6,7 +7,7 @@ export type RunnerState = 'starting' | 'catching-up' | 'live' | 'standby' | 'hal
 /** Figures of one subscriber, as `dispatcher.stats()` reports them. */
 export interface SubscriberStats {
   readonly name: string;
-  readonly kind: 'handler' | 'projection';
+  readonly kind: SubscriberKind;
   readonly state: RunnerState;
   /** Events handled successfully (not counting those of types it ignores, nor dead letters). */
   readonly processed: number;

@@ -2,19 +2,23 @@ import 'reflect-metadata';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventClass } from '../events/event-class';
 import { readEventMethods, recordEventMethod, type EventMethodMap } from '../metadata/event-method-map';
+import type { ProcessManagerOptions } from '../process-managers/process-manager-options';
 import type { EventHandlerOptions, ProjectionOptions } from './subscriber-options';
 
 const SUBSCRIBER = Symbol.for('eventfold:subscriber');
 const ON_HANDLERS = Symbol.for('eventfold:on-handlers');
 
-/** The two kinds of subscriber: side effects at least once, or read models exactly once. */
-export type SubscriberKind = 'handler' | 'projection';
+/**
+ * The kinds of subscriber: side effects at least once (`handler`), read models exactly once
+ * (`projection`), or long-running processes whose steps commit exactly once (`process-manager`).
+ */
+export type SubscriberKind = 'handler' | 'projection' | 'process-manager';
 
 /** What `@EventHandler` or `@Projection` recorded on a class. */
 export interface SubscriberMetadata {
   readonly kind: SubscriberKind;
   readonly name: string;
-  readonly options: ProjectionOptions;
+  readonly options: ProjectionOptions | ProcessManagerOptions;
   /** For a `@FoldProjection`: its table and key columns. */
   readonly fold?: FoldTableDeclaration;
 }
@@ -73,19 +77,24 @@ export function Projection(name: string, options: ProjectionOptions = {}): Class
 }
 
 /** @internal The class decorator of a subscriber: checks the name and records the metadata. */
-export function subscriberDecorator(kind: SubscriberKind, name: string, options: ProjectionOptions, fold?: FoldTableDeclaration): ClassDecorator {
+export function subscriberDecorator(kind: SubscriberKind, name: string, options: ProjectionOptions | ProcessManagerOptions, fold?: FoldTableDeclaration): ClassDecorator {
   if (typeof name !== 'string' || name.trim() === '') {
     throw new InvalidArgumentError(
       `${kind} name`,
-      `give @${fold ? 'FoldProjection' : kind === 'handler' ? 'EventHandler' : 'Projection'} a non-empty name; it keys the checkpoint, so keep it stable.`,
+      `give @${decoratorOf(kind, fold)} a non-empty name; it keys the checkpoint, so keep it stable.`,
     );
   }
   const metadata: SubscriberMetadata = Object.freeze({ kind, name, options: Object.freeze({ ...options }), ...(fold ? { fold } : {}) });
   return (target) => Reflect.defineMetadata(SUBSCRIBER, metadata, target);
 }
 
+function decoratorOf(kind: SubscriberKind, fold: FoldTableDeclaration | undefined): string {
+  if (fold) return 'FoldProjection';
+  return { handler: 'EventHandler', projection: 'Projection', 'process-manager': 'ProcessManager' }[kind];
+}
+
 /**
- * Marks a method of an `@EventHandler` or `@Projection` class as the one that handles
+ * Marks a method of an `@EventHandler`, `@Projection` or `@ProcessManager` class as the one that handles
  * `eventClass`. It receives the event and a context; it may be async.
  */
 export function On(eventClass: EventClass): MethodDecorator {

@@ -1,4 +1,5 @@
 import type { ConfiguredSubscriber } from './configured-subscribers';
+import { ProcessManagerReplayError } from '../../process-managers/process-manager-errors';
 import { UnknownSubscriberError } from '../../subscriptions/subscriber-errors';
 import { NotAProjectionError, UnknownProjectionError } from './subscriber-errors';
 
@@ -13,6 +14,7 @@ export function findProjection(subscribers: readonly ConfiguredSubscriber[], nam
   const known = projections.map((projection) => projection.name).sort();
   const found = subscribers.find((subscriber) => subscriber.name === name);
   if (!found) throw new UnknownProjectionError(name, known);
+  if (found.kind === 'process-manager') throw new ProcessManagerReplayError(name, 'rebuild');
   if (found.kind !== 'projection') throw new NotAProjectionError(name, known);
   return found;
 }

@@ -22,6 +22,11 @@ import type { TableCopies } from './table-copies';
 export interface StoreBackend {
   /** The kind of database, for messages and internal checks: `'sqlite'`, `'postgres'`. */
   readonly name: string;
+  /**
+   * Whether this is the view from inside a transaction that the caller commits
+   * (`transaction-backend.ts`): a failed append there cannot be looked into or tried again.
+   */
+  readonly insideTransaction?: boolean;
   /** How the database is named in messages (passwords hidden). */
   readonly label: string;
   /** The Kysely instance over the database, typed with eventfold's own tables. */
@@ -56,6 +61,14 @@ export interface StoreBackend {
     locks: readonly string[],
     alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>,
   ): Promise<AppendOutcome>;
+  /**
+   * One try of an append inside `trx`, a transaction of {@link StoreBackend.transaction} that the
+   * caller commits (a process manager's step): the expected-version check and the insert, after
+   * taking `locks` as {@link StoreBackend.appendWith} does. The stream's lock is always taken where
+   * appends otherwise race (PostgreSQL), so that a conflict is reported as a
+   * {@link ConcurrencyError} rather than as a unique violation that would abort the transaction.
+   */
+  appendInTransaction(trx: Kysely<EventfoldTables>, attempt: AppendTry, locks: readonly string[]): Promise<AppendOutcome>;
   /**
    * Runs `work` in one write transaction. It must never fail half-way for want of a lock the
    * database could have waited for (SQLite takes its write lock up front).

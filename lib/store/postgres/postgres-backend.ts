@@ -118,6 +118,17 @@ export class PostgresBackend implements StoreBackend {
     return outcome;
   }
 
+  /**
+   * The same `eventfold_append` call in the caller's transaction, holding the stream's lock: a
+   * race lost on the unique stream index would abort the whole transaction, while a version check
+   * under the lock fails only the step. The caller announces the append once it has committed.
+   */
+  async appendInTransaction(trx: Kysely<EventfoldTables>, attempt: AppendTry, locks: readonly string[]): Promise<AppendOutcome> {
+    await this.assertStreamExistsIfExpected(trx, attempt);
+    if (locks.length > 0) await lockInlineWork(trx, locks);
+    return appendInOneCall(trx, { ...attempt, lockStream: true });
+  }
+
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
   }

@@ -73,6 +73,11 @@ export class SqliteBackend implements StoreBackend {
     });
   }
 
+  /** The caller's transaction holds the write lock already: `locks` need nothing more. */
+  appendInTransaction(trx: Kysely<EventfoldTables>, attempt: AppendTry, _locks: readonly string[]): Promise<AppendOutcome> {
+    return this.appendIn(trx, attempt);
+  }
+
   private async appendIn(trx: Kysely<EventfoldTables>, attempt: AppendTry): Promise<AppendOutcome> {
     const { stream, expected, events } = attempt;
     const fromVersion = await currentVersion(trx, this.queries, stream);

@@ -44,6 +44,12 @@ export function bindInlineProjections(value: unknown): BoundSubscriber[] {
       );
     }
     const { name, kind, options } = metadata;
+    if (kind === 'process-manager') {
+      throw new InvalidArgumentError(
+        `${option}[${index}]`,
+        `'${name}' is a @ProcessManager; its steps run after the events they react to are committed, never inside their append. Run it with a Dispatcher.`,
+      );
+    }
     if (kind !== 'projection') {
       throw new InvalidArgumentError(
         `${option}[${index}]`,

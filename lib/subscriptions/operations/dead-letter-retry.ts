@@ -1,3 +1,4 @@
+import { processEventAccess } from '../../process-managers/bind-process-manager';
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import type { UndecodableEventError } from '../../events/undecodable-event-error';
@@ -90,15 +91,22 @@ export class DeadLetterRetry {
       await handler(recorded.event, { ...context, store: this.store });
       return;
     }
+    const committed: Array<() => void> = [];
     await this.store.eventfoldTransaction(async (db) => {
       if (!(await this.deadLetters.removeById(db, letter.id))) throw new DeadLetterGone(letter.id);
       // A letter left to retry is never a rebuild's (a rebuild that fails drops its letters with its
       // copies), so the event goes to the tables the application reads.
-      await handler(recorded.event, { ...context, db, tableName: (table: string) => table });
+      const access =
+        this.subscriber.kind === 'process-manager'
+          ? processEventAccess(this.store, db, (callback) => committed.push(callback), undefined)
+          : { db, tableName: (table: string) => table };
+      await handler(recorded.event, { ...context, ...access });
       await settle?.(db);
       // An attempt abandoned for its timeout may still get here: it must not commit beside its retry.
       if (signal.aborted) throw signal.reason;
     });
+    // A process manager's step announces what it appended once it is committed.
+    for (const callback of committed) callback();
   }
 
   /** After a handler succeeded: its letter goes, together with what settles the event. */

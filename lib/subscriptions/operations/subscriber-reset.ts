@@ -1,3 +1,4 @@
+import { ProcessManagerReplayError } from '../../process-managers/process-manager-errors';
 import type { EventStore } from '../../event-store/event-store';
 import { countEventsBetween } from '../../store/positions-in-time';
 import type { DeadLetterStore } from '../dead-letter-store';
@@ -107,6 +108,7 @@ async function handlerRows(subscriptions: SubscriptionStore, subscriber: string)
   );
   const rows = saved.filter((row) => names.includes(row.name));
   if (rows.some((row) => row.kind === 'projection')) throw new ProjectionResetError(parseSegmentName(subscriber)?.subscriber ?? subscriber);
+  if (rows.some((row) => row.kind === 'process-manager')) throw new ProcessManagerReplayError(subscriber, 'reset');
   return rows;
 }
 

@@ -52,11 +52,11 @@ export class DeadLettering {
     const id = await store.eventfoldTransaction(async (db) => {
       const holdsLease = halting
         ? await subscriptions.setStatus(host.name, 'halted', reason, { owner, db })
-        : host.subscriber.kind === 'projection' || (await subscriptions.holdsLease(db, host.name, owner));
+        : host.subscriber.kind !== 'handler' || (await subscriptions.holdsLease(db, host.name, owner));
       if (!holdsLease) throw new StaleCheckpointError(`'${host.name}' lost its lease before it could record the failure of event ${recorded.position}`);
       const letter = await deadLetters.record(db, host.name, recorded, outcome.error, outcome.attempts, halting);
       // A projection's checkpoint write checks the lease itself.
-      if (!halting && host.subscriber.kind === 'projection') written = await host.checkpoints.writeIn(db, [recorded.position]);
+      if (!halting && host.subscriber.kind !== 'handler') written = await host.checkpoints.writeIn(db, [recorded.position]);
       return letter;
     });
     host.stats.deadLettered++;
@@ -96,11 +96,11 @@ export class DeadLettering {
     const recorded = await readEventAt(host.env.store, letter.position);
     if (!recorded) return false;
     const removeLetter = (db: Kysely<EventfoldTables>) => host.env.deadLetters.remove(db, host.name, letter.position);
-    const projection = host.subscriber.kind === 'projection';
-    const outcome = await host.attempts.attempt(recorded, projection ? removeLetter : undefined, letter.attempts);
+    const transactional = host.subscriber.kind !== 'handler';
+    const outcome = await host.attempts.attempt(recorded, transactional ? removeLetter : undefined, letter.attempts);
     if (outcome.kind === 'failed') await host.env.deadLetters.record(host.env.store.eventfoldDb, host.name, recorded, outcome.error, outcome.attempts);
     if (outcome.kind !== 'succeeded') return false;
-    if (!projection) await removeLetter(host.env.store.eventfoldDb);
+    if (!transactional) await removeLetter(host.env.store.eventfoldDb);
     // It counts as processed now, and no longer as dead-lettered.
     host.stats.processed++;
     host.stats.deadLettered = Math.max(0, host.stats.deadLettered - 1);

@@ -5,11 +5,15 @@ import { attemptWithRetries, type AttemptOutcome, type BackoffHooks } from '../a
 import { projectionOf, type BoundSubscriber } from '../bound-subscriber';
 import { UndecodableEvent } from '../event-feed';
 import type { ProjectionContext } from '../subscriber-context';
+import { processEventAccess } from '../../process-managers/bind-process-manager';
 import { UnfinishedAttemptsError } from '../subscriber-errors';
 import type { StatsCollector } from '../subscriber-stats';
 import type { AttemptJournal } from './attempt-journal';
 import { StaleCheckpointError } from './checkpoint-writer';
 import type { RunnerEnvironment } from './runner-environment';
+
+/** Registers work to run once a transaction has committed. */
+type AfterCommit = (callback: () => void) => void;
 
 /** Work a projection does in the transaction of an attempt besides applying events (a checkpoint write). */
 export type AlsoInTransaction = (db: Kysely<EventfoldTables>) => Promise<void>;
@@ -54,8 +58,8 @@ export class EventAttempts {
       this.observer,
       (attempt, signal) => {
         if (this.subscriber.kind === 'handler') return this.invoke(recorded, attempt, signal);
-        return this.inTransaction(signal, async (db) => {
-          await this.applyAll([recorded], attempt, signal, db);
+        return this.inTransaction(signal, async (db, afterCommit) => {
+          await this.applyAll([recorded], attempt, signal, db, afterCommit);
           await alsoInTransaction?.(db);
         });
       },
@@ -74,8 +78,8 @@ export class EventAttempts {
       this.stopping(),
       ignore,
       (attempt, signal) =>
-        this.inTransaction(signal, async (db) => {
-          await this.applyAll(batch, attempt, signal, db);
+        this.inTransaction(signal, async (db, afterCommit) => {
+          await this.applyAll(batch, attempt, signal, db, afterCommit);
           await alsoInTransaction(db);
         }),
       isHandlerFailure,
@@ -86,18 +90,22 @@ export class EventAttempts {
    * Runs `work` in a write transaction that is rolled back if the attempt was abandoned (timed
    * out) meanwhile, so a late finish of an abandoned attempt can never commit beside its retry.
    */
-  private inTransaction(signal: AbortSignal, work: (db: Kysely<EventfoldTables>) => Promise<void>): Promise<void> {
-    return this.env.store.eventfoldTransaction(async (db) => {
-      await work(db);
+  private async inTransaction(signal: AbortSignal, work: (db: Kysely<EventfoldTables>, afterCommit: AfterCommit) => Promise<void>): Promise<void> {
+    // What the work asks to run once its writes are visible (a process manager's step announcing
+    // the events it appended): after the commit, and never after a rollback.
+    const committed: Array<() => void> = [];
+    await this.env.store.eventfoldTransaction(async (db) => {
+      await work(db, (callback) => committed.push(callback));
       if (signal.aborted) throw signal.reason;
     });
+    for (const callback of committed) callback();
   }
 
   /** A projection's events in its transaction: all at once for a fold projection, else one `@On` call each. */
-  private async applyAll(batch: readonly RecordedEvent[], attempt: number, signal: AbortSignal, db: Kysely<EventfoldTables>): Promise<void> {
+  private async applyAll(batch: readonly RecordedEvent[], attempt: number, signal: AbortSignal, db: Kysely<EventfoldTables>, afterCommit: AfterCommit): Promise<void> {
     const { applyInTransaction } = this.subscriber;
     if (!applyInTransaction) {
-      for (const recorded of batch) await this.invoke(recorded, attempt, signal, db);
+      for (const recorded of batch) await this.invoke(recorded, attempt, signal, { db, afterCommit });
       return;
     }
     for (const recorded of batch) if (recorded.event instanceof UndecodableEvent) throw recorded.event.error;
@@ -118,7 +126,7 @@ export class EventAttempts {
     return this.env.readModels.physicalName(projectionOf(this.subscriber), table);
   }
 
-  private async invoke(recorded: RecordedEvent, attempt: number, signal: AbortSignal, db?: Kysely<EventfoldTables>): Promise<void> {
+  private async invoke(recorded: RecordedEvent, attempt: number, signal: AbortSignal, transaction?: { db: Kysely<EventfoldTables>; afterCommit: AfterCommit }): Promise<void> {
     if (recorded.event instanceof UndecodableEvent) throw recorded.event.error;
     const handler = this.subscriber.handlers.get(recorded.event.constructor);
     if (!handler) return;
@@ -129,9 +137,20 @@ export class EventAttempts {
       metadata: recorded.metadata,
       attempt,
       signal,
-      ...(db ? this.readModelAccess(db) : { store: this.env.store }),
+      ...(transaction ? this.transactionAccess(transaction.db, transaction.afterCommit) : { store: this.env.store }),
     };
     await handler(recorded.event, context);
+  }
+
+  /**
+   * What a transactional subscriber reaches besides the event: a projection its read model; a
+   * process manager also the store (through a view inside the transaction, see
+   * `process-managers/process-step.ts`) and the commit's hooks.
+   */
+  private transactionAccess(db: Kysely<EventfoldTables>, afterCommit: AfterCommit): Pick<ProjectionContext, 'db' | 'tableName'> {
+    if (this.subscriber.kind !== 'process-manager') return this.readModelAccess(db);
+    const { env } = this;
+    return processEventAccess(env.store, db, afterCommit, (dueAt) => env.deadlineAlarm.ring(dueAt));
   }
 }
 

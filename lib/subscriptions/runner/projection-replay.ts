@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { ProcessManagerReplayError } from '../../process-managers/process-manager-errors';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import type { EventfoldTables } from '../../store/schema';
 import type { BoundSubscriber } from '../bound-subscriber';
@@ -15,6 +16,7 @@ export class ProjectionReplay {
   private readonly delivery: ProjectionDelivery;
 
   constructor(private readonly runner: SubscriberRunner) {
+    if (runner.subscriber.kind === 'process-manager') throw new ProcessManagerReplayError(runner.name, 'rebuild');
     if (!runner.projection) throw new InvalidArgumentError('projection', `'${runner.name}' is an event handler; only projections can be rebuilt.`);
     this.delivery = runner.projection;
   }

@@ -9,6 +9,7 @@ import { SubscriptionStore } from '../subscription-store';
 import { ReadModelTables } from '../read-model/read-model-tables';
 import { SerialWrites } from './serial-writes';
 import { TurnBudget } from './turn-budget';
+import { DeadlineAlarm } from '../../process-managers/deadline-alarm';
 
 /** What every runner of one dispatcher shares. */
 export interface RunnerEnvironment {
@@ -29,6 +30,8 @@ export interface RunnerEnvironment {
   readonly announcements: SerialWrites;
   /** Where each projection writes: its read model, or the copies a blue/green rebuild is building. */
   readonly readModels: ReadModelTables;
+  /** Tells the deadline delivery of deadlines that process managers' steps scheduled. */
+  readonly deadlineAlarm: DeadlineAlarm;
 }
 
 /** The environment of a dispatcher's runners on `store`. */
@@ -46,5 +49,6 @@ export function runnerEnvironment(store: EventStore, settings: DispatcherSetting
     turns: new TurnBudget(),
     announcements: new SerialWrites(),
     readModels: new ReadModelTables(),
+    deadlineAlarm: new DeadlineAlarm(),
   };
 }

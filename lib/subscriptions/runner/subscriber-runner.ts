@@ -70,7 +70,8 @@ export class SubscriberRunner implements DeliveryHost {
       () => this.recover(new StaleCheckpointError()),
     );
     this.attempts = new EventAttempts(env, subscriber, () => this.stopping, this.stats, this.journal);
-    this.projection = subscriber.kind === 'projection' ? new ProjectionDelivery(this) : undefined;
+    // A process manager's steps commit with its checkpoint, as a projection's batches do.
+    this.projection = subscriber.kind === 'handler' ? undefined : new ProjectionDelivery(this);
     this.delivery = this.projection ?? new HandlerDelivery(this);
     this.feed = new SubscriberFeed(env, subscriber);
     this.lifecycle = new RunnerLifecycle(this);

@@ -1,0 +1,16 @@
+/**
+ * Tells the dispatcher's deadline delivery, once a step has committed, that a deadline it
+ * scheduled falls due at a given time, so that it fires then rather than at the next poll.
+ */
+export class DeadlineAlarm {
+  private listener: ((dueAt: number) => void) | undefined;
+
+  /** Who is told from now on; one listener at a time. */
+  connect(listener: ((dueAt: number) => void) | undefined): void {
+    this.listener = listener;
+  }
+
+  ring(dueAt: number): void {
+    this.listener?.(dueAt);
+  }
+}

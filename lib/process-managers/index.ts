@@ -1,0 +1,7 @@
+export type { CorrelationKey, EndedInstances, ProcessManagerOptions } from './process-manager-options';
+export { DEFAULT_PROCESS_BATCH_SIZE } from './process-manager-options';
+export { OnDeadline, ProcessManager } from './process-manager.decorators';
+export { ProcessContext, type FiredDeadline } from './process-context';
+export type { ProcessStore } from './process-store';
+export type { DeadlineTime } from './deadline-time';
+export { CorrelationKeyError, ProcessManagerReplayError, UnknownDeadlineError } from './process-manager-errors';
