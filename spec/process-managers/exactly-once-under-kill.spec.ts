@@ -13,7 +13,7 @@ const KILLED_RUNS = 5;
 
 interface Database {
   readonly name: string;
-  open(): Promise<{ store: EventStore; args: string[]; dispose(): Promise<void> }>;
+  open(): Promise<{ store: EventStore; args: string[]; dispose: () => Promise<void> }>;
 }
 
 function databases(folder: () => string): Database[] {
