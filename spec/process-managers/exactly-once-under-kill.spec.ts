@@ -82,7 +82,8 @@ describe('Process managers under SIGKILL', function () {
           if (!filled && cancels.length === 0) problems.push(`${id} was neither filled nor expired`);
           const placedAt = events[0]!.recordedAt.getTime();
           for (const cancel of cancels) {
-            if (cancel.recordedAt.getTime() + 1 < placedAt + EXPIRE_MS) problems.push(`${id} was cancelled ${cancel.recordedAt.getTime() - placedAt} ms after it was placed, before its deadline`);
+            if (cancel.recordedAt.getTime() + 1 < placedAt + EXPIRE_MS)
+              problems.push(`${id} was cancelled ${cancel.recordedAt.getTime() - placedAt} ms after it was placed, before its deadline`);
           }
         }
         expect(problems).to.deep.equal([]);
