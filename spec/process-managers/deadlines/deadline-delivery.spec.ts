@@ -200,6 +200,21 @@ forEachBackend('Deadline delivery', (backend) => {
       expect(delivery.stats(EXPIRY)).to.deep.equal({ delivered: 0, retried: 2, failed: 1, lagMs: 0 });
     });
 
+    it('delivers several due deadlines per transaction when asked, a failing one undoing none of the others', async () => {
+      const store = await openStore();
+      for (let index = 0; index < 7; index++) await schedule(store, `o-${index}`, 1_000 + index);
+      const clock = new FakeClock(2_000);
+      const failOne = recordEffect('spec', clock.now, async (_, due) => {
+        if (due.instanceKey === 'o-2') throw new Error('exchange down');
+      });
+      const delivery = deliveryOn(store, { processManagers: new Map([[EXPIRY, receiver(failOne)]]), now: clock.now, deadlinesPerTransaction: 5 });
+      delivery.start();
+      await delivery.deliverDue();
+      expect((await readEffects(store.db)).map((effect) => effect.instanceKey)).to.deep.equal(['o-0', 'o-1', 'o-3', 'o-4', 'o-5', 'o-6']);
+      expect((await pending(store)).map(({ instanceKey, attempts }) => ({ instanceKey, attempts }))).to.deep.equal([{ instanceKey: 'o-2', attempts: 1 }]);
+      expect(delivery.stats(EXPIRY)).to.deep.equal({ delivered: 6, retried: 1, failed: 0, lagMs: 994 });
+    });
+
     it('records the failure of a delivery whose SQL failed, the transaction it broke included', async () => {
       const store = await openStore();
       await schedule(store, 'o-1', 1_000);
