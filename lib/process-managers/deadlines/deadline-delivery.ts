@@ -3,6 +3,8 @@ import { describeValue } from '../../store/describe-value';
 import { sleep } from '../../subscriptions/attempts';
 import { DeadlineAlarm } from './deadline-alarm';
 import { attemptDeadline, type DeadlineAttempt, type DeadlineAttemptOutcome } from './deadline-attempt';
+
+export type { DeadlineBackend, DeadlineReceiver, DeliverDeadline } from './deadline-attempt';
 import { deadlineDeliverySettings, type DeadlineDeliveryOptions, type DeadlineDeliverySettings } from './deadline-delivery-options';
 import { DeadlineFailedError } from './deadline-errors';
 import { DeadlineCounters, type DeadlineStats } from './deadline-stats';
