@@ -113,6 +113,29 @@ forEachBackend('Deadline delivery', (backend) => {
       expect(second.stats(EXPIRY)).to.deep.equal({ delivered: 2, retried: 0, failed: 0, lagMs: 2_500 });
     });
 
+    it('reports as its lag how long ago the first deadline still waiting fell due', async () => {
+      const store = await openStore();
+      await schedule(store, 'o-1', 1_000);
+      await schedule(store, 'o-2', 2_000);
+      const clock = new FakeClock(5_000);
+      const entered = deferred();
+      const gate = deferred();
+      const held = recordEffect('spec', clock.now, async (_, due) => {
+        if (due.instanceKey !== 'o-1') return;
+        entered.resolve();
+        await gate.promise;
+      });
+      const delivery = deliveryOn(store, { processManagers: new Map([[EXPIRY, receiver(held)]]), now: clock.now });
+      delivery.start();
+      await entered.promise;
+      expect(delivery.stats(EXPIRY).lagMs).to.equal(4_000);
+      clock.nowMs = 6_000;
+      expect(delivery.stats(EXPIRY).lagMs).to.equal(5_000);
+      gate.resolve();
+      await delivery.deliverDue();
+      expect(delivery.stats(EXPIRY)).to.deep.equal({ delivered: 2, retried: 0, failed: 0, lagMs: 4_000 });
+    });
+
     it('never delivers a cancelled deadline', async () => {
       const store = await openStore();
       await schedule(store, 'o-1', 2_000);
