@@ -3,12 +3,12 @@ import { describeValue } from '../../store/describe-value';
 import { sleep } from '../../subscriptions/attempts';
 import { DeadlineAlarm } from './deadline-alarm';
 import { attemptDeadline, type DeadlineAttempt, type DeadlineAttemptOutcome } from './deadline-attempt';
-
-export type { DeadlineBackend, DeadlineReceiver, DeliverDeadline } from './deadline-attempt';
 import { deadlineDeliverySettings, type DeadlineDeliveryOptions, type DeadlineDeliverySettings } from './deadline-delivery-options';
 import { DeadlineFailedError } from './deadline-errors';
 import { DeadlineCounters, type DeadlineStats } from './deadline-stats';
 import { findDueDeadlines, findNextDueAt, rowClaimOf, type FoundDeadline } from './due-deadline-queries';
+
+export type { DeadlineBackend, DeadlineReceiver, DeliverDeadline } from './deadline-attempt';
 
 /** Due deadlines read per look at the table. */
 const LOOK_SIZE = 100;
@@ -16,8 +16,11 @@ const LOOK_SIZE = 100;
 const BOOKKEEPING_PAUSE_MS = 1000;
 
 /**
- * Delivers the deadlines of some process managers when they fall due, each in a transaction of
- * its own with its effects, the first due first, never before its time by the delivery's clock.
+ * Delivers the deadlines of some process managers when they fall due, each in a transaction with
+ * its effects (one per deadline unless `deadlinesPerTransaction` says more), the first due first,
+ * never before its time by the clock of the process that delivers it: processes on several
+ * machines need their clocks kept in step (NTP), as the deadlines' times come from the clocks of
+ * the processes that scheduled them.
  *
  * Any number of processes may run one over the same database: a deadline is claimed by the
  * transaction that delivers it (see `RowClaim`), so one process at a time delivers it, and one
@@ -85,11 +88,17 @@ export class DeadlineDelivery {
 
   /**
    * Delivers every deadline due now by the delivery's clock, and resolves once a look that began
-   * after the call is over. A running delivery looks at once; a stopped one looks in this call.
+   * after the call is over. A running delivery looks at once (and reports a failure of its own
+   * work to `onError`); a stopped one looks in this call, which rejects with such a failure.
    * For tests that move the clock, and for the runtime's own tests.
    */
   async deliverDue(): Promise<void> {
-    if (!this.running) return this.look(new AbortController().signal).then(() => undefined);
+    if (!this.running) {
+      await this.look(new AbortController().signal).catch((failure: unknown) => {
+        throw failure instanceof DeliveryBroke ? failure.error : failure;
+      });
+      return;
+    }
     const over = new Promise<void>((resolve) => this.lookWaiters.push({ after: this.looksBegun, resolve }));
     this.alarm.tell();
     return over;

@@ -41,6 +41,16 @@ forEachBackend('Deadline delivery', (backend) => {
       expect(await pending(store)).to.deep.equal([]);
     });
 
+    it('delivers what is due within deliverDue when it was not started, as a test with a clock does', async () => {
+      const store = await openStore();
+      const clock = new FakeClock(1_000);
+      await schedule(store, 'o-1', 1_000);
+      await schedule(store, 'o-2', 1_001);
+      const delivery = deliveryOn(store, { processManagers: new Map([[EXPIRY, receiver(recordEffect('spec', clock.now))]]), now: clock.now });
+      await delivery.deliverDue();
+      expect((await readEffects(store.db)).map((effect) => effect.instanceKey)).to.deep.equal(['o-1']);
+    });
+
     it('delivers due deadlines the first due first, and only those of its process managers', async () => {
       const store = await openStore();
       const dueTimes = Array.from({ length: 30 }, (_, index) => 1_000 + ((index * 7919) % 500));
