@@ -7,7 +7,7 @@
  * - lateness: with `count` deadlines pending an hour away, 200 deadlines due 10 ms apart, the
  *   first announced with `wake` once scheduled: how long after its due time each was delivered.
  *
- * PER_TRANSACTION=n sets `deadlinesPerTransaction`.
+ * PER_TRANSACTION=n sets `deadlinesPerTransaction` (its default otherwise).
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
@@ -41,7 +41,7 @@ async function insertPending(store: EventStore, count: number, dueAt: (index: nu
 
 function deliveryOf(store: EventStore, onDelivered: (dueAtMs: number) => void): DeadlineDelivery {
   return new DeadlineDelivery({
-    deadlinesPerTransaction: Number(process.env.PER_TRANSACTION ?? 1),
+    ...(process.env.PER_TRANSACTION ? { deadlinesPerTransaction: Number(process.env.PER_TRANSACTION) } : {}),
     backend: store.backend,
     processManagers: new Map([
       [

@@ -25,16 +25,18 @@ export interface DeadlineDeliveryOptions {
   /** The clock, in milliseconds since 1970: `Date.now` unless a spec or test fixture sets time itself. */
   readonly now?: () => number;
   /**
-   * Due deadlines delivered per transaction, each after a savepoint of its own so that one that
-   * fails undoes nothing of the others. More save commits (a disk flush each on PostgreSQL) when
-   * many are due at once, but hold the claims and the write lock (SQLite) longer and commit
-   * each deadline's effects only with the last. Defaults to {@link DEFAULT_DEADLINES_PER_TRANSACTION}.
+   * At most how many due deadlines one transaction delivers, each after a savepoint of its own so
+   * that one that fails undoes nothing of the others. It matters only when several are due at
+   * once (a backlog after a restart, a burst): fewer commits then deliver them faster (1.3 to 2
+   * times with 10 rather than 1, measured on both databases), but each deadline's effects
+   * commit only with the last of its transaction, and on SQLite the write lock is held for all
+   * of them. Defaults to {@link DEFAULT_DEADLINES_PER_TRANSACTION}; 1 commits each on its own.
    */
   readonly deadlinesPerTransaction?: number;
 }
 
 /** Due deadlines delivered per transaction unless `deadlinesPerTransaction` says otherwise. */
-export const DEFAULT_DEADLINES_PER_TRANSACTION = 1;
+export const DEFAULT_DEADLINES_PER_TRANSACTION = 10;
 
 /** The options, checked, with defaults filled in. */
 export type DeadlineDeliverySettings = Required<DeadlineDeliveryOptions>;

@@ -17,7 +17,8 @@ const BOOKKEEPING_PAUSE_MS = 1000;
 
 /**
  * Delivers the deadlines of some process managers when they fall due, each in a transaction with
- * its effects (one per deadline unless `deadlinesPerTransaction` says more), the first due first,
+ * its effects (shared by a few when several are due at once: see `deadlinesPerTransaction`),
+ * the first due first,
  * never before its time by the clock of the process that delivers it: processes on several
  * machines need their clocks kept in step (NTP), as the deadlines' times come from the clocks of
  * the processes that scheduled them.
