@@ -9,8 +9,10 @@ import { claimDueDeadline, deleteDeliveredDeadline, recordFailedAttempt, type Fo
 
 /**
  * Delivers a deadline in `trx`, a transaction of the store, together with its effects: what it
- * writes through `trx` commits with the deadline's deletion, or not at all. It should stop soon
- * once `signal` aborts (the delivery is stopping, or its time ran out).
+ * writes through `trx` commits with the deadline's deletion, or not at all; throwing undoes it
+ * and counts as a failed attempt. It must write through `trx` only (neither commit nor roll it
+ * back), and settle soon once `signal` aborts (the delivery is stopping, or its time ran out):
+ * the transaction, and on SQLite the database's write lock, stay open until it settles.
  */
 export type DeliverDeadline = (trx: Kysely<EventfoldTables>, deadline: DueDeadline, signal: AbortSignal) => Promise<void>;
 
