@@ -69,6 +69,8 @@ class ReminderRequests {
 
 async function reminders(store: EventStore): Promise<string[]> {
   const sent: string[] = [];
+  // On PostgreSQL a committed event is readable once older transactions of the server end.
+  await store.waitForReadable();
   for await (const recorded of store.readAll()) if (recorded instanceof Object && recorded.type === 'ReminderSent') sent.push((recorded.event as ReminderSent).orderId);
   return sent;
 }

@@ -61,6 +61,7 @@ forEachBackend('Global order with process managers appending', (backend) => {
     const following = follow();
     await Promise.all(Array.from({ length: writers }, (_, writer) => write(writer)));
     await dispatcher.idle();
+    await store.waitForReadable();
     const head = await store.headPosition();
     while (seen.at(-1) !== head) await new Promise((resolve) => setTimeout(resolve, 5));
     done = true;
