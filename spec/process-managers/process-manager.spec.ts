@@ -5,6 +5,7 @@ import {
   On,
   ProcessManager,
   ProcessManagerReplayError,
+  SubscriberOperations,
   type EventStore,
   type HandlerContext,
   type ProcessContext,
@@ -200,11 +201,14 @@ forEachBackend('Process managers', (backend) => {
     expect(letter?.errorMessage).to.match(/^Process manager 'xrp-ban' found no instance key in a OrderPlaced event: its field 'orderId' is "", not a non-empty string\./);
   });
 
-  it('refuses to rebuild a process manager, or to run one inline', async () => {
+  it('refuses to rebuild or reset a process manager, or to run one inline', async () => {
     const store = await backend.open({ aggregates: [Order] });
     const dispatcher = await backend.dispatch(store, [new OrderWatch()]);
     const error = await expectRejection(dispatcher.rebuild('order-watch'), ProcessManagerReplayError);
     expect(error.message).to.match(/^'order-watch' is a process manager and cannot be rebuilt: replaying its events would repeat/);
     await expectRejection(backend.reopen({ inlineProjections: [new OrderWatch()] }), InvalidArgumentError);
+    await dispatcher.stop();
+    const reset = await expectRejection(new SubscriberOperations(store).reset('order-watch', { to: 'beginning' }), ProcessManagerReplayError);
+    expect(reset.operation).to.equal('reset');
   });
 });
