@@ -75,6 +75,7 @@ export function bindProcessManager(
     ended,
     keyOf: keyFinderOf(name, options.correlationKey),
     deadlineMethods,
+    deadlineNames: [...deadlineMethods.keys()],
     async deliverDeadline(id, instanceKey, deadline, scope) {
       const method = deadlineMethods.get(deadline.name);
       if (!method) throw new UnknownDeadlineError(name, deadline.name, [...deadlineMethods.keys()]);

@@ -4,6 +4,7 @@ import { describeValue } from '../store/describe-value';
 import type { DeadlineWakeUp } from './deadline-wake-up';
 import { dueTimeOf, type DeadlineTime } from './deadline-time';
 import { cancelDeadline, scheduleDeadline } from './deadlines/deadline-table';
+import { UnknownDeadlineError } from './process-manager-errors';
 
 /** Which deadline: of which process manager's instance, under which name. */
 export interface DeadlineTarget {
@@ -17,7 +18,7 @@ export interface DeadlineTarget {
 
 /**
  * Schedules and cancels deadlines of process managers from outside their steps: from an event
- * handler (as `context.deadlines`), a request handler, a script. Each call is a transaction of
+ * handler (as `context.deadlines`), a request handler or a script (as `dispatcher.deadlines`). Each call is a transaction of
  * its own; scheduling again under the same target replaces the pending deadline, so a handler
  * that runs twice for one event schedules it once.
  *
@@ -33,15 +34,29 @@ export interface DeadlineTarget {
  * ```
  */
 export class DeadlineScheduler {
-  /** @internal Handlers get one in their context. */
-  constructor(
+  private constructor(
     private readonly store: EventStore,
     private readonly wakeUp: DeadlineWakeUp | undefined,
+    private readonly known: ReadonlyMap<string, readonly string[]>,
   ) {}
 
-  /** Schedules the deadline, replacing a pending one of the same target; `payload` is JSON, as in a step. */
+  /**
+   * @internal Made by a dispatcher, which wakes its deadline delivery for what is scheduled and
+   * knows the deadlines of the process managers it runs (`known`: deadline names by process manager).
+   */
+  static create(store: EventStore, wakeUp: DeadlineWakeUp | undefined, known: ReadonlyMap<string, readonly string[]> = new Map()): DeadlineScheduler {
+    return new DeadlineScheduler(store, wakeUp, known);
+  }
+
+  /**
+   * Schedules the deadline, replacing a pending one of the same target; `payload` is JSON, as in a step.
+   *
+   * @throws {@link UnknownDeadlineError} for a process manager of this dispatcher without an `@OnDeadline` of that name.
+   */
   async schedule(target: DeadlineTarget, when: DeadlineTime, payload: unknown = null): Promise<void> {
     checkTarget(target);
+    const names = this.known.get(target.processManager);
+    if (names && !names.includes(target.name)) throw new UnknownDeadlineError(target.processManager, target.name, names);
     const now = Date.now();
     const dueAt = dueTimeOf(when, now, 'when');
     await this.store.eventfoldTransaction((db) =>

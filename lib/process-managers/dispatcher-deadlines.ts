@@ -5,6 +5,7 @@ import type { BoundSubscriber } from '../subscriptions/bound-subscriber';
 import type { RunnerEnvironment } from '../subscriptions/runner/runner-environment';
 import type { DeadlineBackend, DeadlineReceiver } from './deadlines/deadline-attempt';
 import { DeadlineDelivery } from './deadlines/deadline-delivery';
+import { beginStepTransaction } from './step-transaction';
 
 /**
  * The deadline delivery of a dispatcher's process managers, or undefined when it runs none. Each
@@ -29,7 +30,7 @@ export function deadlineDeliveryOf(
       afterCommit = hooks;
       // The step appends in between its other writes, the claim of the deadline first among them.
       const result = await store.eventfoldTransaction(async (trx) => {
-        await store.backend.holdLogForAppends(trx);
+        await beginStepTransaction(store, trx);
         return work(trx);
       });
       for (const hook of hooks) hook();

@@ -7,4 +7,4 @@ export type { DeadlineTime } from './deadline-time';
 export { DeadlineScheduler, type DeadlineTarget } from './deadline-scheduler';
 export type { DeadlineStats } from './deadlines/deadline-stats';
 export { DeadlineFailedError, DeadlineTimeoutError } from './deadlines/deadline-errors';
-export { CorrelationKeyError, ProcessManagerReplayError, UnknownDeadlineError } from './process-manager-errors';
+export { CorrelationKeyError, ProcessManagerReplayError, StoreUsedInStepError, UnknownDeadlineError } from './process-manager-errors';

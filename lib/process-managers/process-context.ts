@@ -4,6 +4,7 @@ import type { EventMetadata } from '../events/event-metadata';
 import type { RecordedEvent } from '../store/recorded-event';
 import { dueTimeOf, type DeadlineTime } from './deadline-time';
 import type { ProcessStore } from './process-store';
+import { UnknownDeadlineError } from './process-manager-errors';
 
 /** A deadline that fell due, as its `@OnDeadline` method sees it. */
 export interface FiredDeadline {
@@ -34,6 +35,8 @@ export interface StepSetup<DB> {
   readonly now: number;
   /** The id of the message that caused the step: the event's id, or `deadline:<id>` for a deadline. */
   readonly causationId: string;
+  /** The deadlines the process manager has `@OnDeadline` methods for. */
+  readonly deadlineNames: readonly string[];
 }
 
 /**
@@ -89,9 +92,15 @@ export class ProcessContext<State extends object = Record<string, unknown>, DB =
   private readonly existed: boolean;
   private endedHere = false;
   private readonly changes: DeadlineChange[] = [];
+  private readonly deadlineNames: readonly string[];
 
   /** @internal Made by the dispatcher for each step. */
-  constructor(setup: StepSetup<DB>) {
+  static create<State extends object, DB>(setup: StepSetup<DB>): ProcessContext<State, DB> {
+    return new ProcessContext<State, DB>(setup);
+  }
+
+  private constructor(setup: StepSetup<DB>) {
+    this.deadlineNames = setup.deadlineNames;
     this.processManager = setup.processManager;
     this.key = setup.key;
     this.store = setup.store;
@@ -158,6 +167,8 @@ export class ProcessContext<State extends object = Record<string, unknown>, DB =
   schedule(name: string, when: DeadlineTime, payload: unknown = null): void {
     this.assertNotEnded('schedule a deadline');
     this.checkName(name, 'schedule');
+    // Found out now rather than when it falls due, perhaps a month later.
+    if (!this.deadlineNames.includes(name)) throw new UnknownDeadlineError(this.processManager, name, this.deadlineNames);
     this.changes.push({ kind: 'schedule', name, dueAt: dueTimeOf(when, this.now.getTime(), `schedule('${name}') when`), payload });
   }
 

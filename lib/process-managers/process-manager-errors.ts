@@ -46,6 +46,27 @@ export class ProcessManagerReplayError extends EventfoldError {
   }
 }
 
+/**
+ * A process manager's step used the store itself (one captured outside, not `process.store`):
+ * the store would wait for the step's own transaction, which waits for the step. The step fails
+ * instead of hanging; use `process.store` and `process.db`, which go through the step's transaction.
+ */
+export class StoreUsedInStepError extends EventfoldError {
+  readonly code = 'EVENTFOLD_STORE_USED_IN_STEP';
+
+  constructor(
+    /** The process manager whose step did it. */
+    readonly processManager: string,
+    /** What the step tried, as `append events`. */
+    readonly operation: string,
+  ) {
+    super(
+      `A step of process manager '${processManager}' tried to ${operation} through the store itself, which would wait for the step's own transaction forever. ` +
+        "Inside a step, use process.store (repositories, append, publish, reads) and process.db: they go through the step's transaction.",
+    );
+  }
+}
+
 /** A deadline fell due for which the process manager has no `@OnDeadline` method. */
 export class UnknownDeadlineError extends EventfoldError {
   readonly code = 'EVENTFOLD_UNKNOWN_DEADLINE';

@@ -19,10 +19,12 @@ export type CorrelationKey = string | ((event: any, recorded: RecordedEvent) => 
 export type EndedInstances = 'delete' | 'keep';
 
 /** The most events a process manager handles in one transaction unless its `batchSize` says otherwise. */
-export const DEFAULT_PROCESS_BATCH_SIZE = 100;
+export const DEFAULT_PROCESS_BATCH_SIZE = 10;
 
 /**
- * Options of `@ProcessManager`. A process manager is delivered events exactly as a projection is,
+ * Options of `@ProcessManager`. Unlike other subscribers, a process manager starts from the head of
+ * the log (`startFrom: 'now'`) when it first runs, so that a new one does not act on history
+ * (cancel last year's orders); give `startFrom: 'beginning'` to have it do so. It is delivered events exactly as a projection is,
  * in transactions that also hold its checkpoint, and parks an event that fails every retry
  * (`onFailure: 'park'`) so that one broken instance does not stop the others. It cannot be split
  * into segments: two segments could step one instance at once, out of order.
@@ -34,7 +36,8 @@ export interface ProcessManagerOptions extends Omit<SubscriberOptions, 'segments
   ended?: EndedInstances;
   /**
    * The most events handled in one transaction, as for a projection. Defaults to
-   * {@link DEFAULT_PROCESS_BATCH_SIZE}.
+   * {@link DEFAULT_PROCESS_BATCH_SIZE}, smaller than a projection's: on PostgreSQL the appends of
+   * the whole store wait while a process manager's transaction runs.
    */
   batchSize?: number;
 }

@@ -4,6 +4,7 @@ import { checkExactJson } from '../events/exact-json';
 import type { RecordedEvent } from '../store/recorded-event';
 import type { EventfoldTables } from '../store/schema';
 import { cancelDeadline, cancelDeadlinesOf, scheduleDeadline } from './deadlines/deadline-table';
+import { insideStep } from './running-step';
 import { deleteInstance, loadInstance, saveInstance, type StoredInstance } from './instance-table';
 import { ProcessContext, type FiredDeadline } from './process-context';
 import type { EndedInstances } from './process-manager-options';
@@ -33,6 +34,8 @@ export type StepTrigger =
 export interface StepOwner {
   readonly name: string;
   readonly ended: EndedInstances;
+  /** The deadlines it has `@OnDeadline` methods for: a step may schedule only those. */
+  readonly deadlineNames: readonly string[];
 }
 
 /**
@@ -52,7 +55,7 @@ export async function runProcessStep(owner: StepOwner, key: string, trigger: Ste
   view.onAppended((events) => appended.push(...events));
   const recorded = trigger.kind === 'event' ? trigger.recorded : undefined;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the application's tables are its own; the context is typed where its methods take it
-  const context = new ProcessContext<Record<string, unknown>, any>({
+  const context = ProcessContext.create<Record<string, unknown>, any>({
     processManager: owner.name,
     key,
     state: instance?.state,
@@ -64,8 +67,10 @@ export async function runProcessStep(owner: StepOwner, key: string, trigger: Ste
     signal: scope.signal,
     now: scope.now,
     causationId: recorded ? recorded.eventId : `deadline:${trigger.kind === 'deadline' ? trigger.id : ''}`,
+    deadlineNames: owner.deadlineNames,
   });
-  await method(recorded ? recorded.event : (trigger as Extract<StepTrigger, { kind: 'deadline' }>).deadline.payload, context);
+  const input = recorded ? recorded.event : (trigger as Extract<StepTrigger, { kind: 'deadline' }>).deadline.payload;
+  await insideStep(owner.name, () => method(input, context));
   const earliest = await writeDeadlineChanges(owner, key, context, scope);
   await writeInstance(owner, key, instance, context, scope);
   scope.afterCommit(() => {
@@ -98,7 +103,8 @@ async function writeInstance(owner: StepOwner, key: string, before: StoredInstan
   const version = (before?.version ?? 0) + 1;
   if (context.ended) {
     await cancelDeadlinesOf(db, owner.name, key);
-    if (owner.ended === 'keep') {
+    // Under 'keep', an ended instance bars its key; a step that ends what never started bars nothing.
+    if (owner.ended === 'keep' && (before || context.state !== undefined)) {
       await saveInstance(db, { processManager: owner.name, key, status: 'ended', version, stateJson: stateJsonOf(owner, key, context.state ?? {}) }, now);
     } else if (before) {
       await deleteInstance(db, owner.name, key);

@@ -39,7 +39,7 @@ export async function appendToStream(backend: StoreBackend, append: Omit<AppendT
       const { fromVersion, positions, recordedAt } = await backend.append(appendTry);
       return { nextExpectedVersion: fromVersion + events.length, events: toRecorded(stream, fromVersion, events, positions, recordedAt), alreadyStored: false };
     } catch (error) {
-      if (backend.insideTransaction) throw failureInsideTransaction(backend, stream, events, error);
+      if (backend.insideTransaction) throw failureInsideTransaction(backend, append, error);
       const violation = backend.uniqueViolationOf(error);
       if (await wasDeleted(backend, stream, error, violation)) throw new StreamDeletedError(stream, 'append to');
       if (!(error instanceof ConcurrencyError) && !violation) throw error;
@@ -70,13 +70,17 @@ async function wasDeleted(backend: StoreBackend, stream: StreamRef, error: unkno
 
 /**
  * Why an append inside a caller's transaction failed, said as the store's errors say it. Nothing
- * can be asked of the database: on PostgreSQL the failure aborted the transaction. The stream's
- * lock was held (see {@link StoreBackend.appendInTransaction}), so a conflict is a version
- * mismatch, not a race on the unique index.
+ * can be asked of the database: on PostgreSQL the failure aborted the transaction, so the caller's
+ * whole transaction must be tried again. A race lost on the unique stream index (an append that
+ * read the stream before the transaction held the log, and inserted first) is a conflict whose
+ * winning version cannot be read.
  */
-function failureInsideTransaction(backend: StoreBackend, stream: StreamRef, events: readonly PreparedEvent[], error: unknown): unknown {
+function failureInsideTransaction(backend: StoreBackend, append: Omit<AppendTry, 'lockStream'>, error: unknown): unknown {
+  const { stream, expected, events } = append;
   if (error instanceof ConcurrencyError && error.actual === DELETED_STREAM_VERSION) return new StreamDeletedError(stream, 'append to');
-  if (backend.uniqueViolationOf(error) === 'event-id') return new EventIdConflictError(events.map((event) => event.id));
+  const violation = backend.uniqueViolationOf(error);
+  if (violation === 'event-id') return new EventIdConflictError(events.map((event) => event.id));
+  if (violation === 'stream-version') return new ConcurrencyError(stream, expected, -1);
   return error;
 }
 

@@ -26,7 +26,10 @@ export class ConcurrencyError extends EventfoldError {
     readonly stream: StreamRef,
     /** The version the writer expected (on its last attempt, after retries). */
     readonly expected: ExpectedVersion,
-    /** The version the stream actually had (0 when it had no events). */
+    /**
+     * The version the stream actually had (0 when it had no events); -1 when it is not known (an
+     * append inside a process manager's step that lost a race, after which nothing can be read).
+     */
     readonly actual: number,
     /**
      * How many times the command was decided and its append tried, each meeting a conflict: 1 for
@@ -34,7 +37,11 @@ export class ConcurrencyError extends EventfoldError {
      */
     readonly attempts = 1,
   ) {
-    super(`Stream ${stream.type}/${stream.id} is at version ${actual}, but the append expected ${describeExpected(expected)}. ${whatToDo(attempts)}`);
+    super(
+      actual < 0
+        ? `Another writer appended to stream ${stream.type}/${stream.id} at the same time, while the append expected ${describeExpected(expected)}. ${whatToDo(attempts)}`
+        : `Stream ${stream.type}/${stream.id} is at version ${actual}, but the append expected ${describeExpected(expected)}. ${whatToDo(attempts)}`,
+    );
   }
 }
 

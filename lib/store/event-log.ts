@@ -22,6 +22,7 @@ import type { RecordedEvent } from './recorded-event';
 import type { EventfoldTables } from './schema';
 import type { HorizonStall } from './postgres/horizon-stall';
 import { StoreClosedError } from './store-closed-error';
+import { assertNotInsideStep } from '../process-managers/running-step';
 import { waitForReadable, type LogHorizon, type WaitForReadableOptions } from './wait-for-readable';
 import { assertStreamRef, type StreamRef } from './stream-ref';
 import { isPlainObject } from './plain-object';
@@ -493,6 +494,8 @@ export class EventLog<DB = any> {
   /** @internal Throws {@link StoreClosedError} once the log is closed. */
   protected assertOpen(operation: string): void {
     if (this.closed) throw new StoreClosedError(operation);
+    // The view inside a transaction is what a step should use; the store itself would wait for it.
+    if (!this.backend.insideTransaction) assertNotInsideStep(operation);
   }
 }
 

@@ -133,7 +133,8 @@ function bindAsProcessManager(instance: object, name: string, options: ProcessMa
     retry: retryPolicyOf(options.retry, name),
     onFailure: failureMode(options.onFailure ?? 'park', name),
     maxCrashes: wholeNumber(options.maxCrashes ?? 3, 'maxCrashes', name),
-    startFrom: checkStartPosition(options.startFrom ?? 'beginning', `startFrom of subscriber '${name}'`),
+    // A new process manager acting on history would repeat what was done long ago.
+    startFrom: checkStartPosition(options.startFrom ?? 'now', `startFrom of subscriber '${name}'`),
     bufferSize: wholeNumber(options.bufferSize ?? 10_000, 'bufferSize', name),
     handlers,
     eventClasses: [...methods.keys()] as EventClass[],

@@ -85,9 +85,10 @@ export class DeadLetterStore {
     return row && toDeadLetter(row);
   }
 
-  /** Removes the dead letter of a subscriber at a position (it has now succeeded). */
-  async remove(db: Kysely<EventfoldTables>, subscriber: string, position: number): Promise<void> {
-    await db.deleteFrom(DEAD_LETTERS_TABLE).where('subscriber', '=', subscriber).where('position', '=', position).execute();
+  /** Removes the dead letter of an event, inside the caller's transaction when `db` is one; false when there was none. */
+  async remove(db: Kysely<EventfoldTables>, subscriber: string, position: number): Promise<boolean> {
+    const result = await db.deleteFrom(DEAD_LETTERS_TABLE).where('subscriber', '=', subscriber).where('position', '=', position).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
   /**

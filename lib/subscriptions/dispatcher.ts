@@ -1,12 +1,13 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { DeadlineDelivery } from '../process-managers/deadlines/deadline-delivery';
+import type { DeadlineScheduler } from '../process-managers/deadline-scheduler';
 import { deadlineDeliveryOf } from '../process-managers/dispatcher-deadlines';
 import type { EventStore } from '../event-store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
 import { checkTimeoutMs } from '../validation/timer-delay';
 import { refuseInlineProjections } from './inline/refuse-inline-projections';
 import { bindAll, splitIntoSegments, type BoundSubscriber } from './bound-subscriber';
-import { DeadLetterStore, type DeadLetter } from './dead-letter-store';
+import type { DeadLetter } from './dead-letter-store';
 import { checkDispatcherOptions, type DispatcherOptions, type DispatcherSettings } from './dispatcher-options';
 import { DeadLetterNotFoundError } from './operations/dead-letter-not-found-error';
 import { rebuildProjection, type RebuildOptions, type RebuildProgress } from './projection-rebuild';
@@ -55,14 +56,13 @@ export class Dispatcher {
     private readonly store: EventStore,
     /** Highest priority first: live events are offered in this order. */
     private readonly runners: readonly SubscriberRunner[],
-    private readonly deadLetterStore: DeadLetterStore,
-    private readonly onError: (error: unknown, subscriber: string) => void,
+    private readonly env: RunnerEnvironment,
     private readonly groups: readonly SegmentGroup[],
     settings: DispatcherSettings,
     /** Delivers the deadlines of the process managers among the subscribers; undefined when there are none. */
-    private readonly deadlines: DeadlineDelivery | undefined,
+    private readonly deadlineDelivery: DeadlineDelivery | undefined,
   ) {
-    this.watch = new LogWatch(store, runners, settings, (error) => onError(error, '(dispatcher)'));
+    this.watch = new LogWatch(store, runners, settings, (error) => env.onError(error, '(dispatcher)'));
     this.pollIntervalMs = settings.pollIntervalMs;
     this.signals = new SignalShutdown(settings.shutdown, () => this.stop(), settings.logger === false ? SILENT_LOGGER : settings.logger);
   }
@@ -89,7 +89,10 @@ export class Dispatcher {
     const bound = bindAll(subscribers);
     refuseInlineProjections(store, bound);
     for (const subscriber of bound) store.registerEvents(...subscriber.eventClasses);
-    const env = runnerEnvironment(store, settings);
+    const deadlineNames = new Map(
+      bound.flatMap(({ processManager }) => (processManager ? [[processManager.name, [...processManager.deadlineMethods.keys()]] as const] : [])),
+    );
+    const env = runnerEnvironment(store, settings, deadlineNames);
     // Closing the store stops the dispatcher first, instead of leaving it to fail on every query;
     // a close while the start is still under way waits for the start, then stops what it started.
     let dispatcher: Dispatcher | undefined;
@@ -121,7 +124,7 @@ export class Dispatcher {
       .map((subscriber) => new SubscriberRunner(env, subscriber, subscriber.segment && groupOf(groups, env, subscriber.segment)))
       .sort((a, b) => b.subscriber.priority - a.subscriber.priority);
     const deadlines = deadlineDeliveryOf(store, bound, env, settings.pollIntervalMs);
-    const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, [...groups.values()], settings, deadlines);
+    const dispatcher = new Dispatcher(store, runners, env, [...groups.values()], settings, deadlines);
     dispatcher.watch.listen();
     try {
       await Promise.all(dispatcher.groups.map((group) => group.join()));
@@ -138,6 +141,20 @@ export class Dispatcher {
       throw error;
     }
     return dispatcher;
+  }
+
+  /**
+   * Schedules and cancels deadlines of process managers from outside their steps (a request
+   * handler, a script), as event handlers do through `context.deadlines`. Deadlines scheduled here
+   * for this dispatcher's process managers are delivered on time without waiting for a poll.
+   *
+   * @example
+   * ```ts
+   * await dispatcher.deadlines.schedule({ processManager: 'order-expiry', key: 'o-1', name: 'expire' }, { afterMs: 30_000 });
+   * ```
+   */
+  get deadlines(): DeadlineScheduler {
+    return this.env.deadlines;
   }
 
   /**
@@ -163,7 +180,7 @@ export class Dispatcher {
   async idle(): Promise<void> {
     this.assertRunning('wait for idle');
     // Deadlines already due are this process's work too, and their steps may append.
-    await this.deadlines?.deliverDue();
+    await this.deadlineDelivery?.deliverDue();
     let { latest: head } = await this.store.logHorizon();
     // A handler that appends (a process manager, say) adds events while the others are waited
     // for; they are this process's work too.
@@ -251,12 +268,12 @@ export class Dispatcher {
     this.signals.forget();
     this.stopping ??= (async () => {
       // A deadline being delivered is undone and stays due, as an event being handled is.
-      await this.deadlines?.stop();
+      await this.deadlineDelivery?.stop();
       for (const runner of this.runners) runner.stopTaking();
       await this.watch.stop();
       try {
         const stopped = await Promise.allSettled(this.runners.map((runner) => runner.stop()));
-        for (const outcome of stopped) if (outcome.status === 'rejected') this.onError(outcome.reason, '(dispatcher)');
+        for (const outcome of stopped) if (outcome.status === 'rejected') this.env.onError(outcome.reason, '(dispatcher)');
       } finally {
         await Promise.all(this.groups.map((group) => group.leave()));
         this.forgetStore();
@@ -272,15 +289,15 @@ export class Dispatcher {
   stats(): SubscriberStats[] {
     return this.runners.map((runner) => {
       const stalled = this.watch.stallOf(runner);
-      const deadlines = runner.subscriber.processManager && this.deadlines?.stats(runner.name);
+      const deadlines = runner.subscriber.processManager && this.deadlineDelivery?.stats(runner.name);
       return { ...runner.snapshot(), ...(stalled ? { stalled } : {}), ...(deadlines ? { deadlines } : {}) };
     });
   }
 
   /** Dead letters, oldest first, of one subscriber (or one segment of it) or of all. */
   async deadLetters(subscriber?: string): Promise<DeadLetter[]> {
-    if (subscriber === undefined) return this.deadLetterStore.list();
-    return this.deadLetterStore.list(this.runnersNamed(subscriber).map((runner) => runner.name));
+    if (subscriber === undefined) return this.env.deadLetters.list();
+    return this.env.deadLetters.list(this.runnersNamed(subscriber).map((runner) => runner.name));
   }
 
   /**
@@ -379,8 +396,8 @@ export class Dispatcher {
   }
 
   private async deadLetterNamed(id: number): Promise<DeadLetter> {
-    const letter = await this.deadLetterStore.get(checkWholeNumber(id, 'id', { meaning: "a dead letter's id" }));
-    if (!letter) throw new DeadLetterNotFoundError(id, await this.deadLetterStore.ids(), 'List them with dispatcher.deadLetters().');
+    const letter = await this.env.deadLetters.get(checkWholeNumber(id, 'id', { meaning: "a dead letter's id" }));
+    if (!letter) throw new DeadLetterNotFoundError(id, await this.env.deadLetters.ids(), 'List them with dispatcher.deadLetters().');
     return letter;
   }
 

@@ -43,6 +43,7 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   CorrelationKeyError: new eventfold.CorrelationKeyError('order-expiry', 'OrderPlaced', "its field 'orderId' is undefined, not a non-empty string."),
   ProcessManagerReplayError: new eventfold.ProcessManagerReplayError('order-expiry', 'rebuild'),
   UnknownDeadlineError: new eventfold.UnknownDeadlineError('order-expiry', 'remind', ['expire']),
+  StoreUsedInStepError: new eventfold.StoreUsedInStepError('order-expiry', 'append events'),
   DeadlineFailedError: new eventfold.DeadlineFailedError("deadline 'expire' of order-expiry 'o-1'", 5, { cause: new Error('exchange down') }),
   DeadlineTimeoutError: new eventfold.DeadlineTimeoutError("deadline 'expire' of order-expiry 'o-1'", 30_000),
   ConcurrencyError: new eventfold.ConcurrencyError({ type: 'Order', id: 'o-1' }, 1, 2),

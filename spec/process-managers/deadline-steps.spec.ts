@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { DomainEvent, EventHandler, On, OnDeadline, ProcessManager, type EventStore, type HandlerContext, type ProcessContext } from '../../lib';
+import { DomainEvent, EventHandler, On, OnDeadline, ProcessManager, UnknownDeadlineError, type EventStore, type HandlerContext, type ProcessContext } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { deferred } from '../support/deferred';
 import { Order, OrderCancelled, OrderFilled, OrderPlaced } from '../support/domain';
 import { until } from '../support/until';
+import { expectRejection } from '../support/expect-rejection';
 
 @DomainEvent('ReminderSent')
 class ReminderSent {
@@ -64,6 +65,17 @@ class ReminderRequests {
     await deadlines.schedule(target, { afterMs: 60_000 }, { volume: -1 });
     expect(await deadlines.cancel(target)).to.equal(true);
     await deadlines.schedule(target, { afterMs: 0 }, { volume: 0 });
+  }
+}
+
+/** Publishes through the store it was given, not through process.store. */
+@ProcessManager('outside-store-user', { retry: { maxAttempts: 1 } })
+class OutsideStoreUser {
+  constructor(private readonly store: EventStore) {}
+
+  @On(OrderPlaced)
+  async placed(event: OrderPlaced): Promise<void> {
+    await this.store.publish(new ReminderSent(event.orderId));
   }
 }
 
@@ -179,15 +191,30 @@ forEachBackend('Process manager deadlines', (backend) => {
     expect(reminder.fired.map((fired) => ({ key: fired.key, payload: fired.payload }))).to.deep.equal([{ key: 'o-1', payload: { volume: 0 } }]);
   });
 
-  it('fails a deadline its process manager has no method for, naming those it has', async () => {
+  it('refuses, when it is scheduled, a deadline its process manager has no method for, naming those it has', async () => {
     const store = await backend.open({ aggregates: [Order], events: [ReminderSent] });
-    const dispatcher = await backend.dispatch(store, [new OrderReminder(60_000)], { onError: () => undefined });
+    const dispatcher = await backend.dispatch(store, [new OrderReminder(60_000)]);
     await store.repository(Order).save(Order.place('o-1', 'KRW-NONE', 1));
-    await until(async () => (await deadlineRows(store)).some((row) => row.status === 'failed'), 'the deadline was not given up on');
     await dispatcher.idle();
-    const failed = (await deadlineRows(store)).find((row) => row.status === 'failed');
-    expect(failed?.last_error).to.equal(
-      "Process manager 'order-reminder' has no @OnDeadline('nobody-handles-this') method, so the deadline cannot be delivered (it has: remind). Add the method, or cancel the deadline where it is scheduled.",
+    const unknown =
+      "Process manager 'order-reminder' has no @OnDeadline('nobody-handles-this') method, so the deadline cannot be delivered (it has: remind). Add the method, or cancel the deadline where it is scheduled.";
+    expect((await dispatcher.deadLetters('order-reminder')).map((letter) => letter.errorMessage)).to.deep.equal([unknown]);
+    expect(await deadlineRows(store)).to.deep.equal([]);
+    const error = await expectRejection(
+      dispatcher.deadlines.schedule({ processManager: 'order-reminder', key: 'o-1', name: 'nobody-handles-this' }, { afterMs: 0 }),
+      UnknownDeadlineError,
     );
+    expect(error.message).to.equal(unknown);
+  });
+
+  it('fails a step that uses the store itself instead of hanging, saying to use process.store', async () => {
+    const store = await backend.open({ aggregates: [Order], events: [ReminderSent] });
+    const dispatcher = await backend.dispatch(store, [new OutsideStoreUser(store)]);
+    await store.repository(Order).save(Order.place('o-1', 'KRW-BTC', 1));
+    await dispatcher.idle();
+    expect((await dispatcher.deadLetters('outside-store-user')).map((letter) => letter.errorMessage)).to.deep.equal([
+      "A step of process manager 'outside-store-user' tried to publish an event through the store itself, which would wait for the step's own transaction forever. " +
+        "Inside a step, use process.store (repositories, append, publish, reads) and process.db: they go through the step's transaction.",
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import {
   DomainEvent,
   EventHandler,
   On,
+  OnDeadline,
   ProcessManager,
   ProcessManagerReplayError,
   SubscriberOperations,
@@ -47,6 +48,11 @@ class OrderWatch {
   cancelled(_event: OrderCancelled, process: ProcessContext<Watch>): void {
     process.end();
   }
+
+  @OnDeadline('expire')
+  expire(_payload: unknown, process: ProcessContext<Watch>): void {
+    process.end();
+  }
 }
 
 @ProcessManager('order-watch-kept', { ended: 'keep' })
@@ -83,6 +89,9 @@ class BrokenWatch {
     await process.store.publish(new WatchStarted(event.orderId));
     throw new Error(`cannot watch ${event.orderId}`);
   }
+
+  @OnDeadline('expire')
+  expire(): void {}
 }
 
 @EventHandler('watch-log')

@@ -65,9 +65,11 @@ export interface StoreBackend {
    * Makes `trx`, a transaction of {@link StoreBackend.transaction} that has not written yet, one
    * that may append any number of times, in between any other work: it must be the
    * transaction's first statement. On SQLite the write lock does that already; on PostgreSQL it
-   * holds the lock appends draw positions under until the commit (`postgres/append-holding-log.ts`).
+   * takes `locks` (every inline projection the transaction's appends may run, see
+   * {@link InAppendTransaction.locksFor}), then holds the lock appends draw positions under until
+   * the commit (`postgres/append-holding-log.ts`).
    */
-  holdLogForAppends(trx: Kysely<EventfoldTables>): Promise<void>;
+  holdLogForAppends(trx: Kysely<EventfoldTables>, locks: readonly string[]): Promise<void>;
   /**
    * One try of an append inside `trx`, a transaction that began with
    * {@link StoreBackend.holdLogForAppends} and that the caller commits (a process manager's step):

@@ -67,8 +67,8 @@ export class TransactionBackend implements StoreBackend {
     return outcome;
   }
 
-  holdLogForAppends(trx: Kysely<EventfoldTables>): Promise<void> {
-    return this.outer.holdLogForAppends(trx);
+  holdLogForAppends(trx: Kysely<EventfoldTables>, locks: readonly string[]): Promise<void> {
+    return this.outer.holdLogForAppends(trx, locks);
   }
 
   appendInTransaction(trx: Kysely<EventfoldTables>, attempt: AppendTry, locks: readonly string[]): Promise<AppendOutcome> {

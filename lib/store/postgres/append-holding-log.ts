@@ -26,9 +26,10 @@ export async function holdLogForAppends(trx: Kysely<EventfoldTables>): Promise<v
 /**
  * Appends to one stream in `trx`, a transaction that holds the log's append lock
  * ({@link holdLogForAppends}): the version check, positions drawn from the log's sequence, and
- * the insert, with the transaction's id. No other append can insert meanwhile, so the version
- * read stays true until the insert (an append that read the stream before the lock was taken
- * meets this one on the unique stream index, and the later of the two fails).
+ * the insert, with the transaction's id. Appends that start meanwhile wait for the lock; one that
+ * reserved its positions before may still be inserting into the same stream, and then the two meet
+ * on the unique stream index, where the later fails (here, with PostgreSQL's unique violation,
+ * which aborts the transaction: the caller's whole step is tried again).
  */
 export async function appendHoldingLog(trx: Kysely<EventfoldTables>, queries: EventLogQueries, attempt: AppendTry): Promise<AppendOutcome> {
   const { stream, expected, events } = attempt;

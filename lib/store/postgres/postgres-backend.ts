@@ -119,15 +119,20 @@ export class PostgresBackend implements StoreBackend {
     return outcome;
   }
 
-  /** Holds the log's append lock until `trx` ends: see `append-holding-log.ts`. */
-  holdLogForAppends(trx: Kysely<EventfoldTables>): Promise<void> {
-    return holdLogForAppends(trx);
+  /**
+   * Takes `locks` (inline projections, as {@link PostgresBackend.appendWith} does before it
+   * reserves), then holds the log's append lock until `trx` ends: see `append-holding-log.ts`.
+   */
+  async holdLogForAppends(trx: Kysely<EventfoldTables>, locks: readonly string[]): Promise<void> {
+    if (locks.length > 0) await lockInlineWork(trx, locks);
+    await holdLogForAppends(trx);
   }
 
   /**
-   * An append in a transaction that began with {@link PostgresBackend.holdLogForAppends}: no other
-   * append inserts meanwhile, so the version check holds until the insert. The caller announces
-   * the append once it has committed.
+   * An append in a transaction that began with {@link PostgresBackend.holdLogForAppends}, which
+   * took the inline projections' locks already (`locks` are taken again, which PostgreSQL's
+   * advisory locks allow a session without waiting). The caller announces the append once it has
+   * committed.
    */
   async appendInTransaction(trx: Kysely<EventfoldTables>, attempt: AppendTry, locks: readonly string[]): Promise<AppendOutcome> {
     await this.assertStreamExistsIfExpected(trx, attempt);

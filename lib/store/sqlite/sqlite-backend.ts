@@ -74,7 +74,7 @@ export class SqliteBackend implements StoreBackend {
   }
 
   /** Every write transaction holds the write lock from its start: nothing more to take. */
-  async holdLogForAppends(): Promise<void> {}
+  async holdLogForAppends(_trx: Kysely<EventfoldTables>, _locks: readonly string[]): Promise<void> {}
 
   /** The caller's transaction holds the write lock already: `locks` need nothing more. */
   appendInTransaction(trx: Kysely<EventfoldTables>, attempt: AppendTry, _locks: readonly string[]): Promise<AppendOutcome> {

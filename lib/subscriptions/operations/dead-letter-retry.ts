@@ -1,5 +1,6 @@
 import { processEventAccess } from '../../process-managers/bind-process-manager';
 import { DeadlineScheduler } from '../../process-managers/deadline-scheduler';
+import { beginStepTransaction } from '../../process-managers/step-transaction';
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import type { UndecodableEventError } from '../../events/undecodable-event-error';
@@ -89,12 +90,12 @@ export class DeadLetterRetry {
   ): Promise<void> {
     const context = { recorded, eventId: recorded.eventId, position: recorded.position, metadata: recorded.metadata, attempt, signal };
     if (this.subscriber.kind === 'handler') {
-      await handler(recorded.event, { ...context, store: this.store, deadlines: new DeadlineScheduler(this.store, undefined) });
+      await handler(recorded.event, { ...context, store: this.store, deadlines: DeadlineScheduler.create(this.store, undefined) });
       return;
     }
     const committed: Array<() => void> = [];
     await this.store.eventfoldTransaction(async (db) => {
-      if (this.subscriber.kind === 'process-manager') await this.store.backend.holdLogForAppends(db);
+      if (this.subscriber.kind === 'process-manager') await beginStepTransaction(this.store, db);
       if (!(await this.deadLetters.removeById(db, letter.id))) throw new DeadLetterGone(letter.id);
       // A letter left to retry is never a rebuild's (a rebuild that fails drops its letters with its
       // copies), so the event goes to the tables the application reads.

@@ -95,9 +95,16 @@ export class DeadLettering {
     }
     const recorded = await readEventAt(host.env.store, letter.position);
     if (!recorded) return false;
-    const removeLetter = (db: Kysely<EventfoldTables>) => host.env.deadLetters.remove(db, host.name, letter.position);
+    const removeLetter = async (db: Kysely<EventfoldTables>) => {
+      // Another retry (or a discard) settled the letter first: this attempt must not commit as
+      // well, or a process manager's step would act twice.
+      if (!(await host.env.deadLetters.remove(db, host.name, letter.position))) {
+        throw new StaleCheckpointError(`dead letter ${letter.id} of '${host.name}' was settled by another retry or a discard meanwhile`);
+      }
+    };
     const transactional = host.subscriber.kind !== 'handler';
     const outcome = await host.attempts.attempt(recorded, transactional ? removeLetter : undefined, letter.attempts);
+    if (outcome.kind === 'failed' && outcome.error instanceof StaleCheckpointError) return false;
     if (outcome.kind === 'failed') await host.env.deadLetters.record(host.env.store.eventfoldDb, host.name, recorded, outcome.error, outcome.attempts);
     if (outcome.kind !== 'succeeded') return false;
     if (!transactional) await removeLetter(host.env.store.eventfoldDb);

@@ -6,6 +6,7 @@ import { projectionOf, type BoundSubscriber } from '../bound-subscriber';
 import { UndecodableEvent } from '../event-feed';
 import type { ProjectionContext } from '../subscriber-context';
 import { processEventAccess } from '../../process-managers/bind-process-manager';
+import { beginStepTransaction } from '../../process-managers/step-transaction';
 import { UnfinishedAttemptsError } from '../subscriber-errors';
 import type { StatsCollector } from '../subscriber-stats';
 import type { AttemptJournal } from './attempt-journal';
@@ -96,7 +97,7 @@ export class EventAttempts {
     const committed: Array<() => void> = [];
     await this.env.store.eventfoldTransaction(async (db) => {
       // A process manager's steps append in between their other writes.
-      if (this.subscriber.kind === 'process-manager') await this.env.store.backend.holdLogForAppends(db);
+      if (this.subscriber.kind === 'process-manager') await beginStepTransaction(this.env.store, db);
       await work(db, (callback) => committed.push(callback));
       if (signal.aborted) throw signal.reason;
     });

@@ -37,8 +37,8 @@ export interface RunnerEnvironment {
   readonly deadlines: DeadlineScheduler;
 }
 
-/** The environment of a dispatcher's runners on `store`. */
-export function runnerEnvironment(store: EventStore, settings: DispatcherSettings): RunnerEnvironment {
+/** The environment of a dispatcher's runners on `store`; `deadlineNames` are the deadlines of its process managers, by process manager. */
+export function runnerEnvironment(store: EventStore, settings: DispatcherSettings, deadlineNames: ReadonlyMap<string, readonly string[]> = new Map()): RunnerEnvironment {
   const deadlineWakeUp = new DeadlineWakeUp();
   const reports = new FailureReports(settings.logger === false ? SILENT_LOGGER : settings.logger);
   return {
@@ -54,6 +54,6 @@ export function runnerEnvironment(store: EventStore, settings: DispatcherSetting
     announcements: new SerialWrites(),
     readModels: new ReadModelTables(),
     deadlineWakeUp,
-    deadlines: new DeadlineScheduler(store, deadlineWakeUp),
+    deadlines: DeadlineScheduler.create(store, deadlineWakeUp, deadlineNames),
   };
 }
