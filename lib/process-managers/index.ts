@@ -5,3 +5,4 @@ export { ProcessContext, type FiredDeadline } from './process-context';
 export type { ProcessStore } from './process-store';
 export type { DeadlineTime } from './deadline-time';
 export { CorrelationKeyError, ProcessManagerReplayError, UnknownDeadlineError } from './process-manager-errors';
+export * from './inspection';
