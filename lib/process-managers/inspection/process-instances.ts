@@ -39,7 +39,20 @@ export async function processInstances(store: EventStore, processManager: string
   if (typeof includeEnded !== 'boolean') throw new InvalidArgumentError('options.includeEnded', `expected true or false, got ${describeValue(includeEnded)}.`);
   const most = limit === undefined ? undefined : checkWholeNumber(limit, 'options.limit');
   const db = store.eventfoldDb;
-  const keys = await instanceKeys(db, processManager, includeEnded, most);
+  return readInstances(db, processManager, await instanceKeys(db, processManager, includeEnded, most));
+}
+
+/**
+ * @internal The instance `key` of a process manager, running or ended, or undefined when nothing
+ * of it is stored (neither a state nor a deadline).
+ */
+export async function readInstance(db: Kysely<EventfoldTables>, processManager: string, key: string): Promise<ProcessInstance | undefined> {
+  const [instance] = await readInstances(db, processManager, [key]);
+  return instance && (instance.version > 0 || instance.deadlines.length > 0) ? instance : undefined;
+}
+
+/** The instances with these keys, given in the database's order, with their deadlines. */
+async function readInstances(db: Kysely<EventfoldTables>, processManager: string, keys: readonly string[]): Promise<ProcessInstance[]> {
   const [first, last] = [keys[0], keys[keys.length - 1]];
   if (first === undefined || last === undefined) return [];
   const rows = await db
