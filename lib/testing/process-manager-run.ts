@@ -92,7 +92,7 @@ export class ProcessManagerRun<State extends object = Record<string, unknown>, D
    * @throws the error of a deadline's step that failed: the deadline stays, the clock stops at
    * its due time, and the next move delivers it again.
    */
-  advanceBy(ms: number): Promise<readonly DeliveredDeadline[]> {
+  async advanceBy(ms: number): Promise<readonly DeliveredDeadline[]> {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
       throw new InvalidArgumentError('ms', `expected a number of milliseconds, 0 or more, got ${describeValue(ms)}.`);
     }
@@ -104,7 +104,7 @@ export class ProcessManagerRun<State extends object = Record<string, unknown>, D
    *
    * @throws {@link InvalidArgumentError} for a time before the clock's: it only moves forward.
    */
-  advanceTo(time: Date): Promise<readonly DeliveredDeadline[]> {
+  async advanceTo(time: Date): Promise<readonly DeliveredDeadline[]> {
     if (!(time instanceof Date) || Number.isNaN(time.getTime())) throw new InvalidArgumentError('time', `expected a valid Date, got ${describeValue(time)}.`);
     if (time.getTime() < this.timeline.now) {
       throw new InvalidArgumentError('time', `the clock only moves forward: it is ${this.now.toISOString()}, and ${time.toISOString()} is before that.`);
