@@ -29,7 +29,7 @@ export interface ProcessManagerFixtureOptions<DB = any> extends TestStoreOptions
  * import { processManagerFixture } from 'eventfold/testing';
  *
  * const run = await processManagerFixture(new OrderExpiry(), { aggregates: [Order], now: new Date('2026-03-02T09:00:00Z') });
- * await run.given({ type: 'Order', id: 'o-1' }, new OrderPlaced('o-1', 'KRW-BTC', 2));
+ * await run.given({ type: 'Order', id: 'o-1' }, new OrderPlaced('o-1', 'KRW-BTC'));
  * await run.thenState('o-1', { market: 'KRW-BTC' });
  * await run.thenDeadlines('o-1', { name: 'expire', dueAt: new Date('2026-03-02T09:00:30Z') });
  * await run.advanceBy(30_000);

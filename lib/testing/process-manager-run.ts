@@ -22,7 +22,7 @@ import type { DeliveredDeadline, ProcessTimeline } from './process-timeline';
  * @example
  * ```ts
  * const run = await processManagerFixture<Expiry>(new OrderExpiry(), { now: new Date('2026-03-02T09:00:00Z') });
- * await run.given({ type: 'Order', id: 'o-1' }, new OrderPlaced('o-1', 'KRW-BTC', 2));
+ * await run.given({ type: 'Order', id: 'o-1' }, new OrderPlaced('o-1', 'KRW-BTC'));
  * console.log(await run.state('o-1')); // { market: 'KRW-BTC' }
  * await run.close();
  * ```

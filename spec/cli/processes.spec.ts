@@ -141,7 +141,7 @@ for (const make of [sqliteDatabase, ...(url ? [() => postgresDatabase(url)] : []
           .slice(1)
           .map((row) => row.split(/ {2,}/)),
         [
-          ['o-1', 'running', '0', '-', '-', 'remind FAILED after 5 attempts'],
+          ['o-1', 'running', '0', '-', '-', 'remind FAILED after 5 attempts: mail server down'],
           ['o-2', 'running', '0', '-', '-', /^remind in 23 h 59 min$/],
           ['o-3', 'running', '0', '-', '-', /^remind in 23 h 59 min$/],
           ['3 running instances'],
