@@ -199,6 +199,26 @@ for (const make of [sqliteDatabase, ...(url ? [() => postgresDatabase(url)] : []
       expect(idle.stdout).to.equal("No running instances of 'refunds'.\n");
     });
 
+    if (database.name === 'postgres') {
+      it('says when a schema an older eventfold made has no tables of process managers', async () => {
+        const store = await database.open();
+        try {
+          await store.db.schema.dropTable('eventfold_deadlines').execute();
+          await store.db.schema.dropTable('eventfold_process_instances').execute();
+          const { code, stdout, stderr } = await cli('processes');
+
+          expect(code).to.equal(1);
+          expect(stdout).to.equal('');
+          expect(stderr).to.match(
+            /^error: postgres:\/\/.* schema eventfold_spec_\w+ has no tables of process managers yet: an eventfold older than process managers made it/,
+          );
+          expect(stderr).to.contain('Open it once with the application (EventStore.open brings its tables up to date), then try again.\n');
+        } finally {
+          await store.close();
+        }
+      });
+    }
+
     it('refuses to rebuild a process manager, saying how to list its instances instead', async () => {
       const { code, stdout, stderr } = await cli('rebuild', 'order-expiry', '--config', CONFIG);
 

@@ -18,3 +18,21 @@ export class UnknownProcessManagerError extends EventfoldError {
     );
   }
 }
+
+/**
+ * The database holds an event log but not the tables of process managers: a PostgreSQL schema that
+ * an older eventfold made, and that the command line, which never migrates one, finds as it was.
+ */
+export class ProcessTablesMissingError extends EventfoldError {
+  readonly code = 'EVENTFOLD_CLI_PROCESS_TABLES_MISSING';
+
+  constructor(
+    /** The database, as messages name it. */
+    readonly database: string,
+  ) {
+    super(
+      `${database} has no tables of process managers yet: an eventfold older than process managers made it, and the command line does not upgrade databases. ` +
+        'Open it once with the application (EventStore.open brings its tables up to date), then try again.',
+    );
+  }
+}

@@ -9,6 +9,7 @@ import { withSession, type CliSession } from '../session/cli-session';
 import { formatInstances, formatSummaries } from './instance-text';
 import { knownProcessManagers } from './known-process-managers';
 import { UnknownProcessManagerError } from './process-errors';
+import { assertProcessTables } from './process-tables';
 
 /** How many instances the table shows unless `--limit` says otherwise (`--json` lists them all). */
 export const DEFAULT_LISTED_INSTANCES = 100;
@@ -22,7 +23,7 @@ interface ListOptions {
 /** `eventfold processes` and `eventfold processes list <name>`. */
 export function processesCommand(terminal: Terminal): Command {
   const command = withSessionOptions(new Command('processes'))
-    .description('show process managers with their running instances and deadlines (without starting any)')
+    .description('show process managers with their instances and deadlines (without starting any)')
     .option('--json', 'print a JSON array')
     .action((options: { json?: boolean }, self: Command) =>
       withSession(sessionOptionsOf(self), { config: false }, (session) => showProcessManagers(session, terminal, options.json === true)),
@@ -46,6 +47,7 @@ function listCommand(terminal: Terminal): Command {
 }
 
 async function showProcessManagers(session: CliSession, terminal: Terminal, json: boolean): Promise<void> {
+  await assertProcessTables(session);
   const summaries = await knownProcessManagers(session, await processManagerSummaries(session.store));
   if (json) terminal.out(jsonText(summaries, 2));
   else if (summaries.length === 0) terminal.out('No process manager has instances or deadlines in this database.');
@@ -53,6 +55,7 @@ async function showProcessManagers(session: CliSession, terminal: Terminal, json
 }
 
 async function showInstances(session: CliSession, terminal: Terminal, name: string, options: ListOptions): Promise<void> {
+  await assertProcessTables(session);
   const now = new Date();
   const known = await knownProcessManagers(session, await processManagerSummaries(session.store, { now }));
   const summary = known.find((candidate) => candidate.name === name);
