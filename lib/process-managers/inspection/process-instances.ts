@@ -7,7 +7,7 @@ import { optionsObject } from '../../store/options-object';
 import { DEADLINES_TABLE, PROCESS_INSTANCES_TABLE, type EventfoldTables, type ProcessInstanceRow } from '../../store/schema';
 import { checkWholeNumber } from '../../validation/whole-number';
 import { deadlinesByInstance } from './instance-deadline-rows';
-import { checkInspection } from './inspected-store';
+import { checkInspection } from './check-inspection';
 import type { ProcessInstance } from './process-instance';
 
 /** Options of {@link processInstances}. */

@@ -4,7 +4,7 @@ import type { EventStore } from '../../event-store/event-store';
 import { describeValue } from '../../store/describe-value';
 import { optionsObject } from '../../store/options-object';
 import { DEADLINES_TABLE, PROCESS_INSTANCES_TABLE } from '../../store/schema';
-import { checkInspection } from './inspected-store';
+import { checkInspection } from './check-inspection';
 
 /** What the database holds of one process manager: how many instances, and how many deadlines. */
 export interface ProcessManagerSummary {
