@@ -46,6 +46,10 @@ class OrderExpiry {
   }
 }
 
+/** The same, keeping ended instances. */
+@ProcessManager('order-expiry-kept', { ended: 'keep' })
+class KeptOrderExpiry extends OrderExpiry {}
+
 @DomainEvent('FixtureSpecNudged')
 class Nudged {
   constructor(
@@ -138,6 +142,15 @@ describe('processManagerFixture', () => {
     run.thenAppended(new Nudged('o-1', 1), new Nudged('o-2', 1), new Nudged('o-1', 2), new Nudged('o-2', 2));
     await run.thenDeadlines('o-1', { name: 'nudge', dueAt: at(30_000), payload: 3 });
     expect(await run.state('o-1')).to.equal(undefined);
+  });
+
+  it("sees an instance kept under ended: 'keep' as ended, with its last state", async () => {
+    const run = await start(new KeptOrderExpiry(), { aggregates: [Order], now: T0 });
+    await run.given(order('o-1'), new OrderPlaced('o-1', 'KRW-BTC', 1), new OrderFilled(1));
+
+    await run.thenEnded('o-1');
+    expect(await run.instance('o-1')).to.deep.include({ status: 'ended', version: 2, deadlines: [] });
+    await run.thenState('o-1', { market: 'KRW-BTC', volume: 1, filled: 1, placedAt: T0.toISOString() });
   });
 
   it('runs the steps of events appended another way with catchUp', async () => {
