@@ -8,3 +8,4 @@ export { DeadlineScheduler, type DeadlineTarget } from './deadline-scheduler';
 export type { DeadlineStats } from './deadlines/deadline-stats';
 export { DeadlineFailedError, DeadlineTimeoutError } from './deadlines/deadline-errors';
 export { CorrelationKeyError, ProcessManagerReplayError, StoreUsedInStepError, UnknownDeadlineError } from './process-manager-errors';
+export * from './inspection';

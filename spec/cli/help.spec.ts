@@ -14,6 +14,8 @@ describe('eventfold --help', () => {
     ['dead-letters', 'discard'],
     ['subscribers'],
     ['subscribers', 'reset'],
+    ['processes'],
+    ['processes', 'list'],
   ];
 
   it('lists every command', async () => {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { deadLettersCommand } from '../dead-letters/dead-letters-command';
 import { historyCommand } from '../history/history-command';
 import type { Terminal } from '../output/terminal';
+import { processesCommand } from '../processes/processes-command';
 import { rebuildCommand } from '../rebuild/rebuild-command';
 import { statusCommand } from '../status/status-command';
 import { streamsCommand } from '../streams/streams-command';
@@ -21,6 +22,7 @@ Examples:
   $ eventfold dead-letters list
   $ eventfold dead-letters retry --all
   $ eventfold subscribers reset fill-notifier --to beginning
+  $ eventfold processes list order-expiry
 
 The config module (--config, or eventfold.config.ts / .js in the working folder) exports
 defineConfig({ database, events, aggregates, setup, subscribers }) as default.`;
@@ -43,7 +45,7 @@ export function buildProgram(terminal: Terminal): Command {
       outputError: (text, write) => write(text.replace(/^error:/, terminal.errorColors.red('error:'))),
     })
     .addHelpText('after', EXAMPLES);
-  for (const command of [historyCommand, streamsCommand, tailCommand, statusCommand, rebuildCommand, deadLettersCommand, subscribersCommand]) {
+  for (const command of [historyCommand, streamsCommand, tailCommand, statusCommand, rebuildCommand, deadLettersCommand, subscribersCommand, processesCommand]) {
     program.addCommand(command(terminal));
   }
   inheritSettings(program);

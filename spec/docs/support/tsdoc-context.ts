@@ -109,6 +109,8 @@ export declare class FillNotifier {
   constructor(sender: Sender);
 }
 export declare function createReadModelTables(store: EventStore): Promise<void>;
+export declare class OrderExpiry {}
+export type Expiry = { market: string };
 
 // The objects a running application has at hand.
 export declare const store: EventStore;
