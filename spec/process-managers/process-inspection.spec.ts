@@ -1,5 +1,15 @@
 import { expect } from 'chai';
-import { InvalidArgumentError, On, ProcessManager, processInstances, processManagerSummaries, StoreClosedError, type EventStore, type ProcessContext } from '../../lib';
+import {
+  InvalidArgumentError,
+  On,
+  OnDeadline,
+  ProcessManager,
+  processInstances,
+  processManagerSummaries,
+  StoreClosedError,
+  type EventStore,
+  type ProcessContext,
+} from '../../lib';
 import { forEachBackend, type Backend } from '../support/backends';
 import { Order, OrderCancelled, OrderPlaced } from '../support/domain';
 import { expectRejection } from '../support/expect-rejection';
@@ -21,6 +31,12 @@ class Watch {
   cancelled(_event: OrderCancelled, process: ProcessContext): void {
     process.end();
   }
+
+  @OnDeadline('review')
+  review(): void {}
+
+  @OnDeadline('expire')
+  expire(): void {}
 }
 
 /** Schedules a reminder per order and keeps no state. */
@@ -30,6 +46,9 @@ class Reminders {
   placed(_event: OrderPlaced, process: ProcessContext): void {
     process.schedule('remind', { at: EXPIRES });
   }
+
+  @OnDeadline('remind')
+  remind(): void {}
 }
 
 /** Orders o-1 to o-3 through both process managers; o-2 is cancelled, so its watch ends. */
