@@ -1,4 +1,4 @@
-// The trading example, end to end: `npm run example [-- --orders 300 --db trading.db --seed 42]`.
+// The trading example, end to end: `npm run example [-- --orders 300 --db trading.db --seed 42 --expire-after 1000 --stop-loss 5]`.
 // On PostgreSQL: `npm run example -- --db postgres://user@host:5432/database [--schema trading]`.
 // Every run adds orders to the same database; interrupt it with Ctrl-C and the next run
 // redelivers to each subscriber whatever it had not finished.
@@ -6,11 +6,14 @@ import { parseArgs } from 'node:util';
 import { Dispatcher, EventStore } from '../../lib';
 import config from './eventfold.config';
 import { MarketSimulator } from './market-simulator';
+import { DEFAULT_EXPIRE_AFTER_MS } from './order-expiry';
 import { readModels } from './read-models';
+import { DEFAULT_STOP_LOSS_RATE } from './stop-loss';
+import { tradingSubscribers, type ProcessOptions } from './subscribers';
 import { summarize, type Summary } from './summary';
 
 /** Options of one run. */
-export interface RunOptions {
+export interface RunOptions extends ProcessOptions {
   /** An SQLite file, or a postgres:// URL. */
   readonly database: string;
   /** The PostgreSQL schema, when `database` is a URL. */
@@ -33,7 +36,7 @@ export async function runTradingExample(options: RunOptions): Promise<Summary> {
     : await EventStore.open({ sqlite: options.database, aggregates });
   try {
     await config.setup?.(store);
-    const subscribers = await config.subscribers!(store);
+    const subscribers = tradingSubscribers(store, options);
     const head = await store.headPosition();
     print(`eventfold trading example: ${describeDatabase(options)}, ${head.toLocaleString('en-US')} events in the log`);
     const saved = await store.db.selectFrom('eventfold_subscriptions').select(['name', 'position']).execute();
@@ -153,12 +156,20 @@ if (require.main === module) {
       db: { type: 'string', default: config.database ?? 'trading.db' },
       schema: { type: 'string' },
       seed: { type: 'string', default: '42' },
+      'expire-after': { type: 'string', default: String(DEFAULT_EXPIRE_AFTER_MS) },
+      'stop-loss': { type: 'string', default: String(DEFAULT_STOP_LOSS_RATE * 100) },
     },
   });
   const orders = Number(values.orders);
   const seed = Number(values.seed);
+  const expireAfterMs = Number(values['expire-after']);
+  const stopLossPercent = Number(values['stop-loss']);
   if (!Number.isSafeInteger(orders) || orders < 0 || !Number.isSafeInteger(seed)) {
     process.stderr.write('error: --orders takes a whole number >= 0 and --seed a whole number\n');
+    process.exit(2);
+  }
+  if (!Number.isSafeInteger(expireAfterMs) || expireAfterMs < 0 || !(stopLossPercent > 0 && stopLossPercent < 100)) {
+    process.stderr.write('error: --expire-after takes milliseconds, a whole number >= 0, and --stop-loss a percentage between 0 and 100\n');
     process.exit(2);
   }
   const interrupt = new AbortController();
@@ -167,9 +178,11 @@ if (require.main === module) {
     // A second Ctrl-C leaves at once.
     process.once('SIGINT', () => process.exit(130));
   });
-  runTradingExample({ database: values.db, schema: values.schema, orders, seed, signal: interrupt.signal }).catch((error) => {
-    if (error instanceof InterruptedError) process.exit(130);
-    process.stderr.write(`error: ${(error as Error).message}\n`);
-    process.exit(1);
-  });
+  runTradingExample({ database: values.db, schema: values.schema, orders, seed, expireAfterMs, stopLossRate: stopLossPercent / 100, signal: interrupt.signal }).catch(
+    (error) => {
+      if (error instanceof InterruptedError) process.exit(130);
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
 }
