@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dispatcher, EventStore } from '../../lib';
@@ -7,29 +7,13 @@ import { temporaryFolder } from '../support/backends';
 import { collect } from '../support/expect-rejection';
 import { createTotalsTable, Deposit, readTotals, Totals } from '../support/subscriber-fixtures';
 import { until } from '../support/until';
+import { startPrintingChild, type PrintingChild } from '../support/printing-child';
 
 const script = join(__dirname, '..', 'support', 'subscriber-process.js');
 
-/** Starts the subscriber process and resolves once it printed `line` (or exited). */
-function run(args: string[]): { child: ChildProcess; printed: (line: string) => Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  let errors = '';
-  const listeners: Array<() => void> = [];
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-    listeners.forEach((listener) => listener());
-  });
-  child.stderr?.on('data', (chunk) => (errors += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const printed = (line: string) =>
-    new Promise<void>((resolve, reject) => {
-      const check = () => output.split('\n').some((printedLine) => printedLine.startsWith(line)) && resolve();
-      listeners.push(check);
-      check();
-      void exited.then((code) => (code === 0 || code === null ? resolve() : reject(new Error(`subscriber process failed (${code}): ${errors}`))));
-    });
-  return { child, printed, exited };
+/** Starts the subscriber process. */
+function run(args: string[]): PrintingChild {
+  return startPrintingChild(script, args);
 }
 
 describe('Subscribers after SIGKILL', function () {

@@ -150,7 +150,7 @@ export class EventAttempts {
   private transactionAccess(db: Kysely<EventfoldTables>, afterCommit: AfterCommit): Pick<ProjectionContext, 'db' | 'tableName'> {
     if (this.subscriber.kind !== 'process-manager') return this.readModelAccess(db);
     const { env } = this;
-    return processEventAccess(env.store, db, afterCommit, (dueAt) => env.deadlineAlarm.ring(dueAt));
+    return processEventAccess(env.store, db, afterCommit, (dueAt) => env.deadlineWakeUp.wake(dueAt));
   }
 }
 

@@ -9,7 +9,7 @@ import { SubscriptionStore } from '../subscription-store';
 import { ReadModelTables } from '../read-model/read-model-tables';
 import { SerialWrites } from './serial-writes';
 import { TurnBudget } from './turn-budget';
-import { DeadlineAlarm } from '../../process-managers/deadline-alarm';
+import { DeadlineWakeUp } from '../../process-managers/deadline-wake-up';
 
 /** What every runner of one dispatcher shares. */
 export interface RunnerEnvironment {
@@ -31,7 +31,7 @@ export interface RunnerEnvironment {
   /** Where each projection writes: its read model, or the copies a blue/green rebuild is building. */
   readonly readModels: ReadModelTables;
   /** Tells the deadline delivery of deadlines that process managers' steps scheduled. */
-  readonly deadlineAlarm: DeadlineAlarm;
+  readonly deadlineWakeUp: DeadlineWakeUp;
 }
 
 /** The environment of a dispatcher's runners on `store`. */
@@ -49,6 +49,6 @@ export function runnerEnvironment(store: EventStore, settings: DispatcherSetting
     turns: new TurnBudget(),
     announcements: new SerialWrites(),
     readModels: new ReadModelTables(),
-    deadlineAlarm: new DeadlineAlarm(),
+    deadlineWakeUp: new DeadlineWakeUp(),
   };
 }

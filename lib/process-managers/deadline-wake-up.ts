@@ -2,7 +2,7 @@
  * Tells the dispatcher's deadline delivery, once a step has committed, that a deadline it
  * scheduled falls due at a given time, so that it fires then rather than at the next poll.
  */
-export class DeadlineAlarm {
+export class DeadlineWakeUp {
   private listener: ((dueAt: number) => void) | undefined;
 
   /** Who is told from now on; one listener at a time. */
@@ -10,7 +10,7 @@ export class DeadlineAlarm {
     this.listener = listener;
   }
 
-  ring(dueAt: number): void {
+  wake(dueAt: number): void {
     this.listener?.(dueAt);
   }
 }

@@ -1,0 +1,16 @@
+export type { DeadlineBackend, DeadlineReceiver, DeliverDeadline } from './deadline-attempt';
+export { DeadlineDelivery } from './deadline-delivery';
+export type { DeadlineDeliveryOptions } from './deadline-delivery-options';
+export { DeadlineFailedError, DeadlineTimeoutError } from './deadline-errors';
+export { encodeDeadlinePayload } from './deadline-payload';
+export type { DeadlineStats } from './deadline-stats';
+export {
+  cancelDeadline,
+  cancelDeadlinesOf,
+  listDeadlines,
+  scheduleDeadline,
+  type DeadlineStatus,
+  type DeadlineToSchedule,
+  type ScheduledDeadline,
+} from './deadline-table';
+export type { DueDeadline } from './due-deadline';
