@@ -30,10 +30,11 @@ export interface RunOptions extends ProcessOptions {
 export async function runTradingExample(options: RunOptions): Promise<Summary> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const aggregates = [...(config.aggregates ?? [])];
+  const events = [...(config.events ?? [])];
   // The same application on either database: only the way the store is opened differs.
   const store = /^postgres(ql)?:\/\//.test(options.database)
-    ? await EventStore.open({ postgres: options.database, schema: options.schema ?? config.schema, aggregates })
-    : await EventStore.open({ sqlite: options.database, aggregates });
+    ? await EventStore.open({ postgres: options.database, schema: options.schema ?? config.schema, aggregates, events })
+    : await EventStore.open({ sqlite: options.database, aggregates, events });
   try {
     await config.setup?.(store);
     const subscribers = tradingSubscribers(store, options);

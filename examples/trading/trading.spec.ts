@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore } from '../../lib';
-import { MARKETS, OrderCancelled, OrderFilled, OrderPlaced, PositionClosed, PositionOpened, PositionReduced } from './events';
+import { MARKETS, OrderCancelled, OrderFilled, OrderPlaced, PositionClosed, PositionOpened, PositionReduced, PriceTicked } from './events';
 import { runTradingExample } from './main';
 import { Order } from './order';
 import { Position } from './position';
@@ -76,7 +76,7 @@ describe('Trading example', function () {
   });
 
   it('applies every fill to its market position exactly once', async () => {
-    const store = await EventStore.open({ sqlite: database, aggregates: [Order, Position] });
+    const store = await EventStore.open({ sqlite: database, aggregates: [Order, Position], events: [PriceTicked] });
     const fills = new Map<string, number>();
     const applied = new Map<number, number>();
     for await (const recorded of store.readAll()) {
@@ -92,7 +92,7 @@ describe('Trading example', function () {
   });
 
   it('expires orders left open, cancelling each order at most once', async () => {
-    const store = await EventStore.open({ sqlite: database, aggregates: [Order] });
+    const store = await EventStore.open({ sqlite: database, aggregates: [Order, Position], events: [PriceTicked] });
     const cancels = new Map<string, number>();
     let expired = 0;
     for await (const recorded of store.readAll()) {
@@ -110,7 +110,7 @@ describe('Trading example', function () {
   });
 
   it('sells positions at their stop loss, never again before the sale has reached the position', async () => {
-    const store = await EventStore.open({ sqlite: database, aggregates: [Order, Position] });
+    const store = await EventStore.open({ sqlite: database, aggregates: [Order, Position], events: [PriceTicked] });
     /** Per market, the log position of a stop-loss fill that no position event has taken yet. */
     const unapplied = new Map<string, number>();
     let sales = 0;
