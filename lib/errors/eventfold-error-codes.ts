@@ -11,6 +11,7 @@ import type * as subscriberCommandErrors from '../cli/subscribers/subscriber-err
 import type * as eventNameConflict from '../events/event-name-conflict-error';
 import type * as foldRow from '../folds/fold-row-error';
 import type * as processManagerErrors from '../process-managers/process-manager-errors';
+import type * as deadlineErrors from '../process-managers/deadlines/deadline-errors';
 import type * as undecodableEvent from '../events/undecodable-event-error';
 import type * as unregisteredEvent from '../events/unregistered-event-error';
 import type * as concurrency from '../store/concurrency-error';
@@ -52,6 +53,7 @@ export type AnyEventfoldError = ErrorsOf<
     typeof eventNameConflict &
     typeof foldRow &
     typeof processManagerErrors &
+    typeof deadlineErrors &
     typeof undecodableEvent &
     typeof unregisteredEvent &
     typeof concurrency &

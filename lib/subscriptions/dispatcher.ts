@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
+import type { DeadlineDelivery } from '../process-managers/deadlines/deadline-delivery';
+import { deadlineDeliveryOf } from '../process-managers/dispatcher-deadlines';
 import type { EventStore } from '../event-store/event-store';
 import { StoreClosedError } from '../store/store-closed-error';
 import { checkTimeoutMs } from '../validation/timer-delay';
@@ -57,6 +59,8 @@ export class Dispatcher {
     private readonly onError: (error: unknown, subscriber: string) => void,
     private readonly groups: readonly SegmentGroup[],
     settings: DispatcherSettings,
+    /** Delivers the deadlines of the process managers among the subscribers; undefined when there are none. */
+    private readonly deadlines: DeadlineDelivery | undefined,
   ) {
     this.watch = new LogWatch(store, runners, settings, (error) => onError(error, '(dispatcher)'));
     this.pollIntervalMs = settings.pollIntervalMs;
@@ -116,7 +120,8 @@ export class Dispatcher {
       .flatMap(splitIntoSegments)
       .map((subscriber) => new SubscriberRunner(env, subscriber, subscriber.segment && groupOf(groups, env, subscriber.segment)))
       .sort((a, b) => b.subscriber.priority - a.subscriber.priority);
-    const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, [...groups.values()], settings);
+    const deadlines = deadlineDeliveryOf(store, bound, env, settings.pollIntervalMs);
+    const dispatcher = new Dispatcher(store, runners, env.deadLetters, env.onError, [...groups.values()], settings, deadlines);
     dispatcher.watch.listen();
     try {
       await Promise.all(dispatcher.groups.map((group) => group.join()));
@@ -126,6 +131,8 @@ export class Dispatcher {
       const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) throw failed.reason;
       await dispatcher.watch.watch(settings.pollIntervalMs);
+      // Deadlines that fell due while no process ran are delivered now, the first due first.
+      deadlines?.start();
     } catch (error) {
       await dispatcher.stop();
       throw error;
@@ -155,6 +162,8 @@ export class Dispatcher {
    */
   async idle(): Promise<void> {
     this.assertRunning('wait for idle');
+    // Deadlines already due are this process's work too, and their steps may append.
+    await this.deadlines?.deliverDue();
     let { latest: head } = await this.store.logHorizon();
     // A handler that appends (a process manager, say) adds events while the others are waited
     // for; they are this process's work too.
@@ -241,6 +250,8 @@ export class Dispatcher {
   stop(): Promise<void> {
     this.signals.forget();
     this.stopping ??= (async () => {
+      // A deadline being delivered is undone and stays due, as an event being handled is.
+      await this.deadlines?.stop();
       for (const runner of this.runners) runner.stopTaking();
       await this.watch.stop();
       try {
@@ -261,7 +272,8 @@ export class Dispatcher {
   stats(): SubscriberStats[] {
     return this.runners.map((runner) => {
       const stalled = this.watch.stallOf(runner);
-      return stalled ? { ...runner.snapshot(), stalled } : runner.snapshot();
+      const deadlines = runner.subscriber.processManager && this.deadlines?.stats(runner.name);
+      return { ...runner.snapshot(), ...(stalled ? { stalled } : {}), ...(deadlines ? { deadlines } : {}) };
     });
   }
 

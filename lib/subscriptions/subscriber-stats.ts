@@ -1,5 +1,6 @@
 import type { HorizonStall } from '../store/postgres/horizon-stall';
 import type { SubscriberKind } from './subscriber.decorators';
+import type { DeadlineStats } from '../process-managers/deadlines/deadline-stats';
 
 /** What a subscriber is doing. */
 export type RunnerState = 'starting' | 'catching-up' | 'live' | 'standby' | 'halted' | 'rebuilding' | 'stopped';
@@ -8,6 +9,11 @@ export type RunnerState = 'starting' | 'catching-up' | 'live' | 'standby' | 'hal
 export interface SubscriberStats {
   readonly name: string;
   readonly kind: SubscriberKind;
+  /**
+   * For a process manager: the deadlines this process delivered, retried and gave up on, and how
+   * late they are delivered (`lagMs`: while due deadlines wait, how long ago the first fell due).
+   */
+  readonly deadlines?: DeadlineStats;
   readonly state: RunnerState;
   /** Events handled successfully (not counting those of types it ignores, nor dead letters). */
   readonly processed: number;

@@ -43,6 +43,8 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   CorrelationKeyError: new eventfold.CorrelationKeyError('order-expiry', 'OrderPlaced', "its field 'orderId' is undefined, not a non-empty string."),
   ProcessManagerReplayError: new eventfold.ProcessManagerReplayError('order-expiry', 'rebuild'),
   UnknownDeadlineError: new eventfold.UnknownDeadlineError('order-expiry', 'remind', ['expire']),
+  DeadlineFailedError: new eventfold.DeadlineFailedError("deadline 'expire' of order-expiry 'o-1'", 5, { cause: new Error('exchange down') }),
+  DeadlineTimeoutError: new eventfold.DeadlineTimeoutError("deadline 'expire' of order-expiry 'o-1'", 30_000),
   ConcurrencyError: new eventfold.ConcurrencyError({ type: 'Order', id: 'o-1' }, 1, 2),
   DatabaseBusyError: new eventfold.DatabaseBusyError(),
   DatabaseCorruptError: new eventfold.DatabaseCorruptError('app.db', 'SQLITE_CORRUPT'),

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export interface PrintingChild {
   readonly child: ChildProcess;
   /** Resolves once the child printed a line starting with `line`, or exited cleanly; rejects if it failed first. */
-  printed(line: string): Promise<void>;
+  printed(this: void, line: string): Promise<void>;
   /** The exit code, once it exited (null when killed by a signal). */
   readonly exited: Promise<number | null>;
 }

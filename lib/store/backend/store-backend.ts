@@ -62,11 +62,17 @@ export interface StoreBackend {
     alsoInTransaction: (trx: Kysely<EventfoldTables>, outcome: AppendOutcome) => Promise<void>,
   ): Promise<AppendOutcome>;
   /**
-   * One try of an append inside `trx`, a transaction of {@link StoreBackend.transaction} that the
-   * caller commits (a process manager's step): the expected-version check and the insert, after
-   * taking `locks` as {@link StoreBackend.appendWith} does. The stream's lock is always taken where
-   * appends otherwise race (PostgreSQL), so that a conflict is reported as a
-   * {@link ConcurrencyError} rather than as a unique violation that would abort the transaction.
+   * Makes `trx`, a transaction of {@link StoreBackend.transaction} that has not written yet, one
+   * that may append any number of times, in between any other work: it must be the
+   * transaction's first statement. On SQLite the write lock does that already; on PostgreSQL it
+   * holds the lock appends draw positions under until the commit (`postgres/append-holding-log.ts`).
+   */
+  holdLogForAppends(trx: Kysely<EventfoldTables>): Promise<void>;
+  /**
+   * One try of an append inside `trx`, a transaction that began with
+   * {@link StoreBackend.holdLogForAppends} and that the caller commits (a process manager's step):
+   * the expected-version check and the insert, after taking `locks` as
+   * {@link StoreBackend.appendWith} does.
    */
   appendInTransaction(trx: Kysely<EventfoldTables>, attempt: AppendTry, locks: readonly string[]): Promise<AppendOutcome>;
   /**

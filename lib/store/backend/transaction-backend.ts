@@ -67,6 +67,10 @@ export class TransactionBackend implements StoreBackend {
     return outcome;
   }
 
+  holdLogForAppends(trx: Kysely<EventfoldTables>): Promise<void> {
+    return this.outer.holdLogForAppends(trx);
+  }
+
   appendInTransaction(trx: Kysely<EventfoldTables>, attempt: AppendTry, locks: readonly string[]): Promise<AppendOutcome> {
     return this.outer.appendInTransaction(trx, attempt, locks);
   }

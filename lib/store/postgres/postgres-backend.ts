@@ -19,6 +19,7 @@ import { AppendNotifier } from './append-notifier';
 import { findHorizonStall } from './find-horizon-stall';
 import type { HorizonStall } from './horizon-stall';
 import { appendInOneCall } from './append-in-one-call';
+import { appendHoldingLog, holdLogForAppends } from './append-holding-log';
 import { lockInlineWork } from './lock-inline-work';
 import { addAppendFunction } from './add-append-function';
 import { listenForAppends } from './listen-for-appends';
@@ -118,15 +119,20 @@ export class PostgresBackend implements StoreBackend {
     return outcome;
   }
 
+  /** Holds the log's append lock until `trx` ends: see `append-holding-log.ts`. */
+  holdLogForAppends(trx: Kysely<EventfoldTables>): Promise<void> {
+    return holdLogForAppends(trx);
+  }
+
   /**
-   * The same `eventfold_append` call in the caller's transaction, holding the stream's lock: a
-   * race lost on the unique stream index would abort the whole transaction, while a version check
-   * under the lock fails only the step. The caller announces the append once it has committed.
+   * An append in a transaction that began with {@link PostgresBackend.holdLogForAppends}: no other
+   * append inserts meanwhile, so the version check holds until the insert. The caller announces
+   * the append once it has committed.
    */
   async appendInTransaction(trx: Kysely<EventfoldTables>, attempt: AppendTry, locks: readonly string[]): Promise<AppendOutcome> {
     await this.assertStreamExistsIfExpected(trx, attempt);
     if (locks.length > 0) await lockInlineWork(trx, locks);
-    return appendInOneCall(trx, { ...attempt, lockStream: true });
+    return appendHoldingLog(trx, this.queries, attempt);
   }
 
   transaction<T>(work: (trx: Kysely<EventfoldTables>) => Promise<T>): Promise<T> {

@@ -73,6 +73,9 @@ export class SqliteBackend implements StoreBackend {
     });
   }
 
+  /** Every write transaction holds the write lock from its start: nothing more to take. */
+  async holdLogForAppends(): Promise<void> {}
+
   /** The caller's transaction holds the write lock already: `locks` need nothing more. */
   appendInTransaction(trx: Kysely<EventfoldTables>, attempt: AppendTry, _locks: readonly string[]): Promise<AppendOutcome> {
     return this.appendIn(trx, attempt);

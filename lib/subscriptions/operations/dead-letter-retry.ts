@@ -93,6 +93,7 @@ export class DeadLetterRetry {
     }
     const committed: Array<() => void> = [];
     await this.store.eventfoldTransaction(async (db) => {
+      if (this.subscriber.kind === 'process-manager') await this.store.backend.holdLogForAppends(db);
       if (!(await this.deadLetters.removeById(db, letter.id))) throw new DeadLetterGone(letter.id);
       // A letter left to retry is never a rebuild's (a rebuild that fails drops its letters with its
       // copies), so the event goes to the tables the application reads.

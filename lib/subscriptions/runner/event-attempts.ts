@@ -95,6 +95,8 @@ export class EventAttempts {
     // the events it appended): after the commit, and never after a rollback.
     const committed: Array<() => void> = [];
     await this.env.store.eventfoldTransaction(async (db) => {
+      // A process manager's steps append in between their other writes.
+      if (this.subscriber.kind === 'process-manager') await this.env.store.backend.holdLogForAppends(db);
       await work(db, (callback) => committed.push(callback));
       if (signal.aborted) throw signal.reason;
     });
