@@ -42,6 +42,12 @@ export async function runTradingExample(options: RunOptions): Promise<Summary> {
     print(`eventfold trading example: ${describeDatabase(options)}, ${head.toLocaleString('en-US')} events in the log`);
     const saved = await store.db.selectFrom('eventfold_subscriptions').select(['name', 'position']).execute();
     const checkpoints = new Map(saved.map((row) => [row.name, Number(row.position)]));
+    const pending = await store.db
+      .selectFrom('eventfold_deadlines')
+      .select(['process_manager', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('status', '=', 'pending')
+      .groupBy('process_manager')
+      .execute();
     // The notification service fails on purpose now and then, so the notifier parks a few events
     // each run: the first report is shown in full, the rest are counted in the summary.
     let parked = 0;
@@ -52,6 +58,9 @@ export async function runTradingExample(options: RunOptions): Promise<Summary> {
       if (checkpoint === undefined) print(`  ${name.padEnd(16)} new subscriber: replays the log from the start`);
       else if (checkpoint < head) print(`  ${name.padEnd(16)} redelivering ${head - checkpoint} events it had not finished when the last run stopped`);
       else print(`  ${name.padEnd(16)} up to date at position ${checkpoint}`);
+      // Deadlines are rows, not timers: those the last run left are delivered as they fall due.
+      const deadlines = Number(pending.find((row) => row.process_manager === name)?.count ?? 0);
+      if (deadlines > 0) print(`  ${''.padEnd(16)} ${deadlines} deadlines left by the last run, delivered as they fall due`);
     }
     const catchUpStarted = Date.now();
     // Ctrl-C is honoured wherever the run waits: while leases run out, while subscribers catch

@@ -53,7 +53,7 @@ export async function summarize(store: EventStore, db: Kysely<ReadModels>, dispa
     '',
     'Summary',
     `  orders          ${orders} (${openOrders} open, ${count('OrderCancelled')} cancelled, ${count('OrderRejected')} rejected)`,
-    `  expired         ${expiredCount} of the cancelled by order-expiry${expired.length > 0 ? `, the latest: ${expired.map((row) => `${row.order_id} (${row.unfilled} unfilled)`).join(', ')}` : ''}`,
+    `  expired         ${expiredCount} of the ${count('OrderCancelled')} cancelled, by order-expiry${expired.length > 0 ? `; the latest: ${expired.map((row) => `${row.order_id} (${row.unfilled} unfilled)`).join(', ')}` : ''}`,
     `  stop-loss sells ${stopLossSales.length}${stopLossSales.length > LISTED ? `, the latest ${LISTED}:` : ''}`,
     ...stopLossSales
       .slice(-LISTED)

@@ -106,7 +106,7 @@ describe('Trading example', function () {
     expect(expired).to.be.greaterThan(0);
     expect(second.expired).to.equal(expired);
     expect([...cancels.values()].every((count) => count === 1)).to.equal(true);
-    expect(lines.find((line) => line.startsWith('  expired '))).to.match(/^ {2}expired +\d+ of the cancelled by order-expiry, the latest: ord-\d{6} \(/);
+    expect(lines.find((line) => line.startsWith('  expired '))).to.match(/^ {2}expired +\d+ of the \d+ cancelled, by order-expiry; the latest: ord-\d{6} \(/);
   });
 
   it('sells positions at their stop loss, never again before the sale has reached the position', async () => {
