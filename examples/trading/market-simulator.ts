@@ -15,8 +15,6 @@ export interface SimulationResult {
   readonly fills: number;
   readonly cancelled: number;
   readonly rejected: number;
-  /** Orders that expired while the market was still trading them: their later fills and cancels were dropped. */
-  readonly expiredWhileTrading: number;
 }
 
 /** One tick in this many is a sudden dip that recovers at the next tick: what sets off stop losses. */
@@ -49,7 +47,7 @@ export class MarketSimulator {
   async run(count: number, onOrder?: (done: number) => void, signal?: AbortSignal): Promise<SimulationResult> {
     const orders = this.store.repository(Order);
     const firstOrder = await this.ordersPlaced();
-    const result = { firstOrder, orders: 0, fills: 0, cancelled: 0, rejected: 0, expiredWhileTrading: 0 };
+    const result = { firstOrder, orders: 0, fills: 0, cancelled: 0, rejected: 0 };
     for (let number = firstOrder; number < firstOrder + count && !signal?.aborted; number++) {
       const random = mulberry32(this.seed * 1_000_003 + number);
       const market = pickOne(MARKETS, random);
@@ -85,7 +83,6 @@ export class MarketSimulator {
         expired = !(await saveUnlessExpired(orders, order));
         if (!expired) result.cancelled++;
       }
-      if (expired) result.expiredWhileTrading++;
       onOrder?.(result.orders);
       // better-sqlite3 answers synchronously, so a loop of saves would never give timers, signals
       // or I/O a turn; orders of a real market arrive one by one anyway.

@@ -41,7 +41,13 @@ export async function summarize(store: EventStore, db: Kysely<ReadModels>, dispa
   const expiredCount = await countRows(db, 'expired_orders');
   const expired = await db.selectFrom('expired_orders').selectAll().orderBy('position', 'desc').limit(LISTED).execute();
   const stopLossSales = (await db.selectFrom('stop_loss_sales').selectAll().orderBy('position').execute()).map((row) => ({ ...row, position: Number(row.position) }));
-  const fills = count('OrderFilled') + stopLossSales.length;
+  const fillRow = await store.db
+    .selectFrom('eventfold_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('stream_type', '=', 'Order')
+    .where('event_type', '=', 'OrderFilled')
+    .executeTakeFirst();
+  const fills = Number(fillRow?.n ?? 0);
   const openOrders = await countRows(db, 'open_orders');
   const positions = await db.selectFrom('positions').selectAll().orderBy('market').execute();
   const realizedPnl = await db.selectFrom('realized_pnl').selectAll().orderBy('market').execute();
