@@ -17,8 +17,7 @@ export interface FiredDeadline {
 
 /** A change to a deadline that a step asked for, applied when the step's method returns. */
 export type DeadlineChange =
-  | { readonly kind: 'schedule'; readonly name: string; readonly dueAt: number; readonly payload: unknown }
-  | { readonly kind: 'cancel'; readonly name: string };
+  { readonly kind: 'schedule'; readonly name: string; readonly dueAt: number; readonly payload: unknown } | { readonly kind: 'cancel'; readonly name: string };
 
 /** @internal How a step was started, and what it may read and write. */
 export interface StepSetup<DB> {

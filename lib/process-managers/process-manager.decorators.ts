@@ -59,7 +59,10 @@ export function OnDeadline(name: string): MethodDecorator {
     const own = new Map<string, string | symbol>(Reflect.getOwnMetadata(DEADLINE_HANDLERS, owner) ?? []);
     const taken = own.get(name);
     if (taken !== undefined) {
-      throw new InvalidArgumentError(`@OnDeadline('${name}') on ${owner.name}.${String(method)}`, `${owner.name}.${String(taken)} already receives it; give each deadline one method.`);
+      throw new InvalidArgumentError(
+        `@OnDeadline('${name}') on ${owner.name}.${String(method)}`,
+        `${owner.name}.${String(taken)} already receives it; give each deadline one method.`,
+      );
     }
     own.set(name, method);
     Reflect.defineMetadata(DEADLINE_HANDLERS, own, owner);

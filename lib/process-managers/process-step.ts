@@ -27,8 +27,7 @@ export interface StepScope {
 
 /** What started a step. */
 export type StepTrigger =
-  | { readonly kind: 'event'; readonly recorded: RecordedEvent }
-  | { readonly kind: 'deadline'; readonly id: string; readonly deadline: FiredDeadline };
+  { readonly kind: 'event'; readonly recorded: RecordedEvent } | { readonly kind: 'deadline'; readonly id: string; readonly deadline: FiredDeadline };
 
 /** The process manager a step belongs to. */
 export interface StepOwner {

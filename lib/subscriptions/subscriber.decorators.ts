@@ -79,10 +79,7 @@ export function Projection(name: string, options: ProjectionOptions = {}): Class
 /** @internal The class decorator of a subscriber: checks the name and records the metadata. */
 export function subscriberDecorator(kind: SubscriberKind, name: string, options: ProjectionOptions | ProcessManagerOptions, fold?: FoldTableDeclaration): ClassDecorator {
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new InvalidArgumentError(
-      `${kind} name`,
-      `give @${decoratorOf(kind, fold)} a non-empty name; it keys the checkpoint, so keep it stable.`,
-    );
+    throw new InvalidArgumentError(`${kind} name`, `give @${decoratorOf(kind, fold)} a non-empty name; it keys the checkpoint, so keep it stable.`);
   }
   const metadata: SubscriberMetadata = Object.freeze({ kind, name, options: Object.freeze({ ...options }), ...(fold ? { fold } : {}) });
   return (target) => Reflect.defineMetadata(SUBSCRIBER, metadata, target);

@@ -76,7 +76,11 @@ forEachBackend('Process manager deadlines', (backend) => {
     await dispatcher.idle();
     const [fired, ...more] = reminder.fired;
     expect(more).to.deep.equal([]);
-    expect({ key: fired!.key, payload: fired!.payload, state: fired!.state }).to.deep.equal({ key: 'o-1', payload: { volume: 3 }, state: { market: 'KRW-BTC', reminded: 0 } });
+    expect({ key: fired!.key, payload: fired!.payload, state: fired!.state }).to.deep.equal({
+      key: 'o-1',
+      payload: { volume: 3 },
+      state: { market: 'KRW-BTC', reminded: 0 },
+    });
     expect(fired!.calledAt).to.be.at.least(fired!.dueAt);
     expect(await reminders(store)).to.deep.equal(['o-1']);
     expect(await deadlineRows(store)).to.deep.equal([]);

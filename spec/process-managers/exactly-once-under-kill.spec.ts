@@ -13,7 +13,7 @@ const KILLED_RUNS = 5;
 
 interface Database {
   readonly name: string;
-  open(): Promise<{ store: EventStore; args: string[]; dispose(): Promise<void> }>;
+  open(): Promise<{ store: EventStore; args: string[]; dispose: () => Promise<void> }>;
 }
 
 function databases(folder: () => string): Database[] {
@@ -82,7 +82,8 @@ describe('Process managers under SIGKILL', function () {
           if (!filled && cancels.length === 0) problems.push(`${id} was neither filled nor expired`);
           const placedAt = events[0]!.recordedAt.getTime();
           for (const cancel of cancels) {
-            if (cancel.recordedAt.getTime() + 1 < placedAt + EXPIRE_MS) problems.push(`${id} was cancelled ${cancel.recordedAt.getTime() - placedAt} ms after it was placed, before its deadline`);
+            if (cancel.recordedAt.getTime() + 1 < placedAt + EXPIRE_MS)
+              problems.push(`${id} was cancelled ${cancel.recordedAt.getTime() - placedAt} ms after it was placed, before its deadline`);
           }
         }
         expect(problems).to.deep.equal([]);

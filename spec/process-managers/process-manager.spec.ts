@@ -106,7 +106,11 @@ async function instances(store: EventStore, processManager: string): Promise<Arr
 
 async function deadlines(store: EventStore, processManager: string): Promise<Array<{ key: string; name: string; payload: unknown }>> {
   const rows = await store.db.selectFrom('eventfold_deadlines').selectAll().where('process_manager', '=', processManager).orderBy('instance_key').execute();
-  return (rows as Array<{ instance_key: string; name: string; payload: string }>).map((row) => ({ key: row.instance_key, name: row.name, payload: JSON.parse(row.payload) as unknown }));
+  return (rows as Array<{ instance_key: string; name: string; payload: string }>).map((row) => ({
+    key: row.instance_key,
+    name: row.name,
+    payload: JSON.parse(row.payload) as unknown,
+  }));
 }
 
 forEachBackend('Process managers', (backend) => {

@@ -75,7 +75,10 @@ async function main(): Promise<void> {
 async function drain(store: EventStore, dispatcher: Dispatcher): Promise<void> {
   for (;;) {
     await dispatcher.idle();
-    const pending = await store.db.selectFrom('eventfold_deadlines').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const pending = await store.db
+      .selectFrom('eventfold_deadlines')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     if (Number(pending.count) === 0) {
       await dispatcher.idle();
       return;

@@ -34,12 +34,7 @@ export function createProcessManagers(types: ColumnTypes): Migration {
         .addColumn('status', 'text', (column) => column.notNull())
         .addColumn('last_error', 'text')
         .execute();
-      await db.schema
-        .createIndex(`${DEADLINES_TABLE}_instance_name`)
-        .on(DEADLINES_TABLE)
-        .columns(['process_manager', 'instance_key', 'name'])
-        .unique()
-        .execute();
+      await db.schema.createIndex(`${DEADLINES_TABLE}_instance_name`).on(DEADLINES_TABLE).columns(['process_manager', 'instance_key', 'name']).unique().execute();
       await db.schema.createIndex(`${DEADLINES_TABLE}_due`).on(DEADLINES_TABLE).columns(['status', 'due_at']).execute();
     },
     async down(db: Kysely<any>): Promise<void> {

@@ -128,7 +128,12 @@ export class EventAttempts {
     return this.env.readModels.physicalName(projectionOf(this.subscriber), table);
   }
 
-  private async invoke(recorded: RecordedEvent, attempt: number, signal: AbortSignal, transaction?: { db: Kysely<EventfoldTables>; afterCommit: AfterCommit }): Promise<void> {
+  private async invoke(
+    recorded: RecordedEvent,
+    attempt: number,
+    signal: AbortSignal,
+    transaction?: { db: Kysely<EventfoldTables>; afterCommit: AfterCommit },
+  ): Promise<void> {
     if (recorded.event instanceof UndecodableEvent) throw recorded.event.error;
     const handler = this.subscriber.handlers.get(recorded.event.constructor);
     if (!handler) return;
