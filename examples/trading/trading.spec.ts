@@ -144,10 +144,11 @@ if (postgresUrl) {
     const schema = uniqueSchema();
     after(() => dropSchemas(postgresUrl, [schema]));
 
-    it('runs unchanged, and its positions projection equals the Position aggregates', async () => {
+    it('runs unchanged, expiring orders, and its positions projection equals the Position aggregates', async () => {
       const lines: string[] = [];
-      const summary = await runTradingExample({ database: postgresUrl, schema, orders: 60, seed: 7, print: (line) => lines.push(line) });
+      const summary = await runTradingExample({ database: postgresUrl, schema, orders: 60, seed: 7, expireAfterMs: 20, print: (line) => lines.push(line) });
       expect(summary.orders).to.equal(60);
+      expect(summary.expired).to.be.greaterThan(0);
       expect(lines[0]).to.contain(`schema ${schema}`);
 
       const store = await EventStore.open({ postgres: postgresUrl, schema, poolSize: 2, aggregates: [Position] });
