@@ -4,6 +4,7 @@ export { OnDeadline, ProcessManager } from './process-manager.decorators';
 export { ProcessContext, type FiredDeadline } from './process-context';
 export type { ProcessStore } from './process-store';
 export type { DeadlineTime } from './deadline-time';
+export { DeadlineScheduler, type DeadlineTarget } from './deadline-scheduler';
 export type { DeadlineStats } from './deadlines/deadline-stats';
 export { DeadlineFailedError, DeadlineTimeoutError } from './deadlines/deadline-errors';
 export { CorrelationKeyError, ProcessManagerReplayError, UnknownDeadlineError } from './process-manager-errors';

@@ -48,11 +48,15 @@ export interface StepSetup<DB> {
  *
  * @example
  * ```ts
- * @On(PriceTicked)
- * async ticked(tick: PriceTicked, process: ProcessContext<StopLoss>) {
- *   if (!process.state || tick.price > process.state.threshold) return;
- *   await process.store.repository(Order).save(Order.sell(process.state.market, process.state.volume), { metadata: process.causation });
- *   process.end();
+ * @ProcessManager('fill-watch', { correlationKey: 'orderId' })
+ * class FillWatch {
+ *   @On(OrderFilled)
+ *   async filled(fill: OrderFilled, process: ProcessContext<{ filled: number }>) {
+ *     process.state = { filled: (process.state?.filled ?? 0) + fill.volume };
+ *     if (process.state.filled < 10) return;
+ *     await process.store.publish(new NotificationRequested('trader', `order ${process.key} filled`), { metadata: process.causation });
+ *     process.end();
+ *   }
  * }
  * ```
  */
@@ -141,8 +145,14 @@ export class ProcessContext<State extends object = Record<string, unknown>, DB =
    *
    * @example
    * ```ts
-   * process.schedule('expire', { afterMs: 30_000 }, { reason: 'unfilled' });
-   * process.schedule('report', { at: new Date('2027-01-01T00:00:00Z') });
+   * @ProcessManager('order-reminders')
+   * class OrderReminders {
+   *   @On(OrderPlaced)
+   *   placed(_event: OrderPlaced, process: ProcessContext) {
+   *     process.schedule('expire', { afterMs: 30_000 }, { reason: 'unfilled' });
+   *     process.schedule('report', { at: new Date('2027-01-01T00:00:00Z') });
+   *   }
+   * }
    * ```
    */
   schedule(name: string, when: DeadlineTime, payload: unknown = null): void {

@@ -35,7 +35,7 @@ const DEADLINE_HANDLERS = Symbol.for('eventfold:deadline-handlers');
  *
  *   @OnDeadline('expire')
  *   async expire(_payload: unknown, process: ProcessContext<Expiry>) {
- *     await process.store.repository(Order).update(process.key, (order) => order.cancel('expired'));
+ *     await process.store.repository(Order).update(process.key, (order) => order.cancel());
  *     process.end();
  *   }
  * }

@@ -7,9 +7,12 @@ import type { EventStore } from '../event-store/event-store';
  *
  * @example
  * ```ts
- * @OnDeadline('expire')
- * async expire(_payload: unknown, process: ProcessContext<Expiry>) {
- *   await process.store.repository(Order).update(process.key, (order) => order.cancel('expired'));
+ * @ProcessManager('order-expiry')
+ * class OrderExpiry {
+ *   @OnDeadline('expire')
+ *   async expire(_payload: unknown, process: ProcessContext) {
+ *     await process.store.repository(Order).update(process.key, (order) => order.cancel(), { metadata: process.causation });
+ *   }
  * }
  * ```
  */

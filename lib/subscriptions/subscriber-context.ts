@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { EventMetadata } from '../events/event-metadata';
 import type { EventStore } from '../event-store/event-store';
 import type { RecordedEvent } from '../store/recorded-event';
+import type { DeadlineScheduler } from '../process-managers/deadline-scheduler';
 
 /**
  * What an `@On` method of an event handler receives besides the event. `DB` types the tables of
@@ -34,6 +35,8 @@ export interface HandlerContext<DB = any> {
   readonly signal: AbortSignal;
   /** The store, for handlers that publish follow-up events. */
   readonly store: EventStore<DB>;
+  /** Schedules and cancels deadlines of process managers. */
+  readonly deadlines: DeadlineScheduler;
 }
 
 /**
@@ -54,7 +57,7 @@ export interface HandlerContext<DB = any> {
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the read model's schema is the user's; any lets `ProjectionContext` stand without one
-export interface ProjectionContext<DB = any> extends Omit<HandlerContext<DB>, 'store'> {
+export interface ProjectionContext<DB = any> extends Omit<HandlerContext<DB>, 'store' | 'deadlines'> {
   /**
    * The transaction to write the read model through. While a projection that declares its
    * `tables` is rebuilt, queries built with it (and `sql.table(...)` references in `sql`

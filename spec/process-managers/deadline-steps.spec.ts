@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { DomainEvent, On, OnDeadline, ProcessManager, type EventStore, type ProcessContext } from '../../lib';
+import { DomainEvent, EventHandler, On, OnDeadline, ProcessManager, type EventStore, type HandlerContext, type ProcessContext } from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { deferred } from '../support/deferred';
-import { Order, OrderFilled, OrderPlaced } from '../support/domain';
+import { Order, OrderCancelled, OrderFilled, OrderPlaced } from '../support/domain';
 import { until } from '../support/until';
 
 @DomainEvent('ReminderSent')
@@ -55,8 +55,22 @@ class OrderReminder {
   }
 }
 
+/** Asks for a reminder of each order cancelled, from outside the process manager: scheduled, then cancelled and scheduled again. */
+@EventHandler('reminder-requests')
+class ReminderRequests {
+  @On(OrderCancelled)
+  async cancelled(_event: OrderCancelled, { deadlines, recorded }: HandlerContext): Promise<void> {
+    const target = { processManager: 'order-reminder', key: recorded.streamId, name: 'remind' };
+    await deadlines.schedule(target, { afterMs: 60_000 }, { volume: -1 });
+    expect(await deadlines.cancel(target)).to.equal(true);
+    await deadlines.schedule(target, { afterMs: 0 }, { volume: 0 });
+  }
+}
+
 async function reminders(store: EventStore): Promise<string[]> {
   const sent: string[] = [];
+  // On PostgreSQL a committed event is readable once older transactions of the server end.
+  await store.waitForReadable();
   for await (const recorded of store.readAll()) if (recorded instanceof Object && recorded.type === 'ReminderSent') sent.push((recorded.event as ReminderSent).orderId);
   return sent;
 }
@@ -91,14 +105,15 @@ forEachBackend('Process manager deadlines', (backend) => {
 
   it('never fires a cancelled deadline', async () => {
     const store = await backend.open({ aggregates: [Order], events: [ReminderSent] });
-    const reminder = new OrderReminder(50);
+    const reminder = new OrderReminder(500);
     const dispatcher = await backend.dispatch(store, [reminder]);
     const orders = store.repository(Order);
     await orders.save(Order.place('o-1', 'KRW-BTC', 1));
     await orders.update('o-1', (order) => order.fill(1));
     await dispatcher.idle();
+    expect(await deadlineRows(store)).to.deep.equal([]);
     const cancelledAt = Date.now();
-    await until(() => Date.now() > cancelledAt + 200, 'time did not pass');
+    await until(() => Date.now() > cancelledAt + 700, 'time did not pass');
     await dispatcher.idle();
     expect(reminder.fired).to.deep.equal([]);
     expect(await reminders(store)).to.deep.equal([]);
@@ -106,14 +121,14 @@ forEachBackend('Process manager deadlines', (backend) => {
 
   it('delivers after a restart that came before the deadline was due, and after one that came after', async () => {
     const store = await backend.open({ aggregates: [Order], events: [ReminderSent] });
-    const first = await backend.dispatch(store, [new OrderReminder(300)]);
+    const first = await backend.dispatch(store, [new OrderReminder(1500)]);
     await store.repository(Order).save(Order.place('early', 'KRW-BTC', 1));
     await store.repository(Order).save(Order.place('late', 'KRW-ETH', 1));
     await first.idle();
     await first.stop();
     expect((await deadlineRows(store)).length).to.equal(2);
     // Restarted before either is due: both fire while it runs.
-    const second = new OrderReminder(300);
+    const second = new OrderReminder(1500);
     const running = await backend.dispatch(store, [second]);
     await until(() => second.fired.length === 2, 'the deadlines were not delivered after the restart');
     await running.stop();
@@ -121,13 +136,14 @@ forEachBackend('Process manager deadlines', (backend) => {
     for (const fired of second.fired) expect(fired.calledAt).to.be.at.least(fired.dueAt);
 
     await store.repository(Order).save(Order.place('while-down', 'KRW-XRP', 1));
-    const third = await backend.dispatch(store, [new OrderReminder(50)]);
+    const third = await backend.dispatch(store, [new OrderReminder(1000)]);
     await third.idle();
     await third.stop();
-    const scheduledAt = Date.now();
-    await until(() => Date.now() > scheduledAt + 100, 'time did not pass');
+    expect(await deadlineRows(store)).to.have.length(1);
+    const stoppedAt = Date.now();
+    await until(() => Date.now() > stoppedAt + 1000, 'time did not pass', 5000);
     // Restarted after it fell due: delivered on start.
-    const fourth = new OrderReminder(50);
+    const fourth = new OrderReminder(1000);
     const restarted = await backend.dispatch(store, [fourth]);
     await restarted.idle();
     expect(fourth.fired.map((fired) => fired.key)).to.deep.equal(['while-down']);
@@ -148,6 +164,19 @@ forEachBackend('Process manager deadlines', (backend) => {
     expect(errors.map((error) => (error as Error).message)).to.deep.equal([
       "The delivery of deadline 'remind' of order-reminder 'o-1' failed 2 time(s) and will not be tried again: reminder of o-1 failed. Fix the cause, then schedule the deadline again (it is kept with status failed until then).",
     ]);
+  });
+
+  it('delivers deadlines that an event handler scheduled', async () => {
+    const store = await backend.open({ aggregates: [Order], events: [ReminderSent] });
+    const reminder = new OrderReminder(60_000);
+    const dispatcher = await backend.dispatch(store, [reminder, new ReminderRequests()]);
+    // The cancel's handler replaces the pending reminder with one due at once.
+    await store.repository(Order).save(Order.place('o-1', 'KRW-BTC', 1));
+    await dispatcher.idle();
+    await store.repository(Order).update('o-1', (order) => order.cancel('changed my mind'));
+    await reminder.firstFired.promise;
+    await dispatcher.idle();
+    expect(reminder.fired.map((fired) => ({ key: fired.key, payload: fired.payload }))).to.deep.equal([{ key: 'o-1', payload: { volume: 0 } }]);
   });
 
   it('fails a deadline its process manager has no method for, naming those it has', async () => {

@@ -64,6 +64,7 @@ describe('Process managers under SIGKILL', function () {
         await last.printed('drained');
         expect(await last.exited).to.equal(0);
 
+        await store.waitForReadable();
         const streams = new Map<string, RecordedEvent[]>();
         for await (const recorded of store.readAll()) {
           if (recorded.streamType !== 'Order') continue;

@@ -183,6 +183,7 @@ forEachBackend('Process managers', (backend) => {
     expect(await deadlines(store, 'broken-watch')).to.deep.equal([]);
     expect(log.started).to.deep.equal([]);
     const types = [];
+    await store.waitForReadable();
     for await (const recorded of store.readAll()) types.push(recorded.type);
     expect(types).to.deep.equal(['OrderPlaced']);
     const [letter, ...more] = await dispatcher.deadLetters('broken-watch');

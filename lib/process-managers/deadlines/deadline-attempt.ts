@@ -9,8 +9,10 @@ import { claimDueDeadline, deleteDeliveredDeadline, recordFailedAttempt, type Fo
 
 /**
  * Delivers a deadline in `trx`, a transaction of the store, together with its effects: what it
- * writes through `trx` commits with the deadline's deletion, or not at all. It should stop soon
- * once `signal` aborts (the delivery is stopping, or its time ran out).
+ * writes through `trx` commits with the deadline's deletion, or not at all; throwing undoes it
+ * and counts as a failed attempt. It must write through `trx` only (neither commit nor roll it
+ * back), and settle soon once `signal` aborts (the delivery is stopping, or its time ran out):
+ * the transaction, and on SQLite the database's write lock, stay open until it settles.
  */
 export type DeliverDeadline = (trx: Kysely<EventfoldTables>, deadline: DueDeadline, signal: AbortSignal) => Promise<void>;
 
@@ -37,56 +39,65 @@ export type DeadlineAttemptOutcome =
 
 /** What {@link attemptDeadline} works with. */
 export interface DeadlineAttempt {
-  readonly backend: DeadlineBackend;
   readonly claim: RowClaim;
-  readonly receiver: DeadlineReceiver;
+  /** The receivers of the delivery's process managers, by name. */
+  readonly receivers: ReadonlyMap<string, DeadlineReceiver>;
   readonly now: () => number;
   readonly stopping: AbortSignal;
+  /**
+   * Whether other attempts may follow in the same transaction: each then releases its savepoint,
+   * so that they do not pile up (PostgreSQL slows down past 64 open subtransactions). With one
+   * attempt per transaction the commit ends it, and the release would only cost a round trip.
+   */
+  readonly shareTransactions: boolean;
 }
 
 const SAVEPOINT = sql.raw('eventfold_deadline_delivery');
 
 /**
- * One attempt at a found deadline, in one transaction: claim its row, deliver it, delete it.
+ * One attempt at a found deadline in `trx`, a transaction of the store: claim its row, deliver
+ * it, delete it. Several attempts may share a transaction, one after the other.
  *
  * The delivery runs after a savepoint. When it fails, the transaction goes back to the
  * savepoint, which undoes every effect of the delivery (and, on PostgreSQL, clears a transaction
- * the failure aborted), and records the failure on the row it still holds, so that no other
- * process tries the deadline between the failure and its record. A crash at any point leaves the
- * deadline either delivered with its effects, or pending without them.
+ * the failure aborted) and nothing of the attempts before it, and records the failure on the row
+ * it still holds, so that no other process tries the deadline between the failure and its
+ * record. A crash at any point leaves each deadline either delivered with its effects, or
+ * pending without them.
  */
-export async function attemptDeadline(attempt: DeadlineAttempt, found: FoundDeadline): Promise<DeadlineAttemptOutcome> {
-  const { backend, claim, receiver, now, stopping } = attempt;
-  return backend.transaction(async (trx) => {
-    const row = await claimDueDeadline(trx, claim, found.id, now());
-    if (!row) return { kind: 'gone' };
-    const label = deadlineLabel(row.process_manager, row.instance_key, row.name);
-    await sql`savepoint ${SAVEPOINT}`.execute(trx);
-    let due: DueDeadline | undefined;
-    const failure = await settle(
-      async (signal) => {
-        // A payload that no longer parses fails like a delivery: retried, then kept as failed.
-        due = dueDeadlineOf(row);
-        await receiver.deliver(trx, due, signal);
-      },
-      { timeoutMs: receiver.retry.timeoutMs, label, stopping },
-    );
-    if (failure === undefined && due) {
-      await deleteDeliveredDeadline(trx, row.id);
-      return { kind: 'delivered', due };
-    }
-    await sql`rollback to savepoint ${SAVEPOINT}`.execute(trx);
-    if (failure?.stopped) return { kind: 'stopped' };
-    const error = failure?.error;
-    const attempts = Number(row.attempts) + 1;
-    if (attempts >= receiver.retry.maxAttempts) {
-      await recordFailedAttempt(trx, row.id, { attempts, lastError: messageOf(error), status: FAILED, dueAtMs: Number(row.due_at) });
-      return { kind: 'failed', error, attempts, label };
-    }
-    const retryAtMs = now() + retryDelay(receiver.retry, attempts);
-    await recordFailedAttempt(trx, row.id, { attempts, lastError: messageOf(error), status: PENDING, dueAtMs: retryAtMs });
-    return { kind: 'retrying', error, attempts, retryAtMs };
-  });
+export async function attemptDeadline(trx: Kysely<EventfoldTables>, attempt: DeadlineAttempt, found: FoundDeadline): Promise<DeadlineAttemptOutcome> {
+  const { claim, receivers, now, stopping, shareTransactions } = attempt;
+  const receiver = receivers.get(found.processManager);
+  const row = receiver && (await claimDueDeadline(trx, claim, found.id, now()));
+  if (!receiver || !row) return { kind: 'gone' };
+  const label = deadlineLabel(row.process_manager, row.instance_key, row.name);
+  await sql`savepoint ${SAVEPOINT}`.execute(trx);
+  let due: DueDeadline | undefined;
+  const failure = await settle(
+    async (signal) => {
+      // A payload that no longer parses fails like a delivery: retried, then kept as failed.
+      due = dueDeadlineOf(row);
+      await receiver.deliver(trx, due, signal);
+    },
+    { timeoutMs: receiver.retry.timeoutMs, label, stopping },
+  );
+  if (failure === undefined && due) {
+    if (shareTransactions) await sql`release savepoint ${SAVEPOINT}`.execute(trx);
+    await deleteDeliveredDeadline(trx, row.id);
+    return { kind: 'delivered', due };
+  }
+  await sql`rollback to savepoint ${SAVEPOINT}`.execute(trx);
+  if (shareTransactions) await sql`release savepoint ${SAVEPOINT}`.execute(trx);
+  if (failure?.stopped) return { kind: 'stopped' };
+  const error = failure?.error;
+  const attempts = Number(row.attempts) + 1;
+  if (attempts >= receiver.retry.maxAttempts) {
+    await recordFailedAttempt(trx, row.id, { attempts, lastError: messageOf(error), status: FAILED, dueAtMs: Number(row.due_at) });
+    return { kind: 'failed', error, attempts, label };
+  }
+  const retryAtMs = now() + retryDelay(receiver.retry, attempts);
+  await recordFailedAttempt(trx, row.id, { attempts, lastError: messageOf(error), status: PENDING, dueAtMs: retryAtMs });
+  return { kind: 'retrying', error, attempts, retryAtMs };
 }
 
 /**

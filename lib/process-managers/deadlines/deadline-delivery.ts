@@ -2,11 +2,13 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import { describeValue } from '../../store/describe-value';
 import { sleep } from '../../subscriptions/attempts';
 import { DeadlineAlarm } from './deadline-alarm';
-import { attemptDeadline, type DeadlineAttempt } from './deadline-attempt';
+import { attemptDeadline, type DeadlineAttempt, type DeadlineAttemptOutcome } from './deadline-attempt';
 import { deadlineDeliverySettings, type DeadlineDeliveryOptions, type DeadlineDeliverySettings } from './deadline-delivery-options';
 import { DeadlineFailedError } from './deadline-errors';
 import { DeadlineCounters, type DeadlineStats } from './deadline-stats';
 import { findDueDeadlines, findNextDueAt, rowClaimOf, type FoundDeadline } from './due-deadline-queries';
+
+export type { DeadlineBackend, DeadlineReceiver, DeliverDeadline } from './deadline-attempt';
 
 /** Due deadlines read per look at the table. */
 const LOOK_SIZE = 100;
@@ -14,8 +16,12 @@ const LOOK_SIZE = 100;
 const BOOKKEEPING_PAUSE_MS = 1000;
 
 /**
- * Delivers the deadlines of some process managers when they fall due, each in a transaction of
- * its own with its effects, the first due first, never before its time by the delivery's clock.
+ * Delivers the deadlines of some process managers when they fall due, each in a transaction with
+ * its effects (shared by a few when several are due at once: see `deadlinesPerTransaction`),
+ * the first due first,
+ * never before its time by the clock of the process that delivers it: processes on several
+ * machines need their clocks kept in step (NTP), as the deadlines' times come from the clocks of
+ * the processes that scheduled them.
  *
  * Any number of processes may run one over the same database: a deadline is claimed by the
  * transaction that delivers it (see `RowClaim`), so one process at a time delivers it, and one
@@ -83,11 +89,17 @@ export class DeadlineDelivery {
 
   /**
    * Delivers every deadline due now by the delivery's clock, and resolves once a look that began
-   * after the call is over. A running delivery looks at once; a stopped one looks in this call.
+   * after the call is over. A running delivery looks at once (and reports a failure of its own
+   * work to `onError`); a stopped one looks in this call, which rejects with such a failure.
    * For tests that move the clock, and for the runtime's own tests.
    */
   async deliverDue(): Promise<void> {
-    if (!this.running) return this.look(new AbortController().signal).then(() => undefined);
+    if (!this.running) {
+      await this.look(new AbortController().signal).catch((failure: unknown) => {
+        throw failure instanceof DeliveryBroke ? failure.error : failure;
+      });
+      return;
+    }
     const over = new Promise<void>((resolve) => this.lookWaiters.push({ after: this.looksBegun, resolve }));
     this.alarm.tell();
     return over;
@@ -141,7 +153,7 @@ export class DeadlineDelivery {
 
   /** Delivers what is due, and returns when the next deadline known falls due. */
   private async look(stopping: AbortSignal): Promise<number | undefined> {
-    const { backend, now } = this.settings;
+    const { backend, now, deadlinesPerTransaction } = this.settings;
     this.alarm.lookBegins();
     this.looksBegun++;
     try {
@@ -150,10 +162,10 @@ export class DeadlineDelivery {
         const found = await findDueDeadlines(backend.db, this.names, now(), LOOK_SIZE);
         for (const [name, counters] of this.counters) counters.found(found.filter((deadline) => deadline.processManager === name));
         let claimed = 0;
-        for (const deadline of found) {
-          if (stopping.aborted) return undefined;
-          if (await this.deliver(deadline, stopping)) claimed++;
+        for (let start = 0; start < found.length && !stopping.aborted; start += deadlinesPerTransaction) {
+          claimed += await this.deliver(found.slice(start, start + deadlinesPerTransaction), stopping);
         }
+        if (stopping.aborted) return undefined;
         // Rows other processes hold come first again: looking again at once would spin on them.
         if (found.length < LOOK_SIZE || claimed === 0) break;
       }
@@ -167,40 +179,40 @@ export class DeadlineDelivery {
     }
   }
 
-  /** One attempt at a found deadline; whether this process claimed it. */
-  private async deliver(deadline: FoundDeadline, stopping: AbortSignal): Promise<boolean> {
-    const { backend, now, processManagers } = this.settings;
-    const { processManager } = deadline;
-    const counters = this.counters.get(processManager)!;
-    const attempt: DeadlineAttempt = {
-      backend,
-      claim: rowClaimOf(backend),
-      receiver: processManagers.get(processManager)!,
-      now,
-      stopping,
-    };
-    let outcome;
+  /**
+   * Attempts found deadlines in one transaction, which commits what each did, and returns how many
+   * this process claimed. The figures count them once the transaction committed.
+   */
+  private async deliver(deadlines: readonly FoundDeadline[], stopping: AbortSignal): Promise<number> {
+    const { backend, now, processManagers, deadlinesPerTransaction } = this.settings;
+    const attempt: DeadlineAttempt = { claim: rowClaimOf(backend), receivers: processManagers, now, stopping, shareTransactions: deadlinesPerTransaction > 1 };
+    const outcomes: Array<[FoundDeadline, DeadlineAttemptOutcome]> = [];
     try {
-      outcome = await attemptDeadline(attempt, deadline);
+      await backend.transaction(async (trx) => {
+        outcomes.length = 0;
+        for (const deadline of deadlines) {
+          if (stopping.aborted) break;
+          outcomes.push([deadline, await attemptDeadline(trx, attempt, deadline)]);
+        }
+      });
     } catch (error) {
-      throw new DeliveryBroke(error, processManager);
+      throw new DeliveryBroke(error, deadlines[0]!.processManager);
     } finally {
-      counters.handled(deadline);
+      for (const deadline of deadlines) this.counters.get(deadline.processManager)!.handled(deadline);
     }
-    switch (outcome.kind) {
-      case 'delivered':
-        counters.deliveredLate(outcome.due.dueAt.getTime(), now());
-        return true;
-      case 'retrying':
-        counters.retried++;
-        return true;
-      case 'failed':
+    const committedAtMs = now();
+    let claimed = 0;
+    for (const [{ processManager }, outcome] of outcomes) {
+      const counters = this.counters.get(processManager)!;
+      if (outcome.kind === 'delivered') counters.deliveredLate(outcome.due.dueAt.getTime(), committedAtMs);
+      else if (outcome.kind === 'retrying') counters.retried++;
+      else if (outcome.kind === 'failed') {
         counters.failed++;
         this.report(new DeadlineFailedError(outcome.label, outcome.attempts, { cause: outcome.error }), processManager);
-        return true;
-      default:
-        return false;
+      }
+      if (outcome.kind !== 'gone' && outcome.kind !== 'stopped') claimed++;
     }
+    return claimed;
   }
 
   private report(error: unknown, processManager: string | undefined): void {

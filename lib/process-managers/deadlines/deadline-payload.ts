@@ -39,7 +39,10 @@ export function encodeDeadlinePayload(payload: unknown, deadline: string): strin
       if (payload !== null) checkExactJson(payload, { mode: 'metadata', argument });
       return JSON.stringify(payload);
     default:
-      throw new InvalidArgumentError(argument, `expected JSON (a string, number, boolean, null, array or plain object), got ${describeValue(payload)}.`);
+      throw new InvalidArgumentError(
+        argument,
+        `it is a ${typeof payload} (${describeValue(payload)}), which JSON cannot hold. Store a string, number, boolean, null, array or plain object.`,
+      );
   }
 }
 

@@ -1,5 +1,4 @@
-export type { DeadlineBackend, DeadlineReceiver, DeliverDeadline } from './deadline-attempt';
-export { DeadlineDelivery } from './deadline-delivery';
+export { DeadlineDelivery, type DeadlineBackend, type DeadlineReceiver, type DeliverDeadline } from './deadline-delivery';
 export type { DeadlineDeliveryOptions } from './deadline-delivery-options';
 export { DeadlineFailedError, DeadlineTimeoutError } from './deadline-errors';
 export { encodeDeadlinePayload } from './deadline-payload';

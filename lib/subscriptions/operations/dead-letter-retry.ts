@@ -1,4 +1,5 @@
 import { processEventAccess } from '../../process-managers/bind-process-manager';
+import { DeadlineScheduler } from '../../process-managers/deadline-scheduler';
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import type { UndecodableEventError } from '../../events/undecodable-event-error';
@@ -88,7 +89,7 @@ export class DeadLetterRetry {
   ): Promise<void> {
     const context = { recorded, eventId: recorded.eventId, position: recorded.position, metadata: recorded.metadata, attempt, signal };
     if (this.subscriber.kind === 'handler') {
-      await handler(recorded.event, { ...context, store: this.store });
+      await handler(recorded.event, { ...context, store: this.store, deadlines: new DeadlineScheduler(this.store, undefined) });
       return;
     }
     const committed: Array<() => void> = [];

@@ -144,7 +144,7 @@ export class EventAttempts {
       metadata: recorded.metadata,
       attempt,
       signal,
-      ...(transaction ? this.transactionAccess(transaction.db, transaction.afterCommit) : { store: this.env.store }),
+      ...(transaction ? this.transactionAccess(transaction.db, transaction.afterCommit) : { store: this.env.store, deadlines: this.env.deadlines }),
     };
     await handler(recorded.event, context);
   }

@@ -10,6 +10,7 @@ import { ReadModelTables } from '../read-model/read-model-tables';
 import { SerialWrites } from './serial-writes';
 import { TurnBudget } from './turn-budget';
 import { DeadlineWakeUp } from '../../process-managers/deadline-wake-up';
+import { DeadlineScheduler } from '../../process-managers/deadline-scheduler';
 
 /** What every runner of one dispatcher shares. */
 export interface RunnerEnvironment {
@@ -32,10 +33,13 @@ export interface RunnerEnvironment {
   readonly readModels: ReadModelTables;
   /** Tells the deadline delivery of deadlines that process managers' steps scheduled. */
   readonly deadlineWakeUp: DeadlineWakeUp;
+  /** What handlers schedule deadlines through. */
+  readonly deadlines: DeadlineScheduler;
 }
 
 /** The environment of a dispatcher's runners on `store`. */
 export function runnerEnvironment(store: EventStore, settings: DispatcherSettings): RunnerEnvironment {
+  const deadlineWakeUp = new DeadlineWakeUp();
   const reports = new FailureReports(settings.logger === false ? SILENT_LOGGER : settings.logger);
   return {
     store,
@@ -49,6 +53,7 @@ export function runnerEnvironment(store: EventStore, settings: DispatcherSetting
     turns: new TurnBudget(),
     announcements: new SerialWrites(),
     readModels: new ReadModelTables(),
-    deadlineWakeUp: new DeadlineWakeUp(),
+    deadlineWakeUp,
+    deadlines: new DeadlineScheduler(store, deadlineWakeUp),
   };
 }

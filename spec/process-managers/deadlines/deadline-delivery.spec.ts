@@ -41,6 +41,16 @@ forEachBackend('Deadline delivery', (backend) => {
       expect(await pending(store)).to.deep.equal([]);
     });
 
+    it('delivers what is due within deliverDue when it was not started, as a test with a clock does', async () => {
+      const store = await openStore();
+      const clock = new FakeClock(1_000);
+      await schedule(store, 'o-1', 1_000);
+      await schedule(store, 'o-2', 1_001);
+      const delivery = deliveryOn(store, { processManagers: new Map([[EXPIRY, receiver(recordEffect('spec', clock.now))]]), now: clock.now });
+      await delivery.deliverDue();
+      expect((await readEffects(store.db)).map((effect) => effect.instanceKey)).to.deep.equal(['o-1']);
+    });
+
     it('delivers due deadlines the first due first, and only those of its process managers', async () => {
       const store = await openStore();
       const dueTimes = Array.from({ length: 30 }, (_, index) => 1_000 + ((index * 7919) % 500));
@@ -111,6 +121,29 @@ forEachBackend('Deadline delivery', (backend) => {
       await second.deliverDue();
       expect((await readEffects(reopened.db)).map((effect) => effect.instanceKey)).to.deep.equal(['o-early', 'o-late']);
       expect(second.stats(EXPIRY)).to.deep.equal({ delivered: 2, retried: 0, failed: 0, lagMs: 2_500 });
+    });
+
+    it('reports as its lag how long ago the first deadline still waiting fell due', async () => {
+      const store = await openStore();
+      await schedule(store, 'o-1', 1_000);
+      await schedule(store, 'o-2', 2_000);
+      const clock = new FakeClock(5_000);
+      const entered = deferred();
+      const gate = deferred();
+      const held = recordEffect('spec', clock.now, async (_, due) => {
+        if (due.instanceKey !== 'o-1') return;
+        entered.resolve();
+        await gate.promise;
+      });
+      const delivery = deliveryOn(store, { processManagers: new Map([[EXPIRY, receiver(held)]]), now: clock.now });
+      delivery.start();
+      await entered.promise;
+      expect(delivery.stats(EXPIRY).lagMs).to.equal(4_000);
+      clock.nowMs = 6_000;
+      expect(delivery.stats(EXPIRY).lagMs).to.equal(5_000);
+      gate.resolve();
+      await delivery.deliverDue();
+      expect(delivery.stats(EXPIRY)).to.deep.equal({ delivered: 2, retried: 0, failed: 0, lagMs: 4_000 });
     });
 
     it('never delivers a cancelled deadline', async () => {
@@ -198,6 +231,21 @@ forEachBackend('Deadline delivery', (backend) => {
         .to.contain("deadline 'expire' of order-expiry 'o-1'")
         .and.contain('exchange down');
       expect(delivery.stats(EXPIRY)).to.deep.equal({ delivered: 0, retried: 2, failed: 1, lagMs: 0 });
+    });
+
+    it('delivers several due deadlines per transaction when asked, a failing one undoing none of the others', async () => {
+      const store = await openStore();
+      for (let index = 0; index < 7; index++) await schedule(store, `o-${index}`, 1_000 + index);
+      const clock = new FakeClock(2_000);
+      const failOne = recordEffect('spec', clock.now, async (_, due) => {
+        if (due.instanceKey === 'o-2') throw new Error('exchange down');
+      });
+      const delivery = deliveryOn(store, { processManagers: new Map([[EXPIRY, receiver(failOne)]]), now: clock.now, deadlinesPerTransaction: 5 });
+      delivery.start();
+      await delivery.deliverDue();
+      expect((await readEffects(store.db)).map((effect) => effect.instanceKey)).to.deep.equal(['o-0', 'o-1', 'o-3', 'o-4', 'o-5', 'o-6']);
+      expect((await pending(store)).map(({ instanceKey, attempts }) => ({ instanceKey, attempts }))).to.deep.equal([{ instanceKey: 'o-2', attempts: 1 }]);
+      expect(delivery.stats(EXPIRY)).to.deep.equal({ delivered: 6, retried: 1, failed: 0, lagMs: 994 });
     });
 
     it('records the failure of a delivery whose SQL failed, the transaction it broke included', async () => {

@@ -53,6 +53,36 @@ for (const database of processDatabases('deadlines.db', postgresUrlOrReportSkip(
       }
     });
 
+    it('deliver each deadline exactly once across processes killed at random points', async () => {
+      const opened = await database.open(folder.path);
+      const { store, args } = opened;
+      try {
+        await createEffectsTable(store.db);
+        const now = Date.now();
+        for (let index = 0; index < 400; index++) await schedule(store, `o-${index}`, now - 10_000 + index);
+        const effectCount = async () => (await readEffects(store.db)).length;
+        for (let run = 0; run < 4; run++) {
+          const child = startProcess(`run-${run}`, 'deliver', args);
+          expect(await child.next()).to.deep.equal({ started: true });
+          const target = Math.min(400, (await effectCount()) + 10 + Math.floor(Math.random() * 60));
+          await until(async () => (await effectCount()) >= target, `run ${run} delivered nothing`, 30_000);
+          child.kill();
+        }
+        const last = startProcess('last', 'deliver', args);
+        expect(await last.next()).to.deep.equal({ started: true });
+        await until(async () => (await listDeadlines(store.eventfoldDb, { processManager: EXPIRY })).length === 0, 'the deadlines were not all delivered', 30_000);
+        last.go();
+        await last.next();
+
+        const effects = await readEffects(store.db);
+        expect(effects).to.have.length(400);
+        expect(new Set(effects.map((effect) => effect.deadlineId)).size).to.equal(400);
+      } finally {
+        await store.close();
+        await opened.dispose();
+      }
+    });
+
     it('deliver once, in the next process, a deadline whose delivering process was killed mid-transaction', async () => {
       const opened = await database.open(folder.path);
       const { store, args } = opened;
