@@ -1,15 +1,16 @@
 // What the `eventfold` command line needs to know about the trading example.
 import { defineConfig } from '../../lib/cli';
-import { FlakySender } from './flaky-sender';
-import { FillNotifier, PositionKeeper } from './handlers';
+import { PriceTicked } from './events';
 import { Order } from './order';
 import { Position } from './position';
-import { OpenOrders, Positions, RealizedPnl } from './projections';
-import { createReadModels, readModels } from './read-models';
+import { createReadModels } from './read-models';
+import { tradingSubscribers } from './subscribers';
 
 export default defineConfig({
   database: 'trading.db',
   aggregates: [Order, Position],
+  // The events no aggregate applies.
+  events: [PriceTicked],
   setup: createReadModels,
-  subscribers: (store) => [new OpenOrders(), new Positions(), new RealizedPnl(), new PositionKeeper(store), new FillNotifier(new FlakySender(readModels(store)))],
+  subscribers: (store) => tradingSubscribers(store),
 });

@@ -122,6 +122,25 @@ export class PositionClosed {
   ) {}
 }
 
+/**
+ * The market's price moved: the simulator publishes one tick per order it places, on the order's
+ * market. Ticks belong to no aggregate; they travel on the event bus (`store.publish`).
+ */
+@DomainEvent('PriceTicked')
+export class PriceTicked {
+  @Type(() => Date)
+  readonly at: Date;
+
+  constructor(
+    readonly market: Market,
+    /** The market's price in KRW per coin. */
+    readonly price: number,
+    at: Date,
+  ) {
+    this.at = at;
+  }
+}
+
 /** The example's own events that belong to no aggregate: a request to notify a trader. */
 @DomainEvent('FillNotificationSent')
 export class FillNotificationSent {

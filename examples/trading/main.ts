@@ -1,4 +1,4 @@
-// The trading example, end to end: `npm run example [-- --orders 300 --db trading.db --seed 42]`.
+// The trading example, end to end: `npm run example [-- --orders 300 --db trading.db --seed 42 --expire-after 1000 --stop-loss 5]`.
 // On PostgreSQL: `npm run example -- --db postgres://user@host:5432/database [--schema trading]`.
 // Every run adds orders to the same database; interrupt it with Ctrl-C and the next run
 // redelivers to each subscriber whatever it had not finished.
@@ -6,11 +6,14 @@ import { parseArgs } from 'node:util';
 import { Dispatcher, EventStore } from '../../lib';
 import config from './eventfold.config';
 import { MarketSimulator } from './market-simulator';
+import { DEFAULT_EXPIRE_AFTER_MS } from './order-expiry';
 import { readModels } from './read-models';
+import { DEFAULT_STOP_LOSS_RATE } from './stop-loss';
+import { tradingSubscribers, type ProcessOptions } from './subscribers';
 import { summarize, type Summary } from './summary';
 
 /** Options of one run. */
-export interface RunOptions {
+export interface RunOptions extends ProcessOptions {
   /** An SQLite file, or a postgres:// URL. */
   readonly database: string;
   /** The PostgreSQL schema, when `database` is a URL. */
@@ -27,17 +30,24 @@ export interface RunOptions {
 export async function runTradingExample(options: RunOptions): Promise<Summary> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const aggregates = [...(config.aggregates ?? [])];
+  const events = [...(config.events ?? [])];
   // The same application on either database: only the way the store is opened differs.
   const store = /^postgres(ql)?:\/\//.test(options.database)
-    ? await EventStore.open({ postgres: options.database, schema: options.schema ?? config.schema, aggregates })
-    : await EventStore.open({ sqlite: options.database, aggregates });
+    ? await EventStore.open({ postgres: options.database, schema: options.schema ?? config.schema, aggregates, events })
+    : await EventStore.open({ sqlite: options.database, aggregates, events });
   try {
     await config.setup?.(store);
-    const subscribers = await config.subscribers!(store);
+    const subscribers = tradingSubscribers(store, options);
     const head = await store.headPosition();
     print(`eventfold trading example: ${describeDatabase(options)}, ${head.toLocaleString('en-US')} events in the log`);
     const saved = await store.db.selectFrom('eventfold_subscriptions').select(['name', 'position']).execute();
     const checkpoints = new Map(saved.map((row) => [row.name, Number(row.position)]));
+    const pending = await store.db
+      .selectFrom('eventfold_deadlines')
+      .select(['process_manager', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('status', '=', 'pending')
+      .groupBy('process_manager')
+      .execute();
     // The notification service fails on purpose now and then, so the notifier parks a few events
     // each run: the first report is shown in full, the rest are counted in the summary.
     let parked = 0;
@@ -48,6 +58,9 @@ export async function runTradingExample(options: RunOptions): Promise<Summary> {
       if (checkpoint === undefined) print(`  ${name.padEnd(16)} new subscriber: replays the log from the start`);
       else if (checkpoint < head) print(`  ${name.padEnd(16)} redelivering ${head - checkpoint} events it had not finished when the last run stopped`);
       else print(`  ${name.padEnd(16)} up to date at position ${checkpoint}`);
+      // Deadlines are rows, not timers: those the last run left are delivered as they fall due.
+      const deadlines = Number(pending.find((row) => row.process_manager === name)?.count ?? 0);
+      if (deadlines > 0) print(`  ${''.padEnd(16)} ${deadlines} deadlines left by the last run, delivered as they fall due`);
     }
     const catchUpStarted = Date.now();
     // Ctrl-C is honoured wherever the run waits: while leases run out, while subscribers catch
@@ -153,12 +166,20 @@ if (require.main === module) {
       db: { type: 'string', default: config.database ?? 'trading.db' },
       schema: { type: 'string' },
       seed: { type: 'string', default: '42' },
+      'expire-after': { type: 'string', default: String(DEFAULT_EXPIRE_AFTER_MS) },
+      'stop-loss': { type: 'string', default: String(DEFAULT_STOP_LOSS_RATE * 100) },
     },
   });
   const orders = Number(values.orders);
   const seed = Number(values.seed);
+  const expireAfterMs = Number(values['expire-after']);
+  const stopLossPercent = Number(values['stop-loss']);
   if (!Number.isSafeInteger(orders) || orders < 0 || !Number.isSafeInteger(seed)) {
     process.stderr.write('error: --orders takes a whole number >= 0 and --seed a whole number\n');
+    process.exit(2);
+  }
+  if (!Number.isSafeInteger(expireAfterMs) || expireAfterMs < 0 || !(stopLossPercent > 0 && stopLossPercent < 100)) {
+    process.stderr.write('error: --expire-after takes milliseconds, a whole number >= 0, and --stop-loss a percentage between 0 and 100\n');
     process.exit(2);
   }
   const interrupt = new AbortController();
@@ -167,9 +188,11 @@ if (require.main === module) {
     // A second Ctrl-C leaves at once.
     process.once('SIGINT', () => process.exit(130));
   });
-  runTradingExample({ database: values.db, schema: values.schema, orders, seed, signal: interrupt.signal }).catch((error) => {
-    if (error instanceof InterruptedError) process.exit(130);
-    process.stderr.write(`error: ${(error as Error).message}\n`);
-    process.exit(1);
-  });
+  runTradingExample({ database: values.db, schema: values.schema, orders, seed, expireAfterMs, stopLossRate: stopLossPercent / 100, signal: interrupt.signal }).catch(
+    (error) => {
+      if (error instanceof InterruptedError) process.exit(130);
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -39,13 +39,18 @@ export class Order extends AggregateRoot {
     return order;
   }
 
+  /** Whether the order can still trade, and so be filled or cancelled. */
+  get isOpen(): boolean {
+    return this.status === 'open' || this.status === 'partially-filled';
+  }
+
   get remaining(): number {
     return roundVolume(this.volume - this.filled);
   }
 
   /** Records a trade against the order, at the limit price or better. */
   fill(tradeId: string, price: number, volume: number, at: Date): void {
-    if (this.status !== 'open' && this.status !== 'partially-filled') throw new OrderRuleError(`cannot fill a ${this.status} order`);
+    if (!this.isOpen) throw new OrderRuleError(`cannot fill a ${this.status} order`);
     if (!(price > 0) || !(volume > 0)) throw new OrderRuleError('fill price and volume must be positive');
     if (roundVolume(volume) > this.remaining) throw new OrderRuleError(`fill of ${volume} exceeds the remaining ${this.remaining}`);
     const fee = roundKrw(price * volume * FEE_RATE);
@@ -55,7 +60,7 @@ export class Order extends AggregateRoot {
 
   /** Cancels what is still open. */
   cancel(reason: string): void {
-    if (this.status !== 'open' && this.status !== 'partially-filled') throw new OrderRuleError(`cannot cancel a ${this.status} order`);
+    if (!this.isOpen) throw new OrderRuleError(`cannot cancel a ${this.status} order`);
     this.raise(new OrderCancelled(this.id, reason, this.remaining));
   }
 

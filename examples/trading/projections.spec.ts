@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { subscriberFixture, type SubscriberRun } from '../../lib/testing';
 import { OrderCancelled, OrderFilled, OrderPlaced, PositionClosed, PositionIncreased, PositionOpened, PositionReduced } from './events';
 import { Position } from './position';
-import { OpenOrders, Positions, RealizedPnl } from './projections';
+import { OpenOrders, Positions, ProcessOutcomes, RealizedPnl } from './projections';
 import { createReadModels, type ReadModels } from './read-models';
 
 const at = new Date('2026-03-02T09:00:00Z');
@@ -22,7 +22,7 @@ const positionHistory = [
 describe('Trading projections', () => {
   let run: SubscriberRun<ReadModels>;
   beforeEach(async () => {
-    run = await subscriberFixture<ReadModels>([new OpenOrders(), new Positions(), new RealizedPnl()], {
+    run = await subscriberFixture<ReadModels>([new OpenOrders(), new Positions(), new RealizedPnl(), new ProcessOutcomes()], {
       store: { aggregates: [Position] },
       setup: (_db, store) => createReadModels(store),
     });
@@ -74,6 +74,29 @@ describe('Trading projections', () => {
     it('adds up the profit and the fees of every reduction and close of a market', async () => {
       await run.given(ethereum, ...positionHistory);
       expect(await run.db.selectFrom('realized_pnl').selectAll().execute()).to.deep.equal([{ market: 'KRW-ETH', realized_pnl: -6.3, fees: 3.3, reductions: 2 }]);
+    });
+  });
+
+  describe('process-outcomes', () => {
+    it('lists the orders cancelled because they expired, and no others', async () => {
+      const [, cancelled] = await run.given(order, placed, new OrderCancelled('o-1', 'expired', 0.5));
+      await run.given({ type: 'Order', id: 'o-2' }, new OrderPlaced('o-2', 'KRW-XRP', 'ask', 820, 1500, at), new OrderCancelled('o-2', 'cancelled by trader', 1500));
+      const rows = await run.db.selectFrom('expired_orders').selectAll().execute();
+      expect(rows.map((row) => ({ ...row, position: Number(row.position) }))).to.deep.equal([{ order_id: 'o-1', unfilled: 0.5, position: cancelled!.position }]);
+    });
+
+    it('lists the fills of stop-loss orders as sales, and no other fills', async () => {
+      const stop = { type: 'Order', id: 'stop-KRW-ETH-7' };
+      const [, filled] = await run.given(
+        stop,
+        new OrderPlaced('stop-KRW-ETH-7', 'KRW-ETH', 'ask', 950, 2, at),
+        new OrderFilled('stop-KRW-ETH-7', 'trd-stop-KRW-ETH-7', 'KRW-ETH', 'ask', 950, 2, 0.95, 0, at),
+      );
+      await run.given(order, placed, new OrderFilled('o-1', 't-1', 'KRW-BTC', 'bid', 90_000_000, 0.5, 22_500, 0, at));
+      const rows = await run.db.selectFrom('stop_loss_sales').selectAll().execute();
+      expect(rows.map((row) => ({ ...row, position: Number(row.position) }))).to.deep.equal([
+        { order_id: 'stop-KRW-ETH-7', market: 'KRW-ETH', price: 950, volume: 2, position: filled!.position },
+      ]);
     });
   });
 });

@@ -1,7 +1,9 @@
 import { Fold, FoldProjection, On, Projection, type FoldRow, type ProjectionContext } from '../../lib';
 import { roundKrw, roundVolume } from './amounts';
 import { OrderCancelled, OrderFilled, OrderPlaced, PositionClosed, PositionIncreased, PositionOpened, PositionReduced } from './events';
+import { EXPIRED } from './order-expiry';
 import type { ReadModels } from './read-models';
+import { isStopLossOrder } from './stop-loss';
 
 type Context = ProjectionContext<ReadModels>;
 
@@ -103,5 +105,29 @@ export class RealizedPnl {
     row.realized_pnl = roundKrw(row.realized_pnl + pnl);
     row.fees = roundKrw(row.fees + fee);
     row.reductions += 1;
+  }
+}
+
+/**
+ * What the process managers did to orders: the orders `order-expiry` cancelled, and the sales
+ * `stop-loss` made, each with the log position it happened at.
+ */
+@Projection('process-outcomes')
+export class ProcessOutcomes {
+  @On(OrderCancelled)
+  async cancelled(event: OrderCancelled, { db, position }: Context): Promise<void> {
+    if (event.reason !== EXPIRED) return;
+    await db.insertInto('expired_orders').values({ order_id: event.orderId, unfilled: event.unfilled, position }).execute();
+  }
+
+  @On(OrderFilled)
+  async filled(event: OrderFilled, { db, position }: Context): Promise<void> {
+    if (!isStopLossOrder(event.orderId)) return;
+    await db.insertInto('stop_loss_sales').values({ order_id: event.orderId, market: event.market, price: event.price, volume: event.volume, position }).execute();
+  }
+
+  async reset(db: Context['db']): Promise<void> {
+    await db.deleteFrom('expired_orders').execute();
+    await db.deleteFrom('stop_loss_sales').execute();
   }
 }

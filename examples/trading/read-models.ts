@@ -27,6 +27,20 @@ export interface ReadModels {
     fees: number;
     reductions: number;
   };
+  expired_orders: {
+    order_id: string;
+    /** Volume the expiry cancelled. */
+    unfilled: number;
+    /** Log position of the cancellation. */
+    position: number;
+  };
+  stop_loss_sales: {
+    order_id: string;
+    market: string;
+    price: number;
+    volume: number;
+    position: number;
+  };
   notifications: {
     event_id: string;
     order_id: string;
@@ -69,6 +83,22 @@ export async function createReadModels(store: EventStore): Promise<void> {
     .addColumn('realized_pnl', 'double precision', (c) => c.notNull())
     .addColumn('fees', 'double precision', (c) => c.notNull())
     .addColumn('reductions', 'integer', (c) => c.notNull())
+    .execute();
+  await store.db.schema
+    .createTable('expired_orders')
+    .ifNotExists()
+    .addColumn('order_id', 'text', (c) => c.primaryKey())
+    .addColumn('unfilled', 'double precision', (c) => c.notNull())
+    .addColumn('position', 'bigint', (c) => c.notNull())
+    .execute();
+  await store.db.schema
+    .createTable('stop_loss_sales')
+    .ifNotExists()
+    .addColumn('order_id', 'text', (c) => c.primaryKey())
+    .addColumn('market', 'text', (c) => c.notNull())
+    .addColumn('price', 'double precision', (c) => c.notNull())
+    .addColumn('volume', 'double precision', (c) => c.notNull())
+    .addColumn('position', 'bigint', (c) => c.notNull())
     .execute();
   await store.db.schema
     .createTable('notifications')

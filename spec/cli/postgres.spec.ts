@@ -80,7 +80,11 @@ if (url) {
       const status = JSON.parse(stdout) as { head: number; subscribers: Array<{ name: string; checkpoint: number; lag: number }> };
       expect(status.head).to.equal(Number(head));
       expect(status.subscribers.map((s) => [s.name, s.checkpoint, s.lag])).to.deep.equal(
-        ['fill-notifier', 'open-orders', 'position-keeper', 'positions', 'realized-pnl'].map((name) => [name, Number(head), 0]),
+        ['fill-notifier', 'open-orders', 'order-expiry', 'position-keeper', 'positions', 'process-outcomes', 'realized-pnl', 'stop-loss'].map((name) => [
+          name,
+          Number(head),
+          0,
+        ]),
       );
     });
 

@@ -31,7 +31,7 @@ describe('eventfold rebuild', () => {
 
     expect(code).to.equal(1);
     expect(stdout).to.equal('');
-    expect(stderr).to.equal("error: Unknown projection 'open-order'. Known projections: open-orders, positions, realized-pnl.\n");
+    expect(stderr).to.equal("error: Unknown projection 'open-order'. Known projections: open-orders, positions, process-outcomes, realized-pnl.\n");
   });
 
   it('refuses to rebuild an event handler', async () => {
@@ -39,7 +39,7 @@ describe('eventfold rebuild', () => {
 
     expect(code).to.equal(1);
     expect(stderr).to.equal(
-      "error: 'fill-notifier' is an event handler, and only projections can be rebuilt. Known projections: open-orders, positions, realized-pnl.\n",
+      "error: 'fill-notifier' is an event handler, and only projections can be rebuilt. Known projections: open-orders, positions, process-outcomes, realized-pnl.\n",
     );
   });
 

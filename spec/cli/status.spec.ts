@@ -25,9 +25,12 @@ describe('eventfold status', () => {
     expect(lines.slice(3).map((line) => line.split(/ +/))).to.deep.equal([
       ['fill-notifier', 'handler', 'stopped', String(head), '0', String(deadLetters), '-'],
       ['open-orders', 'projection', 'stopped', String(head), '0', '0', '-'],
+      ['order-expiry', 'process-manager', 'stopped', String(head), '0', '0', '-'],
       ['position-keeper', 'handler', 'stopped', String(head), '0', '0', '-'],
       ['positions', 'projection', 'stopped', String(head), '0', '0', '-'],
+      ['process-outcomes', 'projection', 'stopped', String(head), '0', '0', '-'],
       ['realized-pnl', 'projection', 'stopped', String(head), '0', '0', '-'],
+      ['stop-loss', 'process-manager', 'stopped', String(head), '0', '0', '-'],
     ]);
   });
 

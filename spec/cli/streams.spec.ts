@@ -43,7 +43,7 @@ describe('eventfold streams', () => {
     const { code, stdout } = await runCli(['streams', '--type', 'Trade', '--db', db]);
 
     expect(code).to.equal(0);
-    expect(stdout).to.equal("No streams of type 'Trade'. Stream types in the log: Order, Position.\n");
+    expect(stdout).to.equal("No streams of type 'Trade'. Stream types in the log: $bus, Order, Position.\n");
   });
 
   it('leaves out a deleted stream, whose tombstone is all that is left of it', async () => {
