@@ -25,7 +25,7 @@ export class TimerArmed {
 }
 
 /** The key of the `index`-th timer, in the order of their due times. */
-export function timerId(index: number): string {
+function timerId(index: number): string {
   return `${KEY_PREFIX}${index.toString().padStart(5, '0')}`;
 }
 
