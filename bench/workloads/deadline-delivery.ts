@@ -82,8 +82,9 @@ export const deadlineDelivery: Workload = {
     `${TIMERS.toLocaleString('en-US')} instances of a @ProcessManager, each started by an event whose step scheduled one deadline, written once through a dispatcher ` +
     `and copied for each trial; before the timed part one UPDATE moves the due times into the ${SPAN_MS / 1000} s just past, ${SPACING_MS} ms apart; timed: Dispatcher.start() ` +
     `until the @OnDeadline step (which ends the instance: its row and deadline deleted) has run for every deadline and dispatcher.idle() resolved; ` +
-    `eventfold per deadline: BEGIN IMMEDIATE, the claim (SELECT * by id), SAVEPOINT, SELECT of the instance, DELETE of the instance's deadlines, ` +
-    `DELETE of the instance, DELETE of the deadline by id, COMMIT, and a look (SELECT of up to 100 due) per 100; raw: BEGIN IMMEDIATE, SELECT * of the first due ` +
+    `eventfold: up to 10 due deadlines per transaction (the default), so BEGIN IMMEDIATE and COMMIT per 10, and per deadline the claim (SELECT * by id), ` +
+    `SAVEPOINT, SELECT of the instance, DELETE of the instance's deadlines, DELETE of the instance, RELEASE, DELETE of the deadline by id, and a look ` +
+    `(SELECT of up to 100 due) per 100; raw: one transaction per deadline, BEGIN IMMEDIATE, SELECT * of the first due ` +
     `deadline (the look's WHERE and ORDER BY, LIMIT 1), SELECT of the instance, JSON.parse of payload and state, DELETE of the instance, DELETE of the ` +
     `deadline by id, COMMIT, per deadline, all synchronous`,
   target: () => undefined,
