@@ -71,7 +71,7 @@ function medianTrial(results: readonly SideResult[]): SideResult {
 }
 
 function reportTrial(workload: Workload, title: string, { measurement, maxRssKb }: SideResult): void {
-  const figure = workload.unit === 'ms' ? `${measurement.value.toFixed(2)} ms` : `${Math.round(measurement.value).toLocaleString('en-US')} events/s`;
+  const figure = workload.unit === 'ms' ? `${measurement.value.toFixed(2)} ms` : `${Math.round(measurement.value).toLocaleString('en-US')} ${workload.unit}`;
   const delay = measurement.eventLoopDelay ? `, ${formatEventLoopDelay(measurement.eventLoopDelay)}` : '';
   console.log(`  ${title.padEnd(36)} ${figure.padStart(16)}   ${measurement.detail}${delay}, peak RSS ${formatMegabytes(maxRssKb)}`);
 }

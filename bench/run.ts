@@ -60,7 +60,7 @@ function printSqliteTable(rows: readonly ResultRow[], workloads: readonly Worklo
       ? 'One trial per side (--quick): expect noise.'
       : `Each figure is the median of ${TRIALS} trials (unless its note says otherwise), each side in a fresh process, the sides taking turns.`,
   );
-  console.log('ef/raw: eventfold divided by raw better-sqlite3 (events/s: below 1x is slower; ms: above 1x is slower).');
+  console.log('ef/raw: eventfold divided by raw better-sqlite3 (events/s and deadlines/s: below 1x is slower; ms: above 1x is slower).');
   console.log('sync: the durability option, SQLite synchronous NORMAL or FULL, both in WAL mode, both sides alike.');
   console.log(`RSS: peak resident memory of the process that ran the side; an idle worker peaks at ${formatMegabytes(baselineRssKb)}.`);
   for (const line of memoryProfileLines(rows)) console.log(line);

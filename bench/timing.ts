@@ -25,6 +25,16 @@ export function median(values: readonly number[]): number {
   return (lower + upper) / 2;
 }
 
+/**
+ * The value below which `percent` % of a non-empty list falls (nearest rank): `percentile(delays, 99)`.
+ */
+export function percentile(values: readonly number[], percent: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const value = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((percent / 100) * sorted.length) - 1))];
+  if (value === undefined) throw new Error('a percentile of no values');
+  return value;
+}
+
 /** Events per second, with a detail line for the results table. */
 export function throughput(events: number, milliseconds: number): { value: number; detail: string } {
   const seconds = milliseconds / 1000;

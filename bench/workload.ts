@@ -5,6 +5,9 @@ import type { MemoryProfile } from './rss-sampler';
 /** Which implementation runs a workload: the library, or hand-written better-sqlite3 code. */
 export type Side = 'eventfold' | 'raw';
 
+/** What a workload's figure counts: a rate (higher is better) or a time in milliseconds (lower is better). */
+export type WorkloadUnit = 'events/s' | 'deadlines/s' | 'ms';
+
 /** What one worker process is asked to do. */
 export interface WorkloadRun {
   /** The SQLite file to work in; `prepare` and `measure` of one side get the same file. */
@@ -50,7 +53,7 @@ export interface Workload {
   readonly name: string;
   /** How the workload reads in the results table. */
   label(quick: boolean): string;
-  readonly unit: 'events/s' | 'ms';
+  readonly unit: WorkloadUnit;
   /** The durabilities to run it at; durability only matters to writes. */
   readonly durabilities: readonly Durability[];
   /** How the workload is done, for the notes under the results table. */

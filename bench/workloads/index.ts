@@ -1,6 +1,8 @@
 import type { Workload } from '../workload';
 import { loadByReplay, loadFromSnapshot } from './aggregate-load';
 import { batchedAppend } from './batched-append';
+import { deadlineDelay, deadlineDelayPaced } from './deadline-delay';
+import { deadlineDelivery } from './deadline-delivery';
 import { eventBus } from './event-bus';
 import { inlineProjection } from './inline-projection';
 import { projectionRebuild, projectionRebuildFold } from './projection-rebuild';
@@ -33,6 +35,9 @@ export const WORKLOADS: readonly Workload[] = [
   readAll,
   repositorySaveTyped,
   loadTyped,
+  deadlineDelivery,
+  deadlineDelay,
+  deadlineDelayPaced,
 ];
 
 /** The workload called `name`; throws with the known names when there is none. */

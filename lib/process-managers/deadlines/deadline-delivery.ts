@@ -158,8 +158,13 @@ export class DeadlineDelivery {
     this.looksBegun++;
     try {
       if (this.names.length === 0) return undefined;
+      // The next due time is asked after the clock reading of the last look, not a later one: a
+      // deadline that fell due in between would otherwise be neither found nor waited for, and
+      // would wait for the poll.
+      let lookedAtMs: number;
       for (;;) {
-        const found = await findDueDeadlines(backend.db, this.names, now(), LOOK_SIZE);
+        lookedAtMs = now();
+        const found = await findDueDeadlines(backend.db, this.names, lookedAtMs, LOOK_SIZE);
         for (const [name, counters] of this.counters) counters.found(found.filter((deadline) => deadline.processManager === name));
         let claimed = 0;
         for (let start = 0; start < found.length && !stopping.aborted; start += deadlinesPerTransaction) {
@@ -169,7 +174,7 @@ export class DeadlineDelivery {
         // Rows other processes hold come first again: looking again at once would spin on them.
         if (found.length < LOOK_SIZE || claimed === 0) break;
       }
-      return await findNextDueAt(backend.db, this.names, now());
+      return await findNextDueAt(backend.db, this.names, lookedAtMs);
     } finally {
       for (const counters of this.counters.values()) counters.found([]);
       this.looksEnded++;
