@@ -114,14 +114,14 @@ async function settle(
   const onStop = () => controller.abort(limits.stopping.reason);
   if (limits.stopping.aborted) onStop();
   else limits.stopping.addEventListener('abort', onStop, { once: true });
-  const timeout = new DeadlineTimeoutError(limits.label, limits.timeoutMs);
-  const timer = setTimeout(() => controller.abort(timeout), limits.timeoutMs);
+  // Made only when the time runs out: an error's stack costs more than most deliveries.
+  const timer = setTimeout(() => controller.abort(new DeadlineTimeoutError(limits.label, limits.timeoutMs)), limits.timeoutMs);
   try {
     await work(controller.signal);
     return undefined;
   } catch (error) {
     const reason: unknown = controller.signal.reason;
-    if (controller.signal.aborted && reason === timeout) return { error: timeout, stopped: false };
+    if (controller.signal.aborted && reason instanceof DeadlineTimeoutError) return { error: reason, stopped: false };
     return { error, stopped: limits.stopping.aborted };
   } finally {
     clearTimeout(timer);
