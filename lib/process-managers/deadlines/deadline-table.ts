@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import { describeValue } from '../../store/describe-value';
 import { DEADLINES_TABLE, type EventfoldTables } from '../../store/schema';
 import { decodeDeadlinePayload, encodeDeadlinePayload } from './deadline-payload';
+import type { DueDeadline } from './due-deadline';
 
 /** The status of a deadline waiting to be delivered. */
 export const PENDING = 'pending';
@@ -27,17 +28,9 @@ export interface DeadlineToSchedule {
   readonly now: Date;
 }
 
-/** A stored deadline, as the command line lists it. */
-export interface ScheduledDeadline {
-  readonly id: string;
-  readonly processManager: string;
-  readonly instanceKey: string;
-  readonly name: string;
-  readonly dueAt: Date;
-  readonly payload: unknown;
+/** A stored deadline, as the command line lists it: what its delivery would receive, and how it stands. */
+export interface ScheduledDeadline extends DueDeadline {
   readonly scheduledAt: Date;
-  /** Deliveries that failed so far. */
-  readonly attempts: number;
   readonly status: DeadlineStatus;
   /** The message of the last failed delivery. */
   readonly lastError: string | null;
