@@ -47,8 +47,9 @@ export function processEventAccess(
   db: Kysely<EventfoldTables>,
   afterCommit: (callback: () => void) => void,
   onScheduled: ((dueAt: number) => void) | undefined,
+  now = Date.now(),
 ): Pick<ProcessEventContext, 'db' | 'tableName' | 'store' | 'now' | 'afterCommit' | 'onScheduled'> {
-  return { db, tableName: (table) => table, store, now: Date.now(), afterCommit, onScheduled };
+  return { db, tableName: (table) => table, store, now, afterCommit, onScheduled };
 }
 
 /** Reads a `@ProcessManager` instance: its options checked, its `@On` methods wrapped into steps. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { parseJsonSafely } from '../events/safe-json';
-import { PROCESS_INSTANCES_TABLE, type EventfoldTables } from '../store/schema';
+import { PROCESS_INSTANCES_TABLE, type EventfoldTables, type ProcessInstanceRow } from '../store/schema';
 
 /** One instance of a process manager as stored. */
 export interface StoredInstance {
@@ -17,14 +17,13 @@ export interface StoredInstance {
 }
 
 /**
- * Reads one instance. With `lock` (PostgreSQL), its row stays locked until the transaction ends,
- * so that an event's step and a deadline's step of one instance never both build on the same
- * state; SQLite's write lock, held by every write transaction, does that there already.
+ * Reads one instance in a step's transaction. No row lock is needed for an event's step and a
+ * deadline's step of one instance never to build on the same state: every step transaction holds
+ * the log's append lock on PostgreSQL (`beginStepTransaction`), and SQLite's write lock elsewhere,
+ * so steps run one at a time.
  */
-export async function loadInstance(db: Kysely<EventfoldTables>, processManager: string, key: string, lock: boolean): Promise<StoredInstance | undefined> {
-  let query = db.selectFrom(PROCESS_INSTANCES_TABLE).selectAll().where('process_manager', '=', processManager).where('key', '=', key);
-  if (lock) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
+export async function loadInstance(db: Kysely<EventfoldTables>, processManager: string, key: string): Promise<StoredInstance | undefined> {
+  const row = await db.selectFrom(PROCESS_INSTANCES_TABLE).selectAll().where('process_manager', '=', processManager).where('key', '=', key).executeTakeFirst();
   return row && instanceOfRow(row);
 }
 
@@ -57,19 +56,8 @@ export async function deleteInstance(db: Kysely<EventfoldTables>, processManager
   await db.deleteFrom(PROCESS_INSTANCES_TABLE).where('process_manager', '=', processManager).where('key', '=', key).execute();
 }
 
-/** The instances of a process manager, by key; only running ones unless `includeEnded`. */
-export async function listInstances(
-  db: Kysely<EventfoldTables>,
-  processManager: string,
-  options: { readonly includeEnded?: boolean; readonly limit?: number } = {},
-): Promise<StoredInstance[]> {
-  let query = db.selectFrom(PROCESS_INSTANCES_TABLE).selectAll().where('process_manager', '=', processManager).orderBy('key');
-  if (!options.includeEnded) query = query.where('status', '=', 'running');
-  if (options.limit !== undefined) query = query.limit(options.limit);
-  return (await query.execute()).map(instanceOfRow);
-}
-
-function instanceOfRow(row: EventfoldTables[typeof PROCESS_INSTANCES_TABLE]): StoredInstance {
+/** The instance a row of the instances table holds. */
+export function instanceOfRow(row: ProcessInstanceRow): StoredInstance {
   return {
     processManager: row.process_manager,
     key: row.key,

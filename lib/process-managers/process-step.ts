@@ -48,7 +48,7 @@ export interface StepOwner {
  */
 export async function runProcessStep(owner: StepOwner, key: string, trigger: StepTrigger, method: StepMethod, scope: StepScope): Promise<boolean> {
   const { store, db } = scope;
-  const instance = await loadInstance(db, owner.name, key, store.backend.name === 'postgres');
+  const instance = await loadInstance(db, owner.name, key);
   if (instance?.status === 'ended') return false;
   const view = store.withinTransaction(db);
   const appended: RecordedEvent[] = [];

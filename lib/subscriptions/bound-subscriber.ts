@@ -104,14 +104,9 @@ export function bindSubscriber(instance: object): BoundSubscriber {
   return Object.freeze({
     name,
     kind,
-    priority: finiteNumber(options.priority ?? 0, 'priority', name),
+    ...sharedSettings(options, name, { onFailure: kind === 'projection' ? 'halt' : 'park', startFrom: 'beginning' }),
     concurrency: kind === 'projection' ? 1 : wholeNumber((options as ProjectionOptions).concurrency ?? 1, 'concurrency', name),
     batchSize: kind === 'projection' ? wholeNumber(options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE, 'batchSize', name) : 1,
-    retry: retryPolicyOf(options.retry, name),
-    onFailure: failureMode(options.onFailure ?? (kind === 'projection' ? 'halt' : 'park'), name),
-    maxCrashes: wholeNumber(options.maxCrashes ?? 3, 'maxCrashes', name),
-    startFrom: checkStartPosition(options.startFrom ?? 'beginning', `startFrom of subscriber '${name}'`),
-    bufferSize: wholeNumber(options.bufferSize ?? 10_000, 'bufferSize', name),
     handlers,
     eventClasses: [...methods.keys()] as EventClass[],
     applyInTransaction: fold?.apply,
@@ -127,21 +122,32 @@ function bindAsProcessManager(instance: object, name: string, options: ProcessMa
   return Object.freeze({
     name,
     kind: 'process-manager',
-    priority: finiteNumber(options.priority ?? 0, 'priority', name),
+    // A new process manager acting on history would repeat what was done long ago.
+    ...sharedSettings(options, name, { onFailure: 'park', startFrom: 'now' }),
     concurrency: 1,
     batchSize: wholeNumber(options.batchSize ?? DEFAULT_PROCESS_BATCH_SIZE, 'batchSize', name),
-    retry: retryPolicyOf(options.retry, name),
-    onFailure: failureMode(options.onFailure ?? 'park', name),
-    maxCrashes: wholeNumber(options.maxCrashes ?? 3, 'maxCrashes', name),
-    // A new process manager acting on history would repeat what was done long ago.
-    startFrom: checkStartPosition(options.startFrom ?? 'now', `startFrom of subscriber '${name}'`),
-    bufferSize: wholeNumber(options.bufferSize ?? 10_000, 'bufferSize', name),
     handlers,
     eventClasses: [...methods.keys()] as EventClass[],
     tables: [],
     segments: 1,
     processManager: binding,
   });
+}
+
+/** The settings every kind of subscriber takes, checked, with the kind's defaults where options leave them out. */
+function sharedSettings(
+  options: ProjectionOptions | ProcessManagerOptions,
+  name: string,
+  defaults: { readonly onFailure: FailureMode; readonly startFrom: StartPosition },
+): Pick<BoundSubscriber, 'priority' | 'retry' | 'onFailure' | 'maxCrashes' | 'startFrom' | 'bufferSize'> {
+  return {
+    priority: finiteNumber(options.priority ?? 0, 'priority', name),
+    retry: retryPolicyOf(options.retry, name),
+    onFailure: failureMode(options.onFailure ?? defaults.onFailure, name),
+    maxCrashes: wholeNumber(options.maxCrashes ?? 3, 'maxCrashes', name),
+    startFrom: checkStartPosition(options.startFrom ?? defaults.startFrom, `startFrom of subscriber '${name}'`),
+    bufferSize: wholeNumber(options.bufferSize ?? 10_000, 'bufferSize', name),
+  };
 }
 
 /**

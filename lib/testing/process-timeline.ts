@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { EventStore } from '../event-store/event-store';
-import { parseJsonSafely } from '../events/safe-json';
-import type { ProcessEventContext } from '../process-managers/bind-process-manager';
+import { processEventAccess, type ProcessEventContext } from '../process-managers/bind-process-manager';
+import { deleteDeliveredDeadline } from '../process-managers/deadlines/due-deadline-queries';
+import { dueDeadlineOf } from '../process-managers/deadlines/due-deadline';
+import { beginStepTransaction } from '../process-managers/step-transaction';
 import type { FiredDeadline } from '../process-managers/process-context';
 import type { StepScope } from '../process-managers/process-step';
 import type { RecordedEvent } from '../store/recorded-event';
@@ -81,15 +83,14 @@ export class ProcessTimeline {
             `a deadline that schedules itself again with { afterMs: 0 } keeps time from passing (the last: '${next.name}' of instance '${next.instance_key}').`,
         );
       }
-      this.clock = Math.max(this.clock, Number(next.due_at));
-      const deadline: DeliveredDeadline = { key: next.instance_key, name: next.name, dueAt: new Date(Number(next.due_at)), payload: parseJsonSafely(next.payload) };
-      delivered.push(deadline);
+      const { id, instanceKey: key, name, dueAt, payload } = dueDeadlineOf(next);
+      this.clock = Math.max(this.clock, dueAt.getTime());
+      delivered.push({ key, name, dueAt, payload });
       await this.inStep(appended, async (db, scope) => {
         // Removed in the transaction of its step: delivered once, or not at all when the step fails.
-        await db.deleteFrom(DEADLINES_TABLE).where('id', '=', next.id).execute();
-        const { key, ...fired } = deadline;
+        await deleteDeliveredDeadline(db, id);
         this.keys.add(key);
-        await this.subscriber.processManager.deliverDeadline(next.id, key, fired, scope);
+        await this.subscriber.processManager.deliverDeadline(id, key, { name, dueAt, payload }, scope);
       });
       await this.catchUp(appended);
     }
@@ -125,12 +126,7 @@ export class ProcessTimeline {
         metadata: recorded.metadata,
         attempt: 1,
         signal: this.signal,
-        db,
-        tableName: (table) => table,
-        store: this.store,
-        now: scope.now,
-        afterCommit: (callback) => scope.afterCommit(callback),
-        onScheduled: undefined,
+        ...processEventAccess(this.store, db, (callback) => scope.afterCommit(callback), undefined, scope.now),
       };
       await handler(recorded.event, context);
     });
@@ -139,9 +135,18 @@ export class ProcessTimeline {
   /** Runs one step in a transaction of its own; what it appended is announced, and noted in `appended`, once it commits. */
   private async inStep(appended: RecordedEvent[], step: (db: Kysely<EventfoldTables>, scope: StepScope) => Promise<void>): Promise<void> {
     const committed: Array<() => void> = [];
-    await this.store.eventfoldTransaction((db) =>
-      step(db, { store: this.store, db, now: this.clock, attempt: 1, signal: this.signal, afterCommit: (callback) => committed.push(callback), onScheduled: undefined }),
-    );
+    await this.store.eventfoldTransaction(async (db) => {
+      await beginStepTransaction(this.store, db);
+      await step(db, {
+        store: this.store,
+        db,
+        now: this.clock,
+        attempt: 1,
+        signal: this.signal,
+        afterCommit: (callback) => committed.push(callback),
+        onScheduled: undefined,
+      });
+    });
     // The step's appends are announced to the store's listeners by these callbacks, while the
     // listener of the constructor notes them.
     this.recording = appended;

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import { describeValue } from '../../store/describe-value';
-import { DEADLINES_TABLE, type EventfoldTables } from '../../store/schema';
-import { decodeDeadlinePayload, encodeDeadlinePayload } from './deadline-payload';
-import type { DueDeadline } from './due-deadline';
+import { DEADLINES_TABLE, type DeadlineRow, type EventfoldTables } from '../../store/schema';
+import { encodeDeadlinePayload } from './deadline-payload';
+import { dueDeadlineOf, type DueDeadline } from './due-deadline';
 
 /** The status of a deadline waiting to be delivered. */
 export const PENDING = 'pending';
@@ -133,18 +133,17 @@ export async function listDeadlines(db: Kysely<EventfoldTables>, of: { readonly 
   let query = db.selectFrom(DEADLINES_TABLE).selectAll().where('process_manager', '=', of.processManager);
   if (of.instanceKey !== undefined) query = query.where('instance_key', '=', of.instanceKey);
   const rows = await query.orderBy('due_at').orderBy('id').execute();
-  return rows.map((row) => ({
-    id: row.id,
-    processManager: row.process_manager,
-    instanceKey: row.instance_key,
-    name: row.name,
-    dueAt: new Date(Number(row.due_at)),
-    payload: decodeDeadlinePayload(row.payload),
+  return rows.map(scheduledDeadlineOf);
+}
+
+/** The deadline a row of the deadlines table holds, with how it stands. */
+export function scheduledDeadlineOf(row: DeadlineRow): ScheduledDeadline {
+  return {
+    ...dueDeadlineOf(row),
     scheduledAt: new Date(row.scheduled_at),
-    attempts: Number(row.attempts),
     status: row.status === FAILED ? FAILED : PENDING,
     lastError: row.last_error,
-  }));
+  };
 }
 
 /** How messages name a deadline: `deadline 'expire' of order-expiry 'o-1'`. */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { parseJsonSafely } from '../../events/safe-json';
+import { scheduledDeadlineOf } from '../deadlines/deadline-table';
 import { DEADLINES_TABLE, type DeadlineRow, type EventfoldTables } from '../../store/schema';
 import type { InstanceDeadline } from './process-instance';
 
@@ -33,15 +33,8 @@ export async function deadlinesByInstance(db: Kysely<EventfoldTables>, processMa
   return byInstance;
 }
 
-/** A deadline row as {@link InstanceDeadline}; PostgreSQL hands bigint columns over as text. */
+/** A deadline row as {@link InstanceDeadline}: the stored deadline without the names of its instance. */
 export function deadlineOfRow(row: DeadlineRow): InstanceDeadline {
-  return {
-    name: row.name,
-    dueAt: new Date(Number(row.due_at)),
-    payload: parseJsonSafely(row.payload),
-    scheduledAt: new Date(row.scheduled_at),
-    attempts: Number(row.attempts),
-    status: row.status === 'failed' ? 'failed' : 'pending',
-    lastError: row.last_error,
-  };
+  const { id: _id, processManager: _processManager, instanceKey: _instanceKey, ...deadline } = scheduledDeadlineOf(row);
+  return deadline;
 }

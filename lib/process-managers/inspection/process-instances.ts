@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error';
 import type { EventStore } from '../../event-store/event-store';
-import { parseJsonSafely } from '../../events/safe-json';
+import { instanceOfRow } from '../instance-table';
 import { describeValue } from '../../store/describe-value';
 import { optionsObject } from '../../store/options-object';
 import { DEADLINES_TABLE, PROCESS_INSTANCES_TABLE, type EventfoldTables, type ProcessInstanceRow } from '../../store/schema';
@@ -82,14 +82,6 @@ async function instanceKeys(db: Kysely<EventfoldTables>, processManager: string,
 
 function instanceOf(processManager: string, key: string, row: ProcessInstanceRow | undefined, deadlines: ProcessInstance['deadlines']): ProcessInstance {
   if (!row) return { processManager, key, status: 'running', state: null, version: 0, startedAt: null, updatedAt: null, deadlines };
-  return {
-    processManager,
-    key,
-    status: row.status === 'ended' ? 'ended' : 'running',
-    state: parseJsonSafely(row.state) as object,
-    version: Number(row.version),
-    startedAt: new Date(row.started_at),
-    updatedAt: new Date(row.updated_at),
-    deadlines,
-  };
+  const { status, state, version, startedAt, updatedAt } = instanceOfRow(row);
+  return { processManager, key, status, state, version, startedAt, updatedAt, deadlines };
 }
