@@ -8,6 +8,7 @@ import { statusCommand } from '../status/status-command';
 import { streamsCommand } from '../streams/streams-command';
 import { subscribersCommand } from '../subscribers/subscribers-command';
 import { tailCommand } from '../tail/tail-command';
+import { uiCommand } from '../ui/ui-command';
 import { packageVersion } from './package-version';
 import { withSessionOptions } from './session-options';
 
@@ -23,6 +24,7 @@ Examples:
   $ eventfold dead-letters retry --all
   $ eventfold subscribers reset fill-notifier --to beginning
   $ eventfold processes list order-expiry
+  $ eventfold ui --operations
 
 The config module (--config, or eventfold.config.ts / .js in the working folder) exports
 defineConfig({ database, events, aggregates, setup, subscribers }) as default.`;
@@ -45,7 +47,17 @@ export function buildProgram(terminal: Terminal): Command {
       outputError: (text, write) => write(text.replace(/^error:/, terminal.errorColors.red('error:'))),
     })
     .addHelpText('after', EXAMPLES);
-  for (const command of [historyCommand, streamsCommand, tailCommand, statusCommand, rebuildCommand, deadLettersCommand, subscribersCommand, processesCommand]) {
+  for (const command of [
+    historyCommand,
+    streamsCommand,
+    tailCommand,
+    statusCommand,
+    rebuildCommand,
+    deadLettersCommand,
+    subscribersCommand,
+    processesCommand,
+    uiCommand,
+  ]) {
     program.addCommand(command(terminal));
   }
   inheritSettings(program);

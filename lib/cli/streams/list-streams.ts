@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { EventStore } from '../../event-store/event-store';
 import { DELETED_STREAM_VERSION } from '../../store/lifecycle/deleted-stream-version';
 import { EVENTS_TABLE } from '../../store/schema';
@@ -14,16 +15,28 @@ export interface StreamSummary {
   readonly lastRecordedAt: string;
 }
 
+/** Which streams {@link listStreams} lists. */
+export interface StreamFilter {
+  /** Only streams of this type. */
+  readonly type?: string | undefined;
+  /** Only streams whose id contains this text (SQLite ignores the case of ASCII letters, PostgreSQL does not). */
+  readonly idContains?: string | undefined;
+  /** At most this many, from `offset` on. */
+  readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
+}
+
 /**
- * The streams of the log in the order they began, optionally only those of one type. A deleted
- * stream has left only its tombstone, and is not listed; an archived one is.
+ * The streams of the log in the order they began, optionally only some. A deleted stream has
+ * left only its tombstone, and is not listed; an archived one is.
  *
  * @example
  * ```ts
- * for (const stream of await listStreams(store, 'Order')) console.log(stream.id, stream.version);
+ * for (const stream of await listStreams(store, { type: 'Order' })) console.log(stream.id, stream.version);
  * ```
  */
-export async function listStreams(store: EventStore, type?: string): Promise<StreamSummary[]> {
+export async function listStreams(store: EventStore, filter: StreamFilter = {}): Promise<StreamSummary[]> {
+  const { type, idContains, limit, offset } = filter;
   let query = store.eventfoldDb
     .selectFrom(EVENTS_TABLE)
     .select((eb) => [
@@ -37,6 +50,12 @@ export async function listStreams(store: EventStore, type?: string): Promise<Str
     .groupBy(['stream_type', 'stream_id'])
     .orderBy('first_position');
   if (type !== undefined) query = query.where('stream_type', '=', type);
+  if (idContains !== undefined && idContains !== '') {
+    // LIKE with its wildcards escaped: the text is searched as it is, on SQLite and PostgreSQL alike.
+    const pattern = `%${idContains.replace(/[!%_]/g, (character) => `!${character}`)}%`;
+    query = query.where(sql<boolean>`stream_id like ${pattern} escape '!'`);
+  }
+  if (limit !== undefined) query = query.limit(limit).offset(offset ?? 0);
   const rows = await query.execute();
   return rows.map((row) => ({
     type: row.stream_type,

@@ -19,7 +19,7 @@ export function streamsCommand(terminal: Terminal): Command {
     .option('--json', 'print a JSON array')
     .action((options: StreamsOptions, command: Command) =>
       withSession(sessionOptionsOf(command), { config: false }, async ({ store }) => {
-        const streams = await listStreams(store, options.type);
+        const streams = await listStreams(store, { type: options.type });
         if (options.json) {
           terminal.out(jsonText(streams, 2));
           return;
