@@ -13,6 +13,7 @@ const ENTRY_POINTS = [
   { specifier: 'eventfold', declarations: 'dist/cjs/index.d.ts' },
   { specifier: 'eventfold/cli', declarations: 'dist/cjs/cli/index.d.ts' },
   { specifier: 'eventfold/testing', declarations: 'dist/cjs/testing/index.d.ts' },
+  { specifier: 'eventfold/ui', declarations: 'dist/cjs/ui/index.d.ts' },
 ];
 
 /** Section titles for the folders of lib/, in the order the guides introduce them. */
@@ -25,6 +26,7 @@ const SECTIONS = {
   errors: 'Errors',
   cli: 'Command line configuration',
   testing: 'Testing',
+  ui: 'Event browser',
 };
 
 function main() {

@@ -17,7 +17,7 @@ const cjs = path.join(dist, 'cjs');
 const esm = path.join(dist, 'esm');
 
 /** The package's entry points, as paths under dist/cjs without an extension (see package.json's exports). */
-const ENTRY_POINTS = ['index', 'cli/index', 'testing/index'];
+const ENTRY_POINTS = ['index', 'cli/index', 'testing/index', 'ui/index'];
 
 fs.rmSync(esm, { recursive: true, force: true });
 for (const file of declarationFiles(cjs)) writeEsmDeclaration(file);

@@ -48,6 +48,27 @@ ${consumer('')}`,
     expect(JSON.parse(stdout)).to.deep.equal({ read: [1], concurrency: 'function' });
   });
 
+  // The event browser's own dependencies (its HTTP framework) must come with the tarball, and its
+  // entry point must load and serve the same way from either module system.
+  for (const [kind, extension, load] of [
+    ['CommonJS', 'cjs', "const eventfold = require('eventfold'); const ui = require('eventfold/ui');"],
+    ['ES modules', 'mjs', "import * as eventfold from 'eventfold'; import * as ui from 'eventfold/ui';"],
+  ] as const) {
+    it(`serves the event browser from eventfold/ui in ${kind}`, async () => {
+      const file = join(folder.path, `browser.${extension}`);
+      const body = `const store = await eventfold.EventStore.open({ sqlite: ':memory:' });
+const browser = await ui.serveEventBrowser(store, { port: 0 });
+const response = await fetch(browser.url + '/streams');
+const page = await response.text();
+await browser.close();
+await store.close();
+console.log(JSON.stringify({ status: response.status, titled: page.includes('<title>Streams') }));`;
+      writeFileSync(file, extension === 'mjs' ? `${load}\n${body}` : `${load}\n(async () => {${body}})();`);
+      const { stdout } = await run(process.execPath, [file]);
+      expect(JSON.parse(stdout)).to.deep.equal({ status: 200, titled: true });
+    });
+  }
+
   it('ships type declarations that an ES module TypeScript project can compile against', async () => {
     const file = join(folder.path, 'consumer.mts');
     writeFileSync(

@@ -55,6 +55,7 @@ function asApplicationImport(line: string, folder: string): string {
     const target = resolve(folder, specifier);
     if (target === join(packageRoot, 'lib')) return `${lead}'eventfold'`;
     if (target === join(packageRoot, 'lib', 'cli')) return `${lead}'eventfold/cli'`;
+    if (target === join(packageRoot, 'lib', 'ui')) return `${lead}'eventfold/ui'`;
     return whole;
   });
 }
