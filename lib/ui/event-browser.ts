@@ -42,11 +42,12 @@ export interface EventBrowser {
   /** Handles a request the web-standard way (for servers and frameworks built on `fetch`). */
   fetch(request: Request): Promise<Response>;
   /**
-   * Handles a request of Node's `http` server: pass it to `http.createServer`, or mount it in a
-   * framework (Express: `app.use(browser.handle)` with `basePath` set to the same path, given
-   * the full URL as `req.originalUrl`).
+   * Handles a request of Node's `http` server: its `IncomingMessage` and `ServerResponse`. Pass it
+   * to `http.createServer`, or call it from the application's own request listener for the paths
+   * under `basePath`. (The parameters are typed as plain objects so that an application
+   * without `@types/node` can still compile against this declaration.)
    */
-  readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
+  readonly handle: (request: object, response: object) => void;
   /** Stops reading lag samples and ends the live log streams it serves. */
   close(): void;
 }
@@ -193,9 +194,13 @@ export function eventBrowser(store: EventStore, options?: EventBrowserOptions): 
     render(context, pageFrame(page, { title: 'Error', section: '/streams', flash: { text: `The page could not be made: ${error.message}`, error: true } }, html``), 500),
   );
 
+  const nodeListener: (request: IncomingMessage, response: ServerResponse) => Promise<void> = getRequestListener(app.fetch, {
+    // A library mounted in an application's server must leave the global Request and Response alone.
+    overrideGlobalObjects: false,
+  });
   return {
     fetch: (request) => Promise.resolve(app.fetch(request)),
-    handle: getRequestListener(app.fetch),
+    handle: nodeListener as (request: object, response: object) => void,
     close() {
       clearInterval(sampler);
       for (const controller of liveStreams) controller.abort();

@@ -48,6 +48,21 @@ export async function shipped(context: ProjectionContext): Promise<void> {
 }
 `,
           );
+          // The event browser's entry point, which compiles without @types/node in the project.
+          writeFileSync(
+            join(project.path, 'event-browser.ts'),
+            `import type { EventStore } from 'eventfold';
+import { eventBrowser, serveEventBrowser, type RunningEventBrowser } from 'eventfold/ui';
+export function mount(store: EventStore): void {
+  const browser = eventBrowser(store, { basePath: '/events', lagSampleMs: 1000 });
+  const listener: (request: object, response: object) => void = browser.handle;
+  void listener;
+}
+export function serve(store: EventStore): Promise<RunningEventBrowser> {
+  return serveEventBrowser(store, { port: 0, operations: true });
+}
+`,
+          );
         });
         after(() => project.remove());
 
