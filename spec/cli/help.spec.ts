@@ -16,6 +16,7 @@ describe('eventfold --help', () => {
     ['subscribers', 'reset'],
     ['processes'],
     ['processes', 'list'],
+    ['ui'],
   ];
 
   it('lists every command', async () => {
