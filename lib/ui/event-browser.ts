@@ -148,6 +148,9 @@ export function eventBrowser(store: EventStore, options?: EventBrowserOptions): 
           );
         });
         await written;
+      } catch {
+        // The store closed, or the client went away while an event was written: the stream ends,
+        // and a client that is still there reconnects from the last event it got.
       } finally {
         liveStreams.delete(controller);
       }

@@ -1,26 +1,26 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventStore, InvalidArgumentError } from '../../lib';
+import { InvalidArgumentError, type EventStore } from '../../lib';
 import { eventBrowser, serveEventBrowser, type RunningEventBrowser } from '../../lib/ui';
+import { forEachBackend } from '../support/backends';
 import { Order, OrderFilled, OrderPlaced } from '../support/domain';
 import { expectRejection } from '../support/expect-rejection';
 
 // The browser as HTTP requests see it, without a real browser: the specs in this folder that
 // drive Chromium cover what the pages do in one.
-describe('The event browser, over HTTP', () => {
+forEachBackend('The event browser, over HTTP', (backend) => {
   let store: EventStore;
   let running: RunningEventBrowser | undefined;
 
   beforeEach(async () => {
-    store = await EventStore.open({ sqlite: ':memory:', aggregates: [Order], events: [OrderPlaced, OrderFilled] });
+    store = await backend.open({ aggregates: [Order], events: [OrderPlaced, OrderFilled] });
     const orders = store.repository(Order);
     for (const id of ['o-1', 'o-2', 'special_100%']) await orders.save(Order.place(id, 'KRW-BTC', 2));
   });
   afterEach(async () => {
     await running?.close();
     running = undefined;
-    await store.close();
   });
 
   const start = async (options = {}) => {
