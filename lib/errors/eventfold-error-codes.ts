@@ -28,6 +28,7 @@ import type * as subscriberBusy from '../subscriptions/operations/subscriber-bus
 import type * as inlineProjection from '../subscriptions/inline/inline-projection-error';
 import type * as projectionReset from '../subscriptions/operations/projection-reset-error';
 import type * as subscriberErrors from '../subscriptions/subscriber-errors';
+import type * as uiErrors from '../ui/ui-errors';
 import type { EventfoldError } from './eventfold-error';
 import type * as invalidArgument from './invalid-argument-error';
 
@@ -74,7 +75,8 @@ export type AnyEventfoldError = ErrorsOf<
     typeof deadLetterCommandErrors &
     typeof historyErrors &
     typeof databaseErrors &
-    typeof subscriberCommandErrors
+    typeof subscriberCommandErrors &
+    typeof uiErrors
 >;
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { stateChanges } from '../../lib/cli/history/state-changes';
+import { stateChanges } from '../../lib/inspection/state-changes';
 import { formatDuration, formatRate } from '../../lib/cli/output/duration';
 import { formatTable } from '../../lib/cli/output/table';
 import { colorsWanted } from '../../lib/cli/output/terminal';

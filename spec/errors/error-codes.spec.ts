@@ -7,9 +7,10 @@ import * as historyErrors from '../../lib/cli/history/history-errors';
 import * as databaseErrors from '../../lib/cli/session/database-errors';
 import * as subscriberErrors from '../../lib/cli/subscribers/subscriber-errors';
 import type { AnyEventfoldError } from '../../lib/errors/eventfold-error-codes';
+import * as uiErrors from '../../lib/ui';
 
-/** What the package exports, and the errors the `eventfold` command line throws. */
-const modules = { ...eventfold, ...configErrors, ...deadLetterErrors, ...historyErrors, ...databaseErrors, ...subscriberErrors };
+/** What the package exports (eventfold/ui included), and the errors the `eventfold` command line throws. */
+const modules = { ...eventfold, ...configErrors, ...deadLetterErrors, ...historyErrors, ...databaseErrors, ...subscriberErrors, ...uiErrors };
 type Modules = typeof modules;
 
 /** The name of every concrete error class among them: abstract ones cannot be thrown. */
@@ -82,6 +83,7 @@ const samples: { [Name in ErrorClassName]: InstanceOf<Name> } = {
   NotAProjectionError: new subscriberErrors.NotAProjectionError('mailer', ['open-orders']),
   UnknownProjectionError: new subscriberErrors.UnknownProjectionError('open-order', ['open-orders']),
   ConfirmationRequiredError: new subscriberErrors.ConfirmationRequiredError("reset 'mailer' to the beginning"),
+  BrowserListenError: new uiErrors.BrowserListenError('127.0.0.1', 4000, 'the port is in use'),
 };
 
 // Every sample is one of the errors the code union is read from, and every code of the union

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
-import { jsonText } from '../output/json-text';
+import { jsonText } from '../../inspection/json-text';
 import type { Terminal } from '../output/terminal';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';
 import { withSession } from '../session/cli-session';

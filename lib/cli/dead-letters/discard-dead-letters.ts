@@ -1,7 +1,7 @@
 import type { DeadLetter } from '../../subscriptions/dead-letter-store';
 import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
 import type { CliSession } from '../session/cli-session';
-import { assertHaltedLettersFree } from './halted-letters-free';
+import { assertHaltedLettersFree } from '../../subscriptions/operations/halted-letters-free';
 
 /**
  * Removes dead letters for good through {@link SubscriberOperations}, without starting any

@@ -2,9 +2,9 @@ import type { DeadLetter } from '../../subscriptions/dead-letter-store';
 import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
 import { parseSegmentName } from '../../subscriptions/segments/segments';
 import type { CliSession } from '../session/cli-session';
-import { describeSubscribers } from '../subscribers/configured-subscribers';
+import { describeSubscribers } from '../../inspection/configured-subscribers';
 import { findSubscriber } from '../subscribers/find-subscriber';
-import { assertHaltedLettersFree } from './halted-letters-free';
+import { assertHaltedLettersFree } from '../../subscriptions/operations/halted-letters-free';
 
 /** What became of one retried dead letter. */
 export interface RetryOutcome {

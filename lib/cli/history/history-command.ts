@@ -2,14 +2,14 @@ import { Command, Option } from 'commander';
 import { AggregateNotFoundError } from '../../aggregates/aggregate-not-found-error';
 import type { AggregateRoot } from '../../aggregates/aggregate-root';
 import type { EventStore } from '../../event-store/event-store';
-import { jsonText } from '../output/json-text';
+import { jsonText } from '../../inspection/json-text';
 import type { Terminal } from '../output/terminal';
 import { parseMoment, parseWholeNumber } from '../program/option-parsers';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';
 import { withSession } from '../session/cli-session';
 import { findAggregate } from './find-aggregate';
 import { VersionOutOfRangeError } from './history-errors';
-import { historySteps, type HistoryLimit, type HistoryStepView } from './history-steps';
+import { historySteps, type HistoryLimit, type HistoryStepView } from '../../inspection/history-steps';
 import { formatHistoryHeading, formatHistoryStep } from './history-text';
 
 interface HistoryOptions {

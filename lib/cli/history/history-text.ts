@@ -1,7 +1,7 @@
 import type { Colors } from 'picocolors/types.js';
 import type { JsonValue } from '../../events/event-metadata';
-import { jsonText } from '../output/json-text';
-import type { HistoryStepView } from './history-steps';
+import { jsonText } from '../../inspection/json-text';
+import type { HistoryStepView } from '../../inspection/history-steps';
 
 /**
  * One history step as text: a heading (version, type, time, position), the payload, then every

@@ -1,7 +1,7 @@
 import type { Colors } from 'picocolors/types.js';
 import type { ProcessInstance } from '../../process-managers/inspection/process-instance';
 import type { ProcessManagerSummary } from '../../process-managers/inspection/process-manager-summaries';
-import { jsonText } from '../output/json-text';
+import { jsonText } from '../../inspection/json-text';
 import { formatTable } from '../output/table';
 import { describeDeadlines } from './deadline-text';
 

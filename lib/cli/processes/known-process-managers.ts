@@ -1,6 +1,6 @@
 import type { ProcessManagerSummary } from '../../process-managers/inspection/process-manager-summaries';
 import type { CliSession } from '../session/cli-session';
-import { describeSubscribers } from '../subscribers/configured-subscribers';
+import { describeSubscribers } from '../../inspection/configured-subscribers';
 
 /**
  * The process managers `eventfold processes` shows: every one the database holds instances or

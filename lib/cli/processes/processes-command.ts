@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { processInstances } from '../../process-managers/inspection/process-instances';
 import { processManagerSummaries, type ProcessManagerSummary } from '../../process-managers/inspection/process-manager-summaries';
-import { jsonText } from '../output/json-text';
+import { jsonText } from '../../inspection/json-text';
 import type { Terminal } from '../output/terminal';
 import { parseWholeNumber } from '../program/option-parsers';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';

@@ -4,7 +4,7 @@ import type { Terminal } from '../output/terminal';
 import { parseWholeNumber } from '../program/option-parsers';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';
 import { withSession } from '../session/cli-session';
-import { describeSubscribers } from '../subscribers/configured-subscribers';
+import { describeSubscribers } from '../../inspection/configured-subscribers';
 import { findProjection } from '../subscribers/find-subscriber';
 import { assertRunsHere, withSubscribers } from '../subscribers/run-subscribers';
 import { rebuildProgressView } from './rebuild-progress-view';

@@ -1,14 +1,15 @@
 import { Command } from 'commander';
 import type { Colors } from 'picocolors/types.js';
-import { jsonText } from '../output/json-text';
+import { jsonText } from '../../inspection/json-text';
 import { formatDuration } from '../output/duration';
 import { formatTable, type Column } from '../output/table';
 import type { Terminal } from '../output/terminal';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';
 import { withSession } from '../session/cli-session';
-import { describeSubscribers } from '../subscribers/configured-subscribers';
+import { describeSubscribers } from '../../inspection/configured-subscribers';
 import { stallNote } from './stall-note';
-import { crashNote, readStatus, type SubscriberState } from './subscriber-status';
+import { readStatus, type SubscriberState } from '../../inspection/subscriber-status';
+import { crashNote } from './crash-note';
 
 /** `eventfold status`: each subscriber's checkpoint, lag, state and dead letters, read from the database. */
 export function statusCommand(terminal: Terminal): Command {

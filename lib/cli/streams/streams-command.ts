@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { jsonText } from '../output/json-text';
+import { jsonText } from '../../inspection/json-text';
 import { formatTable } from '../output/table';
 import type { Terminal } from '../output/terminal';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';
 import { withSession } from '../session/cli-session';
-import { listStreams, listStreamTypes } from './list-streams';
+import { listStreams, listStreamTypes } from '../../inspection/list-streams';
 
 interface StreamsOptions {
   readonly type?: string;

@@ -1,4 +1,4 @@
-import type { ConfiguredSubscriber } from './configured-subscribers';
+import type { ConfiguredSubscriber } from '../../inspection/configured-subscribers';
 import { ProcessManagerReplayError } from '../../process-managers/process-manager-errors';
 import { UnknownSubscriberError } from '../../subscriptions/subscriber-errors';
 import { NotAProjectionError, UnknownProjectionError } from './subscriber-errors';

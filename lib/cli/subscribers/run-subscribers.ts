@@ -4,7 +4,7 @@ import { SubscriberBusyError } from '../../subscriptions/operations/subscriber-b
 import { SubscriptionStore } from '../../subscriptions/subscription-store';
 import type { Terminal } from '../output/terminal';
 import type { CliSession } from '../session/cli-session';
-import type { ConfiguredSubscriber } from './configured-subscribers';
+import type { ConfiguredSubscriber } from '../../inspection/configured-subscribers';
 
 /**
  * Starts a dispatcher in this process for `subscribers` only, runs `work` with it and stops it,

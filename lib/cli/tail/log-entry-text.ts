@@ -1,7 +1,7 @@
 import type { Colors } from 'picocolors/types.js';
 import type { JsonValue } from '../../events/event-metadata';
-import { jsonText, toJsonValue } from '../output/json-text';
-import type { LogEntry } from './follow-log';
+import { jsonText, toJsonValue } from '../../inspection/json-text';
+import type { LogEntry } from '../../inspection/follow-log';
 
 /** Where an entry is stored, whether it could be decoded or not. */
 export function entryStreamType(entry: LogEntry): string {

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { jsonText } from '../output/json-text';
+import { jsonText } from '../../inspection/json-text';
 import type { Terminal } from '../output/terminal';
 import { parseWholeNumber } from '../program/option-parsers';
 import { sessionOptionsOf, withSessionOptions } from '../program/session-options';
 import { withSession } from '../session/cli-session';
-import { followLog } from './follow-log';
+import { followLog } from '../../inspection/follow-log';
 import { entryStreamType, formatLogEntry, logEntryJson } from './log-entry-text';
 
 interface TailOptions {

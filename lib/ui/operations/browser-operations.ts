@@ -1,9 +1,9 @@
-import { assertHaltedLettersFree } from '../../cli/dead-letters/halted-letters-free';
-import { describeSubscribers, type ConfiguredSubscriber } from '../../cli/subscribers/configured-subscribers';
-import { findSubscriber } from '../../cli/subscribers/find-subscriber';
+import { describeSubscribers, type ConfiguredSubscriber } from '../../inspection/configured-subscribers';
 import { EventfoldError } from '../../errors/eventfold-error';
 import type { EventStore } from '../../event-store/event-store';
+import { assertHaltedLettersFree } from '../../subscriptions/operations/halted-letters-free';
 import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
+import { UnknownSubscriberError } from '../../subscriptions/subscriber-errors';
 import { parseSegmentName } from '../../subscriptions/segments/segments';
 import type { Flash } from '../pages/page-frame';
 
@@ -30,7 +30,7 @@ export class BrowserOperations {
       const operations = new SubscriberOperations(this.store);
       const letter = await operations.deadLetter(id);
       // The dead letters of a segment belong to the subscriber it is part of.
-      const subscriber = findSubscriber(this.configured, parseSegmentName(letter.subscriber)?.subscriber ?? letter.subscriber);
+      const subscriber = this.subscriberNamed(parseSegmentName(letter.subscriber)?.subscriber ?? letter.subscriber);
       await assertHaltedLettersFree(operations, [letter], 'retry');
       this.prepared ??= Promise.resolve(this.prepare?.());
       await this.prepared;
@@ -39,6 +39,17 @@ export class BrowserOperations {
       const again = await operations.deadLetter(id);
       throw new RetryFailedAgain(`Dead letter ${id} (${letter.subscriber}, ${letter.eventType} #${letter.position}) failed again: ${again.errorMessage}`);
     });
+  }
+
+  private subscriberNamed(name: string): ConfiguredSubscriber {
+    const found = this.configured.find((subscriber) => subscriber.name === name);
+    if (found) return found;
+    const known = this.configured.map((subscriber) => subscriber.name).sort();
+    throw new UnknownSubscriberError(
+      name,
+      known,
+      "The browser was not given it, so its dead letters cannot be retried here: pass the application's subscribers (the config's subscribers, or options.subscribers), or discard the dead letters.",
+    );
   }
 
   /** Removes a dead letter for good; a subscriber halted on it moves past its event. */

@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
-import { toJsonValue } from '../../cli/output/json-text';
-import type { LogEntry } from '../../cli/tail/follow-log';
+import { toJsonValue } from '../../inspection/json-text';
+import type { LogEntry } from '../../inspection/follow-log';
 import { pageFrame, type Html, type PageSettings } from './page-frame';
 import { streamPath } from './streams-page';
 

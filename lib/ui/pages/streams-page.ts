@@ -1,5 +1,5 @@
 import { html } from 'hono/html';
-import type { StreamSummary } from '../../cli/streams/list-streams';
+import type { StreamSummary } from '../../inspection/list-streams';
 import { pageFrame, type Html, type PageSettings } from './page-frame';
 
 /** What the streams page shows. */

@@ -1,5 +1,5 @@
 import { html } from 'hono/html';
-import type { StatusReport } from '../../cli/status/subscriber-status';
+import type { StatusReport } from '../../inspection/subscriber-status';
 import type { LagHistory } from '../lag/lag-history';
 import { sparkline } from '../lag/sparkline';
 import { pageFrame, type Flash, type Html, type PageSettings } from './page-frame';

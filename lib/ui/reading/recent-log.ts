@@ -1,4 +1,4 @@
-import type { LogEntry } from '../../cli/tail/follow-log';
+import type { LogEntry } from '../../inspection/follow-log';
 import type { EventStore } from '../../event-store/event-store';
 import { matchesLogFilter, type LogFilter } from '../pages/log-page';
 

@@ -1,7 +1,7 @@
 import type { AggregateClass } from '../../aggregates/aggregate-class';
 import type { AggregateRoot } from '../../aggregates/aggregate-root';
-import { historySteps, type HistoryStepView } from '../../cli/history/history-steps';
-import { toJsonValue } from '../../cli/output/json-text';
+import { historySteps, type HistoryStepView } from '../../inspection/history-steps';
+import { toJsonValue } from '../../inspection/json-text';
 import type { EventStore } from '../../event-store/event-store';
 import type { JsonValue } from '../../events/event-metadata';
 

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../events/event-metadata';
+import type { JsonValue } from '../events/event-metadata';
 
 /** A field of an aggregate's state that one event changed. */
 export interface StateChange {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { EventStore } from '../../event-store/event-store';
-import { DELETED_STREAM_VERSION } from '../../store/lifecycle/deleted-stream-version';
-import { EVENTS_TABLE } from '../../store/schema';
+import type { EventStore } from '../event-store/event-store';
+import { DELETED_STREAM_VERSION } from '../store/lifecycle/deleted-stream-version';
+import { EVENTS_TABLE } from '../store/schema';
 
 /** One stream of the log, as `eventfold streams` lists it. */
 export interface StreamSummary {

@@ -1,4 +1,4 @@
-import { readSubscriberMetadata, type SubscriberKind } from '../../subscriptions/subscriber.decorators';
+import { readSubscriberMetadata, type SubscriberKind } from '../subscriptions/subscriber.decorators';
 
 /** A subscriber instance from the config with the name and kind its decorator gave it. */
 export interface ConfiguredSubscriber {

@@ -1,6 +1,6 @@
-import type { DeadLetter } from '../../subscriptions/dead-letter-store';
-import { SubscriberBusyError } from '../../subscriptions/operations/subscriber-busy-error';
-import type { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
+import type { DeadLetter } from '../dead-letter-store';
+import { SubscriberBusyError } from './subscriber-busy-error';
+import type { SubscriberOperations } from './subscriber-operations';
 
 /**
  * Checks, before a command acts on any of `letters`, that no other process runs a subscriber

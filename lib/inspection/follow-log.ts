@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { UndecodableEventError } from '../../events/undecodable-event-error';
-import type { EventStore } from '../../event-store/event-store';
-import type { RecordedEvent } from '../../store/recorded-event';
+import type { UndecodableEventError } from '../events/undecodable-event-error';
+import type { EventStore } from '../event-store/event-store';
+import type { RecordedEvent } from '../store/recorded-event';
 
 /** What {@link followLog} reports: an event, or one it could not decode (its class is not in the config). */
 export type LogEntry = { readonly kind: 'event'; readonly recorded: RecordedEvent } | { readonly kind: 'undecodable'; readonly error: UndecodableEventError };

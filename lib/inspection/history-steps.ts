@@ -1,9 +1,9 @@
-import { captureState } from '../../aggregates/aggregate-state';
-import type { AggregateClass } from '../../aggregates/aggregate-class';
-import type { JsonValue } from '../../events/event-metadata';
-import type { Repository } from '../../aggregates/repository';
-import type { AggregateRoot } from '../../aggregates/aggregate-root';
-import { toJsonValue } from '../output/json-text';
+import { captureState } from '../aggregates/aggregate-state';
+import type { AggregateClass } from '../aggregates/aggregate-class';
+import type { JsonValue } from '../events/event-metadata';
+import type { Repository } from '../aggregates/repository';
+import type { AggregateRoot } from '../aggregates/aggregate-root';
+import { toJsonValue } from './json-text';
 import { stateChanges, type PlainState, type StateChange } from './state-changes';
 
 /** One step of a history as the command line shows it: the event, the state after it and what changed. */

@@ -1,9 +1,9 @@
-import type { EventStore } from '../../event-store/event-store';
-import type { HorizonStall } from '../../store/postgres/horizon-stall';
-import { SubscriberOperations } from '../../subscriptions/operations/subscriber-operations';
-import type { SubscriberStatusEntry } from '../../subscriptions/operations/subscriber-status-report';
-import { parseSegmentName } from '../../subscriptions/segments/segments';
-import type { ConfiguredSubscriber } from '../subscribers/configured-subscribers';
+import type { EventStore } from '../event-store/event-store';
+import type { HorizonStall } from '../store/postgres/horizon-stall';
+import { SubscriberOperations } from '../subscriptions/operations/subscriber-operations';
+import type { SubscriberStatusEntry } from '../subscriptions/operations/subscriber-status-report';
+import { parseSegmentName } from '../subscriptions/segments/segments';
+import type { ConfiguredSubscriber } from './configured-subscribers';
 
 /**
  * What a subscriber is doing, as far as the database tells: `'running'` while some process holds
@@ -94,21 +94,4 @@ function viewOf(entry: SubscriberStatusEntry): SubscriberStatusView {
     crash: entry.crash && { position: entry.crash.position, unfinishedAttempts: entry.crash.unfinishedAttempts, gaveUp: entry.crash.gaveUp },
     stalled: entry.stalled,
   };
-}
-
-/**
- * The note `eventfold status` prints under its table for a subscriber whose last process left
- * an attempt unfinished.
- *
- * @example
- * ```ts
- * crashNote('fill-notifier', { position: 12, unfinishedAttempts: 2, gaveUp: false });
- * // 'fill-notifier: 2 attempts at the event at position 12 never finished (the process stopped during them)'
- * ```
- */
-export function crashNote(name: string, crash: CrashView): string {
-  const attempts = crash.unfinishedAttempts === 1 ? '1 attempt' : `${crash.unfinishedAttempts} attempts`;
-  const during = crash.unfinishedAttempts === 1 ? 'it' : 'them';
-  const gaveUp = crash.gaveUp ? '; it gave up on the event and halts on it until it is retried, discarded or resumed' : '';
-  return `${name}: ${attempts} at the event at position ${crash.position} never finished (the process stopped during ${during})${gaveUp}`;
 }

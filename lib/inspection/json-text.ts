@@ -1,5 +1,5 @@
 import { instanceToPlain } from 'class-transformer';
-import type { JsonValue } from '../../events/event-metadata';
+import type { JsonValue } from '../events/event-metadata';
 
 /**
  * An event, a state or any other value as plain JSON data: class instances become objects (with
