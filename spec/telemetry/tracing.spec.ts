@@ -1,7 +1,23 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import { ConcurrencyError, DomainEvent, EventHandler, NO_STREAM, On, TRACE_PARENT_FIELD, type EventStore, type HandlerContext, type RecordedEvent } from '../../lib';
+import type { Kysely } from 'kysely';
+import {
+  ConcurrencyError,
+  DomainEvent,
+  EventHandler,
+  Fold,
+  FoldProjection,
+  NO_STREAM,
+  On,
+  Projection,
+  TRACE_PARENT_FIELD,
+  type EventStore,
+  type FoldRow,
+  type HandlerContext,
+  type ProjectionContext,
+  type RecordedEvent,
+} from '../../lib';
 import { forEachBackend } from '../support/backends';
 import { expectRejection } from '../support/expect-rejection';
 import { Order, OrderFilled, OrderPlaced } from '../support/domain';
@@ -56,6 +72,48 @@ async function readAll(store: EventStore): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   for await (const recorded of store.readAll()) events.push(recorded);
   return events;
+}
+
+interface ReadModels {
+  traced_orders: { id: string; market: string };
+  traced_markets: { market: string; orders: number };
+}
+
+/** A projection of one row per order, applied in batches with a call per event. */
+@Projection('traced-orders')
+class TracedOrders {
+  @On(OrderPlaced)
+  async placed(event: OrderPlaced, { db }: ProjectionContext<ReadModels>): Promise<void> {
+    await db.insertInto('traced_orders').values({ id: event.orderId, market: event.market }).execute();
+  }
+}
+
+type MarketRow = FoldRow<ReadModels, 'traced_markets'>;
+
+/** A fold projection counting orders per market: a batch folded in one call. */
+@FoldProjection<ReadModels>('traced-markets', { table: 'traced_markets', key: 'market' })
+class TracedMarkets {
+  initial(market: string): MarketRow {
+    return { market, orders: 0 };
+  }
+
+  @Fold(OrderPlaced, (event) => event.market)
+  placed(row: MarketRow): void {
+    row.orders++;
+  }
+}
+
+async function createReadModels(db: Kysely<ReadModels>): Promise<void> {
+  await db.schema
+    .createTable('traced_orders')
+    .addColumn('id', 'text', (column) => column.primaryKey())
+    .addColumn('market', 'text')
+    .execute();
+  await db.schema
+    .createTable('traced_markets')
+    .addColumn('market', 'text', (column) => column.primaryKey())
+    .addColumn('orders', 'integer')
+    .execute();
 }
 
 forEachBackend('Telemetry: traces', (backend) => {
@@ -165,6 +223,25 @@ forEachBackend('Telemetry: traces', (backend) => {
     expect(deliveries[0]!.status.message).to.equal('attempt 1 failed');
     expect(deliveries[0]!.events.map((event) => event.name)).to.deep.equal(['exception']);
     for (const span of deliveries) expect(parentOf(span)).to.equal(append.spanContext().spanId);
+  });
+
+  it("gives each event of a projection's batch a span in its own trace, and a fold projection's batch one span linked to them", async () => {
+    const store = await backend.open({ events: [OrderPlaced] });
+    await createReadModels(store.db as Kysely<ReadModels>);
+    // Appended before the dispatcher starts, so that each projection takes both in one batch.
+    await inRequest(() => store.append({ type: 'Order', id: 'o-9' }, [new OrderPlaced('o-9', 'KRW-BTC', 1)]));
+    await inRequest(() => store.append({ type: 'Order', id: 'o-10' }, [new OrderPlaced('o-10', 'KRW-BTC', 1)]));
+    const dispatcher = await backend.dispatch(store, [new TracedOrders(), new TracedMarkets()]);
+    await dispatcher.idle();
+
+    const appends = sdk.spansNamed('eventfold.append').map((span) => span.spanContext());
+    const deliveries = sdk.spansNamed('eventfold.deliver');
+    const perEvent = deliveries.filter((span) => span.attributes['eventfold.subscriber.name'] === 'traced-orders');
+    expect(perEvent.map((span) => [span.spanContext().traceId, parentOf(span)])).to.deep.equal(appends.map((append) => [append.traceId, append.spanId]));
+    const folded = only(deliveries, (span) => span.attributes['eventfold.subscriber.name'] === 'traced-markets');
+    expect(folded.attributes).to.deep.include({ 'eventfold.subscriber.kind': 'projection', 'eventfold.delivery.batch_size': 2 });
+    expect(folded.links.map((link) => link.context.spanId)).to.deep.equal(appends.map((append) => append.spanId));
+    expect(parentOf(folded)).to.equal(undefined);
   });
 
   it('marks an append that meets a conflict as failed', async () => {
