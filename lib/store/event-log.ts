@@ -158,6 +158,7 @@ export class EventLog<DB = any> {
     return tracedAppend(this.telemetry, stream, eventCount, metadata, (traced) => this.appendChecked(stream, events, expected, traced));
   }
 
+  /** {@link EventLog.append} once its options are checked, storing `metadata` (the trace context added, when traced). */
   private async appendChecked(
     stream: StreamRef,
     events: ReadonlyArray<object | NewEvent>,
