@@ -1,4 +1,4 @@
-import { ValueType, type Attributes, type Counter, type Histogram, type Meter, type ObservableGauge } from '@opentelemetry/api';
+import { ValueType, type Counter, type Histogram, type Meter, type ObservableGauge } from '@opentelemetry/api';
 import { METRIC } from './telemetry-names';
 
 /** The metric instruments of eventfold on one meter, made once per meter provider. */
@@ -31,11 +31,4 @@ export class EventfoldInstruments {
       description: 'Position up to which a subscriber finished every event.',
     });
   }
-}
-
-/** Attributes of one subscriber's measurements, made once per subscriber so that recording allocates nothing. */
-export interface SubscriberAttributes {
-  readonly subscriber: Attributes;
-  readonly succeeded: Attributes;
-  readonly failed: Attributes;
 }
