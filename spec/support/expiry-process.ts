@@ -71,8 +71,11 @@ async function main(): Promise<void> {
   }
 }
 
-/** Waits until no deadline is pending and the dispatcher has caught up with the log. */
+/** Waits until this process runs the process manager, no deadline is pending and the dispatcher has caught up with the log. */
 async function drain(store: EventStore, dispatcher: Dispatcher): Promise<void> {
+  // The killed run's lease on the process manager holds until it runs out; idle() does not wait
+  // for a subscriber on standby, so without this the drain could end before it took over.
+  await dispatcher.waitUntilLive();
   for (;;) {
     await dispatcher.idle();
     const pending = await store.db
