@@ -4,9 +4,9 @@ import { OrderFilled, PriceTicked } from '../../examples/trading/events';
 import { serveEventBrowser, type RunningEventBrowser } from '../../lib/ui';
 import { describeInBrowser } from '../support/browser';
 import { saveScreenshot } from '../support/screenshots';
-import { openTradingStore, TRADING_AGGREGATES, type TradingStore } from './support/trading-store';
+import { DATABASE_LABEL, openTradingStore, TRADING_AGGREGATES, type TradingStore } from './support/trading-store';
 
-/** Mails each fill to the trader; while `broken`, every attempt fails and the fill is parked. */
+/** Mails each fill to the trader; while `broken`, the fills of ether fail every attempt and are parked. */
 @EventHandler('trade-mailer', { retry: { initialDelayMs: 1, maxDelayMs: 2, jitter: 0, maxAttempts: 2 }, onFailure: 'park' })
 class TradeMailer {
   broken = true;
@@ -14,7 +14,7 @@ class TradeMailer {
 
   @On(OrderFilled)
   mail(event: OrderFilled): void {
-    if (this.broken) throw new Error(`the mail server refused the notice of ${event.tradeId}`);
+    if (this.broken && event.market === 'KRW-ETH') throw new Error(`the mail server refused the notice of ${event.tradeId}`);
     this.mailed.push(event.tradeId);
   }
 }
@@ -48,7 +48,15 @@ describeInBrowser('The event browser in Chromium: subscribers and dead letters',
 
   const letters = async () => new SubscriberOperations(trading.store).deadLetters();
   const start = async (operations: boolean) => {
-    running = await serveEventBrowser(trading.store, { port: 0, host: '127.0.0.1', aggregates: TRADING_AGGREGATES, subscribers, operations, lagSampleMs: 20 });
+    running = await serveEventBrowser(trading.store, {
+      port: 0,
+      host: '127.0.0.1',
+      aggregates: TRADING_AGGREGATES,
+      databaseLabel: DATABASE_LABEL,
+      subscribers,
+      operations,
+      lagSampleMs: 20,
+    });
     return running;
   };
   const post = (path: string, headers: Record<string, string> = {}) => fetch(`${running!.url}${path}`, { method: 'POST', redirect: 'manual', headers });
@@ -86,10 +94,11 @@ describeInBrowser('The event browser in Chromium: subscribers and dead letters',
 
   it('refuses a retry without the token with 401, and keeps the letter', async () => {
     const [letter] = await letters();
+    const mailedBefore = mailer.mailed.length;
     await start(true);
     expect((await post(`/dead-letters/${letter!.id}/retry`)).status).to.equal(401);
     expect((await letters()).map((each) => each.id)).to.include(letter!.id);
-    expect(mailer.mailed).to.deep.equal([]);
+    expect(mailer.mailed).to.have.length(mailedBefore);
   });
 
   it('retries a dead letter from the page after entering with the token: the handler runs and the letter is gone', async () => {
@@ -101,8 +110,8 @@ describeInBrowser('The event browser in Chromium: subscribers and dead letters',
     await page.goto(`${url}/?token=${token!}`);
     expect(new URL(page.url()).pathname).to.equal('/streams');
     await page.goto(`${url}/dead-letters`);
-    await saveScreenshot(page, 'dead-letters');
     mailer.broken = false;
+    const mailedBefore = mailer.mailed.length;
     await Promise.all([
       page.waitForSelector('[data-testid=flash]'),
       page.locator(`tr[data-testid=dead-letter][data-id="${letter.id}"] button[data-action=retry]`).click(),
@@ -110,7 +119,8 @@ describeInBrowser('The event browser in Chromium: subscribers and dead letters',
     expect(await page.locator('[data-testid=flash]').textContent()).to.include(`Dead letter ${letter.id}`);
     expect(await page.locator(`tr[data-testid=dead-letter][data-id="${letter.id}"]`).count()).to.equal(0);
     expect(await page.locator('tr[data-testid=dead-letter]').count()).to.equal(before.length - 1);
-    expect(mailer.mailed).to.have.length(1);
+    expect(mailer.mailed.slice(mailedBefore)).to.have.length(1);
+    await saveScreenshot(page, 'dead-letters');
     expect((await letters()).map((each) => each.id)).to.deep.equal(before.slice(1).map((each) => each.id));
   });
 });

@@ -4,7 +4,7 @@ import { Order } from '../../examples/trading/order';
 import { serveEventBrowser, type RunningEventBrowser } from '../../lib/ui';
 import { describeInBrowser } from '../support/browser';
 import { saveScreenshot } from '../support/screenshots';
-import { openTradingStore, TRADING_AGGREGATES, type TradingStore } from './support/trading-store';
+import { DATABASE_LABEL, openTradingStore, TRADING_AGGREGATES, type TradingStore } from './support/trading-store';
 
 /** Marks the page's window, so that a spec can tell that it was not reloaded since. */
 const MARK = '__eventfoldSpecMark';
@@ -15,7 +15,7 @@ describeInBrowser('The event browser in Chromium: the live log', (session) => {
 
   before(async () => {
     trading = await openTradingStore(6);
-    running = await serveEventBrowser(trading.store, { port: 0, host: '127.0.0.1', aggregates: TRADING_AGGREGATES });
+    running = await serveEventBrowser(trading.store, { port: 0, host: '127.0.0.1', aggregates: TRADING_AGGREGATES, databaseLabel: DATABASE_LABEL });
   });
   after(async () => {
     await running?.close();

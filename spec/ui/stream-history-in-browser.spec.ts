@@ -4,7 +4,7 @@ import { Order } from '../../examples/trading/order';
 import { serveEventBrowser, type RunningEventBrowser } from '../../lib/ui';
 import { describeInBrowser } from '../support/browser';
 import { saveScreenshot } from '../support/screenshots';
-import { openTradingStore, TRADING_AGGREGATES, type TradingStore } from './support/trading-store';
+import { DATABASE_LABEL, openTradingStore, TRADING_AGGREGATES, type TradingStore } from './support/trading-store';
 
 describeInBrowser('The event browser in Chromium: streams and time travel', (session) => {
   let trading: TradingStore;
@@ -18,7 +18,7 @@ describeInBrowser('The event browser in Chromium: streams and time travel', (ses
     const versions = new Map<string, number>();
     for (const id of trading.orderIds) versions.set(id, (await trading.store.repository(Order).load(id)).version);
     [orderId, lastVersion] = [...versions].sort(([, a], [, b]) => b - a)[0]!;
-    running = await serveEventBrowser(trading.store, { port: 0, host: '127.0.0.1', aggregates: TRADING_AGGREGATES });
+    running = await serveEventBrowser(trading.store, { port: 0, host: '127.0.0.1', aggregates: TRADING_AGGREGATES, databaseLabel: DATABASE_LABEL });
   });
   after(async () => {
     await running?.close();

@@ -7,6 +7,9 @@ import { temporaryFolder } from '../../support/backends';
 /** The aggregates of the trading example, for the browser to show their state. */
 export const TRADING_AGGREGATES = [...(config.aggregates ?? [])];
 
+/** How the pages name the database: the same on every run, for the screenshots. */
+export const DATABASE_LABEL = 'trading.db';
+
 /** A store holding a short run of the trading example's market, and how to remove it. */
 export interface TradingStore {
   readonly store: EventStore;
