@@ -43,8 +43,9 @@ export interface EventBrowser {
   fetch(request: Request): Promise<Response>;
   /**
    * Handles a request of Node's `http` server: its `IncomingMessage` and `ServerResponse`. Pass it
-   * to `http.createServer`, or call it from the application's own request listener for the paths
-   * under `basePath`. (The parameters are typed as plain objects so that an application
+   * to `http.createServer`, call it from the application's own request listener for the paths
+   * under `basePath`, or mount it in Express with `app.use(basePath, browser.handle)` (a request's
+   * `originalUrl`, where a framework sets one, is the path it reads). (The parameters are typed as plain objects so that an application
    * without `@types/node` can still compile against this declaration.)
    */
   readonly handle: (request: object, response: object) => void;
@@ -203,7 +204,12 @@ export function eventBrowser(store: EventStore, options?: EventBrowserOptions): 
   });
   return {
     fetch: (request) => Promise.resolve(app.fetch(request)),
-    handle: nodeListener as (request: object, response: object) => void,
+    handle(request, response) {
+      const incoming = request as IncomingMessage & { originalUrl?: unknown };
+      // Express strips the mount path from `url` and keeps the whole path in `originalUrl`.
+      if (typeof incoming.originalUrl === 'string') incoming.url = incoming.originalUrl;
+      void nodeListener(incoming, response as ServerResponse);
+    },
     close() {
       clearInterval(sampler);
       for (const controller of liveStreams) controller.abort();

@@ -74,7 +74,7 @@ describe('The docs check', () => {
 
     it('names a command the program has', async () => {
       expect(await cli.problems(shellWords('histroy Order o-1'))).to.deep.equal([
-        "eventfold has no command 'histroy' (it has history, streams, tail, status, rebuild, dead-letters, subscribers, processes)",
+        "eventfold has no command 'histroy' (it has history, streams, tail, status, rebuild, dead-letters, subscribers, processes, ui)",
       ]);
     });
 

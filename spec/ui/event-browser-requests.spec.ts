@@ -69,7 +69,7 @@ forEachBackend('The event browser, over HTTP', (backend) => {
     expect(text).to.include('Order o-1 v2');
   });
 
-  it('mounts under a base path in an application’s own server, with links that keep it', async () => {
+  it('mounts under a base path in an application’s own server or as Express mounts it, with links that keep it', async () => {
     const browser = eventBrowser(store, { aggregates: [Order], basePath: '/events' });
     const server: Server = createServer((request, response) => {
       if (request.url?.startsWith('/events')) browser.handle(request, response);
@@ -82,6 +82,19 @@ forEachBackend('The event browser, over HTTP', (backend) => {
       expect(page).to.include('href="/events/assets/eventfold.css"');
       expect(page).to.include('href="/events/streams"');
       expect(await (await fetch(`${base}/other`)).text()).to.equal('the application');
+      // As Express hands a mounted listener its requests: the mount path cut from url, kept in originalUrl.
+      const mounted = createServer((request, response) => {
+        Object.assign(request, { originalUrl: request.url, url: request.url!.slice('/events'.length) || '/' });
+        browser.handle(request, response);
+      });
+      await new Promise<void>((resolve) => mounted.listen(0, '127.0.0.1', resolve));
+      try {
+        const response = await fetch(`http://127.0.0.1:${(mounted.address() as AddressInfo).port}/events/streams/Order/o-1`);
+        expect(response.status).to.equal(200);
+        expect(await response.text()).to.include('data-testid="stream-id">o-1<');
+      } finally {
+        await new Promise((resolve) => mounted.close(resolve));
+      }
       const viaFetch = await browser.fetch(new Request('http://localhost/events/streams'));
       expect(viaFetch.status).to.equal(200);
     } finally {
