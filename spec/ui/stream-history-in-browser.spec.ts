@@ -93,4 +93,14 @@ describeInBrowser('The event browser in Chromium: streams and time travel', (ses
     expect(payload.orderId).to.equal(orderId);
     await saveScreenshot(page, 'stream-history');
   });
+
+  it('shows only the events of a stream no aggregate class is given for', async () => {
+    const { page } = session;
+    await page.goto(`${running.url}/streams?type=${encodeURIComponent('$bus')}`);
+    await Promise.all([page.waitForURL(/\/streams\/[^?]+\/PriceTicked/), page.locator('tr[data-testid=stream][data-id=PriceTicked] a').first().click()]);
+    expect(await page.locator('[data-testid=event-type]').textContent()).to.equal('PriceTicked');
+    expect(await page.locator('[data-testid=event-payload] pre').count()).to.equal(1);
+    expect(await page.locator('[data-testid=state]').count()).to.equal(0);
+    expect(await page.locator('[data-testid=changes]').count()).to.equal(0);
+  });
 });
