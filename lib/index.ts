@@ -16,3 +16,4 @@ export * from './folds';
 export * from './process-managers';
 export * from './store';
 export * from './subscriptions';
+export * from './telemetry';

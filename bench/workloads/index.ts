@@ -15,6 +15,7 @@ import {
 } from './projection-throughput';
 import { readAll } from './read-all';
 import { singleAppend } from './single-append';
+import { telemetryOverhead, telemetryWithSdk } from './telemetry-overhead';
 import { loadTyped, repositorySaveTyped } from './typed-events';
 
 /** Every workload, in the order the results table lists them. */
@@ -38,6 +39,8 @@ export const WORKLOADS: readonly Workload[] = [
   deadlineDelivery,
   deadlineDelay,
   deadlineDelayPaced,
+  telemetryOverhead,
+  telemetryWithSdk,
 ];
 
 /** The workload called `name`; throws with the known names when there is none. */

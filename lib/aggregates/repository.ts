@@ -1,8 +1,9 @@
+import type { Span } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors/invalid-argument-error';
 import type { EventMetadata } from '../events/event-metadata';
 import { describeValue } from '../store/describe-value';
 import type { EventLog } from '../store/event-log';
-import type { AppendResult } from '../store/new-event';
+import type { AppendResult, NewEvent } from '../store/new-event';
 import type { RecordedEvent } from '../store/recorded-event';
 import { ConcurrencyError } from '../store/concurrency-error';
 import { MAX_STREAM_VERSION } from '../store/expected-version';
@@ -23,6 +24,9 @@ import { retryOnConflict, type AttemptOutcome } from './retry-on-conflict';
 import { SnapshotRestoreError } from './snapshot-restore-error';
 import type { SnapshotStore } from './snapshot-store';
 import { checkUpdateOptions, type UpdateOptions } from './update-options';
+import { aggregateAttributes, describeLoaded } from '../telemetry/aggregate-attributes';
+import { inSpan } from '../telemetry/in-span';
+import { ATTRIBUTE, SPAN } from '../telemetry/telemetry-names';
 
 /** Options of {@link Repository.save}. */
 export interface SaveOptions {
@@ -98,11 +102,24 @@ export class Repository<T extends AggregateRoot> {
     this.assertStoreOpen('load an aggregate');
     const stream = this.streamOf(id);
     const wanted = checkLoadOptions(options);
+    const tracer = this.store.telemetry.tracer();
+    if (tracer === undefined) return this.replay(stream, wanted, undefined);
+    return inSpan(
+      tracer,
+      SPAN.load,
+      () => aggregateAttributes(stream),
+      (span) => this.replay(stream, wanted, span),
+    );
+  }
+
+  private async replay(stream: StreamRef, wanted: LoadTarget, span: Span | undefined): Promise<T | undefined> {
     const target = await this.targetVersion(stream, wanted);
     if (target === 0) return undefined;
     const snapshotted = wanted.snapshot ? await this.fromSnapshot(stream, target) : undefined;
-    const aggregate = snapshotted ?? new this.aggregateClass(id);
+    const aggregate = snapshotted ?? new this.aggregateClass(stream.id);
+    const replayedFrom = aggregate.version;
     await this.store.readStreamForReplay(stream, aggregate.version + 1, target, (event, version) => aggregate[replayEvent](event, version));
+    if (span?.isRecording()) describeLoaded(span, aggregate.version, aggregate.version - replayedFrom, snapshotted ? replayedFrom : undefined);
     if (aggregate.version === 0) {
       await this.assertNotArchivedOrDeleted(stream);
       return undefined;
@@ -126,6 +143,21 @@ export class Repository<T extends AggregateRoot> {
     const pending = aggregate[pendingForSave];
     if (pending.length === 0) return undefined;
     const stream = this.streamOf(aggregate.id);
+    const tracer = this.store.telemetry.tracer();
+    if (tracer === undefined) return this.appendPending(stream, aggregate, pending, metadata);
+    return inSpan(
+      tracer,
+      SPAN.save,
+      () => ({ ...aggregateAttributes(stream), [ATTRIBUTE.eventCount]: pending.length, [ATTRIBUTE.expectedVersion]: aggregate.version }),
+      async (span) => {
+        const result = await this.appendPending(stream, aggregate, pending, metadata);
+        span?.setAttribute(ATTRIBUTE.aggregateVersion, aggregate.version);
+        return result;
+      },
+    );
+  }
+
+  private async appendPending(stream: StreamRef, aggregate: T, pending: readonly NewEvent[], metadata: EventMetadata | undefined): Promise<AppendResult> {
     const loadedAt = aggregate.version;
     const result = await this.store.append(stream, pending, { expectedVersion: loadedAt, metadata });
     aggregate[markCommitted](result.nextExpectedVersion, pending.length);

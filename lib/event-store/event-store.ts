@@ -72,7 +72,12 @@ export class EventStore<DB = any> extends EventLog<DB> {
    */
   withinTransaction(trx: Kysely<EventfoldTables>): EventStore<DB> {
     this.assertOpen('use a transaction');
-    return new EventStore<DB>(new TransactionBackend(this.backend, trx), { onSnapshotError: this.onSnapshotError, pageSize: this.pageSize }, this.inline, this);
+    return new EventStore<DB>(
+      new TransactionBackend(this.backend, trx),
+      { onSnapshotError: this.onSnapshotError, pageSize: this.pageSize, telemetry: this.telemetry.enabled },
+      this.inline,
+      this,
+    );
   }
 
   /**

@@ -10,7 +10,7 @@ import type { StoreBackend } from './backend/store-backend';
 import { currentVersion } from './current-version';
 import type { InAppendTransaction } from './in-append-transaction';
 import type { CommonStoreOptions } from './event-store-options';
-import { assertExpectedVersion, ANY_VERSION } from './expected-version';
+import { assertExpectedVersion, ANY_VERSION, type ExpectedVersion } from './expected-version';
 import { isNewEvent, type AppendOptions, type AppendResult, type NewEvent } from './new-event';
 import { prepareEvents, type PreparedEvent } from './prepare-events';
 import { describeValue } from './describe-value';
@@ -31,6 +31,8 @@ import { refusingArchived } from './lifecycle/refusing-archived';
 import { STREAM_DELETED_EVENT, StreamDeleted } from './lifecycle/stream-deleted';
 import { streamStateOf, type StreamState } from './lifecycle/stream-state';
 import { StoredEventDecoder } from './stored-event-decoder';
+import { tracedAppend } from '../telemetry/append-telemetry';
+import { dbSystemOf, StoreTelemetry } from '../telemetry/store-telemetry';
 import type { StoredEventTuple } from './stored-event-tuple';
 
 const DEFAULT_PAGE_SIZE = 500;
@@ -82,6 +84,8 @@ export class EventLog<DB = any> {
   private closed = false;
   private closing: Promise<void> | undefined;
   private readonly closeHooks = new Set<() => Promise<void>>();
+  /** @internal This store's tracer and metric instruments, for its repositories and dispatchers. */
+  readonly telemetry: StoreTelemetry;
 
   /** Made by {@link EventStore.open}. */
   protected constructor(
@@ -94,6 +98,7 @@ export class EventLog<DB = any> {
     registry?: EventRegistry,
   ) {
     this.registry = registry ?? new EventRegistry();
+    this.telemetry = new StoreTelemetry(options.telemetry !== false, dbSystemOf(backend.name));
     this.queries = backend.queries;
     // Checked with the other options by open().
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -148,6 +153,18 @@ export class EventLog<DB = any> {
     const { expectedVersion, metadata } = optionsObject(options);
     const expected = expectedVersion === undefined ? ANY_VERSION : expectedVersion;
     assertExpectedVersion(expected, 'options.expectedVersion');
+    if (!this.telemetry.active) return this.appendChecked(stream, events, expected, metadata);
+    const eventCount = Array.isArray(events) ? events.length : 0;
+    return tracedAppend(this.telemetry, stream, eventCount, metadata, (traced) => this.appendChecked(stream, events, expected, traced));
+  }
+
+  /** {@link EventLog.append} once its options are checked, storing `metadata` (the trace context added, when traced). */
+  private async appendChecked(
+    stream: StreamRef,
+    events: ReadonlyArray<object | NewEvent>,
+    expected: ExpectedVersion,
+    metadata: EventMetadata | undefined,
+  ): Promise<AppendResult> {
     const prepared = prepareEvents(this.registry, events, metadata);
     assertNoTombstone(prepared);
     this.appendsInFlight++;

@@ -38,6 +38,17 @@ export interface CommonStoreOptions {
    * ```
    */
   inlineProjections?: readonly object[];
+  /**
+   * OpenTelemetry traces and metrics through `@opentelemetry/api` (see docs/observability.md).
+   * They cost next to nothing while the application installs no OpenTelemetry SDK; `false`
+   * turns them off for this store even when one is installed. Defaults to true.
+   *
+   * @example
+   * ```ts
+   * const store = await EventStore.open({ sqlite: 'app.db', telemetry: false });
+   * ```
+   */
+  telemetry?: boolean;
 }
 
 /**
@@ -100,6 +111,9 @@ export function checkStoreOptions(options: unknown): asserts options is EventSto
   }
   if (given.migrate !== undefined && typeof given.migrate !== 'boolean') {
     throw new InvalidArgumentError('options.migrate', `expected true or false, got ${describeValue(given.migrate)}.`);
+  }
+  if (given.telemetry !== undefined && typeof given.telemetry !== 'boolean') {
+    throw new InvalidArgumentError('options.telemetry', `expected true or false, got ${describeValue(given.telemetry)}.`);
   }
   if (given.pageSize !== undefined) checkPageSize(given.pageSize, 'options.pageSize');
   if (given.onSnapshotError !== undefined && typeof given.onSnapshotError !== 'function') {

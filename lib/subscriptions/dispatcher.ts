@@ -21,6 +21,7 @@ import { groupOf, type SegmentGroup } from './segments/segment-group';
 import { adoptSegmentLayout } from './segments/segment-layout';
 import { DispatcherStoppedError, UnknownSubscriberError } from './subscriber-errors';
 import type { SubscriberStats } from './subscriber-stats';
+import { observeSubscribers } from '../telemetry/subscriber-gauges';
 import { SubscriptionStore } from './subscription-store';
 import { checkWaitForOptions, positionToWaitFor, waitForPosition, type WaitForOptions } from './wait-for-position';
 import { waitUntilLive } from './wait-until-live';
@@ -48,6 +49,7 @@ import { checkWholeNumber } from '../validation/whole-number';
 export class Dispatcher {
   private stopping: Promise<void> | undefined;
   private forgetStore: () => void = () => undefined;
+  private stopObserving: () => void = () => undefined;
   private readonly watch: LogWatch;
   private readonly signals: SignalShutdown;
   private readonly pollIntervalMs: number;
@@ -136,6 +138,7 @@ export class Dispatcher {
       await dispatcher.watch.watch(settings.pollIntervalMs);
       // Deadlines that fell due while no process ran are delivered now, the first due first.
       deadlines?.start();
+      dispatcher.stopObserving = observeSubscribers(store.telemetry, () => dispatcher.stats());
     } catch (error) {
       await dispatcher.stop();
       throw error;
@@ -266,6 +269,7 @@ export class Dispatcher {
    */
   stop(): Promise<void> {
     this.signals.forget();
+    this.stopObserving();
     this.stopping ??= (async () => {
       // A deadline being delivered is undone and stays due, as an event being handled is.
       await this.deadlineDelivery?.stop();

@@ -60,6 +60,7 @@ export class DeadLettering {
       return letter;
     });
     host.stats.deadLettered++;
+    host.attempts.telemetry.deadLettered();
     if (halting) {
       this.haltedPosition = recorded.position;
       this.haltedReason = reason;

@@ -12,6 +12,7 @@ import type { StatsCollector } from '../subscriber-stats';
 import type { AttemptJournal } from './attempt-journal';
 import { StaleCheckpointError } from './checkpoint-writer';
 import type { RunnerEnvironment } from './runner-environment';
+import { DeliveryTelemetry } from '../../telemetry/delivery-telemetry';
 
 /** Registers work to run once a transaction has committed. */
 type AfterCommit = (callback: () => void) => void;
@@ -27,8 +28,13 @@ export type AlsoInTransaction = (db: Kysely<EventfoldTables>) => Promise<void>;
 export class EventAttempts {
   private readonly observer = {
     failed: () => void this.stats.failed++,
-    retrying: () => void this.stats.retried++,
+    retrying: () => {
+      this.stats.retried++;
+      this.telemetry.retrying();
+    },
   };
+  /** Spans and counts of this subscriber's deliveries. */
+  readonly telemetry: DeliveryTelemetry;
 
   constructor(
     private readonly env: RunnerEnvironment,
@@ -37,7 +43,9 @@ export class EventAttempts {
     private readonly stopping: () => AbortSignal,
     private readonly stats: StatsCollector,
     private readonly journal: AttemptJournal,
-  ) {}
+  ) {
+    this.telemetry = new DeliveryTelemetry(env.store.telemetry, subscriber.name, subscriber.kind);
+  }
 
   /**
    * Runs attempts at one event with the subscriber's retry policy. A projection's attempt is a
@@ -112,7 +120,7 @@ export class EventAttempts {
       return;
     }
     for (const recorded of batch) if (recorded.event instanceof UndecodableEvent) throw recorded.event.error;
-    await applyInTransaction(db, batch, (table) => this.physicalName(table));
+    await this.telemetry.deliverBatch(batch, attempt, () => applyInTransaction(db, batch, (table) => this.physicalName(table)));
   }
 
   /**
@@ -147,7 +155,7 @@ export class EventAttempts {
       signal,
       ...(transaction ? this.transactionAccess(transaction.db, transaction.afterCommit) : { store: this.env.store, deadlines: this.env.deadlines }),
     };
-    await handler(recorded.event, context);
+    await this.telemetry.deliver(recorded, attempt, handler, context);
   }
 
   /**

@@ -1,8 +1,8 @@
 // The application the docs are checked in: a project with eventfold installed from its packed
 // tarball, the README's tsconfig.json, @types/node (which the README says to add for Node.js's
 // own modules), @types/better-sqlite3 and @types/pg (which docs/event-store.md and
-// docs/scaling-postgres.md say to add to import those drivers), copied from the repository's
-// own node_modules, and one source file per program of the docs and per TSDoc example. It is
+// docs/scaling-postgres.md say to add to import those drivers) and the OpenTelemetry SDK packages
+// of docs/observability.md, copied from the repository's own node_modules, and one source file per program of the docs and per TSDoc example. It is
 // compiled once per compiler, and the programs run from what TypeScript 5 emitted.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -81,7 +81,11 @@ async function writeProject(): Promise<DocsProject> {
   const readme = join(packageRoot, 'README.md');
   const tsconfig = JSON.parse(blockUnder(readme, 'tsconfig.json', 'json').code) as { compilerOptions: Record<string, unknown> };
   writeFileSync(join(folder.path, 'tsconfig.json'), JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, types: ['node'] } }, null, 2));
-  for (const types of ['@types/node', 'undici-types', '@types/better-sqlite3', '@types/pg']) {
+  // The OpenTelemetry SDK packages that docs/observability.md installs, from the repository's dev dependencies.
+  const openTelemetry = ['context-async-hooks', 'core', 'resources', 'sdk-metrics', 'sdk-trace', 'sdk-trace-base', 'semantic-conventions'].map(
+    (name) => `@opentelemetry/${name}`,
+  );
+  for (const types of ['@types/node', 'undici-types', '@types/better-sqlite3', '@types/pg', ...openTelemetry]) {
     cpSync(join(packageRoot, 'node_modules', types), join(folder.path, 'node_modules', types), { recursive: true });
   }
   writeFileSync(join(folder.path, 'record-console.cjs'), RECORD_CONSOLE);
