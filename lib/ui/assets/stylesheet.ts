@@ -19,6 +19,7 @@ h2 { font-size: 15px; margin: 18px 0 8px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; }
+td code { word-break: break-all; font-size: 12px; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 pre { margin: 0; padding: 8px; background: var(--bg-soft); border-radius: 4px; overflow: auto; font-size: 12px; }
 a { color: var(--accent); }
