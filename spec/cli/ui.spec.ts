@@ -3,23 +3,42 @@ import { startCli, TRADING_CONFIG } from './support/run-cli';
 import { query, tradingDatabaseCopy } from './support/trading-database';
 import { until } from '../support/until';
 
+/** A running `eventfold ui`, once it has printed that it serves. */
+interface RunningUi {
+  readonly stdout: () => string;
+  /** Stops it with SIGTERM and resolves to its exit code. */
+  readonly stop: () => Promise<number | null>;
+}
+
+async function startUi(args: readonly string[]): Promise<RunningUi> {
+  const ui = startCli(['ui', '--config', TRADING_CONFIG, '--port', '0', ...args]);
+  let stdout = '';
+  let stderr = '';
+  ui.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  ui.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => ui.on('close', resolve));
+  const stop = () => (ui.kill('SIGTERM'), exited);
+  try {
+    await until(
+      () => stdout.includes('Stop with Ctrl-C'),
+      () => `ui did not start: ${stdout}${stderr}`,
+      20_000,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stdout: () => stdout, stop };
+}
+
 describe('eventfold ui', function () {
   this.timeout(60_000);
 
   it('serves the browser over the config’s database, prints the operations token and stops on SIGTERM', async () => {
     const db = await tradingDatabaseCopy();
-    const ui = startCli(['ui', '--config', TRADING_CONFIG, '--db', db, '--port', '0', '--operations']);
-    let stdout = '';
-    let stderr = '';
-    ui.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    ui.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => ui.on('close', resolve));
+    const ui = await startUi(['--db', db, '--operations']);
+    const stdout = ui.stdout();
     try {
-      await until(
-        () => stdout.includes('Stop with Ctrl-C'),
-        () => `ui did not start: ${stdout}${stderr}`,
-        20_000,
-      );
       const url = /Event browser for trading-\d+\.db: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
       const token = /Authorization: Bearer (\S+)/.exec(stdout)?.[1];
       expect(url, stdout).to.be.a('string');
@@ -43,23 +62,15 @@ describe('eventfold ui', function () {
       expect(discarded.status).to.equal(303);
       expect(query(db, 'select id from eventfold_dead_letters where id = ?', letter!.id)).to.have.length(0);
     } finally {
-      ui.kill('SIGTERM');
+      expect(await ui.stop()).to.equal(0);
     }
-    expect(await exited).to.equal(0);
   });
 
   it('is read-only without --operations, and says how to enable them', async () => {
     const db = await tradingDatabaseCopy();
-    const ui = startCli(['ui', '--config', TRADING_CONFIG, '--db', db, '--port', '0']);
-    let stdout = '';
-    ui.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => ui.on('close', resolve));
+    const ui = await startUi(['--db', db]);
+    const stdout = ui.stdout();
     try {
-      await until(
-        () => stdout.includes('Stop with Ctrl-C'),
-        () => `ui did not start: ${stdout}`,
-        20_000,
-      );
       expect(stdout).to.include('Read-only; start with --operations');
       const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1];
       const [letter] = query<{ id: number }>(db, 'select id from eventfold_dead_letters order by id limit 1');
@@ -72,23 +83,15 @@ describe('eventfold ui', function () {
       expect(await refused.text()).to.include('read-only');
       expect(query(db, 'select id from eventfold_dead_letters where id = ?', letter!.id)).to.have.length(1);
     } finally {
-      ui.kill('SIGTERM');
+      expect(await ui.stop()).to.equal(0);
     }
-    expect(await exited).to.equal(0);
   });
 
   it('fails with a message naming the port when the port is taken', async () => {
     const db = await tradingDatabaseCopy();
-    const first = startCli(['ui', '--config', TRADING_CONFIG, '--db', db, '--port', '0']);
-    let stdout = '';
-    first.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => first.on('close', resolve));
+    const first = await startUi(['--db', db]);
+    const stdout = first.stdout();
     try {
-      await until(
-        () => stdout.includes('Stop with Ctrl-C'),
-        () => `ui did not start: ${stdout}`,
-        20_000,
-      );
       const port = /127\.0\.0\.1:(\d+)/.exec(stdout)![1]!;
       const second = startCli(['ui', '--config', TRADING_CONFIG, '--db', db, '--port', port]);
       let stderr = '';
@@ -97,8 +100,7 @@ describe('eventfold ui', function () {
       expect(code).to.equal(1);
       expect(stderr).to.include(`error: The event browser cannot listen on 127.0.0.1:${port}: the port is in use. Choose another port with --port <n>`);
     } finally {
-      first.kill('SIGTERM');
+      expect(await first.stop()).to.equal(0);
     }
-    expect(await exited).to.equal(0);
   });
 });
