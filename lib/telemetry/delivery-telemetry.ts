@@ -1,7 +1,7 @@
-import { context, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Link, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, type Attributes, type Link, type Tracer } from '@opentelemetry/api';
 import type { RecordedEvent } from '../store/recorded-event';
 import type { EventfoldInstruments } from './eventfold-instruments';
-import { recordFailure } from './record-failure';
+import { runInSpan } from './in-span';
 import type { StoreTelemetry } from './store-telemetry';
 import { ATTRIBUTE, SPAN } from './telemetry-names';
 import { traceContextOf } from './trace-context-metadata';
@@ -39,15 +39,10 @@ export class DeliveryTelemetry {
       await handler(recorded.event, handlerContext);
       return;
     }
-    const started = performance.now();
-    try {
+    await this.measured(instruments, 1, async () => {
       if (tracer === undefined) await handler(recorded.event, handlerContext);
       else await this.traced(tracer, recorded, attempt, handler, handlerContext);
-    } catch (error) {
-      this.measure(instruments, 1, this.failed, started);
-      throw error;
-    }
-    this.measure(instruments, 1, this.succeeded, started);
+    });
   }
 
   /**
@@ -58,15 +53,7 @@ export class DeliveryTelemetry {
     const tracer = this.telemetry.tracer();
     const instruments = this.telemetry.instruments();
     if (tracer === undefined && instruments === undefined) return apply();
-    const started = performance.now();
-    try {
-      if (tracer === undefined) await apply();
-      else await this.tracedBatch(tracer, batch, attempt, apply);
-    } catch (error) {
-      this.measure(instruments, batch.length, this.failed, started);
-      throw error;
-    }
-    this.measure(instruments, batch.length, this.succeeded, started);
+    await this.measured(instruments, batch.length, () => (tracer === undefined ? apply() : this.tracedBatch(tracer, batch, attempt, apply)));
   }
 
   /** A failed attempt is to be tried again. */
@@ -95,14 +82,9 @@ export class DeliveryTelemetry {
         [ATTRIBUTE.attempt]: attempt,
       });
     }
-    try {
-      await context.with(trace.setSpan(parent, span), handler, undefined, recorded.event, handlerContext);
-    } catch (error) {
-      recordFailure(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
+    await runInSpan(span, parent, async () => {
+      await handler(recorded.event, handlerContext);
+    });
   }
 
   private async tracedBatch(tracer: Tracer, batch: readonly RecordedEvent[], attempt: number, apply: () => Promise<void>): Promise<void> {
@@ -120,19 +102,23 @@ export class DeliveryTelemetry {
       ...(first && last ? { [ATTRIBUTE.firstPosition]: first.position, [ATTRIBUTE.lastPosition]: last.position } : {}),
     };
     const span = tracer.startSpan(SPAN.deliver, { kind: SpanKind.CONSUMER, links, attributes }, ROOT_CONTEXT);
-    try {
-      await context.with(trace.setSpan(ROOT_CONTEXT, span), apply);
-    } catch (error) {
-      recordFailure(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
+    await runInSpan(span, ROOT_CONTEXT, apply);
   }
 
-  private measure(instruments: EventfoldInstruments | undefined, count: number, attributes: Attributes, started: number): void {
-    if (instruments === undefined) return;
-    instruments.deliveries.add(count, attributes);
-    instruments.deliveryDuration.record(performance.now() - started, attributes);
+  /** Runs one attempt, counting `count` deliveries by their outcome and timing them. */
+  private async measured(instruments: EventfoldInstruments | undefined, count: number, attempt: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    const measure = (attributes: Attributes) => {
+      if (instruments === undefined) return;
+      instruments.deliveries.add(count, attributes);
+      instruments.deliveryDuration.record(performance.now() - started, attributes);
+    };
+    try {
+      await attempt();
+    } catch (error) {
+      measure(this.failed);
+      throw error;
+    }
+    measure(this.succeeded);
   }
 }

@@ -12,7 +12,10 @@ export class EventfoldInstruments {
   readonly lag: ObservableGauge;
   readonly checkpoint: ObservableGauge;
 
-  constructor(meter: Meter) {
+  constructor(
+    /** The meter they were made on, for callbacks that observe several gauges at once. */
+    readonly meter: Meter,
+  ) {
     const int = { valueType: ValueType.INT };
     this.eventsAppended = meter.createCounter(METRIC.eventsAppended, { ...int, unit: '{event}', description: 'Events appended to the log.' });
     this.appendDuration = meter.createHistogram(METRIC.appendDuration, { unit: 'ms', description: 'Time an append took, from its call to its answer.' });

@@ -1,4 +1,4 @@
-import type { ObservableResult } from '@opentelemetry/api';
+import type { BatchObservableResult } from '@opentelemetry/api';
 import type { SubscriberStats } from '../subscriptions/subscriber-stats';
 import type { StoreTelemetry } from './store-telemetry';
 import { ATTRIBUTE } from './telemetry-names';
@@ -11,19 +11,17 @@ import { ATTRIBUTE } from './telemetry-names';
 export function observeSubscribers(telemetry: StoreTelemetry, stats: () => readonly SubscriberStats[]): () => void {
   const instruments = telemetry.instruments();
   if (instruments === undefined) return () => undefined;
-  const { lag, checkpoint } = instruments;
-  const observeLag = (result: ObservableResult) => {
-    for (const subscriber of stats()) result.observe(subscriber.lag, attributesOf(subscriber));
+  const { meter, lag, checkpoint } = instruments;
+  // One callback for both gauges, so that a collection reads the stats once.
+  const observe = (result: BatchObservableResult) => {
+    for (const subscriber of stats()) {
+      const attributes = attributesOf(subscriber);
+      result.observe(lag, subscriber.lag, attributes);
+      result.observe(checkpoint, subscriber.checkpoint, attributes);
+    }
   };
-  const observeCheckpoint = (result: ObservableResult) => {
-    for (const subscriber of stats()) result.observe(subscriber.checkpoint, attributesOf(subscriber));
-  };
-  lag.addCallback(observeLag);
-  checkpoint.addCallback(observeCheckpoint);
-  return () => {
-    lag.removeCallback(observeLag);
-    checkpoint.removeCallback(observeCheckpoint);
-  };
+  meter.addBatchObservableCallback(observe, [lag, checkpoint]);
+  return () => meter.removeBatchObservableCallback(observe, [lag, checkpoint]);
 }
 
 function attributesOf(subscriber: SubscriberStats): Record<string, string> {

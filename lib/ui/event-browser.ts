@@ -122,7 +122,7 @@ export function eventBrowser(store: EventStore, options?: EventBrowserOptions): 
     const id = context.req.param('id');
     const asked = Number.parseInt(context.req.query('version') ?? '', 10);
     const timeline = await readStreamTimeline(store, aggregateByType.get(type), { type, id }, Number.isSafeInteger(asked) ? asked : undefined);
-    if (timeline === null) return render(context, notFound(page, `The log has no stream ${type} ${id}.`), 404);
+    if (timeline === null) return render(context, messagePage(page, 'Not found', `The log has no stream ${type} ${id}.`), 404);
     return render(context, streamPage(page, timeline));
   });
 
@@ -172,8 +172,7 @@ export function eventBrowser(store: EventStore, options?: EventBrowserOptions): 
 
   const operation = (run: (context: Context) => Promise<Flash>) => async (context: Context) => {
     const access = operationAccess(settings.operationsToken, context.req.header('authorization'), getCookie(context, TOKEN_COOKIE));
-    if (!access.granted)
-      return render(context, pageFrame(page, { title: 'Not allowed', section: '/dead-letters', flash: { text: access.message, error: true } }, html``), access.status);
+    if (!access.granted) return render(context, messagePage(page, 'Not allowed', access.message), access.status);
     const flash = await run(context);
     const back = context.req.query('back');
     const target = back !== undefined && /^\/[a-z-]+(\?[^\s]*)?$/.test(back) ? back : '/dead-letters';
@@ -193,10 +192,8 @@ export function eventBrowser(store: EventStore, options?: EventBrowserOptions): 
     operation((context) => operations.resume(context.req.param('name') ?? '')),
   );
 
-  app.notFound((context) => render(context, notFound(page, `Nothing is at ${new URL(context.req.url).pathname}.`), 404));
-  app.onError((error, context) =>
-    render(context, pageFrame(page, { title: 'Error', section: '/streams', flash: { text: `The page could not be made: ${error.message}`, error: true } }, html``), 500),
-  );
+  app.notFound((context) => render(context, messagePage(page, 'Not found', `Nothing is at ${new URL(context.req.url).pathname}.`), 404));
+  app.onError((error, context) => render(context, messagePage(page, 'Error', `The page could not be made: ${error.message}`), 500));
 
   const nodeListener: (request: IncomingMessage, response: ServerResponse) => Promise<void> = getRequestListener(app.fetch, {
     // A library mounted in an application's server must leave the global Request and Response alone.
@@ -232,6 +229,7 @@ function letterIdOf(context: Context): number {
   return Number.isSafeInteger(id) && id > 0 ? id : 0;
 }
 
-function notFound(page: PageSettings, text: string): Html {
-  return pageFrame(page, { title: 'Not found', section: '/streams', flash: { text, error: true } }, html`<p><a href="${page.basePath}/streams">All streams</a></p>`);
+/** A page that only says what went wrong: not found, not allowed, or failed. */
+function messagePage(page: PageSettings, title: string, text: string): Html {
+  return pageFrame(page, { title, section: '/streams', flash: { text, error: true } }, html`<p><a href="${page.basePath}/streams">All streams</a></p>`);
 }

@@ -1,9 +1,8 @@
 import type { AggregateClass } from '../../aggregates/aggregate-class';
 import type { AggregateRoot } from '../../aggregates/aggregate-root';
-import { historySteps, type HistoryStepView } from '../../inspection/history-steps';
-import { toJsonValue } from '../../inspection/json-text';
+import { eventView, historySteps, type EventView, type HistoryStepView } from '../../inspection/history-steps';
 import type { EventStore } from '../../event-store/event-store';
-import type { JsonValue } from '../../events/event-metadata';
+import type { UndecodableEventError } from '../../events/undecodable-event-error';
 
 /** How many events around the one shown the list on the left holds. */
 const LIST_RADIUS = 150;
@@ -17,17 +16,6 @@ export interface TimelineEntry {
   readonly undecodable?: string;
 }
 
-/** The event shown, in full. */
-export interface ShownEvent {
-  readonly version: number;
-  readonly position: number;
-  readonly type: string;
-  readonly eventId: string;
-  readonly recordedAt: string;
-  readonly payload: JsonValue;
-  readonly metadata: JsonValue;
-}
-
 /** A stream at one of its versions: what a stream's page shows. */
 export interface StreamTimeline {
   readonly type: string;
@@ -39,7 +27,7 @@ export interface StreamTimeline {
   /** Events around the one shown, in version order. */
   readonly entries: readonly TimelineEntry[];
   /** The event at `version`, or null when it cannot be decoded. */
-  readonly event: ShownEvent | null;
+  readonly event: EventView | null;
   /**
    * For a stream of a known aggregate: the state after the event and what it changed. A string
    * says why there is no state (no aggregate class, or replay failed).
@@ -62,27 +50,17 @@ export async function readStreamTimeline(
   if (lastVersion === 0) return null;
   const version = Math.min(Math.max(askedVersion ?? lastVersion, 1), lastVersion);
   const entries: TimelineEntry[] = [];
-  let event: ShownEvent | null = null;
+  let event: EventView | null = null;
   const options = {
     fromVersion: Math.max(1, version - LIST_RADIUS),
     toVersion: Math.min(lastVersion, version + LIST_RADIUS),
     includeArchived: true,
-    onUndecodable: (error: { position: number; type: string; streamVersion: number; message: string }) =>
+    onUndecodable: (error: UndecodableEventError) =>
       entries.push({ version: error.streamVersion, position: error.position, type: error.type, undecodable: error.message }),
   };
   for await (const recorded of store.readStream(stream, options)) {
     entries.push({ version: recorded.streamVersion, position: recorded.position, type: recorded.type });
-    if (recorded.streamVersion === version) {
-      event = {
-        version,
-        position: recorded.position,
-        type: recorded.type,
-        eventId: recorded.eventId,
-        recordedAt: recorded.recordedAt.toISOString(),
-        payload: toJsonValue(recorded.event),
-        metadata: toJsonValue(recorded.metadata),
-      };
-    }
+    if (recorded.streamVersion === version) event = eventView(recorded);
   }
   entries.sort((a, b) => a.version - b.version);
   return { type: stream.type, id: stream.id, lastVersion, version, entries, event, step: await stepAt(store, aggregateClass, stream.id, version) };
