@@ -28,10 +28,11 @@ export function openSqliteDatabase(options: SqliteOptions): Database {
     );
   }
   try {
-    database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // Reading the journal mode is the first read of the file header: a file that is not an
     // SQLite database fails here, not in the middle of an append.
-    if (file !== ':memory:') database.pragma('journal_mode = WAL');
+    if (file !== ':memory:') switchToWal(database, busyTimeoutMs);
     database.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
   } catch (cause) {
     database.close();
@@ -40,6 +41,25 @@ export function openSqliteDatabase(options: SqliteOptions): Database {
     throw new DatabaseOpenError(file, (cause as Error).message, { cause });
   }
   return database;
+}
+
+/**
+ * Sets write-ahead logging. Two processes opening a new file at once can both hold a read lock
+ * while each wants the write lock the switch needs; SQLite then answers one of them SQLITE_BUSY at
+ * once, without its busy timeout, to break the deadlock. That one tries again, within the timeout.
+ */
+function switchToWal(database: Database, busyTimeoutMs: number): void {
+  const giveUpAt = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= giveUpAt) throw error;
+      // Opening is synchronous, so the pause is too; it happens only in this race.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
 }
 
 const MISSING_NATIVE_MODULE =
